@@ -1,0 +1,42 @@
+# Outside In: `make run` to use the app, `make test` to run every test.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip --disable-pip-version-check
+
+.PHONY: run test setup setup-test demo benchmark clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(PY)
+	$(PIP) install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed
+	$(PIP) install -q -r requirements-test.txt
+	touch $@
+
+setup: $(VENV)/.installed
+
+setup-test: $(VENV)/.installed-test
+
+## run: install, create or upgrade the database (loading the demo company into a new one), serve the app
+run: setup
+	$(PY) -m cs_metrics.storage.db prepare
+	$(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port 8501
+
+## test: install the test dependencies, then run the whole suite
+test: setup-test
+	$(PY) -m pytest
+
+## demo: replace the data with a demo company (CUSTOMERS=1500 SEED=20261)
+demo: setup
+	$(PY) -m cs_metrics.storage.demo --customers $(or $(CUSTOMERS),1500) --seed $(or $(SEED),20261) --replace
+
+## benchmark: time the demo generator and the Overview on a large company (CUSTOMERS=100000)
+benchmark: setup
+	$(PY) benchmarks/bench_overview.py --customers $(or $(CUSTOMERS),100000)
+
+clean:
+	rm -rf $(VENV) .pytest_cache

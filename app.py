@@ -1,0 +1,28 @@
+"""Outside In: the router. Page config, shared sidebar filters, navigation in sections."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from cs_metrics.errors import ConfigurationError, SchemaError
+from ui import components, filters, loaders
+
+st.set_page_config(page_title="Outside In", layout="wide", initial_sidebar_state="expanded")
+
+try:
+    loaders.engine()
+except (ConfigurationError, SchemaError) as exc:
+    st.title("Outside In")
+    st.error(f"The database cannot be used.\n\n{exc}")
+    st.caption("Set DATABASE_URL (see the README's Configuration section) and reload this page.")
+    st.stop()
+
+PAGES = {
+    "Posture": [st.Page("pages/overview.py", title="Overview", url_path="overview", default=True)],
+    "Data": [st.Page("pages/data.py", title="Data", url_path="data")],
+}
+
+navigation = st.navigation(PAGES)
+filters.sidebar()
+components.demo_banner()
+navigation.run()

@@ -1,0 +1,1 @@
+"""Storage: SQLModel tables, engine and migrations, query functions, imports and the demo company."""

@@ -1,0 +1,328 @@
+"""SQLModel tables: one class per entity of the Outside In data model.
+
+Every table is created and changed only through the versioned migrations in
+``cs_metrics/storage/migrations``; ``SQLModel.metadata`` here is the reference those migrations
+are checked against (``tests/storage/test_migrations.py``).
+
+Conventions
+-----------
+* Surrogate integer primary keys (``id``); entities that come from other systems also carry an
+  ``external_id`` (unique where present) so that imports can upsert.
+* Dates are ``datetime.date``; months are the first day of the month.
+* Money is in the company's currency, as floats (``arr`` is yearly, ``mrr`` monthly).
+* Enumerated values are plain strings; their allowed values are listed in ``cs_metrics.storage.vocab``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class AppMeta(SQLModel, table=True):
+    """Key/value facts about the dataset (e.g. ``dataset = demo`` and when it was generated)."""
+
+    __tablename__ = "app_meta"
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = Field(default="")
+
+
+class Customer(SQLModel, table=True):
+    """A customer company (an account)."""
+
+    __tablename__ = "customer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    external_id: str = Field(max_length=64, unique=True, index=True)
+    name: str = Field(max_length=200)
+    segment: str = Field(max_length=40, index=True)
+    region: str = Field(max_length=60, index=True)
+    industry: str | None = Field(default=None, max_length=80)
+    owner: str | None = Field(default=None, max_length=120, index=True)  # the CSM
+    plan: str | None = Field(default=None, max_length=60)
+    signed_on: dt.date = Field(index=True)
+    contract_term_months: int = Field(default=12)
+    renewal_date: dt.date | None = None
+    arr: float = Field(default=0.0)  # current (or last, when churned) annual recurring revenue
+    status: str = Field(default="active", max_length=20)  # onboarding | active | churned
+    churned_on: dt.date | None = Field(default=None, index=True)
+
+
+class RevenueMonth(SQLModel, table=True):
+    """Monthly recurring revenue of one customer in one month."""
+
+    __tablename__ = "revenue_month"
+    __table_args__ = (UniqueConstraint("customer_id", "month", name="uq_revenue_customer_month"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    month: dt.date = Field(index=True)
+    mrr: float
+
+
+class NpsSurveySend(SQLModel, table=True):
+    """One survey invitation sent to a customer contact (drives response rate)."""
+
+    __tablename__ = "nps_survey_send"
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int | None = Field(default=None, foreign_key="customer.id", index=True)
+    sent_on: dt.date = Field(index=True)
+    touchpoint: str = Field(default="relationship", max_length=40)
+
+
+class NpsResponse(SQLModel, table=True):
+    """One answer to "how likely are you to recommend us?" (0-10), with the closed-loop follow-up."""
+
+    __tablename__ = "nps_response"
+
+    id: int | None = Field(default=None, primary_key=True)
+    external_id: str | None = Field(default=None, max_length=64, unique=True)
+    customer_id: int | None = Field(default=None, foreign_key="customer.id", index=True)
+    send_id: int | None = Field(default=None, foreign_key="nps_survey_send.id")
+    responded_on: dt.date = Field(index=True)
+    score: int
+    comment: str | None = None
+    language: str | None = Field(default=None, max_length=8)
+    touchpoint: str = Field(default="relationship", max_length=40)
+    follow_up_status: str | None = Field(default=None, max_length=20)  # open | in_progress | done | not_needed
+    follow_up_owner: str | None = Field(default=None, max_length=120)
+    follow_up_due: dt.date | None = None
+    follow_up_done_on: dt.date | None = None
+    follow_up_note: str | None = None
+
+
+class Milestone(SQLModel, table=True):
+    """A step on a customer's journey: kickoff, first value, activation or a success milestone."""
+
+    __tablename__ = "milestone"
+    __table_args__ = (Index("ix_milestone_customer_kind", "customer_id", "kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id")
+    kind: str = Field(max_length=40)  # kickoff | first_value | activation | success
+    name: str | None = Field(default=None, max_length=200)
+    reached_on: dt.date | None = None  # None: planned, not reached yet
+    target_days: int | None = None  # days after signing by which it should be reached
+
+
+class HealthSignal(SQLModel, table=True):
+    """One raw success indicator of one customer in one month (see ``cs_metrics.health``)."""
+
+    __tablename__ = "health_signal"
+    __table_args__ = (
+        UniqueConstraint("customer_id", "month", "signal", name="uq_health_signal"),
+        Index("ix_health_signal_month", "month"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id")
+    month: dt.date
+    signal: str = Field(max_length=40)
+    value: float
+
+
+class HealthModel(SQLModel, table=True):
+    """A version of the health-score model; editing the model adds a version, never overwrites one."""
+
+    __tablename__ = "health_model"
+
+    id: int | None = Field(default=None, primary_key=True)
+    version: int = Field(unique=True)
+    created_at: dt.datetime  # timezone-aware (UTC), as every datetime column
+    created_by: str = Field(max_length=120)
+    reason: str = Field(default="")
+    definition: str  # JSON: signals, normalisation rules, weights, bands, per-segment profiles
+    is_active: bool = Field(default=False)
+
+
+class ChurnEvent(SQLModel, table=True):
+    """A customer lost, why, and the post-churn follow-up call."""
+
+    __tablename__ = "churn_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", unique=True)
+    churned_on: dt.date = Field(index=True)
+    arr_lost: float = Field(default=0.0)
+    primary_reason: str | None = Field(default=None, max_length=80)
+    contributing_reasons: str | None = None  # ";"-separated reason keys
+    category: str | None = Field(default=None, max_length=40)
+    controllable: bool | None = None  # acquired / out of business are not
+    reason_confirmed: bool = Field(default=False)
+    follow_up_call_on: dt.date | None = None
+    follow_up_notes: str | None = None
+
+
+class Team(SQLModel, table=True):
+    """A team that scores its own Social Business maturity."""
+
+    __tablename__ = "team"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120, unique=True)
+    department: str = Field(max_length=80)
+    kind: str | None = Field(default=None, max_length=40)  # customer_facing | internal | leadership
+
+
+class AssessmentRound(SQLModel, table=True):
+    """A maturity assessment round; answers can be given or revised while it is open."""
+
+    __tablename__ = "assessment_round"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120, unique=True)
+    opened_on: dt.date
+    closed_on: dt.date | None = None
+    status: str = Field(default="open", max_length=10)  # open | closed
+    instrument_version: str = Field(default="1", max_length=20)
+
+
+class Assessment(SQLModel, table=True):
+    """One respondent's submission in one round, for one team."""
+
+    __tablename__ = "assessment"
+    __table_args__ = (
+        UniqueConstraint("round_id", "team_id", "respondent", name="uq_assessment_respondent"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="assessment_round.id", index=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    respondent: str = Field(max_length=120)
+    role: str = Field(max_length=40)  # executive | manager | individual_contributor
+    submitted_at: dt.datetime
+    instrument_version: str = Field(default="1", max_length=20)
+
+
+class AssessmentAnswer(SQLModel, table=True):
+    """The stage a respondent chose on one dimension (half-steps allowed: 1.0, 1.5, ... 5.0)."""
+
+    __tablename__ = "assessment_answer"
+    __table_args__ = (UniqueConstraint("assessment_id", "dimension", name="uq_answer_dimension"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessment.id", index=True)
+    dimension: str = Field(max_length=40)  # culture | organization | customer_involvement | technology
+    stage: float
+    evidence: str | None = None
+    confidence: str | None = Field(default=None, max_length=10)  # low | medium | high
+    comment: str | None = None
+
+
+class MaturityTarget(SQLModel, table=True):
+    """The stage leadership wants on one dimension (for one team, or company-wide when team is empty)."""
+
+    __tablename__ = "maturity_target"
+    __table_args__ = (UniqueConstraint("team_id", "dimension", name="uq_target_team_dimension"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int | None = Field(default=None, foreign_key="team.id")
+    dimension: str = Field(max_length=40)
+    target_stage: float
+    set_on: dt.date
+    set_by: str | None = Field(default=None, max_length=120)
+
+
+class Meeting(SQLModel, table=True):
+    """An internal meeting and whether its minutes filled the customer item."""
+
+    __tablename__ = "meeting"
+
+    id: int | None = Field(default=None, primary_key=True)
+    external_id: str | None = Field(default=None, max_length=64, unique=True)
+    held_on: dt.date = Field(index=True)
+    department: str = Field(max_length=80, index=True)
+    meeting_type: str = Field(max_length=40)  # board | executive | department | project | other
+    title: str | None = Field(default=None, max_length=200)
+    duration_minutes: int
+    attendees: int | None = None
+    customer_item_filled: bool = Field(default=False)
+    customer_item_text: str | None = None
+
+
+class AgendaItem(SQLModel, table=True):
+    """One agenda item of a meeting, with how much time it took and whether it was about the customer."""
+
+    __tablename__ = "agenda_item"
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    position: int = Field(default=0)
+    title: str = Field(max_length=300)
+    minutes: float | None = None
+    relevance: str = Field(default="none", max_length=10)  # none | indirect | direct
+    relevance_source: str = Field(default="person", max_length=20)  # person | suggestion
+
+
+class Decision(SQLModel, table=True):
+    """A decision taken in a meeting and its effect on the customer's experience."""
+
+    __tablename__ = "decision"
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    agenda_item_id: int | None = Field(default=None, foreign_key="agenda_item.id")
+    text: str
+    cx_impact: str = Field(default="neutral", max_length=10)  # favours | neutral | worsens
+
+
+class ImportLog(SQLModel, table=True):
+    """One committed import: what came in, from where, and who loaded it."""
+
+    __tablename__ = "import_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime
+    entity: str = Field(max_length=40)
+    source_file: str = Field(max_length=300)
+    inserted: int = Field(default=0)
+    updated: int = Field(default=0)
+    who: str | None = Field(default=None, max_length=120)
+
+
+#: Tables in dependency order (parents first): the order to insert, the reverse order to delete.
+TABLES_IN_ORDER: tuple[type[SQLModel], ...] = (
+    AppMeta,
+    Customer,
+    RevenueMonth,
+    NpsSurveySend,
+    NpsResponse,
+    Milestone,
+    HealthSignal,
+    HealthModel,
+    ChurnEvent,
+    Team,
+    AssessmentRound,
+    Assessment,
+    AssessmentAnswer,
+    MaturityTarget,
+    Meeting,
+    AgendaItem,
+    Decision,
+    ImportLog,
+)
+
+#: Entities a person recognises, for counts on the Data page (label -> table class).
+ENTITY_LABELS: dict[str, type[SQLModel]] = {
+    "Customers": Customer,
+    "Revenue months": RevenueMonth,
+    "NPS survey sends": NpsSurveySend,
+    "NPS responses": NpsResponse,
+    "Milestones": Milestone,
+    "Health signals": HealthSignal,
+    "Health model versions": HealthModel,
+    "Churn events": ChurnEvent,
+    "Teams": Team,
+    "Assessment rounds": AssessmentRound,
+    "Assessments": Assessment,
+    "Assessment answers": AssessmentAnswer,
+    "Maturity targets": MaturityTarget,
+    "Meetings": Meeting,
+    "Agenda items": AgendaItem,
+    "Decisions": Decision,
+    "Imports": ImportLog,
+}

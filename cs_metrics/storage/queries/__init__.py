@@ -1,0 +1,256 @@
+"""Query functions: the only place that reads the database. Each returns a DataFrame or plain values.
+
+This module holds the shared filter type and the queries used across pages; each area keeps its
+own reads (and its few writes, such as follow-up edits) in a submodule: ``queries.nps``,
+``queries.health``, ...
+
+Aggregations that grow with the data (counts per class, per month) run in SQL; what comes back is
+one row per customer at most. Every function takes the engine first and keyword-only filters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Date, case, cast, func, literal, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.sql import Select
+
+from cs_metrics.storage import models as m
+
+
+@dataclass(frozen=True)
+class CustomerFilter:
+    """Which customers a view covers; an empty tuple means "all"."""
+
+    segments: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    owners: tuple[str, ...] = ()
+
+    @property
+    def is_all(self) -> bool:
+        return not (self.segments or self.regions or self.owners)
+
+    def describe(self) -> str:
+        parts = [
+            f"{name}: {', '.join(values)}"
+            for name, values in (("segment", self.segments), ("region", self.regions), ("owner", self.owners))
+            if values
+        ]
+        return "; ".join(parts) if parts else "all customers"
+
+
+ALL = CustomerFilter()
+
+
+def _apply(stmt: Select, flt: CustomerFilter) -> Select:
+    if flt.segments:
+        stmt = stmt.where(m.Customer.segment.in_(flt.segments))
+    if flt.regions:
+        stmt = stmt.where(m.Customer.region.in_(flt.regions))
+    if flt.owners:
+        stmt = stmt.where(m.Customer.owner.in_(flt.owners))
+    return stmt
+
+
+def _frame(engine: Engine, stmt: Select, *, dates: tuple[str, ...] = ()) -> pd.DataFrame:
+    with engine.connect() as conn:
+        result = conn.execute(stmt)
+        frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    for column in dates:
+        frame[column] = pd.to_datetime(frame[column])
+    return frame
+
+
+def month_of(engine: Engine, column) -> Any:
+    """SQL expression for the first day of the month of a date column (portable)."""
+    if engine.dialect.name == "postgresql":
+        return cast(func.date_trunc("month", column), Date)
+    return func.date(column, "start of month")
+
+
+# --- reference data ------------------------------------------------------------------------------
+
+
+def filter_options(engine: Engine) -> dict[str, list[str]]:
+    """Distinct segments, regions and owners present in the customer table."""
+    out: dict[str, list[str]] = {}
+    with engine.connect() as conn:
+        for key, column in (("segments", m.Customer.segment), ("regions", m.Customer.region), ("owners", m.Customer.owner)):
+            values = conn.execute(select(column).where(column.is_not(None)).distinct()).scalars().all()
+            out[key] = sorted(values)
+    return out
+
+
+def data_extent(engine: Engine) -> dict[str, dt.date | None]:
+    """First signing date and the latest date any activity was recorded (data freshness)."""
+    with engine.connect() as conn:
+        first = conn.execute(select(func.min(m.Customer.signed_on))).scalar_one()
+        latest = [
+            conn.execute(select(func.max(col))).scalar_one()
+            for col in (m.Customer.signed_on, m.NpsResponse.responded_on, m.Milestone.reached_on, m.ChurnEvent.churned_on, m.Meeting.held_on)
+        ]
+        last_month = conn.execute(select(func.max(m.RevenueMonth.month))).scalar_one()
+    dates = [_as_date(d) for d in latest if d is not None]
+    if last_month is not None:
+        last_month = _as_date(last_month)
+        dates.append(_month_end(last_month))
+    return {"first": _as_date(first) if first else None, "latest": max(dates) if dates else None}
+
+
+def _as_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value[:10])
+    return value
+
+
+def _month_end(month: dt.date) -> dt.date:
+    nxt = dt.date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    return nxt - dt.timedelta(days=1)
+
+
+def table_counts(engine: Engine) -> pd.DataFrame:
+    """Row count of every entity table: columns ``entity``, ``table``, ``rows``."""
+    rows = []
+    with engine.connect() as conn:
+        for label, table in m.ENTITY_LABELS.items():
+            count = conn.execute(select(func.count()).select_from(table)).scalar_one()
+            rows.append({"entity": label, "table": table.__tablename__, "rows": int(count)})
+    return pd.DataFrame(rows)
+
+
+# --- customers -----------------------------------------------------------------------------------
+
+
+def customers(engine: Engine, *, flt: CustomerFilter = ALL) -> pd.DataFrame:
+    """One row per customer: ``customer_id`` and the customer's attributes."""
+    c = m.Customer
+    stmt = _apply(
+        select(
+            c.id.label("customer_id"), c.external_id, c.name, c.segment, c.region, c.industry,
+            c.owner, c.plan, c.signed_on, c.contract_term_months, c.renewal_date, c.arr,
+            c.status, c.churned_on,
+        ),
+        flt,
+    ).order_by(c.id)
+    return _frame(engine, stmt, dates=("signed_on", "renewal_date", "churned_on"))
+
+
+def arr_in_month(engine: Engine, *, month: dt.date, flt: CustomerFilter = ALL) -> tuple[int, float]:
+    """(customers with revenue, ARR = 12 x total MRR) in the month starting ``month``."""
+    stmt = _apply(
+        select(func.count(m.RevenueMonth.customer_id), func.coalesce(func.sum(m.RevenueMonth.mrr), 0.0))
+        .join(m.Customer, m.Customer.id == m.RevenueMonth.customer_id)
+        .where(m.RevenueMonth.month == month),
+        flt,
+    )
+    with engine.connect() as conn:
+        n, mrr = conn.execute(stmt).one()
+    return int(n), float(mrr) * 12.0
+
+
+# --- NPS -----------------------------------------------------------------------------------------
+
+
+def nps_class_counts(
+    engine: Engine, *, start: dt.date, end: dt.date, flt: CustomerFilter = ALL
+) -> tuple[int, int, int]:
+    """(detractors, passives, promoters) among valid responses in ``[start, end)``.
+
+    Responses without a customer (anonymous) count only when no customer filter is set; scores
+    outside 0-10 are not counted (``nps_invalid_scores`` lists them).
+    """
+    r = m.NpsResponse
+    valid = (r.score >= 0) & (r.score <= 10)
+    stmt = select(
+        func.coalesce(func.sum(case((valid & (r.score <= 6), 1), else_=0)), 0),
+        func.coalesce(func.sum(case((valid & (r.score >= 7) & (r.score <= 8), 1), else_=0)), 0),
+        func.coalesce(func.sum(case((valid & (r.score >= 9), 1), else_=0)), 0),
+    ).where(r.responded_on >= start, r.responded_on < end)
+    if not flt.is_all:
+        stmt = _apply(stmt.join(m.Customer, m.Customer.id == r.customer_id), flt)
+    with engine.connect() as conn:
+        d, p, pr = conn.execute(stmt).one()
+    return int(d), int(p), int(pr)
+
+
+def nps_monthly_counts(
+    engine: Engine, *, start: dt.date, end: dt.date, flt: CustomerFilter = ALL
+) -> pd.DataFrame:
+    """Per month in ``[start, end)``: ``month``, ``detractors``, ``passives``, ``promoters``."""
+    r = m.NpsResponse
+    month = month_of(engine, r.responded_on).label("month")
+    valid = (r.score >= 0) & (r.score <= 10)
+    stmt = (
+        select(
+            month,
+            func.sum(case((valid & (r.score <= 6), 1), else_=0)).label("detractors"),
+            func.sum(case((valid & (r.score >= 7) & (r.score <= 8), 1), else_=0)).label("passives"),
+            func.sum(case((valid & (r.score >= 9), 1), else_=0)).label("promoters"),
+        )
+        .where(r.responded_on >= start, r.responded_on < end)
+        .group_by(month)
+        .order_by(month)
+    )
+    if not flt.is_all:
+        stmt = _apply(stmt.join(m.Customer, m.Customer.id == r.customer_id), flt)
+    return _frame(engine, stmt, dates=("month",))
+
+
+# --- milestones ----------------------------------------------------------------------------------
+
+
+def first_value_dates(engine: Engine, *, flt: CustomerFilter = ALL) -> pd.DataFrame:
+    """Earliest reached first-value milestone per customer: ``customer_id``, ``kind``, ``reached_on``."""
+    ms = m.Milestone
+    stmt = _apply(
+        select(ms.customer_id, literal("first_value").label("kind"), func.min(ms.reached_on).label("reached_on"))
+        .join(m.Customer, m.Customer.id == ms.customer_id)
+        .where(ms.kind == "first_value", ms.reached_on.is_not(None))
+        .group_by(ms.customer_id),
+        flt,
+    )
+    return _frame(engine, stmt, dates=("reached_on",))
+
+
+# --- health --------------------------------------------------------------------------------------
+
+
+def health_months(engine: Engine) -> list[dt.date]:
+    """Months that have health signals, oldest first."""
+    with engine.connect() as conn:
+        values = conn.execute(select(m.HealthSignal.month).distinct().order_by(m.HealthSignal.month)).scalars().all()
+    return [_as_date(v) for v in values]
+
+
+def health_signals(engine: Engine, *, month: dt.date, flt: CustomerFilter = ALL) -> pd.DataFrame:
+    """Long table of one month's signals: ``customer_id``, ``month``, ``signal``, ``value``,
+    ``segment``, ``arr``."""
+    hs = m.HealthSignal
+    stmt = _apply(
+        select(hs.customer_id, hs.month, hs.signal, hs.value, m.Customer.segment, m.Customer.arr)
+        .join(m.Customer, m.Customer.id == hs.customer_id)
+        .where(hs.month == month),
+        flt,
+    )
+    return _frame(engine, stmt, dates=("month",))
+
+
+def active_health_model(engine: Engine) -> dict[str, Any]:
+    """The active health model (``definition`` parsed) with ``version``; the newest if none is active."""
+    hm = m.HealthModel
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(hm.version, hm.definition).order_by(hm.is_active.desc(), hm.version.desc()).limit(1)
+        ).first()
+    if row is None:
+        from cs_metrics.health import DEFAULT_MODEL
+
+        return {"version": 0, **DEFAULT_MODEL}
+    return {"version": int(row.version), **json.loads(row.definition)}

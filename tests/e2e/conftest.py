@@ -1,0 +1,123 @@
+"""Browser tests: serve the real app with `streamlit run` on a free port, drive Debian's Chromium.
+
+Set OUTSIDE_IN_REQUIRE_BROWSER=1 (CI does) to turn a missing Chromium or Playwright into a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, skip_or_fail
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-dev-shm-usage",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        skip_or_fail(f"{CHROMIUM} is missing (apt-get install chromium)", "OUTSIDE_IN_REQUIRE_BROWSER")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_or_fail("the playwright package is not installed", "OUTSIDE_IN_REQUIRE_BROWSER")
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def app_server(demo_db_file, tmp_path_factory):
+    """`streamlit run app.py` on a copy of the demo database; yields the base URL."""
+    folder = tmp_path_factory.mktemp("e2e")
+    db_copy = folder / "demo.db"
+    shutil.copy(demo_db_file, db_copy)
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db_copy}"}
+    log = open(folder / "streamlit.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.terminate()
+        pytest.fail(f"streamlit did not start; log:\n{(folder / 'streamlit.log').read_text()}")
+    yield base
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture()
+def page(browser):
+    """A fresh page that records console errors and uncaught page errors in ``page.errors``."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = context.new_page()
+    pg.errors = []
+    pg.on("console", lambda msg: pg.errors.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
+    pg.on("pageerror", lambda exc: pg.errors.append(f"page error: {exc}"))
+    pg.on("response", lambda r: pg.errors.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+    yield pg
+    context.close()
+
+
+def open_page(pg, base: str, title: str) -> None:
+    """Open the app and move to a page through the sidebar navigation, as a person would."""
+    pg.goto(base)
+    wait_for_app(pg)
+    if title != "Overview":
+        pg.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True).click()
+        pg.wait_for_function(
+            "t => { const h = document.querySelector('[data-testid=\"stMainBlockContainer\"] h1');"
+            " return h && h.innerText.trim() === t; }",
+            arg=title,
+            timeout=60_000,
+        )
+        wait_for_app(pg)
+
+
+def wait_for_app(pg, timeout: float = 60_000) -> None:
+    """Wait until Streamlit has rendered the app and finished running the script."""
+    pg.wait_for_selector("[data-testid='stApp']", timeout=timeout)
+    pg.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && document.querySelector('[data-testid=\"stMainBlockContainer\"] h1')",
+        timeout=timeout,
+    )

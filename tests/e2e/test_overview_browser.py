@@ -1,0 +1,28 @@
+"""The app in a real Chromium: the Overview opens with its title, tiles and chart, no errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import open_page, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+
+def test_overview_opens_with_chart_and_no_console_error(app_server, page):
+    page.goto(app_server)
+    wait_for_app(page)
+    assert page.locator("h1").first.inner_text() == "Overview"
+    page.wait_for_selector("[data-testid='stPlotlyChart'] .main-svg", timeout=30_000)
+    assert page.locator("[data-testid='stMetric']").count() == 6
+    assert "demo data" in page.locator("[data-testid='stAlert']").first.inner_text()
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.errors == []
+
+
+def test_data_page_lists_entities(app_server, page):
+    open_page(page, app_server, "Data")
+    assert page.locator("h1").first.inner_text() == "Data"
+    page.wait_for_selector("[data-testid='stDataFrame']", timeout=30_000)
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.errors == []

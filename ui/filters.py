@@ -1,0 +1,86 @@
+"""Shared sidebar filters: declared once in ``app.py`` with keys, read by every page from here.
+
+Widget keys live in ``st.session_state`` and so persist while a person moves between pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import streamlit as st
+
+from cs_metrics.period import DEFAULT_PRESET, PRESETS, Period, preset_period
+from cs_metrics.storage import queries as q
+from ui import loaders
+
+KEY_PRESET = "filter_period_preset"
+KEY_RANGE = "filter_period_range"
+KEY_SEGMENTS = "filter_segments"
+KEY_REGIONS = "filter_regions"
+KEY_OWNERS = "filter_owners"
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the sidebar selects: the period, its reference date, and the customers."""
+
+    period: Period
+    as_of: dt.date
+    customers: q.CustomerFilter
+    problem: str | None = None  # a half-filled custom range, explained
+
+    @property
+    def previous(self) -> Period:
+        return self.period.previous()
+
+
+def reference_date() -> dt.date:
+    """Today, or the latest recorded activity when the data ends earlier (an older import)."""
+    latest = loaders.load(q.data_extent)["latest"]
+    today = dt.date.today()
+    return min(today, latest) if latest else today
+
+
+def sidebar() -> Selection:
+    """Draw the shared filters in the sidebar and return the selection. Call once, in app.py."""
+    as_of = reference_date()
+    options = loaders.load(q.filter_options)
+    with st.sidebar:
+        st.subheader("Filters")
+        preset = st.selectbox("Period", PRESETS, index=PRESETS.index(DEFAULT_PRESET), key=KEY_PRESET)
+        if preset == "Custom":
+            default = preset_period(DEFAULT_PRESET, as_of)
+            st.date_input(
+                "From – to", value=(default.start, default.end), max_value=as_of, key=KEY_RANGE, format="YYYY-MM-DD"
+            )
+        selection = current()
+        st.caption(f"{selection.period.label()} · compared with {selection.previous.label()}")
+        st.multiselect("Segment", options["segments"], key=KEY_SEGMENTS, placeholder="All segments")
+        st.multiselect("Region", options["regions"], key=KEY_REGIONS, placeholder="All regions")
+        st.multiselect("Owner (CSM)", options["owners"], key=KEY_OWNERS, placeholder="All owners")
+    return current()
+
+
+def current() -> Selection:
+    """The selection, read from the sidebar widgets' state (defaults where a widget is unset).
+
+    Pages call this rather than receiving the selection, so that every page sees the same values.
+    """
+    state = st.session_state
+    as_of = reference_date()
+    preset = state.get(KEY_PRESET, DEFAULT_PRESET)
+    problem = None
+    if preset == "Custom":
+        chosen = state.get(KEY_RANGE)
+        if isinstance(chosen, (tuple, list)) and len(chosen) == 2:
+            period = Period(chosen[0], chosen[1])
+        else:
+            problem = "Pick both the first and the last day of the custom period; until then the last 12 months are shown."
+            period = preset_period(DEFAULT_PRESET, as_of)
+    else:
+        period = preset_period(preset, as_of)
+    customers = q.CustomerFilter(
+        tuple(state.get(KEY_SEGMENTS) or ()), tuple(state.get(KEY_REGIONS) or ()), tuple(state.get(KEY_OWNERS) or ())
+    )
+    return Selection(period, as_of, customers, problem)

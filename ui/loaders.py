@@ -1,0 +1,52 @@
+"""Cached access to the database: the only place that uses ``st.cache_*``.
+
+* The engine is a ``st.cache_resource`` (one per process and URL); preparing it migrates the
+  schema and loads the demo company into a new, empty database.
+* Query and metric calls go through ``load(fn, ...)``: a ``st.cache_data`` entry per function and
+  arguments, expiring after ``TTL_SECONDS`` so that other writers' changes show up.
+* Pages that write call ``invalidate()`` afterwards so their own change shows at once.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from cs_metrics.storage import db
+
+TTL_SECONDS = 300
+T = TypeVar("T")
+
+
+@st.cache_resource(show_spinner="Preparing the database…")
+def _engine(url: str) -> Engine:
+    return db.prepare_database(url)
+
+
+def engine() -> Engine:
+    """The prepared engine for ``$DATABASE_URL`` (raises ConfigurationError / SchemaError)."""
+    return _engine(db.database_url())
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False, max_entries=512)
+def _call(module: str, name: str, url: str, args: tuple, kwargs: tuple) -> Any:
+    fn = getattr(importlib.import_module(module), name)
+    return fn(_engine(url), *args, **dict(kwargs))
+
+
+def load(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Call ``fn(engine, *args, **kwargs)`` through the cache.
+
+    ``fn`` must be a module-level function of ``cs_metrics`` whose first argument is the engine;
+    arguments must be hashable by Streamlit (dates, strings, tuples, frozen dataclasses).
+    """
+    return _call(fn.__module__, fn.__qualname__, db.database_url(), args, tuple(sorted(kwargs.items())))
+
+
+def invalidate() -> None:
+    """Forget every cached query result (call after writing to the database)."""
+    _call.clear()
