@@ -28,6 +28,7 @@ def main() -> int:
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=20261)
     parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
+    parser.add_argument("--reuse", action="store_true", help="keep the data already in --database-url")
     args = parser.parse_args()
 
     folder = tempfile.mkdtemp(prefix="oi-bench-")
@@ -36,11 +37,15 @@ def main() -> int:
     engine = db.make_engine(url)
     db.upgrade(engine)
 
-    t0 = time.perf_counter()
-    counts = demo.load_demo(engine, customers=args.customers, seed=args.seed, as_of=as_of, replace=True)
-    t_load = time.perf_counter() - t0
-    print(f"demo generate+load: {t_load:8.1f} s  ({sum(counts.values()):,} rows; "
-          + ", ".join(f"{k} {v:,}" for k, v in counts.items() if v) + ")")
+    if args.reuse and not db.is_empty(engine):
+        as_of = dt.date.fromisoformat(db.dataset_meta(engine).get("demo_as_of", as_of.isoformat()))
+        print(f"reusing the data in {db.safe_url(url)} (as of {as_of})")
+    else:
+        t0 = time.perf_counter()
+        counts = demo.load_demo(engine, customers=args.customers, seed=args.seed, as_of=as_of, replace=True)
+        t_load = time.perf_counter() - t0
+        print(f"demo generate+load: {t_load:8.1f} s  ({sum(counts.values()):,} rows; "
+              + ", ".join(f"{k} {v:,}" for k, v in counts.items() if v) + ")")
 
     period = preset_period("Last 12 months", as_of)
     flt = queries.ALL

@@ -174,7 +174,8 @@ def test_unreachable_server_names_the_variable_and_hides_the_password():
 def test_newer_schema_is_refused_and_left_unchanged(tmp_path):
     engine = _prepared(f"sqlite:///{tmp_path / 'x.db'}")
     with engine.begin() as conn:
-        conn.execute(text("UPDATE alembic_version SET version_num = '9999_from_the_future'"))
+        conn.execute(text("DELETE FROM alembic_version"))
+        conn.execute(text("INSERT INTO alembic_version (version_num) VALUES ('9999_from_the_future')"))
     with pytest.raises(SchemaError, match="newer than this version"):
         db.upgrade(engine)
     assert db.current_revision(engine) == "9999_from_the_future"
