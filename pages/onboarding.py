@@ -1,0 +1,117 @@
+"""Onboarding: time to first value, counting the customers still waiting for it."""
+
+import streamlit as st
+
+from cs_metrics import ttfv
+from cs_metrics.charts import ttfv as charts
+from cs_metrics.formatting import fmt_interval, fmt_value
+from cs_metrics.storage import queries as q
+from cs_metrics.storage.queries import ttfv as qt
+from ui import components, filters, loaders
+
+selection = filters.current()
+period, flt = selection.period, selection.customers
+st.title("Onboarding")
+st.caption(f"Time to first value for customers signed {period.label()} · {flt.describe()} · data as of {selection.as_of}")
+if selection.problem:
+    st.warning(selection.problem)
+
+customers = loaders.load(qt.onboarding_customers, flt=flt)
+if customers.empty:
+    components.empty_state("No customers match these filters. Widen the segment, region or owner selection.")
+    st.stop()
+everyone = ttfv.ttfv_durations(customers, loaders.load(qt.first_value_milestones, flt=flt), as_of=selection.as_of)
+known = ttfv.segment_targets(loaders.load(qt.first_value_target_counts), segments=tuple(loaders.load(q.filter_options)["segments"]))
+
+with st.expander("First-value targets (days after signing)"):
+    st.caption("Each segment's usual target from the milestone data; change them to see the view against other targets.")
+    columns = st.columns(len(known) + 1)
+    targets = {
+        seg: columns[i].number_input(seg, 1, 730, int(days), key=f"onboarding_target_{seg}")
+        for i, (seg, days) in enumerate(known.items())
+    }
+    default = columns[-1].number_input("Other segments", 1, 730, ttfv.DEFAULT_TARGET_DAYS, key="onboarding_target_default")
+
+status = ttfv.with_targets(everyone, targets=targets, default=default)
+cohort = ttfv.signed_in(status, start=period.start, end=period.end)
+
+# --- headline ------------------------------------------------------------------------------------
+st.subheader("How long customers wait for first value")
+if cohort.empty:
+    components.empty_state(f"No customer signed {period.label()}. Choose a longer period to see the curve.")
+else:
+    overall = ttfv.ttfv_summary(cohort).iloc[0]
+    counts = ttfv.onboarding_counts(cohort)
+    tiles = st.columns(4)
+    tiles[0].metric("Median time to first value", fmt_value(overall["median"], "days"),
+                    help="Kaplan-Meier median: customers still onboarding count up to the day they were last seen.")
+    tiles[0].caption(" · ".join(x for x in (fmt_interval(overall["median_low"], overall["median_high"], "days"),
+                                            f"n = {counts.n:,}") if x))
+    for tile, row in zip(tiles[1:], ttfv.reached_by(cohort, days=(30, 60, 90)).itertuples()):
+        tile.metric(f"First value within {row.days} days", fmt_value(row.share, "share"))
+        tile.caption(fmt_interval(row.low, row.high, "share") or "beyond the follow-up so far")
+    st.info(f"{counts.sentence()}. They are not dropped: the curve counts each of them up to the day they were last seen.")
+    if counts.n < ttfv.MIN_GROUP_N:
+        st.warning(f"Only {counts.n} customers signed in the period: too few to read these figures with confidence.")
+
+    by_label = st.selectbox("Compare by", ["All customers", *ttfv.GROUPINGS.values()], key="onboarding_group_by")
+    by = next((col for col, label in ttfv.GROUPINGS.items() if label == by_label), None)
+    curve = ttfv.survival_curve(cohort, by=by)
+    shown_targets = ttfv.targets_in(cohort, targets=targets, default=default)
+    st.plotly_chart(
+        charts.survival_figure(curve, marks=ttfv.curve_at(curve, days=(30, 60, 90)), targets=shown_targets),
+        width="stretch",
+    )
+    st.caption("Steps fall as customers reach first value; dots mark days 30, 60 and 90; dashed lines are the "
+               "segments' targets. The shaded band is the 95% interval (shown for up to four groups).")
+    summary = ttfv.ttfv_summary(cohort, by=by)
+    st.dataframe(charts.summary_table(summary, group_label=by_label if by else "Customers"), hide_index=True, width="stretch")
+    if by:
+        small = ttfv.small_groups(cohort, by=by)
+        if len(small):
+            st.warning(f"{len(small)} group(s) have fewer than {ttfv.MIN_GROUP_N} customers (marked in the table): "
+                       "their curves are drawn but too uncertain to read.")
+        verdict = ttfv.compare_groups_in_words(cohort, by=by, label=by_label)
+        (st.success if verdict.differs else st.info)(verdict.text)
+
+# --- stalled onboardings -------------------------------------------------------------------------
+st.subheader("Stalled onboardings")
+stalled = ttfv.stalled_onboardings(status)
+st.caption("Customers with no first value yet and past their segment's target, whatever their signing date; "
+           "longest wait first, then largest ARR.")
+if stalled.empty:
+    st.success("No customer is waiting for first value beyond its target.")
+else:
+    in_period = len(ttfv.signed_in(stalled, start=period.start, end=period.end))
+    st.write(f"{len(stalled):,} customers past target, {in_period:,} of them signed {period.label()}.")
+    st.dataframe(
+        charts.stalled_table(stalled), hide_index=True, width="stretch", key="onboarding_stalled",
+        column_config={"ARR": st.column_config.NumberColumn("ARR", format="€%,.0f")},
+    )
+
+# --- trend ---------------------------------------------------------------------------------------
+st.subheader("Are we getting faster?")
+trend = ttfv.cohort_trend(everyone)
+st.plotly_chart(charts.cohort_trend_figure(trend), width="stretch")
+st.caption(f"Median days to first value by signing quarter. Grey: fewer than {ttfv.MIN_GROUP_N} customers, "
+           "or fewer than half at first value yet (the latest quarters fill in as customers get there).")
+st.info(ttfv.faster_than_before(everyone, as_of=selection.as_of).text)
+
+# --- early churn ---------------------------------------------------------------------------------
+st.subheader("Late first value and early churn")
+churn = ttfv.early_churn_by_timeliness(status, as_of=selection.as_of)
+st.plotly_chart(charts.early_churn_figure(churn.table), width="stretch")
+st.caption(f"Customers signed at least {ttfv.EARLY_CHURN_DAYS} days ago, any signing date. Late: first value after "
+           "the target, or none by then. Bars show 95% intervals.")
+(st.warning if churn.enough and churn.p_value < 0.05 else st.info)(churn.text)
+
+# --- data checks ---------------------------------------------------------------------------------
+problems = ttfv.problem_report(everyone, early_milestones=loaders.load(qt.milestones_before_signing, flt=flt))
+with st.expander(f"Data checks: {len(problems)} problem(s)" if len(problems) else "Data checks: no problems found"):
+    if problems.empty:
+        st.caption("Every signing, first-value and churn date is in a possible order.")
+    else:
+        st.caption("Customers with impossible first-value or churn dates are left out of the figures; with several "
+                   "first-value milestones the earliest counts; other milestones dated before signing are only "
+                   "listed. Correct them at the source and import again on the Data page.")
+        st.dataframe(charts.problems_table(problems), hide_index=True, width="stretch")
