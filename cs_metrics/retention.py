@@ -1,13 +1,68 @@
-"""Retention: logo churn, and (with their own functions) revenue retention and cohorts."""
+"""Retention: logo churn, gross and net revenue retention, cohorts, and renewal beside retention.
+
+Definitions
+-----------
+* **Logo churn** for a window ``[start, end)``: customers lost inside the window divided by the
+  customers active at ``start``; customers signed inside the window count in neither.
+* **Revenue retention** from ``start_month`` to ``end_month`` covers only the customers with
+  revenue in ``start_month``. Each one's change is split into expansion (it pays more),
+  contraction (it pays less but still pays) and churn (it pays nothing). Gross revenue retention
+  (GRR) caps every customer at its starting revenue, so it never exceeds 1; net revenue
+  retention (NRR) counts expansion too and may exceed 1.
+* **Cohorts**: a customer's cohort is the month (or quarter) of its first month with revenue;
+  a cell is the share of the cohort's customers (``by="logo"``) or of its first-month revenue
+  (``by="revenue"``) still there so many months later. A cell is computed only from customers
+  whose month is inside the data; the weighted average row pools every cohort, weighting each by
+  its size.
+* **Contract ends** (rolling terms): a contract signed on ``signed_on`` with a term of ``T``
+  months ends on ``signed_on + k·T`` months for k = 1, 2, ... (the day of the month is clipped
+  to the month's length: 31 January + 1 month is 28 or 29 February). A contract end counts as
+  *up for renewal* when the customer was still a customer that day (not churned before it); it
+  is *renewed* unless the customer churned on that day or within ``grace_days`` after it.
+* **Renewal rate**: renewed ÷ up for renewal, counting only the contracts whose end fell in the
+  window. It is a count of transactions; retention, measured over the same window, says how much
+  of the whole book is still there. With annual or multi-year terms the two differ: a customer
+  who disengaged mid-contract renews (or not) only at its end.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from cs_metrics.errors import DataError
+
+#: Example rows kept by the data checks.
+EXAMPLE_ROWS = 5
+
+
+class RevenueDataError(DataError):
+    """A revenue table cannot be used as given (columns, missing or negative MRR, duplicates)."""
+
+
+class ContractDataError(DataError):
+    """Customer or contract columns needed for contract ends or renewals are missing or invalid."""
+
+
+@dataclass(frozen=True)
+class DataIssue:
+    """One data problem found by a check: how many rows, a few examples, and what was done."""
+
+    key: str
+    label: str
+    count: int
+    examples: pd.DataFrame = field(default_factory=pd.DataFrame, compare=False, hash=False)
+    action: str = ""
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+
+# --- logo churn ---------------------------------------------------------------------------------
 
 
 def active_at(customers: pd.DataFrame, day: dt.date) -> pd.Series:
@@ -62,3 +117,487 @@ def logo_churn_counts(customers: pd.DataFrame, *, start: dt.date, end: dt.date) 
     at_start = (signed < start_ts) & (churned.isna() | (churned >= start_ts))
     lost = at_start & churned.notna() & (churned < end_ts)
     return int(at_start.sum()), int(lost.sum())
+
+
+# --- data checks --------------------------------------------------------------------------------
+
+
+def _month_floor(values) -> pd.Series:
+    return pd.to_datetime(pd.Series(values)).dt.to_period("M").dt.to_timestamp()
+
+
+def check_revenue(revenue: pd.DataFrame) -> None:
+    """Raise ``RevenueDataError`` unless ``revenue`` is a usable customer-month table.
+
+    It needs ``customer_id``, ``month`` and ``mrr``; MRR must be present and not negative, and
+    each customer may appear once per month. ``negative_mrr`` finds the negative rows and
+    ``without_negative_mrr`` drops them.
+    """
+    missing = [c for c in ("customer_id", "month", "mrr") if c not in revenue.columns]
+    if missing:
+        raise RevenueDataError(
+            f"The revenue table needs the column(s) {missing}: one row per customer and month "
+            "with customer_id, month (first day of the month) and mrr."
+        )
+    mrr = pd.to_numeric(revenue["mrr"], errors="coerce")
+    if mrr.isna().any():
+        raise RevenueDataError(
+            f"{int(mrr.isna().sum())} revenue row(s) have no numeric MRR; enter 0 for a month "
+            "without revenue or remove the row."
+        )
+    if (mrr < 0).any():
+        raise RevenueDataError(
+            f"{int((mrr < 0).sum())} revenue row(s) have a negative MRR; credit notes belong in "
+            "the month's net MRR, which cannot fall below 0. Fix or remove them."
+        )
+    months = _month_floor(revenue["month"])
+    dup = pd.DataFrame({"c": revenue["customer_id"].to_numpy(), "m": months.to_numpy()}).duplicated()
+    if dup.any():
+        raise RevenueDataError(
+            f"{int(dup.sum())} revenue row(s) repeat a customer and month; keep one row per "
+            "customer and month (sum the amounts)."
+        )
+
+
+def negative_mrr(revenue: pd.DataFrame, *, examples: int = EXAMPLE_ROWS) -> DataIssue:
+    """Revenue rows with a negative MRR: count and the first ``examples`` rows.
+
+    Example
+    -------
+    >>> r = pd.DataFrame({"customer_id": [1, 2], "month": ["2025-01-01"] * 2, "mrr": [10.0, -5.0]})
+    >>> negative_mrr(r).count
+    1
+    """
+    bad = pd.to_numeric(revenue["mrr"], errors="coerce") < 0
+    return DataIssue(
+        key="negative_mrr",
+        label="Revenue months with a negative MRR",
+        count=int(bad.sum()),
+        examples=revenue.loc[bad].head(examples).reset_index(drop=True),
+        action="left out of revenue retention and cohorts",
+    )
+
+
+def without_negative_mrr(revenue: pd.DataFrame) -> tuple[pd.DataFrame, DataIssue]:
+    """The revenue table without its negative-MRR rows, and the issue describing them."""
+    issue = negative_mrr(revenue)
+    keep = ~(pd.to_numeric(revenue["mrr"], errors="coerce") < 0)
+    return revenue.loc[keep].reset_index(drop=True), issue
+
+
+def churn_before_signing(customers: pd.DataFrame, *, examples: int = EXAMPLE_ROWS) -> DataIssue:
+    """Customers whose churn date is earlier than their signing date.
+
+    Example
+    -------
+    >>> c = pd.DataFrame({"customer_id": [1, 2], "signed_on": ["2025-03-01", "2025-01-01"],
+    ...                   "churned_on": ["2025-02-01", None]})
+    >>> churn_before_signing(c).count
+    1
+    """
+    signed = pd.to_datetime(customers["signed_on"])
+    churned = pd.to_datetime(customers["churned_on"])
+    bad = churned.notna() & (churned < signed)
+    return DataIssue(
+        key="churn_before_signing",
+        label="Customers who churned before they signed",
+        count=int(bad.sum()),
+        examples=customers.loc[bad].head(examples).reset_index(drop=True),
+        action="left out of churn and retention figures until the dates are corrected",
+    )
+
+
+# --- revenue retention --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RevenueRetention:
+    """Revenue retention of the customers with revenue in ``start_month``, at ``end_month``.
+
+    ``starting`` is their MRR in ``start_month``; ``expansion``, ``contraction`` and ``churned``
+    are positive amounts of MRR (gained, lost by customers still paying, lost by customers who
+    pay nothing in ``end_month``). ``grr = (starting - contraction - churned) / starting`` and
+    ``nrr = (starting + expansion - contraction - churned) / starting``; both are NaN, with a
+    ``note``, when no customer had revenue at the start. ``n`` counts the customers at the start,
+    ``n_churned`` those without revenue at the end.
+    """
+
+    start_month: dt.date
+    end_month: dt.date
+    n: int
+    n_churned: int
+    starting: float
+    expansion: float
+    contraction: float
+    churned: float
+    grr: float
+    nrr: float
+    note: str = ""
+
+    @property
+    def ending(self) -> float:
+        """MRR at ``end_month`` of the customers present at the start."""
+        return self.starting + self.expansion - self.contraction - self.churned
+
+
+def _as_month(value) -> pd.Timestamp:
+    return pd.Timestamp(value).to_period("M").to_timestamp()
+
+
+def revenue_retention(revenue: pd.DataFrame, *, start_month, end_month) -> RevenueRetention:
+    """Gross and net revenue retention from ``start_month`` to ``end_month``.
+
+    Parameters
+    ----------
+    revenue
+        One row per customer and month: ``customer_id``, ``month`` (first day of the month,
+        date or Timestamp), ``mrr`` (not negative). Months other than the two compared are
+        ignored; a customer without a row in ``end_month`` has churned.
+    start_month, end_month
+        The months compared (any day inside the month will do); ``end_month`` after
+        ``start_month``.
+
+    Returns
+    -------
+    RevenueRetention
+
+    Example
+    -------
+    Customer 1 grows 100 -> 120, customer 2 shrinks 100 -> 70, customer 3 leaves (100 -> 0),
+    customer 4 signs later (not counted): starting 300, expansion 20, contraction 30, churned 100;
+    GRR = (300 - 30 - 100) / 300 = 0.5667, NRR = (300 + 20 - 30 - 100) / 300 = 0.6333.
+
+    >>> r = pd.DataFrame({"customer_id": [1, 2, 3, 1, 2, 4],
+    ...     "month": ["2025-01-01"] * 3 + ["2025-12-01"] * 3, "mrr": [100, 100, 100, 120, 70, 50]})
+    >>> rr = revenue_retention(r, start_month="2025-01-01", end_month="2025-12-01")
+    >>> round(rr.grr, 4), round(rr.nrr, 4)
+    (0.5667, 0.6333)
+    """
+    check_revenue(revenue)
+    start, end = _as_month(start_month), _as_month(end_month)
+    if end <= start:
+        raise RevenueDataError(
+            f"The end month must come after the start month (got {start:%Y-%m} and {end:%Y-%m})."
+        )
+    months = _month_floor(revenue["month"]).to_numpy()
+    mrr = pd.to_numeric(revenue["mrr"]).astype(float).to_numpy()
+    ids = revenue["customer_id"].to_numpy()
+    first = pd.Series(mrr[months == start], index=ids[months == start])
+    first = first[first > 0]
+    last = pd.Series(mrr[months == end], index=ids[months == end]).reindex(first.index).fillna(0.0)
+    starting = float(first.sum())
+    delta = last - first
+    gone = last <= 0
+    expansion = float(delta.clip(lower=0).sum())
+    contraction = float((-delta[~gone]).clip(lower=0).sum())
+    churned = float(first[gone].sum())
+    note = ""
+    if first.empty:
+        note = (
+            f"No customer had revenue in {start:%B %Y}: retention is measured on the customers "
+            "paying at the start, so there is nothing to measure. Choose a later period."
+        )
+    grr = (starting - contraction - churned) / starting if starting else math.nan
+    nrr = (starting + expansion - contraction - churned) / starting if starting else math.nan
+    return RevenueRetention(
+        start_month=start.date(),
+        end_month=end.date(),
+        n=len(first),
+        n_churned=int(gone.sum()),
+        starting=starting,
+        expansion=expansion,
+        contraction=contraction,
+        churned=churned,
+        grr=grr,
+        nrr=nrr,
+        note=note,
+    )
+
+
+def retention_months(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The months a period's revenue retention compares: the month holding the day before
+    ``start`` (revenue going into the period) and the month holding ``end``.
+
+    Example
+    -------
+    >>> retention_months(dt.date(2025, 11, 1), dt.date(2026, 10, 31))
+    (datetime.date(2025, 10, 1), datetime.date(2026, 10, 1))
+    """
+    before = start - dt.timedelta(days=1)
+    return before.replace(day=1), end.replace(day=1)
+
+
+# --- cohorts ------------------------------------------------------------------------------------
+
+
+def cohort_counts(revenue: pd.DataFrame) -> pd.DataFrame:
+    """Aggregate a customer-month revenue table by cohort (first month with revenue) and month.
+
+    Returns ``cohort_month``, ``month``, ``customers`` (customers with MRR above 0 that month) and
+    ``mrr`` (their MRR), the input ``cohort_table`` needs; the storage layer computes the same
+    table in SQL (``queries.churn.cohort_revenue``).
+    """
+    check_revenue(revenue)
+    frame = pd.DataFrame(
+        {
+            "customer_id": revenue["customer_id"].to_numpy(),
+            "month": _month_floor(revenue["month"]).to_numpy(),
+            "mrr": pd.to_numeric(revenue["mrr"]).astype(float).to_numpy(),
+        }
+    )
+    frame = frame[frame["mrr"] > 0]
+    frame["cohort_month"] = frame.groupby("customer_id")["month"].transform("min")
+    out = (
+        frame.groupby(["cohort_month", "month"], as_index=False)
+        .agg(customers=("customer_id", "nunique"), mrr=("mrr", "sum"))
+        .sort_values(["cohort_month", "month"], ignore_index=True)
+    )
+    return out[["cohort_month", "month", "customers", "mrr"]]
+
+
+def _month_index(values) -> np.ndarray:
+    ts = pd.to_datetime(pd.Series(values))
+    return (ts.dt.year * 12 + ts.dt.month - 1).to_numpy(dtype="int64")
+
+
+WEIGHTED_ROW = "All cohorts (weighted)"
+
+
+def cohort_table(
+    revenue: pd.DataFrame, *, by: str = "logo", cohort: str = "M", last_month=None, min_customers: int = 10
+) -> pd.DataFrame:
+    """Retention by signing cohort and months since the cohort's first month.
+
+    Parameters
+    ----------
+    revenue
+        Either the customer-month table (``customer_id``, ``month``, ``mrr``) or its
+        aggregate from ``cohort_counts`` (``cohort_month``, ``month``, ``customers``, ``mrr``).
+    by
+        ``"logo"``: share of the cohort's customers still paying; ``"revenue"``: MRR as a share
+        of the cohort's first-month MRR (expansion can lift it above 1).
+    cohort
+        ``"M"`` (month) or ``"Q"`` (quarter) of the first month with revenue.
+    last_month
+        The last month observed (default: the latest month in the data).
+    min_customers
+        The weighted average row is left empty (NaN) at months observed for fewer customers.
+
+    Returns
+    -------
+    DataFrame
+        Index ``cohort`` (``"2025-01"`` or ``"2025 Q1"``), one column per month since the start
+        (0, 1, 2, ...), and a last row ``"All cohorts (weighted)"``. A cohort's cell is NaN until
+        all its customers have reached that month (in a quarterly cohort, the customers who
+        started in its last month). The weighted row pools, at each month, every customer observed
+        that long (grouped by first month, so it is the same for monthly and quarterly cohorts).
+        ``attrs["size"]`` maps each cohort to its number of customers, ``attrs["observed"]`` gives
+        the customers behind each weighted cell, and ``attrs["by"]``/``attrs["cohort"]`` repeat
+        the options.
+
+    Example
+    -------
+    Cohort Jan 2025 has customers 1 and 2; customer 2 leaves after one month: logo retention
+    1.0 in month 0, 0.5 in month 1.
+
+    >>> r = pd.DataFrame({"customer_id": [1, 2, 1], "mrr": [10.0, 10.0, 10.0],
+    ...                   "month": ["2025-01-01", "2025-01-01", "2025-02-01"]})
+    >>> cohort_table(r, min_customers=1).loc["2025-01"].tolist()
+    [1.0, 0.5]
+    """
+    if by not in ("logo", "revenue"):
+        raise DataError(f"Unknown cohort measure {by!r}: use 'logo' or 'revenue'.")
+    if cohort not in ("M", "Q"):
+        raise DataError(f"Unknown cohort length {cohort!r}: use 'M' (month) or 'Q' (quarter).")
+    agg = revenue if "cohort_month" in revenue.columns else cohort_counts(revenue)
+    if agg.empty:
+        out = pd.DataFrame(index=pd.Index([], name="cohort"), dtype=float)
+        out.attrs.update(size={}, observed={}, by=by, cohort=cohort)
+        return out
+    value_col = "customers" if by == "logo" else "mrr"
+    f = _month_index(agg["cohort_month"])
+    mth = _month_index(agg["month"])
+    last = _month_index([last_month])[0] if last_month is not None else int(mth.max())
+    table = pd.DataFrame(
+        {
+            "f": f,
+            "k": mth - f,
+            "v": pd.to_numeric(agg[value_col]).astype(float).to_numpy(),
+            "n": pd.to_numeric(agg["customers"]).astype(float).to_numpy(),
+        }
+    )
+    table = table[(table["k"] >= 0) & (table["f"] + table["k"] <= last)]
+    first = table[table["k"] == 0].groupby("f")[["v", "n"]].sum()
+    cohorts = first.index.to_numpy()
+    if len(cohorts) == 0:
+        out = pd.DataFrame(index=pd.Index([], name="cohort"), dtype=float)
+        out.attrs.update(size={}, observed={}, by=by, cohort=cohort)
+        return out
+    months = np.arange(int(last - cohorts.min()) + 1)
+    value = table.pivot_table(index="f", columns="k", values="v", aggfunc="sum").reindex(
+        index=cohorts, columns=months
+    )
+    observable = (cohorts[:, None] + months[None, :]) <= last
+    value = value.fillna(0.0).where(observable)
+    base = pd.DataFrame(
+        np.where(observable, first["v"].to_numpy()[:, None], np.nan), index=cohorts, columns=months
+    )
+    seen = pd.DataFrame(
+        np.where(observable, first["n"].to_numpy()[:, None], 0.0), index=cohorts, columns=months
+    )
+
+    def label(month_index: int) -> str:
+        year, month = divmod(int(month_index), 12)
+        return f"{year}-{month + 1:02d}" if cohort == "M" else f"{year} Q{month // 3 + 1}"
+
+    groups = np.array([label(x) for x in cohorts], dtype=object)
+    # min_count = group size: a cohort's cell needs every one of its first months observed.
+    num = value.groupby(groups, sort=False).sum(min_count=1)
+    den = base.groupby(groups, sort=False).sum(min_count=1)
+    complete = base.notna().groupby(groups, sort=False).all()
+    out = (num / den.where(den > 0)).where(complete)
+    observed = seen.sum(axis=0)
+    total = value.sum(axis=0, min_count=1) / base.sum(axis=0, min_count=1).where(lambda s: s > 0)
+    out.loc[WEIGHTED_ROW] = total.where(observed >= min_customers)
+    out.index.name = "cohort"
+    out.columns = [int(k) for k in months]
+    sizes = first["n"].groupby(groups, sort=False).sum()
+    out.attrs.update(
+        size={str(k): int(v) for k, v in sizes.items()},
+        observed={int(k): int(v) for k, v in observed.items()},
+        by=by,
+        cohort=cohort,
+    )
+    return out
+
+
+# --- contracts and renewals ---------------------------------------------------------------------
+
+
+def _add_months(days: pd.Series, months: np.ndarray) -> pd.Series:
+    """Add whole months to dates, clipping the day of the month to the target month's length."""
+    d = pd.to_datetime(days).to_numpy().astype("datetime64[D]")
+    m = d.astype("datetime64[M]")
+    dom = (d - m.astype("datetime64[D]")).astype("int64")
+    target = m + np.asarray(months, dtype="int64")
+    length = ((target + 1).astype("datetime64[D]") - target.astype("datetime64[D]")).astype("int64")
+    return pd.Series((target.astype("datetime64[D]") + np.minimum(dom, length - 1)).astype("datetime64[ns]"))
+
+
+def contract_ends(
+    customers: pd.DataFrame, *, start: dt.date, end: dt.date, grace_days: int = 0
+) -> pd.DataFrame:
+    """Contract ends in ``[start, end)`` under rolling terms, and whether each was renewed.
+
+    Parameters
+    ----------
+    customers
+        ``customer_id``, ``signed_on``, ``contract_term_months`` (whole months, at least 1),
+        ``churned_on`` (empty while active); other columns (``arr``, ``segment``...) are carried.
+    start, end
+        The window of contract end dates.
+    grace_days
+        A churn recorded up to this many days after a contract end still counts as not renewed.
+
+    Returns
+    -------
+    DataFrame
+        One row per contract end: the customer's columns, ``renewal_date`` (the end date) and
+        ``renewed`` (bool). Contract ends after a customer churned are not listed.
+
+    Example
+    -------
+    Signed 31 Jan 2024 on a 12-month term: ends 31 Jan 2025; churned that day, not renewed.
+
+    >>> c = pd.DataFrame({"customer_id": [1], "signed_on": ["2024-01-31"],
+    ...                   "contract_term_months": [12], "churned_on": ["2025-01-31"]})
+    >>> ends = contract_ends(c, start=dt.date(2025, 1, 1), end=dt.date(2026, 1, 1))
+    >>> ends[["renewal_date", "renewed"]].values.tolist()
+    [[Timestamp('2025-01-31 00:00:00'), False]]
+    """
+    missing = [
+        c
+        for c in ("customer_id", "signed_on", "contract_term_months", "churned_on")
+        if c not in customers.columns
+    ]
+    if missing:
+        raise ContractDataError(f"Contract ends need the column(s) {missing}.")
+    if pd.Timestamp(end) <= pd.Timestamp(start):
+        raise ContractDataError(f"The window must end after it starts (got {start} to {end}).")
+    term = pd.to_numeric(customers["contract_term_months"], errors="coerce")
+    bad = term.isna() | (term < 1) | (term % 1 != 0)
+    if bad.any():
+        ids = customers.loc[bad, "customer_id"].head(EXAMPLE_ROWS).tolist()
+        raise ContractDataError(
+            f"{int(bad.sum())} customer(s) have a contract term that is not a whole number of months "
+            f"of at least 1 (e.g. customers {ids}); set contract_term_months (1 for monthly contracts)."
+        )
+    columns = list(customers.columns) + ["renewal_date", "renewed"]
+    data = customers.reset_index(drop=True)
+    signed = pd.to_datetime(data["signed_on"])
+    churned = pd.to_datetime(data["churned_on"])
+    term = term.astype("int64").to_numpy()
+    s_idx = _month_index(signed)
+    lo = np.maximum(1, (_month_index([start])[0] - s_idx) // term - 1)
+    hi = np.maximum(lo, (_month_index([end])[0] - s_idx) // term + 1)
+    count = hi - lo + 1
+    rows = np.repeat(np.arange(len(data)), count)
+    if rows.size == 0:
+        return pd.DataFrame(columns=columns)
+    k = np.arange(rows.size) - np.repeat(np.concatenate([[0], np.cumsum(count)[:-1]]), count) + lo[rows]
+    ends = _add_months(signed.iloc[rows].reset_index(drop=True), k * term[rows])
+    churn = churned.iloc[rows].reset_index(drop=True)
+    inside = (ends >= pd.Timestamp(start)) & (ends < pd.Timestamp(end))
+    still_customer = churn.isna() | (churn >= ends)
+    keep = (inside & still_customer).to_numpy()
+    out = data.iloc[rows[keep]].reset_index(drop=True)
+    out["renewal_date"] = ends[keep].reset_index(drop=True)
+    lost = churn[keep].reset_index(drop=True)
+    out["renewed"] = (lost.isna() | (lost > out["renewal_date"] + pd.Timedelta(days=grace_days))).astype(bool)
+    return out.sort_values(["renewal_date", "customer_id"], ignore_index=True)[columns]
+
+
+def renewal_rate(
+    contracts: pd.DataFrame, *, start: dt.date, end: dt.date, weight: str | None = None
+) -> float:
+    """Renewed ÷ up for renewal, counting only the contracts whose renewal date is in ``[start, end)``.
+
+    Parameters
+    ----------
+    contracts
+        ``renewal_date`` and ``renewed`` (bool), e.g. from ``contract_ends``; plus the
+        ``weight`` column when given.
+    start, end
+        The window of renewal dates.
+    weight
+        A column to weigh contracts by (e.g. ``"arr"``): renewed ARR ÷ ARR up for renewal.
+
+    Returns
+    -------
+    float
+        NaN when no contract came up for renewal in the window.
+
+    Example
+    -------
+    The standard illustration: of 250,000 of ARR up for renewal, 200,000 renews: 80%.
+
+    >>> k = pd.DataFrame({"renewal_date": ["2025-03-31", "2025-06-30"], "renewed": [True, False],
+    ...                   "arr": [200_000.0, 50_000.0]})
+    >>> renewal_rate(k, start=dt.date(2025, 1, 1), end=dt.date(2026, 1, 1), weight="arr")
+    0.8
+    """
+    needed = ["renewal_date", "renewed"] + ([weight] if weight else [])
+    missing = [c for c in needed if c not in contracts.columns]
+    if missing:
+        raise ContractDataError(f"renewal_rate needs the column(s) {missing}.")
+    if pd.Timestamp(end) <= pd.Timestamp(start):
+        raise ContractDataError(f"The window must end after it starts (got {start} to {end}).")
+    day = pd.to_datetime(contracts["renewal_date"])
+    due = contracts[(day >= pd.Timestamp(start)) & (day < pd.Timestamp(end))]
+    if due.empty:
+        return math.nan
+    renewed = due["renewed"].astype(bool).to_numpy()
+    if weight is None:
+        return float(renewed.mean())
+    w = pd.to_numeric(due[weight], errors="coerce").fillna(0.0).to_numpy(dtype=float)
+    return float(w[renewed].sum() / w.sum()) if w.sum() > 0 else math.nan

@@ -1,4 +1,6 @@
-"""Reference tests for cs_metrics.retention.logo_churn_rate (hand calculations)."""
+"""Reference tests for cs_metrics.retention: logo churn, revenue retention, cohorts, renewals.
+
+Every expected number is a hand calculation written out next to it."""
 
 from __future__ import annotations
 
@@ -7,6 +9,8 @@ import math
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cs_metrics import retention
 from cs_metrics.errors import DataError
@@ -29,13 +33,314 @@ def test_logo_churn_rate_hand_calculation():
 
 def test_logo_churn_end_is_exclusive():
     # Window [2025-01-01, 2025-12-31): customer 3 leaves on the 31st, outside it -> 1 of 3 lost.
-    assert retention.logo_churn_counts(CUSTOMERS, start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31)) == (3, 1)
+    assert retention.logo_churn_counts(CUSTOMERS, start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31)) == (
+        3,
+        1,
+    )
 
 
 def test_logo_churn_no_customers_at_start_is_nan():
-    assert math.isnan(retention.logo_churn_rate(CUSTOMERS, start=dt.date(2020, 1, 1), end=dt.date(2021, 1, 1)))
+    assert math.isnan(
+        retention.logo_churn_rate(CUSTOMERS, start=dt.date(2020, 1, 1), end=dt.date(2021, 1, 1))
+    )
 
 
 def test_logo_churn_bad_window():
     with pytest.raises(DataError):
         retention.logo_churn_rate(CUSTOMERS, start=dt.date(2025, 1, 1), end=dt.date(2025, 1, 1))
+
+
+# --- revenue retention -----------------------------------------------------------------------------
+
+FIVE = pd.DataFrame(
+    {
+        "customer_id": [1, 2, 3, 4, 1, 2, 4, 5],
+        "month": ["2025-01-01"] * 4 + ["2025-12-01"] * 4,
+        "mrr": [100.0, 200.0, 300.0, 400.0, 150.0, 120.0, 400.0, 500.0],
+    }
+)
+
+
+def test_revenue_retention_five_customers_hand_calculation():
+    # Start (Jan): 1=100, 2=200, 3=300, 4=400 -> starting 1000. Customer 5 starts later: not counted.
+    # End (Dec): 1=150 (expansion 50), 2=120 (contraction 80), 3 absent (churned 300), 4=400 (flat).
+    # GRR = (1000 - 80 - 300) / 1000 = 0.62; NRR = (1000 + 50 - 80 - 300) / 1000 = 0.67.
+    rr = retention.revenue_retention(FIVE, start_month=dt.date(2025, 1, 1), end_month=dt.date(2025, 12, 1))
+    assert (rr.n, rr.n_churned) == (4, 1)
+    assert (rr.starting, rr.expansion, rr.contraction, rr.churned) == (1000.0, 50.0, 80.0, 300.0)
+    assert rr.grr == pytest.approx(0.62)
+    assert rr.nrr == pytest.approx(0.67)
+    assert rr.ending == pytest.approx(670.0)  # 150 + 120 + 0 + 400
+
+
+def test_revenue_retention_nrr_above_one_while_grr_caps_at_one():
+    # 1: 100 -> 250 (expansion 150); 2: 100 -> 100. NRR = (200 + 150) / 200 = 1.75; GRR = 200 / 200 = 1.
+    r = pd.DataFrame(
+        {
+            "customer_id": [1, 2, 1, 2],
+            "month": ["2025-01-01"] * 2 + ["2025-07-01"] * 2,
+            "mrr": [100.0, 100.0, 250.0, 100.0],
+        }
+    )
+    rr = retention.revenue_retention(
+        r, start_month=pd.Timestamp("2025-01-01"), end_month=pd.Timestamp("2025-07-01")
+    )
+    assert rr.nrr == pytest.approx(1.75)
+    assert rr.grr == pytest.approx(1.0)
+
+
+def test_revenue_retention_no_customers_at_start_is_nan_with_a_message():
+    rr = retention.revenue_retention(FIVE, start_month="2024-01-01", end_month="2025-12-01")
+    assert math.isnan(rr.grr) and math.isnan(rr.nrr)
+    assert rr.n == 0 and "No customer had revenue in January 2024" in rr.note
+    empty = retention.revenue_retention(FIVE.iloc[:0], start_month="2025-01-01", end_month="2025-12-01")
+    assert math.isnan(empty.grr) and empty.note
+
+
+def test_revenue_retention_one_customer_and_zero_mrr_at_start():
+    # A customer paying 0 in the start month is not "present at the start"; the other keeps 80 of 100.
+    r = pd.DataFrame(
+        {
+            "customer_id": [1, 2, 1, 2],
+            "month": ["2025-01-15", "2025-01-01", "2025-02-01", "2025-02-20"],
+            "mrr": [100.0, 0.0, 80.0, 500.0],
+        }
+    )
+    rr = retention.revenue_retention(r, start_month="2025-01-01", end_month="2025-02-01")
+    assert rr.n == 1
+    assert rr.grr == pytest.approx(0.8) and rr.nrr == pytest.approx(0.8)  # 80 / 100
+
+
+def test_revenue_retention_rejects_bad_tables():
+    with pytest.raises(retention.RevenueDataError, match="negative MRR"):
+        retention.revenue_retention(
+            FIVE.assign(mrr=FIVE["mrr"] * -1), start_month="2025-01-01", end_month="2025-12-01"
+        )
+    with pytest.raises(retention.RevenueDataError, match="no numeric MRR"):
+        retention.revenue_retention(
+            FIVE.assign(mrr=[None] + [1.0] * 7), start_month="2025-01-01", end_month="2025-12-01"
+        )
+    with pytest.raises(retention.RevenueDataError, match="repeat a customer and month"):
+        retention.revenue_retention(
+            pd.concat([FIVE, FIVE.iloc[:1]]), start_month="2025-01-01", end_month="2025-12-01"
+        )
+    with pytest.raises(retention.RevenueDataError, match="column"):
+        retention.revenue_retention(
+            FIVE.drop(columns="mrr"), start_month="2025-01-01", end_month="2025-12-01"
+        )
+    with pytest.raises(retention.RevenueDataError, match="after the start month"):
+        retention.revenue_retention(FIVE, start_month="2025-12-01", end_month="2025-12-15")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    start=st.lists(st.floats(0, 1e6, allow_nan=False), min_size=1, max_size=20),
+    change=st.lists(st.floats(-2.0, 3.0, allow_nan=False), min_size=20, max_size=20),
+)
+def test_revenue_retention_grr_never_above_one_and_nrr_at_least_grr(start, change):
+    n = len(start)
+    end = [max(0.0, s * (1 + c)) for s, c in zip(start, change)]
+    r = pd.DataFrame(
+        {
+            "customer_id": list(range(n)) * 2,
+            "month": ["2025-01-01"] * n + ["2026-01-01"] * n,
+            "mrr": start + end,
+        }
+    )
+    rr = retention.revenue_retention(r, start_month="2025-01-01", end_month="2026-01-01")
+    if rr.n:
+        assert 0.0 <= rr.grr <= 1.0 + 1e-12
+        assert rr.nrr >= rr.grr - 1e-12
+    else:
+        assert math.isnan(rr.grr)
+
+
+def test_retention_months_compare_the_month_before_the_period_with_its_last_month():
+    # 12 months from 23 Nov 2025: revenue going in (Nov 2025, the month of 22 Nov) vs Nov 2026.
+    assert retention.retention_months(dt.date(2025, 11, 23), dt.date(2026, 11, 22)) == (
+        dt.date(2025, 11, 1),
+        dt.date(2026, 11, 1),
+    )
+
+
+# --- data checks ---------------------------------------------------------------------------------
+
+
+def test_negative_mrr_reports_count_and_examples_and_is_excluded():
+    r = pd.DataFrame({"customer_id": [1, 2, 3], "month": ["2025-01-01"] * 3, "mrr": [10.0, -5.0, -1.0]})
+    clean, issue = retention.without_negative_mrr(r)
+    assert issue.count == 2 and bool(issue)
+    assert issue.examples["customer_id"].tolist() == [2, 3]
+    assert clean["customer_id"].tolist() == [1]
+    assert not retention.negative_mrr(clean)
+
+
+def test_churn_before_signing_reports_count_and_examples():
+    c = CUSTOMERS.assign(
+        churned_on=CUSTOMERS["churned_on"].where(CUSTOMERS["customer_id"] != 4, "2024-12-31")
+    )
+    issue = retention.churn_before_signing(c)
+    assert issue.count == 1 and issue.examples["customer_id"].tolist() == [4]
+    assert retention.churn_before_signing(CUSTOMERS).count == 0
+
+
+# --- cohorts -------------------------------------------------------------------------------------
+
+COHORTS = pd.DataFrame(
+    {
+        # Cohort 2025-01: customers 1, 2 (MRR 10 and 30); 2 leaves after month 1; 1 doubles in month 2.
+        # Cohort 2025-02: customers 3, 4, 5 (MRR 20 each); 5 leaves after month 0.
+        "customer_id": [1, 2, 1, 2, 1, 3, 4, 5, 3, 4, 3],
+        "month": [
+            "2025-01-01",
+            "2025-01-01",
+            "2025-02-01",
+            "2025-02-01",
+            "2025-03-01",
+            "2025-02-01",
+            "2025-02-01",
+            "2025-02-01",
+            "2025-03-01",
+            "2025-03-01",
+            "2025-04-01",
+        ],
+        "mrr": [10.0, 30.0, 10.0, 30.0, 20.0, 20.0, 20.0, 20.0, 20.0, 20.0, 20.0],
+    }
+)
+
+
+def test_cohort_table_logo_hand_calculation():
+    t = retention.cohort_table(COHORTS, by="logo", cohort="M", min_customers=1)
+    # 2025-01: month 0 2/2, month 1 2/2, month 2 1/2, month 3 0/2 (observed up to April: 0 rows).
+    assert t.loc["2025-01"].tolist() == [1.0, 1.0, 0.5, 0.0]
+    # 2025-02: month 0 3/3, month 1 2/3, month 2 1/3, month 3 not observed yet (April is the last month).
+    assert t.loc["2025-02", [0, 1, 2]].tolist() == pytest.approx([1.0, 2 / 3, 1 / 3])
+    assert math.isnan(t.loc["2025-02", 3])
+    # Weighted: month 1 (2 + 2) / (2 + 3) = 0.8; month 2 (1 + 1) / 5 = 0.4; month 3 only 2025-01: 0 / 2.
+    assert t.loc[retention.WEIGHTED_ROW].tolist() == pytest.approx([1.0, 0.8, 0.4, 0.0])
+    assert t.attrs["size"] == {"2025-01": 2, "2025-02": 3}
+    assert t.attrs["observed"] == {0: 5, 1: 5, 2: 5, 3: 2}
+
+
+def test_cohort_table_revenue_can_exceed_one():
+    t = retention.cohort_table(COHORTS, by="revenue", cohort="M", min_customers=1)
+    # 2025-01 starts at 40; month 1: 40 -> 1.0; month 2: customer 1 pays 20 -> 0.5.
+    assert t.loc["2025-01", [0, 1, 2]].tolist() == pytest.approx([1.0, 1.0, 0.5])
+    grown = COHORTS.assign(
+        mrr=COHORTS["mrr"].where(~((COHORTS["customer_id"] == 3) & (COHORTS["month"] == "2025-04-01")), 100.0)
+    )
+    t2 = retention.cohort_table(grown, by="revenue", cohort="M", min_customers=1)
+    assert t2.loc["2025-02", 2] == pytest.approx(100 / 60)  # customer 3: 100 in April, cohort base 60
+
+
+def test_cohort_table_quarters_pool_months_and_wait_for_the_whole_cohort():
+    t = retention.cohort_table(COHORTS, by="logo", cohort="Q", min_customers=1)
+    # 2025 Q1 = both cohorts (5 customers). Month 1: (2 + 2) / 5; month 2: (1 + 1) / 5; month 3 is NaN:
+    # the February customers have not reached month 3 yet.
+    assert t.index.tolist() == ["2025 Q1", retention.WEIGHTED_ROW]
+    assert t.loc["2025 Q1", [0, 1, 2]].tolist() == pytest.approx([1.0, 0.8, 0.4])
+    assert math.isnan(t.loc["2025 Q1", 3])
+    assert t.attrs["size"] == {"2025 Q1": 5}
+
+
+def test_cohort_table_weighted_row_needs_min_customers_and_accepts_aggregates():
+    t = retention.cohort_table(COHORTS, min_customers=3)
+    assert math.isnan(t.loc[retention.WEIGHTED_ROW, 3])  # only 2 customers observed at month 3
+    agg = retention.cohort_counts(COHORTS)
+    pd.testing.assert_frame_equal(retention.cohort_table(agg, min_customers=3), t)
+
+
+def test_cohort_table_empty_one_row_and_bad_options():
+    assert retention.cohort_table(COHORTS.iloc[:0]).empty
+    one = retention.cohort_table(COHORTS.iloc[:1], min_customers=1)
+    assert one.loc["2025-01"].tolist() == [1.0]
+    with pytest.raises(DataError):
+        retention.cohort_table(COHORTS, by="seats")
+    with pytest.raises(DataError):
+        retention.cohort_table(COHORTS, cohort="W")
+
+
+# --- contract ends and renewals --------------------------------------------------------------------
+
+
+def test_contract_ends_rolling_terms_clip_the_day_and_skip_ends_after_churn():
+    c = pd.DataFrame(
+        {
+            "customer_id": [1, 2, 3, 4],
+            "signed_on": ["2023-01-31", "2024-10-15", "2024-03-01", "2024-06-10"],
+            "contract_term_months": [12, 3, 12, 12],
+            "churned_on": [None, "2025-04-15", "2024-12-01", "2025-06-20"],
+        }
+    )
+    ends = retention.contract_ends(c, start=dt.date(2025, 1, 1), end=dt.date(2026, 1, 1))
+    got = [(r.customer_id, r.renewal_date.date().isoformat(), r.renewed) for r in ends.itertuples()]
+    # 1: 31 Jan 2023 + 24 months = 31 Jan 2025, renewed. 2: quarterly from 15 Oct 2024: 15 Jan 2025
+    # renewed, 15 Apr 2025 the churn day (not renewed), nothing after. 3: left mid-term in Dec 2024,
+    # before its March 2025 end: not up for renewal. 4: 10 Jun 2025 renewed, churned 20 Jun.
+    # Listed by end date.
+    assert got == [
+        (2, "2025-01-15", True),
+        (1, "2025-01-31", True),
+        (2, "2025-04-15", False),
+        (4, "2025-06-10", True),
+    ]
+    # With a 15-day grace, customer 4's churn 10 days after its end counts as not renewed.
+    grace = retention.contract_ends(c, start=dt.date(2025, 1, 1), end=dt.date(2026, 1, 1), grace_days=15)
+    assert grace.loc[grace["customer_id"] == 4, "renewed"].tolist() == [False]
+
+
+def test_contract_ends_leap_day_and_bad_terms():
+    c = pd.DataFrame(
+        {"customer_id": [1], "signed_on": ["2024-01-31"], "contract_term_months": [1], "churned_on": [None]}
+    )
+    ends = retention.contract_ends(c, start=dt.date(2024, 2, 1), end=dt.date(2024, 4, 1))
+    assert [d.date().isoformat() for d in ends["renewal_date"]] == ["2024-02-29", "2024-03-31"]
+    with pytest.raises(retention.ContractDataError, match="whole number of months"):
+        retention.contract_ends(
+            c.assign(contract_term_months=[0]), start=dt.date(2024, 2, 1), end=dt.date(2024, 4, 1)
+        )
+    assert retention.contract_ends(c.iloc[:0], start=dt.date(2024, 2, 1), end=dt.date(2024, 4, 1)).empty
+
+
+def test_renewal_vs_retention_standard_worked_example():
+    # The standard illustration: 1,000,000 ARR at the start of the year, 250,000 of it up for renewal,
+    # 200,000 renewed and nothing else lost -> renewal rate 200 / 250 = 80%, while revenue retention is
+    # (1,000,000 - 50,000) / 1,000,000 = 95%.
+    customers = pd.DataFrame(
+        {
+            "customer_id": [1, 2, 3, 4],
+            "signed_on": ["2024-03-01", "2024-06-01", "2024-09-01", "2024-11-01"],
+            "contract_term_months": [12, 12, 12, 24],
+            "churned_on": [None, None, "2025-09-01", None],
+            "arr": [150_000.0, 50_000.0, 50_000.0, 750_000.0],
+        }
+    )
+    start, end = dt.date(2025, 1, 1), dt.date(2026, 1, 1)
+    contracts = retention.contract_ends(customers, start=start, end=end)
+    assert contracts["customer_id"].tolist() == [1, 2, 3]  # customer 4's 24-month term ends in Nov 2026
+    assert retention.renewal_rate(contracts, start=start, end=end, weight="arr") == pytest.approx(0.80)
+    assert retention.renewal_rate(contracts, start=start, end=end) == pytest.approx(2 / 3)  # by count
+    revenue = pd.DataFrame(
+        {
+            "customer_id": [1, 2, 3, 4, 1, 2, 4],
+            "month": ["2024-12-01"] * 4 + ["2025-12-01"] * 3,
+            "mrr": [v / 12 for v in (150_000, 50_000, 50_000, 750_000)]
+            + [v / 12 for v in (150_000, 50_000, 750_000)],
+        }
+    )
+    rr = retention.revenue_retention(revenue, start_month="2024-12-01", end_month="2025-12-01")
+    assert rr.grr == pytest.approx(0.95) and rr.nrr == pytest.approx(0.95)
+
+
+def test_renewal_rate_only_counts_contracts_due_in_the_window():
+    k = pd.DataFrame(
+        {
+            "renewal_date": ["2024-12-31", "2025-02-01", "2025-03-01", "2026-01-01"],
+            "renewed": [False, True, False, False],
+        }
+    )
+    # Only the February and March ends are in [2025-01-01, 2026-01-01): 1 of 2.
+    assert retention.renewal_rate(k, start=dt.date(2025, 1, 1), end=dt.date(2026, 1, 1)) == 0.5
+    assert math.isnan(retention.renewal_rate(k, start=dt.date(2023, 1, 1), end=dt.date(2024, 1, 1)))
+    with pytest.raises(retention.ContractDataError):
+        retention.renewal_rate(k.drop(columns="renewed"), start=dt.date(2025, 1, 1), end=dt.date(2026, 1, 1))

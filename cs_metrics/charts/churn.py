@@ -1,0 +1,233 @@
+"""Figure builders of the Churn & retention page: Pareto of reasons, controllable split, reasons
+over time, cohort heatmap and curve, renewal beside retention."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from cs_metrics.charts import PALETTE, house_style
+from cs_metrics.storage import vocab
+
+#: Colours: controllable reasons in blue, company events (not controllable) in grey.
+CONTROLLABLE_COLOUR = PALETTE[0]
+EVENT_COLOUR = "#999999"
+UNKNOWN_COLOUR = "#DDDDDD"
+
+
+def _label(key: str) -> str:
+    return vocab.CHURN_REASONS.get(key, (key,))[0]
+
+
+def _controllable(key: str) -> bool | None:
+    entry = vocab.CHURN_REASONS.get(key)
+    return entry[2] if entry else None
+
+
+def reason_pareto_chart(
+    pareto: pd.DataFrame, *, measure: str = "count", title: str | None = None
+) -> go.Figure:
+    """Bars per reason (or category) sorted descending, with the cumulative share as a line.
+
+    ``pareto`` is ``cs_metrics.churn.reason_pareto``; ``measure`` is ``"count"`` or
+    ``"arr_lost"`` (the frame should be sorted by the same measure). Reasons outside the
+    company's control are grey, the rest blue.
+    """
+    key = "category" if "category" in pareto.columns else "reason"
+    labels = [_label(k) if key == "reason" else str(k).capitalize() for k in pareto[key]]
+    if key == "reason":
+        colours = [
+            CONTROLLABLE_COLOUR if _controllable(k) is not False else EVENT_COLOUR for k in pareto[key]
+        ]
+    else:
+        colours = [EVENT_COLOUR if k == "company event" else CONTROLLABLE_COLOUR for k in pareto[key]]
+    values = pareto[measure].astype(float)
+    is_money = measure != "count"
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            x=labels,
+            y=values,
+            marker_color=colours,
+            name="ARR lost" if is_money else "Customers",
+            text=[f"€{v / 1e3:,.0f}k" if is_money else f"{v:.0f}" for v in values],
+            textposition="outside",
+            hovertemplate="%{x}<br>%{y:,.0f}<extra></extra>",
+            showlegend=False,
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=labels,
+            y=pareto["cumulative_share"],
+            yaxis="y2",
+            mode="lines+markers",
+            name="Cumulative share",
+            line={"color": PALETTE[3]},
+            hovertemplate="%{x}<br>cumulative %{y:.0%}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        yaxis={"title": "ARR lost (€)" if is_money else "Churned customers", "rangemode": "tozero"},
+        yaxis2={
+            "overlaying": "y",
+            "side": "right",
+            "range": [0, 1.05],
+            "tickformat": ".0%",
+            "showgrid": False,
+            "tickvals": [0, 0.25, 0.5, 0.75, 1.0],
+            "title": "Cumulative share",
+        },
+        xaxis={"tickangle": -30},
+        showlegend=False,
+    )
+    return house_style(fig, title=title, height=420)
+
+
+def controllable_chart(split: pd.DataFrame, *, title: str | None = None) -> go.Figure:
+    """Stacked horizontal bars: share of churned customers and of lost ARR by controllability.
+
+    ``split`` is ``cs_metrics.churn.controllable_split``.
+    """
+    colours = [CONTROLLABLE_COLOUR, EVENT_COLOUR, UNKNOWN_COLOUR]
+    n_total, arr_total = split["count"].sum(), split["arr_lost"].sum()
+    fig = go.Figure()
+    for row, colour in zip(split.itertuples(), colours):
+        shares = [
+            row.count / n_total if n_total else np.nan,
+            row.arr_lost / arr_total if arr_total else np.nan,
+        ]
+        fig.add_trace(
+            go.Bar(
+                name=row.group,
+                y=["Customers", "ARR lost"],
+                x=shares,
+                orientation="h",
+                marker_color=colour,
+                text=[f"{s:.0%}" if pd.notna(s) and s > 0.03 else "" for s in shares],
+                textposition="inside",
+                hovertemplate="%{y}: %{x:.1%}<extra>" + row.group + "</extra>",
+            )
+        )
+    house_style(fig, title=title, height=250)
+    fig.update_layout(
+        barmode="stack",
+        xaxis={"tickformat": ".0%", "range": [0, 1]},
+        legend={"orientation": "h", "y": -0.2, "yanchor": "top", "x": 0, "traceorder": "normal"},
+    )
+    return fig
+
+
+def reasons_over_time_chart(by_quarter: pd.DataFrame, *, title: str | None = None) -> go.Figure:
+    """Churned customers per quarter, stacked by reason (``cs_metrics.churn.reasons_by_quarter``)."""
+    key = "category" if "category" in by_quarter.columns else "reason"
+    quarters = list(dict.fromkeys(by_quarter["quarter"]))
+    order = by_quarter.groupby(key)["count"].sum().sort_values(ascending=False).index
+    colours = list(PALETTE) + ["#882255", "#44AA99", "#999933", "#AA4499"]
+    fig = go.Figure()
+    for i, k in enumerate(order):
+        part = by_quarter[by_quarter[key] == k].set_index("quarter")["count"].reindex(quarters, fill_value=0)
+        colour = (
+            EVENT_COLOUR if _controllable(k) is False or k == "company event" else colours[i % len(colours)]
+        )
+        fig.add_trace(
+            go.Bar(
+                name=_label(k) if key == "reason" else str(k).capitalize(),
+                x=quarters,
+                y=part.to_numpy(),
+                marker_color=colour,
+                hovertemplate="%{x}: %{y}<extra>" + (_label(k) if key == "reason" else str(k)) + "</extra>",
+            )
+        )
+    house_style(fig, title=title, height=440)
+    fig.update_layout(
+        barmode="stack",
+        yaxis={"title": "Churned customers"},
+        legend={"orientation": "v", "x": 1.02, "y": 1, "yanchor": "top", "font": {"size": 11}},
+        margin={"r": 10},
+    )
+    return fig
+
+
+def cohort_heatmap(table: pd.DataFrame, *, title: str | None = None) -> go.Figure:
+    """Heatmap of ``cs_metrics.retention.cohort_table``: cohorts down, months since start across.
+
+    The weighted-average row is left out (``retention_curve`` draws it).
+    """
+    from cs_metrics.retention import WEIGHTED_ROW
+
+    body = table.drop(index=WEIGHTED_ROW, errors="ignore")
+    sizes = table.attrs.get("size", {})
+    z = body.to_numpy(dtype=float)
+    # Percentages in the cells only while they fit; the hover shows them otherwise.
+    show_text = z.shape[1] <= 18
+    text = np.where(np.isnan(z) | (not show_text), "", np.vectorize(lambda v: f"{v:.0%}")(np.nan_to_num(z)))
+    y = [f"{c} (n={sizes.get(str(c), '?')})" for c in body.index]
+    by_revenue = table.attrs.get("by") == "revenue"
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=[str(c) for c in body.columns],
+            y=y,
+            text=text,
+            texttemplate="%{text}",
+            textfont={"size": 10},
+            colorscale="Blues",
+            zmin=0.5,
+            zmax=1.3 if by_revenue else 1.0,
+            colorbar={"tickformat": ".0%", "title": {"text": "retained"}},
+            hovertemplate="cohort %{y}<br>month %{x}: %{z:.1%}<extra></extra>",
+            xgap=1,
+            ygap=1,
+        )
+    )
+    fig.update_layout(
+        xaxis={"title": "Months since the first month with revenue", "side": "bottom"},
+        yaxis={"autorange": "reversed"},
+    )
+    return house_style(fig, title=title, height=max(320, 26 * len(body) + 120))
+
+
+def retention_curve(table: pd.DataFrame, *, title: str | None = None) -> go.Figure:
+    """The weighted-average retention curve of a cohort table, month by month."""
+    from cs_metrics.retention import WEIGHTED_ROW
+
+    row = table.loc[WEIGHTED_ROW] if WEIGHTED_ROW in table.index else pd.Series(dtype=float)
+    row = row.dropna()
+    fig = go.Figure(
+        go.Scatter(
+            x=[int(c) for c in row.index],
+            y=row.to_numpy(),
+            mode="lines+markers",
+            name="All cohorts (weighted)",
+            line={"color": PALETTE[0]},
+            hovertemplate="month %{x}: %{y:.1%}<extra></extra>",
+        )
+    )
+    fig.add_hline(y=1.0, line={"color": "#999999", "dash": "dot", "width": 1})
+    fig.update_layout(
+        xaxis={"title": "Months since the first month with revenue"},
+        yaxis={"tickformat": ".0%", "title": "Retained"},
+    )
+    return house_style(fig, title=title, height=300)
+
+
+def renewal_vs_retention_chart(values: dict[str, float], *, title: str | None = None) -> go.Figure:
+    """Side-by-side bars: renewal rates and retention figures of the same window (label -> share)."""
+    labels = list(values)
+    shares = [values[k] for k in labels]
+    colours = [PALETTE[1] if k.startswith("Renewal") else PALETTE[0] for k in labels]
+    fig = go.Figure(
+        go.Bar(
+            x=labels,
+            y=shares,
+            marker_color=colours,
+            text=[f"{s:.1%}" if pd.notna(s) else "–" for s in shares],
+            textposition="outside",
+            hovertemplate="%{x}: %{y:.1%}<extra></extra>",
+        )
+    )
+    top = max([s for s in shares if pd.notna(s)] + [1.0])
+    fig.update_layout(yaxis={"tickformat": ".0%", "range": [0, top * 1.15]}, showlegend=False)
+    return house_style(fig, title=title, height=340)

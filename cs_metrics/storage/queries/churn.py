@@ -1,0 +1,328 @@
+"""Reads and the one write of the Churn & retention area.
+
+Reads return at most one row per customer (or per customer and signal), or aggregates computed
+in SQL: revenue is read for the two months a retention figure compares, cohorts are summed per
+cohort and month by the database. The write, ``record_follow_up``, stores the outcome of the
+post-churn call after validating every field, in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.engine import Engine
+
+from cs_metrics.errors import DataError
+from cs_metrics.storage import models as m
+from cs_metrics.storage import vocab
+from cs_metrics.storage.queries import ALL, CustomerFilter, _apply, _as_date, _frame
+
+#: Longest follow-up note accepted (characters).
+MAX_NOTES = 4000
+
+
+class FollowUpError(DataError):
+    """A post-churn follow-up cannot be saved as entered; the message says which field to fix."""
+
+
+# --- churn events --------------------------------------------------------------------------------
+
+
+def churn_events(
+    engine: Engine, *, start: dt.date | None = None, end: dt.date | None = None, flt: CustomerFilter = ALL
+) -> pd.DataFrame:
+    """One row per churned customer with churn date in ``[start, end)`` (all when not given).
+
+    Columns: ``customer_id``, ``external_id``, ``name``, ``segment``, ``owner``, ``signed_on``,
+    ``contract_term_months``, ``churned_on``, ``arr_lost``, ``primary_reason``,
+    ``contributing_reasons``, ``category``, ``controllable``, ``reason_confirmed``,
+    ``follow_up_call_on``, ``follow_up_notes``; newest churn first.
+    """
+    ce, c = m.ChurnEvent, m.Customer
+    stmt = select(
+        ce.customer_id,
+        c.external_id,
+        c.name,
+        c.segment,
+        c.owner,
+        c.signed_on,
+        c.contract_term_months,
+        ce.churned_on,
+        ce.arr_lost,
+        ce.primary_reason,
+        ce.contributing_reasons,
+        ce.category,
+        ce.controllable,
+        ce.reason_confirmed,
+        ce.follow_up_call_on,
+        ce.follow_up_notes,
+    ).join(c, c.id == ce.customer_id)
+    if start is not None:
+        stmt = stmt.where(ce.churned_on >= start)
+    if end is not None:
+        stmt = stmt.where(ce.churned_on < end)
+    stmt = _apply(stmt, flt).order_by(ce.churned_on.desc(), ce.customer_id)
+    frame = _frame(engine, stmt, dates=("signed_on", "churned_on", "follow_up_call_on"))
+    frame["controllable"] = frame["controllable"].astype("boolean")
+    frame["reason_confirmed"] = frame["reason_confirmed"].fillna(False).astype(bool)
+    return frame
+
+
+# --- revenue -------------------------------------------------------------------------------------
+
+
+def revenue_in_months(
+    engine: Engine, *, months: tuple[dt.date, ...], flt: CustomerFilter = ALL
+) -> pd.DataFrame:
+    """``customer_id``, ``month``, ``mrr`` for the given months (negative MRR left out)."""
+    rm = m.RevenueMonth
+    stmt = _apply(
+        select(rm.customer_id, rm.month, rm.mrr)
+        .join(m.Customer, m.Customer.id == rm.customer_id)
+        .where(rm.month.in_(list(months)), rm.mrr >= 0),
+        flt,
+    ).order_by(rm.month, rm.customer_id)
+    return _frame(engine, stmt, dates=("month",))
+
+
+def revenue_in_months_for_terms(
+    engine: Engine, *, months: tuple[dt.date, ...], min_term: int, flt: CustomerFilter = ALL
+) -> pd.DataFrame:
+    """As ``revenue_in_months``, for customers whose contract term is at least ``min_term`` months."""
+    rm = m.RevenueMonth
+    stmt = _apply(
+        select(rm.customer_id, rm.month, rm.mrr)
+        .join(m.Customer, m.Customer.id == rm.customer_id)
+        .where(rm.month.in_(list(months)), rm.mrr >= 0, m.Customer.contract_term_months >= min_term),
+        flt,
+    ).order_by(rm.month, rm.customer_id)
+    return _frame(engine, stmt, dates=("month",))
+
+
+def cohort_revenue(engine: Engine, *, flt: CustomerFilter = ALL) -> pd.DataFrame:
+    """Revenue summed in SQL per cohort and month: ``cohort_month`` (a customer's first month
+    with MRR above 0), ``month``, ``customers`` (with MRR above 0), ``mrr``.
+
+    The same table as ``cs_metrics.retention.cohort_counts`` on the raw customer-month rows.
+    """
+    rm = m.RevenueMonth
+    first = _apply(
+        select(rm.customer_id.label("customer_id"), func.min(rm.month).label("cohort_month"))
+        .join(m.Customer, m.Customer.id == rm.customer_id)
+        .where(rm.mrr > 0)
+        .group_by(rm.customer_id),
+        flt,
+    ).subquery()
+    stmt = (
+        select(
+            first.c.cohort_month,
+            rm.month,
+            func.count(rm.customer_id).label("customers"),
+            func.sum(rm.mrr).label("mrr"),
+        )
+        .join(first, first.c.customer_id == rm.customer_id)
+        .where(rm.mrr > 0)
+        .group_by(first.c.cohort_month, rm.month)
+        .order_by(first.c.cohort_month, rm.month)
+    )
+    frame = _frame(engine, stmt, dates=("cohort_month", "month"))
+    frame["customers"] = frame["customers"].astype("int64")
+    frame["mrr"] = frame["mrr"].astype(float)
+    return frame
+
+
+def last_revenue_month(engine: Engine) -> dt.date | None:
+    """The latest month with any revenue row."""
+    with engine.connect() as conn:
+        value = conn.execute(select(func.max(m.RevenueMonth.month))).scalar_one()
+    return _as_date(value) if value is not None else None
+
+
+# --- data checks ---------------------------------------------------------------------------------
+
+
+def negative_mrr_rows(
+    engine: Engine, *, flt: CustomerFilter = ALL, examples: int = 5
+) -> tuple[int, pd.DataFrame]:
+    """(number of revenue rows with a negative MRR, the first ``examples`` of them)."""
+    rm, c = m.RevenueMonth, m.Customer
+    base = _apply(select(rm.id).join(c, c.id == rm.customer_id).where(rm.mrr < 0), flt).subquery()
+    with engine.connect() as conn:
+        count = int(conn.execute(select(func.count()).select_from(base)).scalar_one())
+    rows = (
+        _apply(
+            select(rm.customer_id, c.external_id, c.name, rm.month, rm.mrr)
+            .join(c, c.id == rm.customer_id)
+            .where(rm.mrr < 0),
+            flt,
+        )
+        .order_by(rm.month, rm.customer_id)
+        .limit(examples)
+    )
+    return count, _frame(engine, rows, dates=("month",)) if count else pd.DataFrame(
+        columns=["customer_id", "external_id", "name", "month", "mrr"]
+    )
+
+
+def churn_before_signing_rows(
+    engine: Engine, *, flt: CustomerFilter = ALL, examples: int = 5
+) -> tuple[int, pd.DataFrame]:
+    """(customers whose churn date, on the customer or its churn event, is before signing; examples)."""
+    c, ce = m.Customer, m.ChurnEvent
+    bad = or_(
+        and_(c.churned_on.is_not(None), c.churned_on < c.signed_on),
+        and_(ce.churned_on.is_not(None), ce.churned_on < c.signed_on),
+    )
+    stmt = _apply(
+        select(
+            c.id.label("customer_id"),
+            c.external_id,
+            c.name,
+            c.signed_on,
+            func.coalesce(ce.churned_on, c.churned_on).label("churned_on"),
+        )
+        .outerjoin(ce, ce.customer_id == c.id)
+        .where(bad),
+        flt,
+    )
+    with engine.connect() as conn:
+        count = int(conn.execute(select(func.count()).select_from(stmt.subquery())).scalar_one())
+    frame = _frame(engine, stmt.order_by(c.id).limit(examples), dates=("signed_on", "churned_on"))
+    return count, frame
+
+
+# --- contradictions --------------------------------------------------------------------------------
+
+
+def health_signals_before_churn(
+    engine: Engine, *, start: dt.date, end: dt.date, flt: CustomerFilter = ALL
+) -> pd.DataFrame:
+    """Signals of each customer churned in ``[start, end)`` in its last month with signals that
+    began before the churn date: ``customer_id``, ``month``, ``signal``, ``value``, ``segment``."""
+    hs, ce = m.HealthSignal, m.ChurnEvent
+    last = _apply(
+        select(hs.customer_id.label("customer_id"), func.max(hs.month).label("month"))
+        .join(ce, ce.customer_id == hs.customer_id)
+        .join(m.Customer, m.Customer.id == hs.customer_id)
+        .where(ce.churned_on >= start, ce.churned_on < end, hs.month < ce.churned_on)
+        .group_by(hs.customer_id),
+        flt,
+    ).subquery()
+    stmt = (
+        select(hs.customer_id, hs.month, hs.signal, hs.value, m.Customer.segment)
+        .join(last, and_(last.c.customer_id == hs.customer_id, last.c.month == hs.month))
+        .join(m.Customer, m.Customer.id == hs.customer_id)
+        .order_by(hs.customer_id, hs.signal)
+    )
+    return _frame(engine, stmt, dates=("month",))
+
+
+def last_nps_before_churn(
+    engine: Engine, *, start: dt.date, end: dt.date, flt: CustomerFilter = ALL
+) -> pd.DataFrame:
+    """The last valid NPS answer (0-10) on or before the churn date of each customer churned in
+    ``[start, end)``: ``customer_id``, ``responded_on``, ``score``."""
+    r, ce = m.NpsResponse, m.ChurnEvent
+    ranked = _apply(
+        select(
+            r.customer_id.label("customer_id"),
+            r.responded_on.label("responded_on"),
+            r.score.label("score"),
+            func.row_number()
+            .over(partition_by=r.customer_id, order_by=(r.responded_on.desc(), r.id.desc()))
+            .label("rank"),
+        )
+        .join(ce, ce.customer_id == r.customer_id)
+        .join(m.Customer, m.Customer.id == r.customer_id)
+        .where(
+            ce.churned_on >= start,
+            ce.churned_on < end,
+            r.responded_on <= ce.churned_on,
+            r.score >= 0,
+            r.score <= 10,
+        ),
+        flt,
+    ).subquery()
+    stmt = select(ranked.c.customer_id, ranked.c.responded_on, ranked.c.score).where(ranked.c.rank == 1)
+    return _frame(engine, stmt.order_by(ranked.c.customer_id), dates=("responded_on",))
+
+
+# --- the post-churn follow-up -------------------------------------------------------------------
+
+
+def record_follow_up(
+    engine: Engine,
+    *,
+    customer_id: int,
+    call_on: dt.date | None,
+    reason: str | None,
+    notes: str | None,
+    today: dt.date | None = None,
+) -> dict[str, Any]:
+    """Store the outcome of the post-churn call: call date, confirmed primary reason and notes.
+
+    The reason's category and whether it was controllable come from ``vocab.CHURN_REASONS``;
+    the reason is marked as confirmed. Every field is checked before anything is written, and
+    the update runs in one transaction.
+
+    Raises
+    ------
+    FollowUpError
+        When the customer has no churn event, the call date is missing, before the churn date or
+        after ``today``, the reason is not a known one, or the notes are too long.
+
+    Returns
+    -------
+    dict
+        The churn event as stored.
+    """
+    today = today or dt.date.today()
+    problems: list[str] = []
+    if call_on is None:
+        problems.append("enter the date of the follow-up call")
+    elif not isinstance(call_on, dt.date) or isinstance(call_on, dt.datetime):
+        problems.append("the call date must be a date")
+    elif call_on > today:
+        problems.append(f"the call date {call_on} is in the future; record the call once it has happened")
+    if not reason:
+        problems.append("choose the reason the customer confirmed")
+    elif reason not in vocab.CHURN_REASONS:
+        problems.append(
+            f"{reason!r} is not a known churn reason; choose one of {sorted(vocab.CHURN_REASONS)}"
+        )
+    text = (notes or "").strip()
+    if len(text) > MAX_NOTES:
+        problems.append(f"the notes are {len(text)} characters long; keep them under {MAX_NOTES}")
+    ce = m.ChurnEvent
+    with engine.begin() as conn:
+        row = conn.execute(select(ce.churned_on).where(ce.customer_id == int(customer_id))).first()
+        if row is None:
+            problems.insert(
+                0, f"customer {customer_id} has no churn event; only churned customers get a follow-up"
+            )
+        elif isinstance(call_on, dt.date) and call_on < _as_date(row.churned_on):
+            problems.append(f"the call date {call_on} is before the churn date {_as_date(row.churned_on)}")
+        if problems:
+            raise FollowUpError("The follow-up was not saved: " + "; ".join(problems) + ".")
+        _, category, controllable = vocab.CHURN_REASONS[reason]
+        result = conn.execute(
+            update(ce)
+            .where(ce.customer_id == int(customer_id))
+            .values(
+                primary_reason=reason,
+                category=category,
+                controllable=controllable,
+                reason_confirmed=True,
+                follow_up_call_on=call_on,
+                follow_up_notes=text or None,
+            )
+        )
+        if result.rowcount != 1:
+            raise FollowUpError(
+                f"The follow-up was not saved: customer {customer_id} changed meanwhile; try again."
+            )
+        stored = conn.execute(select(ce).where(ce.customer_id == int(customer_id))).mappings().one()
+    return dict(stored)

@@ -1,0 +1,243 @@
+"""Reference tests for cs_metrics.churn: reasons, controllable churn, early churn, follow-up and
+contradictions. Every expected number is a hand calculation written out next to it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pandas as pd
+import pytest
+
+from cs_metrics import churn, health
+from cs_metrics.errors import DataError
+
+CHURN = pd.DataFrame(
+    {
+        "customer_id": [1, 2, 3, 4, 5, 6, 7],
+        "churned_on": [
+            "2025-01-10",
+            "2025-02-10",
+            "2025-04-05",
+            "2025-05-20",
+            "2025-07-01",
+            "2025-07-15",
+            "2025-08-01",
+        ],
+        "primary_reason": ["price", "price", "competitor", "acquired", "no_value", None, "price"],
+        "contributing_reasons": ["no_value", None, "price;no_value", None, None, None, "competitor"],
+        "category": ["commercial", "commercial", "competition", "company event", "value", None, "commercial"],
+        "controllable": [True, True, True, False, True, None, True],
+        "arr_lost": [10.0, 20.0, 300.0, 50.0, 40.0, 99.0, 30.0],
+        "reason_confirmed": [True, True, False, True, True, False, True],
+        "follow_up_call_on": [
+            "2025-01-25",
+            None,
+            "2025-04-20",
+            "2025-06-01",
+            "2025-07-20",
+            None,
+            "2025-08-20",
+        ],
+    }
+)
+
+
+def test_reason_pareto_by_count_hand_calculation():
+    p = churn.reason_pareto(CHURN)
+    # 6 customers with a reason: price 3, competitor 1, acquired 1, no_value 1 (ties by name).
+    assert p["reason"].tolist() == ["price", "acquired", "competitor", "no_value"]
+    assert p["count"].tolist() == [3, 1, 1, 1]
+    assert p["arr_lost"].tolist() == [60.0, 50.0, 300.0, 40.0]  # price: 10 + 20 + 30
+    assert p["share"].tolist() == pytest.approx([3 / 6, 1 / 6, 1 / 6, 1 / 6])
+    assert p["cumulative_share"].tolist() == pytest.approx([0.5, 4 / 6, 5 / 6, 1.0])
+    assert p.attrs["missing"] == 1  # customer 6 has no reason yet
+
+
+def test_reason_pareto_by_arr_sorts_by_money():
+    p = churn.reason_pareto(CHURN, weight="arr_lost")
+    # ARR with a reason: 60 + 300 + 50 + 40 = 450.
+    # competitor 300/450, price 60/450, acquired 50/450, no_value 40/450.
+    assert p["reason"].tolist() == ["competitor", "price", "acquired", "no_value"]
+    assert p["share"].tolist() == pytest.approx([300 / 450, 60 / 450, 50 / 450, 40 / 450])
+    assert p["cumulative_share"].iloc[-1] == pytest.approx(1.0)
+
+
+def test_reason_pareto_by_category_one_row_per_category():
+    p = churn.reason_pareto(CHURN, by_category=True)
+    assert list(p.columns[:5]) == ["category", "count", "arr_lost", "share", "cumulative_share"]
+    assert p.set_index("category")["count"].to_dict() == {
+        "commercial": 3,
+        "competition": 1,
+        "company event": 1,
+        "value": 1,
+    }
+    assert p["category"].is_unique
+
+
+def test_reason_pareto_counts_contributing_reasons_too():
+    p = churn.reason_pareto(CHURN, contributing=True).set_index("reason")
+    # Mentions: price 3 primary + 1 contributing (customer 3); no_value 1 + 2 (customers 1, 3);
+    # competitor 1 + 1 (customer 7); acquired 1. Total 10 mentions.
+    assert p.loc["price", ["count", "primary", "contributing"]].tolist() == [4, 3, 1]
+    assert p.loc["no_value", ["count", "primary", "contributing"]].tolist() == [3, 1, 2]
+    assert p.loc["competitor", "count"] == 2
+    assert p["share"].sum() == pytest.approx(1.0)
+    assert p.loc["price", "share"] == pytest.approx(4 / 10)
+
+
+def test_reason_pareto_unknown_reason_empty_one_row_and_all_in_one_class():
+    odd = CHURN.iloc[:1].assign(primary_reason="left_for_the_moon", category=None)
+    p = churn.reason_pareto(odd, by_category=True)
+    assert p["category"].tolist() == [churn.UNCATEGORISED]
+    assert churn.reason_pareto(odd)["reason"].tolist() == ["left_for_the_moon"]
+    empty = churn.reason_pareto(CHURN.iloc[:0])
+    assert empty.empty and list(empty.columns) == ["reason", "count", "arr_lost", "share", "cumulative_share"]
+    one = churn.reason_pareto(CHURN.iloc[:1])
+    assert one[["count", "share", "cumulative_share"]].values.tolist() == [[1, 1.0, 1.0]]
+    nan_only = churn.reason_pareto(CHURN.iloc[5:6])
+    assert nan_only.empty and nan_only.attrs["missing"] == 1
+    with pytest.raises(DataError, match="column"):
+        churn.reason_pareto(CHURN.drop(columns="primary_reason"))
+    with pytest.raises(DataError):
+        churn.reason_pareto(CHURN, weight="seats")
+
+
+def test_controllable_split_uses_the_flag_then_the_reason():
+    # Flags: 1, 2, 3, 5, 7 controllable (5 customers, ARR 10+20+300+40+30 = 400); 4 acquired (50);
+    # 6 unknown (99). A missing flag on a known reason comes from the vocabulary.
+    s = churn.controllable_split(CHURN).set_index("group")
+    assert s["count"].tolist() == [5, 1, 1]
+    assert s.loc[churn.CONTROLLABLE, "arr_lost"] == 400.0
+    assert s["share"].tolist() == pytest.approx([5 / 7, 1 / 7, 1 / 7])
+    filled = churn.controllable_split(CHURN.assign(controllable=None)).set_index("group")
+    assert filled.loc[churn.NOT_CONTROLLABLE, "count"] == 1  # "acquired" is not controllable
+    by_arr = churn.controllable_split(CHURN, weight="arr_lost")
+    assert by_arr["share"].tolist() == pytest.approx([400 / 549, 50 / 549, 99 / 549])
+    assert churn.controllable_split(CHURN.iloc[:0])["count"].tolist() == [0, 0, 0]
+
+
+def test_reasons_by_quarter():
+    q = churn.reasons_by_quarter(CHURN)
+    # Q1: price x2 (Jan, Feb); Q2: competitor (Apr), acquired (May);
+    # Q3: no_value, price (customer 6 has no reason).
+    assert q[["quarter", "reason", "count"]].values.tolist() == [
+        ["2025 Q1", "price", 2],
+        ["2025 Q2", "acquired", 1],
+        ["2025 Q2", "competitor", 1],
+        ["2025 Q3", "no_value", 1],
+        ["2025 Q3", "price", 1],
+    ]
+    assert q.attrs["missing"] == 1
+    assert churn.reasons_by_quarter(CHURN, by_category=True)["category"].iloc[0] == "commercial"
+    assert churn.reasons_by_quarter(CHURN.iloc[:0]).empty
+
+
+def test_missing_reasons_reports_count_and_examples():
+    issue = churn.missing_reasons(CHURN)
+    assert issue.count == 1 and issue.examples["customer_id"].tolist() == [6]
+
+
+# --- early churn -----------------------------------------------------------------------------------
+
+CUSTOMERS = pd.DataFrame(
+    {
+        "customer_id": [1, 2, 3, 4, 5, 6],
+        "name": list("ABCDEF"),
+        "signed_on": ["2025-01-01", "2025-01-01", "2025-01-01", "2025-02-01", "2025-03-01", "2025-06-20"],
+        # 2 leaves on day 90 (early), 3 on day 91 (not early), 6 signed too recently to judge.
+        "churned_on": [None, "2025-04-01", "2025-04-02", "2025-03-01", None, "2025-07-01"],
+    }
+)
+
+
+def test_early_churn_hand_calculation_with_wilson_interval():
+    k = pd.DataFrame(
+        {
+            "customer_id": [2, 3, 4, 6],
+            "churned_on": ["2025-04-01", "2025-04-02", "2025-03-01", "2025-07-01"],
+            "primary_reason": ["wrong_fit", "price", "poor_onboarding", "wrong_fit"],
+        }
+    )
+    fv = pd.DataFrame({"customer_id": [1, 2, 4], "reached_on": ["2025-01-20", "2025-03-15", "2025-03-05"]})
+    e = churn.early_churn(
+        CUSTOMERS, k, fv, start=dt.date(2025, 4, 1), end=dt.date(2025, 9, 30), as_of=dt.date(2025, 8, 1)
+    )
+    # First 90 days end: 1-3 on 1 Apr, 4 on 2 May, 5 on 30 May, 6 on 18 Sep (after 1 Aug: excluded).
+    # Early (<= 90 days): 2 (90 days) and 4 (28 days) of 5 -> 0.4.
+    assert (e.n, e.lost, e.excluded) == (5, 2, 1)
+    assert e.rate == pytest.approx(0.4)
+    # Wilson 95%: p = 0.4, n = 5, z = 1.959964: centre (p + z^2/2n) / (1 + z^2/n) = 0.7841/1.7683 = 0.4434,
+    # half = z * sqrt(p(1-p)/n + z^2/4n^2) / (1 + z^2/n)
+    #      = 1.959964 * sqrt(0.048 + 0.0384146) / 1.7683 = 0.3258.
+    z = 1.959964
+    centre = (0.4 + z**2 / 10) / (1 + z**2 / 5)
+    half = z * math.sqrt(0.4 * 0.6 / 5 + z**2 / 100) / (1 + z**2 / 5)
+    assert (e.low, e.high) == pytest.approx((centre - half, centre + half), abs=1e-6)
+    # 2 reached first value (15 Mar) before churning (1 Apr); 4 reached it on 5 Mar, after churning on 1 Mar.
+    assert e.reached_first_value == 1
+    assert e.customers.set_index("customer_id")["reached_first_value"].to_dict() == {2: True, 4: False}
+    assert e.reasons.set_index("reason")["count"].to_dict() == {"poor_onboarding": 1, "wrong_fit": 1}
+    assert not e.enough  # 5 customers is below the minimum
+
+
+def test_early_churn_empty_window_is_nan():
+    e = churn.early_churn(
+        CUSTOMERS,
+        CHURN.iloc[:0],
+        pd.DataFrame({"customer_id": [], "reached_on": []}),
+        start=dt.date(2020, 1, 1),
+        end=dt.date(2020, 12, 31),
+        as_of=dt.date(2025, 8, 1),
+    )
+    # A window before anyone's 90th day: nobody is judged.
+    assert e.n == 0 and math.isnan(e.rate) and math.isnan(e.low) and e.customers.empty
+    # The 90th day of customers 1-3 is 1 April: a period ending 31 March does not judge them yet.
+    before = churn.early_churn(
+        CUSTOMERS,
+        CHURN.iloc[:0],
+        pd.DataFrame({"customer_id": [], "reached_on": []}),
+        start=dt.date(2025, 1, 1),
+        end=dt.date(2025, 3, 31),
+        as_of=dt.date(2025, 8, 1),
+    )
+    assert before.n == 0
+
+
+# --- follow-up -----------------------------------------------------------------------------------
+
+
+def test_follow_up_status_counts_and_queue():
+    f = churn.follow_up_status(CHURN)
+    # Called: 1, 3, 4, 5, 7 (5). Confirmed with a reason: 1, 2, 4, 5, 7 (5). Both: 1, 4, 5, 7 (4).
+    assert (f.n, f.called, f.confirmed, f.complete) == (7, 5, 5, 4)
+    assert f.share_complete == pytest.approx(4 / 7)
+    # Queue, newest churn first: 6 (nothing), 3 (call but unconfirmed), 2 (confirmed but no call).
+    assert f.queue["customer_id"].tolist() == [6, 3, 2]
+    assert f.queue["missing"].tolist() == ["call and confirmed reason", "confirmed reason", "call"]
+    assert churn.follow_up_status(CHURN.iloc[:0]).n == 0
+
+
+# --- contradictions ------------------------------------------------------------------------------
+
+
+def test_churn_contradictions_uses_health_bands_and_nps_classes():
+    model = {"signals": {"usage": {"rule": "linear", "worst": 0, "best": 1, "weight": 1}}, "bands": [50, 75]}
+    signals = pd.DataFrame(
+        {
+            "customer_id": [1, 2, 3],
+            "month": ["2024-12-01"] * 3,
+            "signal": ["usage"] * 3,
+            "value": [0.9, 0.4, 0.75],
+        }
+    )
+    scored = health.score_customers(signals, model)  # 90 green, 40 red, 75 yellow (75 is not above 75)
+    nps = pd.DataFrame({"customer_id": [2, 3], "responded_on": ["2024-11-01", "2024-12-01"], "score": [9, 8]})
+    out = churn.churn_contradictions(CHURN.iloc[:3], scored, nps)
+    assert out["customer_id"].tolist() == [2, 1]  # newest churn first
+    flags = out.set_index("customer_id")
+    assert flags.loc[1, "green"] and not flags.loc[1, "promoter"]
+    assert flags.loc[2, "promoter"] and flags.loc[2, "band"] == "red"
+    assert flags.loc[2, "nps_days_before_churn"] == (dt.date(2025, 2, 10) - dt.date(2024, 11, 1)).days
+    none = churn.churn_contradictions(CHURN.iloc[:3], scored.iloc[:0], nps.iloc[:0])
+    assert none.empty
