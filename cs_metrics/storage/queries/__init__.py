@@ -80,7 +80,7 @@ def _frame(engine: Engine, stmt: Select, *, dates: tuple[str, ...] = ()) -> pd.D
         elif python_type is dt.datetime:
             frame[column] = pd.to_datetime(frame[column], utc=True)
         elif python_type is bool:
-            values = frame[column].map({1: True, 0: False})  # missing values stay missing
+            values = frame[column].map(lambda v: v if v is None or v != v else bool(v))  # missing stays missing
             frame[column] = values.astype(bool) if values.notna().all() else values
     return frame
 

@@ -1,0 +1,219 @@
+"""Health reads and writes: signals per customer-month (pivoted in SQL), their coverage, churn
+dates, and the versioned health model.
+
+Signals are pivoted in SQL to one row per customer and month (``MAX(CASE ...)`` per signal), so
+what comes back grows with customers x months, never with raw rows. Scores are not stored: they
+are recomputed from the signals for whichever model version is asked for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import and_, case, distinct, func, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from cs_metrics.errors import DataError
+from cs_metrics.storage import models as m
+from cs_metrics.storage.queries import ALL, CustomerFilter, _apply, _as_date, _frame
+
+#: Longest "who" and "why" accepted when saving a model version.
+MAX_AUTHOR = 120
+MAX_REASON = 2000
+
+
+def signal_keys(engine: Engine) -> list[str]:
+    """Distinct signal keys present in the data, sorted."""
+    with engine.connect() as conn:
+        return sorted(conn.execute(select(m.HealthSignal.signal).distinct()).scalars().all())
+
+
+def signal_matrix(
+    engine: Engine, *, start: dt.date, end: dt.date, signals: tuple[str, ...], flt: CustomerFilter = ALL
+) -> pd.DataFrame:
+    """One row per customer and month with signals in months ``start`` .. ``end`` (inclusive).
+
+    Columns: ``customer_id``, ``month``, ``name``, ``segment``, ``region``, ``owner``, ``arr``
+    (12 x that month's MRR; NaN without revenue that month), then one column per key of
+    ``signals`` (NaN where the customer has no value that month).
+    """
+    hs = m.HealthSignal
+    pivots = [func.max(case((hs.signal == key, hs.value))).label(f"s{i}") for i, key in enumerate(signals)]
+    inner = (
+        select(hs.customer_id, hs.month, *pivots)
+        .where(hs.month >= start.replace(day=1), hs.month <= end)
+        .group_by(hs.customer_id, hs.month)
+        .subquery()
+    )
+    c, rev = m.Customer, m.RevenueMonth
+    stmt = _apply(
+        select(
+            inner.c.customer_id, inner.c.month, c.name, c.segment, c.region, c.owner,
+            (rev.mrr * 12.0).label("arr"), *[inner.c[f"s{i}"] for i in range(len(signals))],
+        )
+        .join(c, c.id == inner.c.customer_id)
+        .outerjoin(rev, and_(rev.customer_id == inner.c.customer_id, rev.month == inner.c.month))
+        .order_by(inner.c.month, inner.c.customer_id),
+        flt,
+    )
+    frame = _frame(engine, stmt, dates=("month",))
+    frame = frame.rename(columns={f"s{i}": key for i, key in enumerate(signals)})
+    for column in ("arr", *signals):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
+    return frame
+
+
+def signal_coverage(engine: Engine, *, month: dt.date, flt: CustomerFilter = ALL) -> pd.DataFrame:
+    """Customers with a value per segment and signal in one month: ``segment``, ``signal``,
+    ``customers``; every segment of the selected customers appears with every signal key (0 when
+    no customer there has that signal)."""
+    hs, c = m.HealthSignal, m.Customer
+    stmt = _apply(
+        select(c.segment, hs.signal, func.count(distinct(hs.customer_id)).label("customers"))
+        .join(c, c.id == hs.customer_id)
+        .where(hs.month == month)
+        .group_by(c.segment, hs.signal),
+        flt,
+    )
+    counts = _frame(engine, stmt)
+    segments = _frame(engine, _apply(select(c.segment).distinct(), flt))["segment"].tolist()
+    keys = signal_keys(engine)
+    grid = pd.MultiIndex.from_product([sorted(segments), keys], names=["segment", "signal"])
+    if counts.empty:
+        return pd.DataFrame({"customers": 0}, index=grid).reset_index()
+    out = counts.set_index(["segment", "signal"])["customers"].reindex(grid, fill_value=0)
+    return out.astype(int).reset_index()
+
+
+def segment_names(engine: Engine) -> list[str]:
+    """Distinct customer segments, sorted (for per-segment model profiles)."""
+    with engine.connect() as conn:
+        return sorted(conn.execute(select(m.Customer.segment).distinct()).scalars().all())
+
+
+def churn_dates(engine: Engine, *, flt: CustomerFilter = ALL) -> pd.DataFrame:
+    """Churned customers: ``customer_id``, ``churned_on``."""
+    c = m.Customer
+    stmt = _apply(select(c.id.label("customer_id"), c.churned_on).where(c.churned_on.is_not(None)), flt)
+    return _frame(engine, stmt, dates=("churned_on",))
+
+
+def customer_signal_history(engine: Engine, customer_id: int) -> pd.DataFrame:
+    """All raw signals of one customer: ``month``, ``signal``, ``value`` (oldest month first)."""
+    hs = m.HealthSignal
+    stmt = select(hs.month, hs.signal, hs.value).where(hs.customer_id == int(customer_id)).order_by(hs.month, hs.signal)
+    return _frame(engine, stmt, dates=("month",))
+
+
+# --- model versions ------------------------------------------------------------------------------
+
+
+def model_versions(engine: Engine) -> pd.DataFrame:
+    """Every stored model version, newest first: ``version``, ``created_at`` (UTC), ``created_by``,
+    ``reason``, ``is_active``."""
+    hm = m.HealthModel
+    stmt = select(hm.version, hm.created_at, hm.created_by, hm.reason, hm.is_active).order_by(hm.version.desc())
+    with engine.connect() as conn:
+        rows = conn.execute(stmt).all()
+    # Built column by column: a frame built from whole rows can lose the booleans next to
+    # timezone-aware datetimes (seen with PostgreSQL's Etc/UTC zone).
+    return pd.DataFrame({
+        "version": pd.Series([int(r.version) for r in rows], dtype="int64"),
+        "created_at": pd.to_datetime(pd.Series([r.created_at for r in rows], dtype=object), utc=True),
+        "created_by": pd.Series([r.created_by for r in rows], dtype=object),
+        "reason": pd.Series([r.reason for r in rows], dtype=object),
+        "is_active": pd.Series([bool(r.is_active) for r in rows], dtype=bool),
+    })
+
+
+def load_model(engine: Engine, version: int | None = None) -> dict[str, Any]:
+    """A model version's definition with its ``version`` key; the active one when ``version`` is None.
+
+    With no stored version at all, ``cs_metrics.health.DEFAULT_MODEL`` as version 0.
+
+    Raises
+    ------
+    DataError
+        ``version`` does not exist.
+    """
+    hm = m.HealthModel
+    stmt = select(hm.version, hm.definition)
+    if version is None:
+        stmt = stmt.order_by(hm.is_active.desc(), hm.version.desc()).limit(1)
+    else:
+        stmt = stmt.where(hm.version == int(version))
+    with engine.connect() as conn:
+        row = conn.execute(stmt).first()
+    if row is None:
+        if version is None:
+            from cs_metrics.health import DEFAULT_MODEL
+
+            return {"version": 0, **json.loads(json.dumps(DEFAULT_MODEL))}
+        raise DataError(f"Health model version {version} does not exist; pick one from the version history.")
+    return {"version": int(row.version), **json.loads(row.definition)}
+
+
+def save_model_version(
+    engine: Engine, definition: dict[str, Any], *, created_by: str, reason: str, coverage: pd.DataFrame | None = None
+) -> int:
+    """Validate ``definition`` and store it as the next version, made active, in one transaction.
+
+    Every earlier version stays; only the active flag moves. Returns the new version number.
+    ``coverage`` (``signal_coverage``) also rejects a model that leaves a segment with no
+    weighted signal that has data.
+
+    Raises
+    ------
+    cs_metrics.health.ModelError
+        The definition is invalid (nothing is written); ``problems`` lists what to fix.
+    DataError
+        ``created_by`` or ``reason`` is empty or too long, or another person saved a version at
+        the same moment (save again).
+    """
+    from cs_metrics.health import ModelError, check_model
+
+    problems = []
+    author, why = (created_by or "").strip(), (reason or "").strip()
+    if not author:
+        problems.append("Say who is making the change (your name).")
+    elif len(author) > MAX_AUTHOR:
+        problems.append(f"The name is longer than {MAX_AUTHOR} characters; shorten it.")
+    if not why:
+        problems.append("Say why the model changes (the reason is kept in the version history).")
+    elif len(why) > MAX_REASON:
+        problems.append(f"The reason is longer than {MAX_REASON} characters; shorten it.")
+    try:
+        clean = check_model({k: v for k, v in definition.items() if k != "version"}, coverage=coverage)
+    except ModelError as exc:
+        problems = exc.problems + problems
+    if problems:
+        raise ModelError(problems)
+    hm = m.HealthModel
+    try:
+        with engine.begin() as conn:
+            latest = conn.execute(select(func.max(hm.version))).scalar_one()
+            new = int(latest or 0) + 1
+            conn.execute(update(hm).where(hm.is_active.is_(True)).values(is_active=False))
+            conn.execute(
+                hm.__table__.insert().values(
+                    version=new, created_at=dt.datetime.now(dt.UTC), created_by=author, reason=why,
+                    definition=json.dumps(clean, sort_keys=True), is_active=True,
+                )
+            )
+    except IntegrityError:
+        raise DataError("Someone saved a model version at the same moment; nothing was saved. Save again.") from None
+    return new
+
+
+def health_month_list(engine: Engine, *, start: dt.date, end: dt.date) -> list[dt.date]:
+    """Months with health signals between ``start`` and ``end`` (inclusive), oldest first."""
+    hs = m.HealthSignal
+    with engine.connect() as conn:
+        values = conn.execute(
+            select(hs.month).where(hs.month >= start.replace(day=1), hs.month <= end).distinct().order_by(hs.month)
+        ).scalars().all()
+    return [_as_date(v) for v in values]

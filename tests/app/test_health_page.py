@@ -1,0 +1,181 @@
+"""Health page AppTest on the demo company: values checked against numbers computed here from raw
+SQL, a weight edit that saves a new version and changes the distribution, bad edits refused, and
+the customer drill-down whose contributions add up to the score."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from sqlalchemy import create_engine
+
+from cs_metrics import health
+from cs_metrics.storage import db
+from cs_metrics.storage.queries import health as hq
+
+PAGE = "pages/health.py"
+
+
+def _figures(at) -> dict[str, dict]:
+    out = {}
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        out[(spec["layout"].get("title") or {}).get("text", "")] = spec
+    return out
+
+
+def _metric(at, label: str):
+    return next(m for m in at.metric if m.label == label)
+
+
+def _latest_scores(url: str, model: dict) -> pd.Series:
+    """Scores of the latest month written out from raw SQL: linear points, weighted mean of present signals."""
+    engine = create_engine(url)
+    sig = pd.read_sql("SELECT customer_id, month, signal, value FROM health_signal", engine)
+    engine.dispose()
+    latest = sig["month"].max()
+    wide = sig[sig["month"] == latest].pivot_table(index="customer_id", columns="signal", values="value")
+    num = den = 0
+    for key, rule in model["signals"].items():
+        pts = ((wide[key] - rule["worst"]) / (rule["best"] - rule["worst"]) * 100).clip(0, 100)
+        num, den = num + pts.fillna(0) * rule["weight"], den + pts.notna() * rule["weight"]
+    return (num / den).dropna()
+
+
+@pytest.fixture()
+def page(app_on_demo):
+    at = app_on_demo(PAGE)
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_health_page_values_backtest_and_drilldown(page, demo_db_url):
+    """One page session (each costs seconds): distribution, back-test panel, drill-down."""
+    at = page
+    score = _latest_scores(demo_db_url, health.DEFAULT_MODEL)
+    assert _metric(at, "Customers scored, Oct 2026").value == f"{len(score):,}"
+    # Bands: 50 is red, 75 is yellow (upper-inclusive).
+    assert _metric(at, "Red band").value == f"{(score <= 50).mean():.1%}"
+    assert _metric(at, "Green band").value == f"{(score > 75).mean():.1%}"
+    hist = _figures(at)["Distribution of scores, Oct 2026"]
+    assert sum(sum(trace["y"]) for trace in hist["data"]) == len(score)
+    # The (70, 75] bin holds yellow customers only: 75 belongs to yellow.
+    yellow = next(t for t in hist["data"] if t["name"] == "Yellow")
+    assert yellow["y"][yellow["x"].index(72.5)] == int(((score > 70) & (score <= 75)).sum())
+    _backtest_panel(at, demo_db_url)
+    _drilldown(at, demo_db_url)
+
+
+def _backtest_panel(at, demo_db_url):
+    engine = db.make_engine(demo_db_url)
+    import datetime as dt
+
+    api = health.health_backtest(engine, start=dt.date(2025, 11, 1), end=dt.date(2026, 10, 31),
+                                 as_of=dt.date(2026, 10, 31), horizon_days=90)
+    engine.dispose()
+    assert _metric(at, "AUC of the score for churn").value == f"{api.auc.auc:.2f}"
+    assert api.auc.low > 0.5
+    assert any("separates churners from stayers" in s.value for s in at.success)
+    captions = " ".join(c.value for c in at.caption)
+    assert f"95% CI {api.auc.low:.2f}–{api.auc.high:.2f}" in captions and f"{api.churned} churned of {api.n:,}" in captions
+    rates = _figures(at)["Churn rate by band (95% Wilson interval)"]["data"][0]["y"]
+    assert rates == pytest.approx(api.by_band["rate"].fillna(0).tolist())
+
+
+def _waterfall_adds_up(at) -> float:
+    fig = _figures(at)["What makes up the score"]["data"][0]
+    measures, ys = fig["measure"], fig["y"]
+    total = ys[measures.index("total")]
+    assert sum(y for y, m in zip(ys, measures) if m == "relative") == pytest.approx(total)
+    assert _metric(at, "Score, Oct 2026").value == f"{total:.1f}"
+    return total
+
+
+def _drilldown(at, demo_db_url):
+    _waterfall_adds_up(at)
+    # Another customer: pick one with a missing signal (no tickets -> no resolution time) and check
+    # the score against the raw-SQL computation and the badge for the missing signal.
+    score = _latest_scores(demo_db_url, health.DEFAULT_MODEL)
+    engine = create_engine(demo_db_url)
+    has = pd.read_sql("SELECT customer_id FROM health_signal WHERE signal = 'resolution_hours' "
+                      "AND month = (SELECT MAX(month) FROM health_signal)", engine)["customer_id"]
+    engine.dispose()
+    missing = sorted(set(score.index) - set(has))
+    assert missing, "the demo leaves resolution time empty in months without tickets"
+    at.selectbox(key="health_customer").set_value(int(missing[0])).run()
+    assert not at.exception
+    total = _waterfall_adds_up(at)
+    assert total == pytest.approx(score[missing[0]], abs=0.05)
+    assert any("No data: Ticket resolution time" in str(b.proto) for b in at.get("badge")) or any(
+        "No data: Ticket resolution time" in m.value for m in at.markdown)
+
+
+def test_editing_a_weight_saves_a_new_version_and_changes_the_distribution(page, demo_db_url):
+    at = page
+    before = _figures(at)["Distribution of scores, Oct 2026"]
+    green_before = _metric(at, "Green band").value
+    at.number_input(key="hm_1_All segments_usage_weight").set_value(0.0)
+    at.text_input(key="hm_who").set_value("Giulia Conti")
+    at.text_area(key="hm_reason").set_value("Usage is measured differently this year")
+    next(b for b in at.button if b.label == "Save as a new version").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Saved version 2" in s.value for s in at.success)
+    versions = hq.model_versions(db.make_engine(demo_db_url)).set_index("version")
+    assert versions["is_active"].to_dict() == {2: True, 1: False}
+    assert versions.loc[2, "created_by"] == "Giulia Conti"
+    assert at.selectbox(key="health_version").value == 2
+    after = _figures(at)["Distribution of scores, Oct 2026"]
+    assert after["data"] != before["data"]
+    # Recomputed independently with usage weighted 0.
+    edited = health.edit_model(health.DEFAULT_MODEL, weights={"usage": 0})
+    score = _latest_scores(demo_db_url, edited)
+    assert _metric(at, "Green band").value == f"{(score > 75).mean():.1%}" != green_before
+    # Scores for any version are recomputed: version 1 gives the original distribution back.
+    at.selectbox(key="health_version").set_value(1).run()
+    assert _metric(at, "Green band").value == green_before
+    assert _figures(at)["Distribution of scores, Oct 2026"]["data"] == before["data"]
+
+
+BAD_EDITS = [
+    ({f"hm_1_All segments_{k}_weight": 0.0 for k in health.DEFAULT_MODEL["signals"]}, "all weights are zero"),
+    ({"hm_1_All segments_usage_weight": -3.0}, "zero or positive"),
+    ({"hm_1_All segments_low": 80.0}, "must increase"),
+    ({"hm_1_usage_worst": 0.8}, "make them differ"),
+]
+
+
+def test_bad_edits_show_messages_and_save_nothing(page, demo_db_url):
+    at = page
+    defaults = {ni.key: ni.value for ni in at.number_input if ni.key and ni.key.startswith("hm_1_")}
+    # No name: refused first.
+    at.text_area(key="hm_reason").set_value("Trying something")
+    next(b for b in at.button if b.label == "Save as a new version").click()
+    at.run()
+    assert any("who is making the change" in e.value for e in at.error)
+    at.text_input(key="hm_who").set_value("Giulia Conti")
+    for inputs, message in BAD_EDITS:
+        for key, value in defaults.items():
+            at.number_input(key=key).set_value(value)
+        for key, value in inputs.items():
+            at.number_input(key=key).set_value(value)
+        next(b for b in at.button if b.label == "Save as a new version").click()
+        at.run()
+        assert not at.exception
+        assert any(message in e.value for e in at.error), message
+        assert any("Nothing was saved" in c.value for c in at.caption)
+    assert hq.model_versions(db.make_engine(demo_db_url))["version"].tolist() == [1]
+
+
+def test_a_selection_without_customers_is_friendly(page, demo_db_url):
+    at = page
+    engine = create_engine(demo_db_url)
+    c = pd.read_sql("SELECT segment, owner FROM customer", engine)
+    engine.dispose()
+    owners = sorted(set(c["owner"]) - set(c.loc[c["segment"] == "Enterprise", "owner"]))
+    at.session_state["filter_segments"] = ["Enterprise"]
+    at.session_state["filter_owners"] = owners[:1]
+    at.run()
+    assert not at.exception
+    assert any("No health signals for these customers" in i.value for i in at.info)
