@@ -1,0 +1,281 @@
+"""NPS reads and the follow-up write: counts aggregated in SQL, verbatims, the closed-loop queue.
+
+Every read takes the engine first and keyword-only ``start`` (included), ``end`` (excluded) and
+``flt``. Responses without a customer (anonymous) count only when no customer filter is set.
+Scores outside 0-10 are never counted; ``invalid_scores`` lists them so they can be fixed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.sql import Select
+
+from cs_metrics.errors import DataError
+from cs_metrics.nps import FOLLOW_UP_STATUSES
+from cs_metrics.storage import models as m
+from cs_metrics.storage.queries import ALL, CustomerFilter, _apply, _as_date, _frame
+
+r = m.NpsResponse
+c = m.Customer
+
+VALID = (r.score >= 0) & (r.score <= 10)
+#: Dimensions a breakdown can group by: name -> column.
+BREAKDOWNS = {"segment": c.segment, "region": c.region, "owner": c.owner, "touchpoint": r.touchpoint,
+              "language": r.language}
+#: Label of responses without a customer (or without a value) in a breakdown.
+NO_VALUE = "(not recorded)"
+MAX_NOTE = 2000
+MAX_OWNER = 120
+
+
+def _scoped(stmt: Select, *, start: dt.date, end: dt.date, flt: CustomerFilter) -> Select:
+    """Responses in ``[start, end)`` joined to their customer (outer join when unfiltered)."""
+    stmt = stmt.where(r.responded_on >= start, r.responded_on < end)
+    if flt.is_all:
+        return stmt.outerjoin(c, c.id == r.customer_id)
+    return _apply(stmt.join(c, c.id == r.customer_id), flt)
+
+
+def _class_sums():
+    return (
+        func.coalesce(func.sum(case((VALID & (r.score <= 6), 1), else_=0)), 0).label("detractors"),
+        func.coalesce(func.sum(case((VALID & (r.score >= 7) & (r.score <= 8), 1), else_=0)), 0).label("passives"),
+        func.coalesce(func.sum(case((VALID & (r.score >= 9), 1), else_=0)), 0).label("promoters"),
+    )
+
+
+def score_counts(engine: Engine, *, start: dt.date, end: dt.date, flt: CustomerFilter = ALL) -> pd.DataFrame:
+    """Valid responses per score: ``score`` (0-10, only those present) and ``n``."""
+    stmt = _scoped(select(r.score.label("score"), func.count().label("n")).select_from(r), start=start, end=end, flt=flt)
+    stmt = stmt.where(VALID).group_by(r.score).order_by(r.score)
+    frame = _frame(engine, stmt)
+    return frame.astype({"score": "int64", "n": "int64"})
+
+
+def counts_by(
+    engine: Engine, *, by: str, start: dt.date, end: dt.date, flt: CustomerFilter = ALL
+) -> pd.DataFrame:
+    """Class counts per value of ``by`` (segment, region, owner, touchpoint, language).
+
+    Columns: ``by``, ``detractors``, ``passives``, ``promoters``; responses without a value
+    (e.g. anonymous ones by segment) are grouped under ``NO_VALUE``.
+    """
+    if by not in BREAKDOWNS:
+        raise DataError(f"Cannot break NPS down by {by!r}; use one of {sorted(BREAKDOWNS)}.")
+    key = func.coalesce(BREAKDOWNS[by], NO_VALUE).label(by)
+    stmt = _scoped(select(key, *_class_sums()).select_from(r), start=start, end=end, flt=flt).where(VALID)
+    frame = _frame(engine, stmt.group_by(key).order_by(key))
+    return frame.astype({col: "int64" for col in ("detractors", "passives", "promoters")})
+
+
+def invalid_scores(engine: Engine, *, flt: CustomerFilter = ALL, limit: int = 50) -> tuple[int, pd.DataFrame]:
+    """Stored responses whose score is outside 0-10: (how many, the first ``limit`` of them).
+
+    The frame has ``id``, ``external_id``, ``responded_on``, ``score``, ``customer``.
+    """
+    base = select(r.id).select_from(r).where(~VALID)
+    cols = select(r.id, r.external_id, r.responded_on, r.score, c.name.label("customer")).select_from(r).where(~VALID)
+    if flt.is_all:
+        base, cols = base.outerjoin(c, c.id == r.customer_id), cols.outerjoin(c, c.id == r.customer_id)
+    else:
+        base, cols = _apply(base.join(c, c.id == r.customer_id), flt), _apply(cols.join(c, c.id == r.customer_id), flt)
+    with engine.connect() as conn:
+        total = conn.execute(select(func.count()).select_from(base.subquery())).scalar_one()
+    return int(total), _frame(engine, cols.order_by(r.responded_on, r.id).limit(limit), dates=("responded_on",))
+
+
+@dataclass(frozen=True)
+class SurveyCounts:
+    """Counts behind the response and comment rates of a period.
+
+    ``sends``: invitations sent in the period; ``answered``: those of them with an answer;
+    ``responses``: valid responses in the period; ``commented``: those with a written comment.
+    """
+
+    sends: int
+    answered: int
+    responses: int
+    commented: int
+
+
+def survey_counts(engine: Engine, *, start: dt.date, end: dt.date, flt: CustomerFilter = ALL) -> SurveyCounts:
+    """Invitations, answered invitations, responses and commented responses in ``[start, end)``."""
+    s = m.NpsSurveySend
+    answered = select(r.send_id.label("send_id")).where(r.send_id.is_not(None)).distinct().subquery()
+    sends = select(func.count(), func.count(answered.c.send_id)).select_from(s)
+    sends = sends.outerjoin(answered, answered.c.send_id == s.id).where(s.sent_on >= start, s.sent_on < end)
+    if not flt.is_all:
+        sends = _apply(sends.join(c, c.id == s.customer_id), flt)
+    has_comment = and_(r.comment.is_not(None), func.length(func.trim(r.comment)) > 0)
+    responses = _scoped(
+        select(func.count(), func.coalesce(func.sum(case((has_comment, 1), else_=0)), 0)).select_from(r),
+        start=start, end=end, flt=flt,
+    ).where(VALID)
+    with engine.connect() as conn:
+        n_sends, n_answered = conn.execute(sends).one()
+        n_responses, n_commented = conn.execute(responses).one()
+    return SurveyCounts(int(n_sends), int(n_answered), int(n_responses), int(n_commented))
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def verbatims(
+    engine: Engine,
+    *,
+    start: dt.date,
+    end: dt.date,
+    flt: CustomerFilter = ALL,
+    search: str = "",
+    languages: tuple[str, ...] = (),
+    groups: tuple[str, ...] = (),
+    limit: int | None = None,
+) -> pd.DataFrame:
+    """Responses with a comment in ``[start, end)``, newest first.
+
+    ``search`` keeps comments containing it (case-insensitive); ``languages`` and ``groups``
+    (detractor, passive, promoter) narrow further. Columns: ``id``, ``responded_on``, ``score``,
+    ``group``, ``comment``, ``language``, ``touchpoint``, ``customer``, ``segment``, ``region``,
+    ``owner``.
+    """
+    group = case((r.score <= 6, "detractor"), (r.score <= 8, "passive"), else_="promoter").label("group")
+    stmt = select(
+        r.id, r.responded_on, r.score, group, r.comment, r.language, r.touchpoint, c.name.label("customer"),
+        c.segment, c.region, c.owner,
+    ).select_from(r)
+    stmt = _scoped(stmt, start=start, end=end, flt=flt).where(VALID, r.comment.is_not(None), func.length(func.trim(r.comment)) > 0)
+    if search.strip():
+        pattern = f"%{_escape_like(search.strip().lower())}%"
+        stmt = stmt.where(func.lower(r.comment).like(pattern, escape="\\"))
+    if languages:
+        stmt = stmt.where(r.language.in_(languages))
+    if groups:
+        bounds = {"detractor": (0, 6), "passive": (7, 8), "promoter": (9, 10)}
+        unknown = [g for g in groups if g not in bounds]
+        if unknown:
+            raise DataError(f"Unknown group(s) {unknown}; use detractor, passive or promoter.")
+        stmt = stmt.where(or_(*[(r.score >= bounds[g][0]) & (r.score <= bounds[g][1]) for g in groups]))
+    stmt = stmt.order_by(r.responded_on.desc(), r.id.desc())
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return _frame(engine, stmt, dates=("responded_on",))
+
+
+# --- closed loop ---------------------------------------------------------------------------------
+
+
+def follow_up_queue(
+    engine: Engine, *, start: dt.date, end: dt.date, flt: CustomerFilter = ALL, include_closed: bool = True
+) -> pd.DataFrame:
+    """Detractor responses (0-6) of ``[start, end)`` with their follow-up, oldest first.
+
+    Without ``include_closed`` only those still waiting (not started, open, in progress).
+    Columns: ``id``, ``responded_on``, ``score``, ``customer``, ``segment``, ``csm`` (the
+    customer's owner), ``comment``, ``follow_up_status``, ``follow_up_owner``, ``follow_up_due``,
+    ``follow_up_done_on``, ``follow_up_note``.
+    """
+    stmt = select(
+        r.id, r.responded_on, r.score, c.name.label("customer"), c.segment, c.owner.label("csm"), r.comment,
+        r.follow_up_status, r.follow_up_owner, r.follow_up_due, r.follow_up_done_on, r.follow_up_note,
+    ).select_from(r)
+    stmt = _scoped(stmt, start=start, end=end, flt=flt).where(r.score >= 0, r.score <= 6)
+    if not include_closed:
+        stmt = stmt.where((r.follow_up_status.is_(None)) | r.follow_up_status.in_(("open", "in_progress")))
+    frame = _frame(engine, stmt.order_by(r.responded_on, r.id))
+    for column in ("responded_on", "follow_up_due", "follow_up_done_on"):
+        frame[column] = pd.to_datetime(frame[column])
+    return frame
+
+
+@dataclass(frozen=True)
+class FollowUpEdit:
+    """A change to one response's follow-up. ``done_on`` defaults to today when status is done."""
+
+    response_id: int
+    status: str
+    owner: str | None = None
+    due: dt.date | None = None
+    note: str | None = None
+    done_on: dt.date | None = None
+
+
+class FollowUpError(DataError):
+    """A follow-up edit cannot be saved; the message lists every problem. Nothing was written."""
+
+
+def _clean(edit: FollowUpEdit, responded_on: dt.date | None, today: dt.date) -> tuple[dict, list[str]]:
+    problems: list[str] = []
+    label = f"response {edit.response_id}"
+    if responded_on is None:
+        return {}, [f"{label} does not exist (it may have been deleted); reload the page."]
+    if edit.status not in FOLLOW_UP_STATUSES:
+        problems.append(f"{label}: status {edit.status!r} is not one of {', '.join(FOLLOW_UP_STATUSES)}.")
+    owner = (edit.owner or "").strip() or None
+    if owner and len(owner) > MAX_OWNER:
+        problems.append(f"{label}: the owner's name is longer than {MAX_OWNER} characters; shorten it.")
+    if edit.status in ("open", "in_progress", "done") and not owner:
+        problems.append(f"{label}: say who owns the follow-up (owner is empty).")
+    note = (edit.note or "").strip() or None
+    if note and len(note) > MAX_NOTE:
+        problems.append(f"{label}: the note is longer than {MAX_NOTE} characters; shorten it.")
+    if edit.due is not None and edit.due < responded_on:
+        problems.append(f"{label}: the due date {edit.due} is before the answer ({responded_on}); pick a later date.")
+    done_on = None
+    if edit.status == "done":
+        done_on = edit.done_on or today
+        if done_on < responded_on:
+            problems.append(f"{label}: the follow-up cannot be done ({done_on}) before the answer ({responded_on}).")
+        if done_on > today:
+            problems.append(f"{label}: the done date {done_on} is in the future; use today or an earlier day.")
+    values = {"follow_up_status": edit.status, "follow_up_owner": owner, "follow_up_due": edit.due,
+              "follow_up_note": note, "follow_up_done_on": done_on}
+    return values, problems
+
+
+def save_follow_ups(engine: Engine, edits: Sequence[FollowUpEdit], *, today: dt.date | None = None) -> int:
+    """Validate every edit, then write them all in one transaction; return how many were saved.
+
+    Raises
+    ------
+    FollowUpError
+        Listing every problem (unknown response, unknown status, missing owner, dates out of
+        order, text too long). Nothing is written when any edit has a problem.
+    """
+    today = today or dt.date.today()
+    if not edits:
+        return 0
+    ids = [int(e.response_id) for e in edits]
+    if len(set(ids)) != len(ids):
+        raise FollowUpError("The same response is edited twice; keep one edit per response.")
+    with engine.begin() as conn:
+        answered = {
+            int(i): _as_date(d) for i, d in conn.execute(select(r.id, r.responded_on).where(r.id.in_(ids))).all()
+        }
+        updates, problems = [], []
+        for edit in edits:
+            values, issues = _clean(edit, answered.get(int(edit.response_id)), today)
+            problems.extend(issues)
+            updates.append((int(edit.response_id), values))
+        if problems:
+            raise FollowUpError(" ".join(problems))
+        for response_id, values in updates:
+            conn.execute(update(r).where(r.id == response_id).values(**values))
+    return len(updates)
+
+
+def save_follow_up(engine: Engine, edit: FollowUpEdit, *, today: dt.date | None = None) -> None:
+    """Validate and save one follow-up edit (see ``save_follow_ups``)."""
+    save_follow_ups(engine, [edit], today=today)
+
+
+__all__ = [
+    "BREAKDOWNS", "NO_VALUE", "FollowUpEdit", "FollowUpError", "SurveyCounts", "counts_by", "follow_up_queue",
+    "invalid_scores", "save_follow_up", "save_follow_ups", "score_counts", "survey_counts", "verbatims",
+]

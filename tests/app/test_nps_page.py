@@ -1,0 +1,227 @@
+"""NPS page AppTest on the demo company: the headline against numbers computed here from the raw
+rows (pandas and the formulas written out, not cs_metrics), filters, verbatims and the follow-up queue."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+
+import pandas as pd
+import pytest
+from scipy.stats import norm
+import streamlit as st
+from sqlalchemy import create_engine, text
+
+PAGE = "pages/nps.py"
+Z = 1.959963984540054
+
+
+def _tables(url: str) -> dict[str, pd.DataFrame]:
+    engine = create_engine(url)
+    names = ("customer", "nps_response", "nps_survey_send", "milestone", "revenue_month")
+    out = {t: pd.read_sql(f"SELECT * FROM {t}", engine) for t in names}
+    engine.dispose()
+    for frame, column in (("nps_response", "responded_on"), ("nps_survey_send", "sent_on")):
+        out[frame][column] = pd.to_datetime(out[frame][column])
+    return out
+
+
+def _periods(f) -> tuple[tuple[pd.Timestamp, pd.Timestamp], tuple[pd.Timestamp, pd.Timestamp]]:
+    """The default period (last 12 months up to the reference date) and the previous equal period."""
+    c, r = f["customer"], f["nps_response"]
+    latest = [pd.to_datetime(c["signed_on"]).max(), r["responded_on"].max(), pd.to_datetime(f["milestone"]["reached_on"]).max(),
+              pd.to_datetime(c["churned_on"]).max(), pd.to_datetime(f["revenue_month"]["month"]).max() + pd.offsets.MonthEnd(0)]
+    as_of = pd.Timestamp(min(dt.date.today(), max(d for d in latest if pd.notna(d)).date()))
+    start = as_of - pd.DateOffset(months=12) + pd.Timedelta(days=1)
+    days = (as_of - start).days + 1
+    prev_end = start - pd.Timedelta(days=1)
+    return (start, as_of), (prev_end - pd.Timedelta(days=days - 1), prev_end)
+
+
+def _in(frame: pd.DataFrame, column: str, span) -> pd.DataFrame:
+    return frame[(frame[column] >= span[0]) & (frame[column] <= span[1])]
+
+
+def _adjusted(scores: pd.Series) -> tuple[float, float, float]:
+    """Rocks (2016): +0.75 detractor, +1.5 passive, +0.75 promoter; returns (nps', variance, n')."""
+    d, p, n = (scores <= 6).sum() + 0.75, (scores >= 9).sum() + 0.75, len(scores) + 3
+    return (p - d) / n, (p + d) / n - ((p - d) / n) ** 2, n
+
+
+def _metric(at, label: str):
+    return next(m for m in at.metric if m.label == label)
+
+
+def _captions(at) -> str:
+    return " | ".join(c.value for c in at.caption)
+
+
+def _frame_with(at, column: str) -> pd.DataFrame:
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+@pytest.fixture()
+def nps_page(app_on_demo, demo_db_url):
+    at = app_on_demo(PAGE)
+    assert not at.exception, [e.value for e in at.exception]
+    return at, _tables(demo_db_url), demo_db_url
+
+
+def _check_headline(at, f):
+    cur, prev = _periods(f)
+    r = f["nps_response"]
+    scores = _in(r, "responded_on", cur)["score"]
+    scores = scores[(scores >= 0) & (scores <= 10)]
+    n = len(scores)
+    raw = ((scores >= 9).sum() - (scores <= 6).sum()) / n * 100  # % promoters - % detractors
+    centre, var, n_adj = _adjusted(scores)
+    half = Z * math.sqrt(var / n_adj)
+    assert at.title[0].value == "NPS"
+    assert _metric(at, "NPS").value == f"{raw:+.0f}"
+    assert f"95% CI {(centre - half) * 100:+.0f} to {(centre + half) * 100:+.0f} · n = {n:,}" in _captions(at)
+
+
+def _check_change(at, f):
+    cur, prev = _periods(f)
+    r = f["nps_response"]
+    a = _adjusted(_in(r, "responded_on", prev)["score"])
+    b = _adjusted(_in(r, "responded_on", cur)["score"])
+    diff = b[0] - a[0]
+    se = math.sqrt(a[1] / a[2] + b[1] / b[2])
+    p = 2 * norm.sf(abs(diff) / se)  # two-sided z-test on independent samples
+    assert _metric(at, "Change vs previous period").value == f"{diff * 100:+.1f} points"
+    verdict = "no detectable change" if p >= 0.05 else ("up" if diff > 0 else "down") + ", significant at 95%"
+    assert any(m.value.startswith(f"**{verdict.capitalize()}") for m in at.markdown)
+    assert f"{(diff - Z * se) * 100:+.0f} to {(diff + Z * se) * 100:+.0f}" in _captions(at)
+
+
+def _check_rates(at, f):
+    cur, _ = _periods(f)
+    sends = _in(f["nps_survey_send"], "sent_on", cur)
+    answered = sends["id"].isin(f["nps_response"]["send_id"].dropna().astype(int)).sum()
+    assert _metric(at, "Response rate").value == f"{answered / len(sends):.1%}"
+    assert f"{answered:,} of {len(sends):,} invitations answered" in _captions(at)
+    resp = _in(f["nps_response"], "responded_on", cur)
+    commented = resp["comment"].fillna("").str.strip().ne("").sum()
+    assert f"Comment rate {commented / len(resp):.1%} ({commented:,} of {len(resp):,} answers)" in _captions(at)
+
+
+def _check_trend(at, f):
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    # 24 months (previous 12 + selected 12); markers split into readable and too-uncertain months.
+    markers = [t for t in spec["data"] if t.get("mode") == "markers"]
+    assert sum(len(t["x"]) for t in markers) == 24
+    at.segmented_control(key="nps_grain").set_value("quarter").run()
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert sum(len(t["x"]) for t in spec["data"] if t.get("mode") == "markers") in (8, 9)
+
+
+def test_headline_change_rates_trend_and_verbatims_match_the_raw_answers(nps_page):
+    # One AppTest for every read-only check: starting the app is the slow part of a test.
+    at, f, _ = nps_page
+    _check_headline(at, f)
+    _check_change(at, f)
+    _check_rates(at, f)
+    _check_trend(at, f)
+    _check_verbatims(at, f)
+
+
+def _check_verbatims(at, f):
+    cur, _ = _periods(f)
+    resp = _in(f["nps_response"], "responded_on", cur)
+    comments = resp["comment"].dropna()
+    comments = comments[comments.str.strip() != ""]
+    assert len(_frame_with(at, "comment")) == len(comments)
+    at.text_input(key="nps_search").input("fattur").run()
+    shown = _frame_with(at, "comment")
+    assert len(shown) == comments.str.lower().str.contains("fattur").sum() > 0
+    at.text_input(key="nps_search").input("").run()
+    at.button_group(key="nps_theme").set_value("billing").run()
+    shown = _frame_with(at, "comment")
+    billing = re.compile(r"\b(?:invoice\w*|billing|billed|charged|payment\w*|fattur\w*|addebit\w*|pagament\w*)\b", re.I)
+    assert 0 < len(shown) < len(comments)
+    assert shown["comment"].str.contains(billing).all()
+    assert len(shown) == comments.str.contains(billing).sum()
+
+
+def _check_follow_up_edit(at, url):
+    queue = _frame_with(at, "follow_up_status")
+    first = int(queue["id"].iloc[0])
+    assert at.selectbox(key="nps_fu_pick").value == first
+    at.text_input(key=f"nps_fu_owner_{first}").input("Marta Neri")
+    at.selectbox(key=f"nps_fu_status_{first}").set_value("in_progress")
+    at.date_input(key=f"nps_fu_due_{first}").set_value(dt.date(2026, 11, 30))
+    at.text_area(key=f"nps_fu_note_{first}").input("Called the sponsor; <b>plan</b> agreed.")
+    next(b for b in at.button if b.label == "Save follow-up").click().run()
+    assert not at.exception and not at.error
+    assert any("saved" in s.value for s in at.success)
+    row = pd.read_sql(f"SELECT * FROM nps_response WHERE id = {first}", create_engine(url)).iloc[0]
+    assert (row.follow_up_owner, row.follow_up_status, row.follow_up_note) == (
+        "Marta Neri", "in_progress", "Called the sponsor; <b>plan</b> agreed.")
+    assert str(row.follow_up_due)[:10] == "2026-11-30"
+    at.run()  # a fresh rerun reads the stored values back
+    shown = _frame_with(at, "follow_up_status").set_index("id").loc[first]
+    assert (shown.follow_up_owner, shown.follow_up_status) == ("Marta Neri", "in_progress")
+    assert shown.follow_up_note == "Called the sponsor; <b>plan</b> agreed."  # shown as typed, not as HTML
+    assert at.text_input(key=f"nps_fu_owner_{first}").value == "Marta Neri"
+
+
+def _check_follow_up_refused(at, url):
+    first = int(_frame_with(at, "follow_up_status")["id"].iloc[0])
+    before = pd.read_sql(f"SELECT * FROM nps_response WHERE id = {first}", create_engine(url)).iloc[0]
+    at.text_input(key=f"nps_fu_owner_{first}").input("")
+    at.selectbox(key=f"nps_fu_status_{first}").set_value("done")
+    next(b for b in at.button if b.label == "Save follow-up").click().run()
+    assert not at.exception
+    assert any("owner" in e.value for e in at.error)
+    after = pd.read_sql(f"SELECT * FROM nps_response WHERE id = {first}", create_engine(url)).iloc[0]
+    assert (after.follow_up_status, after.follow_up_owner) == (before.follow_up_status, before.follow_up_owner)
+
+
+def test_follow_up_queue_then_filters(nps_page):
+    # The queue refuses a half-filled edit, persists a good one (shown again after a rerun); then a
+    # segment filter changes the headline and an empty period gets a message instead of charts.
+    at, f, url = nps_page
+    _check_follow_up_refused(at, url)
+    at.run()
+    _check_follow_up_edit(at, url)
+    _check_invalid_score_reported_not_counted(at, url)
+    _check_segment_filter(at, f)
+    _check_empty_selection(at)
+
+
+def _check_invalid_score_reported_not_counted(at, url):
+    n_before = next(c.value for c in at.caption if "· n = " in c.value)
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO nps_response (responded_on, score, touchpoint) VALUES ('2026-10-15', 12, 'relationship')"))
+    engine.dispose()
+    st.cache_data.clear()  # as after the 5-minute expiry of the cached reads
+    at.run()
+    assert any("outside 0-10" in w.value for w in at.warning)
+    assert next(c.value for c in at.caption if "· n = " in c.value) == n_before  # not counted
+    assert 12 in _frame_with(at, "external_id")["score"].tolist()
+
+
+def _check_empty_selection(at):
+    at.session_state["filter_period_preset"] = "Custom"
+    at.session_state["filter_period_range"] = (dt.date(2020, 1, 1), dt.date(2020, 3, 31))
+    at.run()
+    assert not at.exception
+    assert any("No NPS answers" in i.value for i in at.info)
+    assert not at.get("plotly_chart")
+
+
+def _check_segment_filter(at, f):
+    cur, _ = _periods(f)
+    smb = f["customer"].loc[f["customer"]["segment"] == "SMB", "id"]
+    r = _in(f["nps_response"], "responded_on", cur)
+    scores = r.loc[r["customer_id"].isin(smb), "score"]
+    at.session_state["filter_segments"] = ["SMB"]
+    at.run()
+    assert not at.exception
+    assert f"n = {len(scores):,}" in _captions(at)
+    raw = ((scores >= 9).sum() - (scores <= 6).sum()) / len(scores) * 100
+    assert _metric(at, "NPS").value == f"{raw:+.0f}"
