@@ -28,6 +28,12 @@ def test_frame_restores_dates_and_booleans_on_every_backend(any_db_url):
     assert frame["reason_confirmed"].dtype == bool and frame["reason_confirmed"].tolist() == [True, False, False]
     controllable = frame["controllable"].tolist()
     assert controllable[0] is True and controllable[2] is False and pd.isna(controllable[1])
+    # Timezone-aware timestamps (UTCDateTime columns) come back as UTC Timestamps.
+    when = dt.datetime(2026, 3, 1, 9, 30, tzinfo=dt.UTC)
+    with engine.begin() as conn:
+        conn.execute(m.ImportLog.__table__.insert().values(at=when, entity="customers", source_file="a.csv"))
+    logged = q._frame(engine, select(m.ImportLog.at))
+    assert logged["at"].tolist() == [pd.Timestamp("2026-03-01 09:30", tz="UTC")]
     engine.dispose()
 
 

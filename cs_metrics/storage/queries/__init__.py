@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Date, case, cast, func, literal, select
+from sqlalchemy import Date, TypeDecorator, case, cast, func, literal, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.sql import Select
 
@@ -86,8 +86,13 @@ def _frame(engine: Engine, stmt: Select, *, dates: tuple[str, ...] = ()) -> pd.D
 
 
 def _python_type(kind: Any) -> type | None:
+    """The Python type a column type stands for, looking through type decorators."""
+    if kind is None:
+        return None
+    if isinstance(kind, TypeDecorator):
+        kind = kind.impl_instance
     try:
-        return kind.python_type if kind is not None else None
+        return kind.python_type
     except NotImplementedError:
         return None
 

@@ -1,0 +1,288 @@
+"""Maturity reads and writes: teams, rounds, answers, targets, instrument versions, submissions.
+
+Answers are few (people × four dimensions × rounds), so they come back one row per answer and
+``cs_metrics.maturity`` summarises them. Writes are atomic: a submission is validated inside the
+same transaction that stores it, so a round closed meanwhile or a team removed meanwhile is
+refused and nothing is half-written.
+
+Concurrency: on SQLite a submission takes the write lock when its transaction starts
+(``BEGIN IMMEDIATE``; the engine waits on ``busy_timeout`` rather than failing), so checks and
+writes see one consistent state; on PostgreSQL the round row is share-locked while the answers are
+written, and the respondent's assessment is upserted with ``ON CONFLICT`` on the
+(round, team, respondent) key, so parallel submissions never collide or get lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+
+import pandas as pd
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
+
+from cs_metrics import maturity
+from cs_metrics.maturity import Instrument, MaturityDataError, Submission
+from cs_metrics.storage import models as m
+from cs_metrics.storage.queries import _frame
+
+
+@contextmanager
+def _write(engine: Engine) -> Iterator[Connection]:
+    """A transaction that holds the write lock from its first statement on SQLite."""
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        try:
+            yield conn
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
+
+
+# --- reads ---------------------------------------------------------------------------------------
+
+
+def teams(engine: Engine) -> pd.DataFrame:
+    """Every team: ``id``, ``name``, ``department``, ``kind``, ordered by name."""
+    return _frame(engine, select(m.Team.id, m.Team.name, m.Team.department, m.Team.kind).order_by(m.Team.name))
+
+
+def rounds(engine: Engine) -> pd.DataFrame:
+    """Every round, oldest first: ``id``, ``name``, ``opened_on``, ``closed_on``, ``status``,
+    ``instrument_version``, ``respondents`` (submissions so far)."""
+    counts = (
+        select(m.Assessment.round_id, func.count().label("respondents")).group_by(m.Assessment.round_id).subquery()
+    )
+    stmt = (
+        select(
+            m.AssessmentRound.id, m.AssessmentRound.name, m.AssessmentRound.opened_on, m.AssessmentRound.closed_on,
+            m.AssessmentRound.status, m.AssessmentRound.instrument_version,
+            func.coalesce(counts.c.respondents, 0).label("respondents"),
+        )
+        .outerjoin(counts, counts.c.round_id == m.AssessmentRound.id)
+        .order_by(m.AssessmentRound.opened_on, m.AssessmentRound.id)
+    )
+    return _frame(engine, stmt)
+
+
+def answers(engine: Engine, *, round_ids: tuple[int, ...] = (), team_names: tuple[str, ...] = ()) -> pd.DataFrame:
+    """One row per answer with its round, team, respondent and role (all rounds and teams by default).
+
+    Columns: ``round_id``, ``round``, ``round_opened_on``, ``round_status``, ``team``, ``respondent``,
+    ``role``, ``submitted_at``, ``instrument_version``, ``dimension``, ``stage``, ``evidence``,
+    ``confidence``, ``comment``.
+    """
+    A, R, T, W = m.Assessment, m.AssessmentRound, m.Team, m.AssessmentAnswer
+    stmt = (
+        select(
+            R.id.label("round_id"), R.name.label("round"), R.opened_on.label("round_opened_on"),
+            R.status.label("round_status"), T.name.label("team"), A.respondent, A.role, A.submitted_at,
+            A.instrument_version, W.dimension, W.stage, W.evidence, W.confidence, W.comment,
+        )
+        .select_from(W)
+        .join(A, A.id == W.assessment_id)
+        .join(R, R.id == A.round_id)
+        .join(T, T.id == A.team_id)
+        .order_by(R.opened_on, T.name, A.respondent, W.dimension)
+    )
+    if round_ids:
+        stmt = stmt.where(R.id.in_(round_ids))
+    if team_names:
+        stmt = stmt.where(T.name.in_(team_names))
+    frame = _frame(engine, stmt)
+    frame["stage"] = frame["stage"].astype(float)
+    frame["round_opened_on"] = pd.to_datetime(frame["round_opened_on"])
+    frame["submitted_at"] = pd.to_datetime(frame["submitted_at"], utc=True, format="ISO8601")
+    return frame
+
+
+def own_answers(engine: Engine, *, round_id: int, team: str, respondent: str) -> dict[str, dict]:
+    """A respondent's stored answers in a round for a team (to revise them): dimension -> fields."""
+    A, T, W = m.Assessment, m.Team, m.AssessmentAnswer
+    stmt = (
+        select(A.role, W.dimension, W.stage, W.evidence, W.confidence, W.comment)
+        .select_from(W)
+        .join(A, A.id == W.assessment_id)
+        .join(T, T.id == A.team_id)
+        .where(A.round_id == round_id, T.name == team, A.respondent == respondent.strip())
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(stmt).mappings().all()
+    return {row["dimension"]: dict(row) for row in rows}
+
+
+def targets(engine: Engine) -> pd.DataFrame:
+    """Targets: ``team`` (None for company-wide), ``dimension``, ``target``, ``set_on``, ``set_by``."""
+    stmt = (
+        select(m.Team.name.label("team"), m.MaturityTarget.dimension, m.MaturityTarget.target_stage.label("target"),
+               m.MaturityTarget.set_on, m.MaturityTarget.set_by)
+        .select_from(m.MaturityTarget)
+        .outerjoin(m.Team, m.Team.id == m.MaturityTarget.team_id)
+        .order_by(m.MaturityTarget.team_id.is_not(None), m.Team.name, m.MaturityTarget.dimension)
+    )
+    frame = _frame(engine, stmt)
+    frame["target"] = frame["target"].astype(float)
+    frame["team"] = frame["team"].astype(object).where(frame["team"].notna(), None)
+    return frame
+
+
+def instrument_versions(engine: Engine) -> pd.DataFrame:
+    """Stored instrument versions (the shipped version 1 is implicit): ``version``, ``created_at``,
+    ``created_by``, ``reason``."""
+    I = m.MaturityInstrument
+    return _frame(engine, select(I.version, I.created_at, I.created_by, I.reason).order_by(I.id))
+
+
+def instrument(engine: Engine, version: str | None = None) -> Instrument:
+    """An instrument version: the newest stored one by default, else the shipped version 1."""
+    I = m.MaturityInstrument
+    stmt = select(I.definition).order_by(I.id.desc()).limit(1)
+    if version is not None:
+        if str(version) == "1":
+            return maturity.load_instrument("1")
+        stmt = select(I.definition).where(I.version == str(version))
+    with engine.connect() as conn:
+        definition = conn.execute(stmt).scalar_one_or_none()
+    if definition is None:
+        if version is not None:
+            raise MaturityDataError(f"No instrument version {version!r} is stored; versions are listed on the Maturity page.")
+        return maturity.load_instrument("1")
+    return maturity.instrument_from_json(definition)
+
+
+# --- writes --------------------------------------------------------------------------------------
+
+
+def save_stage_labels(
+    engine: Engine, labels: Mapping[str, tuple[str, ...]], *, created_by: str, reason: str = ""
+) -> Instrument:
+    """Store new stage labels as a new instrument version (the newest becomes the one in use).
+
+    Earlier answers keep the version they were given with; statements are unchanged.
+    """
+    if not (created_by or "").strip():
+        raise MaturityDataError("Enter who is changing the labels.")
+    with _write(engine) as conn:
+        current = conn.execute(
+            select(m.MaturityInstrument.definition).order_by(m.MaturityInstrument.id.desc()).limit(1)
+        ).scalar_one_or_none()
+        base = maturity.instrument_from_json(current) if current else maturity.load_instrument("1")
+        stored = conn.execute(select(m.MaturityInstrument.version)).scalars().all()
+        numbers = [int(v) for v in stored if str(v).isdigit()] + [1]
+        new = base.with_stage_labels(labels, version=str(max(numbers) + 1))
+        conn.execute(
+            insert(m.MaturityInstrument).values(
+                version=new.version, created_at=dt.datetime.now(dt.UTC), created_by=created_by.strip()[:120],
+                reason=(reason or "").strip(), definition=new.to_json(),
+            )
+        )
+    return new
+
+
+def set_targets(
+    engine: Engine,
+    targets: Mapping[str, float | None],
+    *,
+    team: str | None = None,
+    set_by: str,
+    set_on: dt.date | None = None,
+) -> None:
+    """Set (or, with None, remove) the target stage per dimension, company-wide or for one team."""
+    data = pd.DataFrame({"dimension": list(targets), "target": list(targets.values())})
+    maturity.check_targets(data)
+    if not (set_by or "").strip():
+        raise MaturityDataError("Enter who sets the targets.")
+    set_on = set_on or dt.date.today()
+    with _write(engine) as conn:
+        team_id = None
+        if team is not None:
+            team_id = conn.execute(select(m.Team.id).where(m.Team.name == team)).scalar_one_or_none()
+            if team_id is None:
+                raise MaturityDataError(f"The team {team!r} does not exist; choose one of the listed teams.")
+        T = m.MaturityTarget
+        for dimension, target in targets.items():
+            same = (T.dimension == dimension) & (T.team_id.is_(None) if team_id is None else T.team_id == team_id)
+            conn.execute(delete(T).where(same))
+            if target is not None and not pd.isna(target):
+                conn.execute(insert(T).values(team_id=team_id, dimension=dimension, target_stage=float(target),
+                                              set_on=set_on, set_by=set_by.strip()[:120]))
+
+
+def open_round(engine: Engine, *, name: str, opened_on: dt.date, instrument_version: str = "1") -> int:
+    """Open a new round and return its id (a round's name must be new)."""
+    name = (name or "").strip()
+    if not name:
+        raise MaturityDataError("Give the new round a name, for example 'Maturity check March 2027'.")
+    try:
+        with _write(engine) as conn:
+            return conn.execute(
+                insert(m.AssessmentRound)
+                .values(name=name[:120], opened_on=opened_on, status="open", instrument_version=str(instrument_version))
+                .returning(m.AssessmentRound.id)
+            ).scalar_one()
+    except IntegrityError:
+        raise MaturityDataError(f"A round named {name!r} exists already; choose another name.") from None
+
+
+def close_round(engine: Engine, round_id: int, *, closed_on: dt.date | None = None) -> None:
+    """Close a round: its answers can no longer be given or revised."""
+    with _write(engine) as conn:
+        done = conn.execute(
+            update(m.AssessmentRound)
+            .where(m.AssessmentRound.id == round_id)
+            .values(status="closed", closed_on=closed_on or dt.date.today())
+        ).rowcount
+    if not done:
+        raise MaturityDataError(f"There is no round with id {round_id}.")
+
+
+def submit_assessment(engine: Engine, submission: Submission, *, now: dt.datetime | None = None) -> int:
+    """Validate and store one respondent's self-assessment; return the assessment id.
+
+    A respondent who submits again for the same round and team replaces their earlier answers
+    (allowed while the round is open). Everything happens in one transaction.
+
+    Raises
+    ------
+    cs_metrics.maturity.SubmissionError
+        With every problem to fix (closed or unknown round, unknown team, missing dimension,
+        stage outside 1–5 or off the half-step grid, ...); nothing is written.
+    """
+    now = now or dt.datetime.now(dt.UTC)
+    R, A, W = m.AssessmentRound, m.Assessment, m.AssessmentAnswer
+    with _write(engine) as conn:
+        round_stmt = select(R.id, R.name, R.status).where(R.id == submission.round_id)
+        if engine.dialect.name == "postgresql":
+            round_stmt = round_stmt.with_for_update(read=True)
+        rnd = conn.execute(round_stmt).first() if submission.round_id is not None else None
+        team_ids = dict(conn.execute(select(m.Team.name, m.Team.id)).all())
+        clean = maturity.check_submission(
+            submission, teams=team_ids, round_status=rnd.status if rnd else None, round_name=rnd.name if rnd else None
+        )
+        values = {
+            "round_id": rnd.id, "team_id": team_ids[clean.team], "respondent": clean.respondent[:120],
+            "role": clean.role, "submitted_at": now, "instrument_version": str(clean.instrument_version),
+        }
+        dialect_insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+        stmt = dialect_insert(A).values(**values)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["round_id", "team_id", "respondent"],
+            set_={"role": stmt.excluded.role, "submitted_at": stmt.excluded.submitted_at,
+                  "instrument_version": stmt.excluded.instrument_version},
+        ).returning(A.id)
+        assessment_id = conn.execute(stmt).scalar_one()
+        conn.execute(delete(W).where(W.assessment_id == assessment_id))
+        conn.execute(
+            insert(W),
+            [
+                {"assessment_id": assessment_id, "dimension": dim, "stage": a.stage, "evidence": a.evidence,
+                 "confidence": a.confidence, "comment": a.comment}
+                for dim, a in clean.answers.items()
+            ],
+        )
+    return assessment_id

@@ -1,0 +1,272 @@
+"""AppTest of the Maturity page on the demo company: take the assessment, see it in the results,
+refusals that keep what was typed, language switch, revisions, targets and stage labels."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+import streamlit as st
+from sqlalchemy import delete, func, select
+from streamlit.testing.v1 import AppTest
+
+from cs_metrics import maturity as mt
+from cs_metrics.storage import db
+from cs_metrics.storage import models as m
+from cs_metrics.storage.queries import maturity as qm
+
+PAGE = "pages/maturity.py"
+
+
+@pytest.fixture()
+def open_maturity(demo_db_url, monkeypatch):
+    """A function returning a fresh AppTest of the real app.py, opened straight on this page."""
+    from tests.app.conftest import APP
+
+    monkeypatch.setenv("DATABASE_URL", demo_db_url)
+
+    def make() -> AppTest:
+        st.cache_data.clear()  # a new visitor: no results cached from an earlier AppTest
+        at = AppTest.from_file(APP, default_timeout=90)
+        at.switch_page(PAGE)
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        return at
+
+    return make
+
+
+@pytest.fixture()
+def engine(demo_db_url):
+    eng = db.make_engine(demo_db_url)
+    yield eng
+    eng.dispose()
+
+
+def _heatmap(at) -> dict:
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        if spec["data"][0]["type"] == "heatmap":
+            return spec["data"][0]
+    raise AssertionError("no heatmap on the page")
+
+
+def _cell(heat: dict, team: str, dimension_label: str) -> str:
+    return heat["text"][heat["y"].index(team)][heat["x"].index(dimension_label)]
+
+
+def _fill(at, *, team: str, respondent: str, role: str = "manager", stages=(3.0, 2.5, 3.5, 2.0), evidence=None):
+    at.selectbox(key="mat_team").set_value(team)
+    at.text_input(key="mat_respondent").input(respondent)
+    at.selectbox(key="mat_role").set_value(role)
+    for dim, stage in zip(mt.DIMENSIONS, stages, strict=True):
+        if stage is not None:
+            at.radio(key=f"mat_stage_{dim}").set_value(stage)
+    if evidence:
+        at.text_input(key="mat_evidence_culture").input(evidence)
+
+
+def _submit(at):
+    next(b for b in at.button if b.label == "Submit my assessment").click()
+    at.run()
+
+
+def _counts(engine) -> tuple[int, int]:
+    with engine.connect() as conn:
+        return (conn.execute(select(func.count()).select_from(m.Assessment)).scalar_one(),
+                conn.execute(select(func.count()).select_from(m.AssessmentAnswer)).scalar_one())
+
+
+def test_results_overall_stage_and_language(open_maturity, engine):
+    at = open_maturity()
+    assert not at.exception
+    assert at.title[0].value == "Maturity"
+    data = qm.answers(engine)
+    latest = mt.round_order(data)[-1]
+    assert at.selectbox(key="mat_results_round").value == latest
+    # Company profile: n and median recomputed here with plain pandas from the stored answers.
+    table = at.dataframe[0].value.set_index("Dimension")
+    current = data[data["round"] == latest]
+    for dim in mt.DIMENSIONS:
+        stages = current.loc[current["dimension"] == dim, "stage"]
+        assert table.loc[mt.load_instrument().dimension_label(dim), "n"] == len(stages)
+        assert table.loc[mt.load_instrument().dimension_label(dim), "Median"].startswith(f"{stages.median():g} · ")
+    # Administration has two people in the demo: below the privacy threshold of three.
+    heat = _heatmap(at)
+    assert _cell(heat, "Administration", "Culture") == "hidden (n=2)"
+
+    # The overall stage shows only on request, labelled as the weakest dimension.
+    assert not any("weakest" in metric.label for metric in at.metric)
+    at.toggle(key="mat_overall").set_value(True)
+    at.run()
+    weakest = current.groupby("dimension")["stage"].median().min()  # minimum of the four medians
+    metric = next(x for x in at.metric if "weakest" in x.label)
+    assert metric.value.startswith(f"{weakest:g} · ")
+
+    # The language switch turns the instrument texts into Italian.
+    at.radio(key="mat_lang").set_value("it")
+    at.run()
+    assert not at.exception
+    assert "Cultura" in [s.value for s in at.subheader]
+    options = at.radio(key="mat_stage_culture").options
+    inst = mt.load_instrument()
+    assert options[0] == f"1 · Isola: {inst.descriptor('culture', 1, 'it')}"
+    assert options[1] == "1.5 · tra Isola e Canale"
+    table_it = at.dataframe[0].value.set_index("Dimension")
+    for dim in mt.DIMENSIONS:
+        median = current.loc[current["dimension"] == dim, "stage"].median()
+        assert table_it.loc[inst.dimension_label(dim, "it"), "Median"] == f"{median:g} · {inst.stage_label(median, 'it')}"
+
+
+def test_submit_through_the_form_is_stored_and_shown(open_maturity, engine):
+    before = _counts(engine)
+    at = open_maturity()
+    _fill(at, team="Marketing", respondent="new.person@example.com", evidence="<b>CAB</b> minutes, **bold**")
+    _submit(at)
+    assert not at.exception and not at.error
+    assert "Saved your assessment of Marketing" in at.success[0].value
+    assert _counts(engine) == (before[0] + 1, before[1] + 4)
+    stored = qm.own_answers(engine, round_id=2, team="Marketing", respondent="new.person@example.com")
+    assert {d: a["stage"] for d, a in stored.items()} == dict(zip(mt.DIMENSIONS, (3.0, 2.5, 3.5, 2.0), strict=True))
+    assert stored["culture"]["evidence"] == "<b>CAB</b> minutes, **bold**"  # kept as typed, shown as text
+    # Marketing had 4 respondents in the open demo round; now 5, in the profile and in the heatmap.
+    at.selectbox(key="mat_profile_team").set_value("Marketing")
+    at.run()
+    table = at.dataframe[0].value.set_index("Dimension")
+    assert table["n"].tolist() == [5, 5, 5, 5]
+    marketing = mt.select_answers(qm.answers(engine), round=mt.round_order(qm.answers(engine))[-1], team="Marketing")
+    culture = marketing.loc[marketing["dimension"] == "culture", "stage"]
+    assert table.loc["Culture", "Median"].startswith(f"{culture.median():g} · ")
+    heat = _heatmap(at)
+    row = heat["customdata"][heat["y"].index("Marketing")]
+    assert all("n=5" in cell for cell in row)
+    # Evidence is displayed as data (a dataframe cell), never rendered as Markdown or HTML.
+    assert not any("<b>CAB</b>" in md.value for md in at.markdown)
+
+
+def test_a_three_person_team_stays_hidden_until_three_have_answered(open_maturity, engine):
+    with db.session_scope(engine) as s:
+        s.add(m.Team(name="Legal", department="Administration", kind="internal"))
+    at = open_maturity()
+    _fill(at, team="Legal", respondent="legal-1")
+    _submit(at)
+    _fill(at, team="Legal", respondent="legal-2", stages=(2.0, 2.0, 3.0, 2.0))
+    _submit(at)
+    assert not at.error
+    heat = _heatmap(at)
+    assert _cell(heat, "Legal", "Culture") == "hidden (n=2)"
+    _fill(at, team="Legal", respondent="legal-3", stages=(4.0, 2.0, 3.0, 2.0))
+    _submit(at)
+    # culture answers 3.0, 2.0, 4.0 -> median 3 ; IQR: q1 = 2.5, q3 = 3.5 -> 1.0 -> low consensus mark
+    assert _cell(_heatmap(at), "Legal", "Culture") == "3 ◆"
+
+
+def test_invalid_submission_explains_keeps_input_and_stores_nothing(open_maturity, engine):
+    before = _counts(engine)
+    at = open_maturity()
+    _fill(at, team="Sales", respondent="half.done@example.com", stages=(None, 2.5, 3.5, 2.0),
+          evidence="our advisory board")
+    _submit(at)
+    assert "Nothing was saved" in at.error[0].value
+    assert "Culture: choose the statement that describes your team" in at.error[0].value
+    assert at.text_input(key="mat_respondent").value == "half.done@example.com"
+    assert at.text_input(key="mat_evidence_culture").value == "our advisory board"
+    assert at.radio(key="mat_stage_organization").value == 2.5
+    assert _counts(engine) == before
+
+    # A closed round refuses answers.
+    at.radio(key="mat_stage_culture").set_value(3.0)
+    at.selectbox(key="mat_round").set_value(1)
+    _submit(at)
+    assert "is closed" in at.error[0].value
+    assert _counts(engine) == before
+
+    # A team removed after the page was opened.
+    with db.session_scope(engine) as s:
+        s.add(m.Team(name="Temporary", department="IT"))
+    at = open_maturity()
+    _fill(at, team="Temporary", respondent="x@example.com")
+    with engine.begin() as conn:
+        conn.execute(delete(m.Team).where(m.Team.name == "Temporary"))
+    _submit(at)
+    assert "The team 'Temporary' does not exist" in at.error[0].value
+    assert _counts(engine) == before
+
+    # Nothing chosen at all: one message per missing field.
+    at = open_maturity()
+    _submit(at)
+    problems = at.error[0].value
+    for text in ("Choose the team", "Enter your name", "Choose your role", "Technology: choose"):
+        assert text in problems
+
+
+def test_revise_loads_own_answers_and_replaces_them(open_maturity, engine):
+    before = _counts(engine)
+    stored = qm.own_answers(engine, round_id=2, team="Marketing", respondent="m05-01")
+    at = open_maturity()
+    at.selectbox(key="mat_rev_team").set_value("Marketing")
+    at.text_input(key="mat_rev_name").input("m05-01")
+    at.button(key="mat_rev_load").click()
+    at.run()
+    for dim in mt.DIMENSIONS:
+        assert at.radio(key=f"mat_stage_{dim}").value == stored[dim]["stage"]
+    assert at.text_input(key="mat_respondent").value == "m05-01"
+    new_stage = 5.0 if stored["technology"]["stage"] != 5.0 else 1.0
+    at.radio(key="mat_stage_technology").set_value(new_stage)
+    _submit(at)
+    assert not at.error
+    assert _counts(engine) == before  # replaced, not added
+    assert qm.own_answers(engine, round_id=2, team="Marketing", respondent="m05-01")["technology"]["stage"] == new_stage
+
+
+def test_targets_and_stage_labels_are_saved(open_maturity, engine):
+    at = open_maturity()
+    at.selectbox(key="mat_target_culture_Whole company").set_value(4.0)
+    at.text_input(key="mat_target_by").input("Board")
+    next(b for b in at.button if b.label == "Save targets").click()
+    at.run()
+    assert not at.error
+    tg = qm.targets(engine)
+    assert tg.loc[tg["team"].isna() & (tg["dimension"] == "culture"), "target"].item() == 4.0
+
+    at.text_input(key="mat_label_en_2").input("Megaphone")
+    at.text_input(key="mat_label_by").input("Board")
+    next(b for b in at.button if b.label == "Save labels").click()
+    at.run()
+    assert not at.error
+    assert qm.instrument(engine).version == "2"
+    assert at.radio(key="mat_stage_culture").options[1] == "1.5 · between Island and Megaphone"
+
+    at.text_input(key="mat_label_en_3").input("Megaphone")
+    next(b for b in at.button if b.label == "Save labels").click()
+    at.run()
+    assert "must differ" in at.error[0].value
+    assert pd.Series(qm.instrument_versions(engine)["version"]).tolist() == ["2"]
+
+
+def test_empty_database_explains_what_to_do(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    eng = db.make_engine(url)
+    db.upgrade(eng)
+    db.clear_data(eng)  # an emptied database: no demo is loaded into it
+    monkeypatch.setenv("DATABASE_URL", url)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    from tests.app.conftest import APP
+
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception
+    assert "There are no teams yet" in at.info[0].value
+
+    # A team but no round yet: the page says how to open one, and shows no results.
+    with db.session_scope(eng) as s:
+        s.add(m.Team(name="Sales", department="Sales"))
+    st.cache_data.clear()
+    at.run()
+    assert not at.exception
+    assert "No round is open" in at.warning[0].value
+    assert "No answers yet" in " ".join(i.value for i in at.info)
+    eng.dispose()
