@@ -1,0 +1,276 @@
+"""Meetings: reads summed in SQL per meeting, the drill-downs, and the atomic save of a meeting.
+
+Agenda items and decisions grow with every meeting logged, so they are summed in SQL: what comes
+back is one row per meeting (and relevance), never one row per item, except for the bounded lists
+a person reads (a meeting being edited, the decisions ledger, the meetings that skipped the
+customer item).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+from sqlalchemy import case, delete, func, select, update
+from sqlalchemy.engine import Engine
+
+from cs_metrics.errors import DataError
+from cs_metrics.storage import models as m
+from cs_metrics.storage import vocab
+from cs_metrics.storage.queries import _as_date, _frame
+
+if TYPE_CHECKING:  # the draft types live in the domain module
+    from cs_metrics.meetings import MeetingDraft
+
+
+def _in_range(stmt, start: dt.date, end: dt.date):
+    return stmt.where(m.Meeting.held_on >= start, m.Meeting.held_on < end)
+
+
+def _decision_counts():
+    d = m.Decision
+    return (
+        select(
+            d.meeting_id.label("meeting_id"),
+            *[func.sum(case((d.cx_impact == impact, 1), else_=0)).label(f"decisions_{impact}") for impact in vocab.CX_IMPACTS],
+        )
+        .group_by(d.meeting_id)
+        .subquery()
+    )
+
+
+def meeting_rows(
+    engine: Engine,
+    *,
+    start: dt.date,
+    end: dt.date,
+    departments: tuple[str, ...] = (),
+    meeting_types: tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """One row per meeting held in ``[start, end)``: ``meeting_id``, ``held_on``, ``department``,
+    ``meeting_type``, ``title``, ``duration_minutes``, ``attendees``, ``customer_item_filled``,
+    and ``decisions_favours`` / ``decisions_neutral`` / ``decisions_worsens`` (counted in SQL)."""
+    mt = m.Meeting
+    dc = _decision_counts()
+    stmt = _in_range(
+        select(
+            mt.id.label("meeting_id"), mt.held_on, mt.department, mt.meeting_type, mt.title,
+            mt.duration_minutes, mt.attendees, mt.customer_item_filled,
+            *[func.coalesce(dc.c[f"decisions_{i}"], 0).label(f"decisions_{i}") for i in vocab.CX_IMPACTS],
+        ).outerjoin(dc, dc.c.meeting_id == mt.id),
+        start, end,
+    ).order_by(mt.held_on, mt.id)
+    if departments:
+        stmt = stmt.where(mt.department.in_(departments))
+    if meeting_types:
+        stmt = stmt.where(mt.meeting_type.in_(meeting_types))
+    frame = _frame(engine, stmt, dates=("held_on",))
+    frame["customer_item_filled"] = frame["customer_item_filled"].astype(bool)
+    for impact in vocab.CX_IMPACTS:
+        frame[f"decisions_{impact}"] = frame[f"decisions_{impact}"].astype(int)
+    return frame
+
+
+def agenda_item_totals(engine: Engine, *, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Agenda items of the meetings held in ``[start, end)``, summed per meeting and relevance:
+    ``meeting_id``, ``relevance``, ``n_items``, ``minutes`` (sum of the known minutes),
+    ``n_items_timed`` (items with minutes) and ``n_decided`` (items with at least one decision)."""
+    ai, d = m.AgendaItem, m.Decision
+    decided = select(d.agenda_item_id.label("item_id")).where(d.agenda_item_id.is_not(None)).distinct().subquery()
+    stmt = _in_range(
+        select(
+            ai.meeting_id,
+            ai.relevance,
+            func.count(ai.id).label("n_items"),
+            func.coalesce(func.sum(ai.minutes), 0.0).label("minutes"),
+            func.count(ai.minutes).label("n_items_timed"),
+            func.coalesce(func.sum(case((decided.c.item_id.is_not(None), 1), else_=0)), 0).label("n_decided"),
+        )
+        .join(m.Meeting, m.Meeting.id == ai.meeting_id)
+        .outerjoin(decided, decided.c.item_id == ai.id),
+        start, end,
+    ).group_by(ai.meeting_id, ai.relevance).order_by(ai.meeting_id, ai.relevance)
+    frame = _frame(engine, stmt)
+    for col in ("n_items", "n_items_timed", "n_decided"):
+        frame[col] = frame[col].astype(int)
+    frame["minutes"] = frame["minutes"].astype(float)
+    return frame
+
+
+def first_meeting_date(engine: Engine) -> dt.date | None:
+    """The date of the earliest logged meeting (None when there is none)."""
+    with engine.connect() as conn:
+        first = conn.execute(select(func.min(m.Meeting.held_on))).scalar_one()
+    return _as_date(first) if first is not None else None
+
+
+def skipped_customer_item(
+    engine: Engine,
+    *,
+    start: dt.date,
+    end: dt.date,
+    departments: tuple[str, ...] = (),
+    meeting_types: tuple[str, ...] = (),
+    limit: int = 500,
+) -> pd.DataFrame:
+    """Meetings in ``[start, end)`` whose minutes left the customer item empty, newest first:
+    ``meeting_id``, ``held_on``, ``department``, ``meeting_type``, ``title``, ``duration_minutes``,
+    ``items``, ``customer_items``, ``customer_minutes`` (at most ``limit`` rows)."""
+    mt, ai = m.Meeting, m.AgendaItem
+    about = ai.relevance.in_(("direct", "indirect"))
+    per_item = (
+        select(
+            ai.meeting_id.label("meeting_id"),
+            func.count(ai.id).label("items"),
+            func.sum(case((about, 1), else_=0)).label("customer_items"),
+            func.sum(case((about, func.coalesce(ai.minutes, 0.0)), else_=0.0)).label("customer_minutes"),
+        )
+        .group_by(ai.meeting_id)
+        .subquery()
+    )
+    stmt = _in_range(
+        select(
+            mt.id.label("meeting_id"), mt.held_on, mt.department, mt.meeting_type, mt.title, mt.duration_minutes,
+            func.coalesce(per_item.c["items"], 0).label("items"),
+            func.coalesce(per_item.c.customer_items, 0).label("customer_items"),
+            func.coalesce(per_item.c.customer_minutes, 0.0).label("customer_minutes"),
+        )
+        .outerjoin(per_item, per_item.c.meeting_id == mt.id)
+        .where(mt.customer_item_filled.is_(False)),
+        start, end,
+    ).order_by(mt.held_on.desc(), mt.id.desc()).limit(limit)
+    if departments:
+        stmt = stmt.where(mt.department.in_(departments))
+    if meeting_types:
+        stmt = stmt.where(mt.meeting_type.in_(meeting_types))
+    return _frame(engine, stmt, dates=("held_on",))
+
+
+def decision_ledger(
+    engine: Engine,
+    *,
+    start: dt.date,
+    end: dt.date,
+    impacts: tuple[str, ...] = (),
+    departments: tuple[str, ...] = (),
+    limit: int = 2000,
+) -> pd.DataFrame:
+    """Decisions of the meetings held in ``[start, end)``, newest first: ``decision_id``,
+    ``held_on``, ``department``, ``meeting_type``, ``meeting``, ``agenda_item``, ``relevance``,
+    ``text``, ``cx_impact`` (at most ``limit`` rows; empty filters mean "all")."""
+    mt, d, ai = m.Meeting, m.Decision, m.AgendaItem
+    stmt = _in_range(
+        select(
+            d.id.label("decision_id"), mt.held_on, mt.department, mt.meeting_type, mt.title.label("meeting"),
+            ai.title.label("agenda_item"), ai.relevance, d.text, d.cx_impact,
+        )
+        .join(mt, mt.id == d.meeting_id)
+        .outerjoin(ai, ai.id == d.agenda_item_id),
+        start, end,
+    ).order_by(mt.held_on.desc(), d.id.desc()).limit(limit)
+    if impacts:
+        stmt = stmt.where(d.cx_impact.in_(impacts))
+    if departments:
+        stmt = stmt.where(mt.department.in_(departments))
+    return _frame(engine, stmt, dates=("held_on",))
+
+
+def decision_impact_counts(engine: Engine, *, start: dt.date, end: dt.date) -> dict[str, int]:
+    """Decisions of the meetings held in ``[start, end)`` per CX impact (every impact present)."""
+    d, mt = m.Decision, m.Meeting
+    stmt = _in_range(
+        select(d.cx_impact, func.count(d.id)).join(mt, mt.id == d.meeting_id), start, end
+    ).group_by(d.cx_impact)
+    with engine.connect() as conn:
+        counts = {impact: int(n) for impact, n in conn.execute(stmt).all()}
+    return {impact: counts.get(impact, 0) for impact in vocab.CX_IMPACTS}
+
+
+def meeting_list(engine: Engine, *, start: dt.date, end: dt.date, limit: int = 300) -> pd.DataFrame:
+    """Meetings held in ``[start, end)``, newest first, to pick one to edit: ``meeting_id``,
+    ``held_on``, ``department``, ``meeting_type``, ``title``."""
+    mt = m.Meeting
+    stmt = _in_range(
+        select(mt.id.label("meeting_id"), mt.held_on, mt.department, mt.meeting_type, mt.title), start, end
+    ).order_by(mt.held_on.desc(), mt.id.desc()).limit(limit)
+    return _frame(engine, stmt, dates=("held_on",))
+
+
+def meeting_detail(engine: Engine, meeting_id: int) -> dict[str, Any]:
+    """One stored meeting: ``meeting`` (dict of its columns), ``items`` and ``decisions`` (frames,
+    in agenda order). Raises ``DataError`` when no meeting has this id."""
+    with engine.connect() as conn:
+        row = conn.execute(select(m.Meeting).where(m.Meeting.id == meeting_id)).mappings().first()
+    if row is None:
+        raise DataError(f"There is no meeting with id {meeting_id}; it may have been deleted. Reload the page.")
+    meeting = dict(row)
+    meeting["held_on"] = _as_date(meeting["held_on"])
+    ai, d = m.AgendaItem, m.Decision
+    items = _frame(
+        engine,
+        select(ai.id, ai.position, ai.title, ai.minutes, ai.relevance, ai.relevance_source)
+        .where(ai.meeting_id == meeting_id)
+        .order_by(ai.position, ai.id),
+    )
+    decisions = _frame(
+        engine,
+        select(d.id, d.agenda_item_id, d.text, d.cx_impact).where(d.meeting_id == meeting_id).order_by(d.id),
+    )
+    return {"meeting": meeting, "items": items, "decisions": decisions}
+
+
+def save_meeting(engine: Engine, draft: MeetingDraft, *, meeting_id: int | None = None) -> int:
+    """Store a validated meeting with its agenda items and decisions in one transaction.
+
+    ``draft`` must have passed ``cs_metrics.meetings.check_meeting``. With ``meeting_id`` the
+    stored meeting is replaced (its items and decisions are written anew); a missing id raises
+    ``DataError`` and nothing is written. Returns the meeting's id.
+    """
+    values = {
+        "held_on": draft.held_on,
+        "department": draft.department,
+        "meeting_type": draft.meeting_type,
+        "title": draft.title,
+        "duration_minutes": int(draft.duration_minutes),
+        "attendees": draft.attendees,
+        "customer_item_filled": draft.customer_item_filled,
+        "customer_item_text": draft.customer_item_text if draft.customer_item_filled else None,
+    }
+    with engine.begin() as conn:
+        if meeting_id is None:
+            meeting_id = int(conn.execute(m.Meeting.__table__.insert().values(**values)).inserted_primary_key[0])
+        else:
+            found = conn.execute(update(m.Meeting).where(m.Meeting.id == meeting_id).values(**values)).rowcount
+            if not found:
+                raise DataError(f"There is no meeting with id {meeting_id} to update; it may have been deleted.")
+            conn.execute(delete(m.Decision).where(m.Decision.meeting_id == meeting_id))
+            conn.execute(delete(m.AgendaItem).where(m.AgendaItem.meeting_id == meeting_id))
+        item_ids: list[int] = []
+        for position, item in enumerate(draft.items, start=1):
+            result = conn.execute(
+                m.AgendaItem.__table__.insert().values(
+                    meeting_id=meeting_id, position=position, title=item.title, minutes=item.minutes,
+                    relevance=item.relevance, relevance_source=item.relevance_source,
+                )
+            )
+            item_ids.append(int(result.inserted_primary_key[0]))
+        for decision in draft.decisions:
+            conn.execute(
+                m.Decision.__table__.insert().values(
+                    meeting_id=meeting_id,
+                    agenda_item_id=None if decision.item is None else item_ids[decision.item],
+                    text=decision.text,
+                    cx_impact=decision.cx_impact,
+                )
+            )
+    return meeting_id
+
+
+def delete_meeting(engine: Engine, meeting_id: int) -> None:
+    """Delete a meeting with its agenda items and decisions, in one transaction."""
+    with engine.begin() as conn:
+        conn.execute(delete(m.Decision).where(m.Decision.meeting_id == meeting_id))
+        conn.execute(delete(m.AgendaItem).where(m.AgendaItem.meeting_id == meeting_id))
+        if not conn.execute(delete(m.Meeting).where(m.Meeting.id == meeting_id)).rowcount:
+            raise DataError(f"There is no meeting with id {meeting_id}; it may have been deleted already.")

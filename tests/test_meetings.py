@@ -1,0 +1,350 @@
+"""Reference tests for cs_metrics.meetings: customer share, intervals, suggestions, meeting drafts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cs_metrics import meetings as mt
+from cs_metrics.errors import DataError
+from cs_metrics.period import Period
+
+LABELLED = Path(__file__).resolve().parent / "data" / "relevance_labelled.csv"
+Z = 1.959963984540054  # standard normal 97.5% quantile (scipy.stats.norm.ppf(0.975))
+
+
+@pytest.fixture()
+def three_meetings() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Three meetings written out by hand; the expected numbers below are computed from them.
+
+    M1 2026-01-12 IT department, customer item filled; items: direct 15 min, none 30 min,
+       indirect 15 min (1 decision); decisions: 1 favours, 1 neutral.
+    M2 2026-01-20 IT department, customer item empty; items: none 40, none 20, direct (minutes
+       unknown); decisions: 1 worsens.
+    M3 2026-02-03 Sales project, customer item filled; items: direct 30 (2 decisions), none 30;
+       decisions: 2 favour.
+    """
+    meetings = pd.DataFrame(
+        {
+            "meeting_id": [1, 2, 3],
+            "held_on": ["2026-01-12", "2026-01-20", "2026-02-03"],
+            "department": ["IT", "IT", "Sales"],
+            "meeting_type": ["department", "department", "project"],
+            "customer_item_filled": [True, False, True],
+            "decisions_favours": [1, 0, 2],
+            "decisions_neutral": [1, 0, 0],
+            "decisions_worsens": [0, 1, 0],
+        }
+    )
+    items = pd.DataFrame(
+        {
+            "meeting_id": [1, 1, 1, 2, 2, 2, 3, 3],
+            "relevance": ["direct", "none", "indirect", "none", "none", "direct", "direct", "none"],
+            "minutes": [15, 30, 15, 40, 20, np.nan, 30, 30],
+            "decisions": [0, 0, 1, 0, 0, 0, 2, 0],
+        }
+    )
+    return items, meetings
+
+
+def test_customer_share_overall_by_hand(three_meetings):
+    items, meetings = three_meetings
+    row = mt.customer_share(items, meetings).iloc[0]
+    assert row["meetings"] == 3
+    assert row["items"] == 8  # 3 + 3 + 2
+    assert row["customer_items"] == 4  # M1: direct + indirect, M2: direct, M3: direct
+    assert row["direct_items"] == 3
+    assert row["item_share"] == pytest.approx(4 / 8)
+    assert row["agenda_minutes"] == pytest.approx(180)  # 60 + 60 (unknown minutes left out) + 60
+    assert row["customer_minutes"] == pytest.approx(60)  # 15 + 15, 0, 30
+    assert row["time_share"] == pytest.approx(60 / 180)
+    assert row["direct_time_share"] == pytest.approx(45 / 180)  # 15 + 0 + 30
+    assert row["filled"] == 2 and row["filled_rate"] == pytest.approx(2 / 3)
+    assert (row["decisions"], row["favours"], row["neutral"], row["worsens"]) == (5, 3, 1, 1)
+    assert row["favours_per_meeting"] == pytest.approx(3 / 3)
+    assert row["worsens_per_meeting"] == pytest.approx(1 / 3)
+    # Customer items with a decision: M1's indirect item and M3's direct item; the other two were only mentioned.
+    assert (row["decided_items"], row["mentions"]) == (2, 2)
+    assert row["decision_rate"] == pytest.approx(0.5)
+    assert row["vs_baseline"] == pytest.approx(60 / 180 - 0.05)
+    assert not row["enough"] and row["baseline_verdict"] == "too few to read"
+
+
+def test_customer_share_interval_by_hand(three_meetings):
+    items, meetings = three_meetings
+    row = mt.customer_share(items, meetings).iloc[0]
+    # Time share: y = (30, 0, 30), x = (60, 60, 60), R = 1/3; residuals y - R x = (10, -20, 10),
+    # sum of squares 600; var = 3/2 * 600 / 180^2 -> se = sqrt(900) / 180 = 1/6.
+    assert row["time_share_low"] == pytest.approx(1 / 3 - Z / 6)
+    assert row["time_share_high"] == pytest.approx(1 / 3 + Z / 6)
+    # Item share: y = (2, 1, 1), x = (3, 3, 2), R = 1/2; residuals (0.5, -0.5, 0), sum of squares
+    # 0.5; se = sqrt(1.5 * 0.5) / 8 = 0.1082532.
+    se = math.sqrt(1.5 * 0.5) / 8
+    assert row["item_share_low"] == pytest.approx(0.5 - Z * se)
+    assert row["item_share_high"] == pytest.approx(0.5 + Z * se)
+
+
+def test_ratio_interval_one_cluster_and_zero_time():
+    ratio, low, high = mt.ratio_interval(np.array([5.0]), np.array([20.0]))
+    assert ratio == 0.25 and math.isnan(low) and math.isnan(high)
+    assert all(math.isnan(v) for v in mt.ratio_interval(np.array([0.0, 0.0]), np.array([0.0, 0.0])))
+
+
+def test_customer_share_by_department(three_meetings):
+    items, meetings = three_meetings
+    out = mt.customer_share(items, meetings, by="department").set_index("department")
+    assert list(out.index) == ["IT", "Sales"]
+    # IT = M1 + M2: 30 customer minutes of 120; 3 customer items of 6.
+    assert out.loc["IT", "time_share"] == pytest.approx(30 / 120)
+    assert out.loc["IT", "item_share"] == pytest.approx(3 / 6)
+    assert out.loc["IT", "filled_rate"] == pytest.approx(1 / 2)
+    # Sales = M3 alone: 30 of 60; a single meeting has no interval.
+    assert out.loc["Sales", "time_share"] == pytest.approx(0.5)
+    assert math.isnan(out.loc["Sales", "time_share_low"])
+    assert out.loc["Sales", "meetings"] == 1 and not out.loc["Sales", "enough"]
+
+
+def test_customer_share_by_month_and_type(three_meetings):
+    items, meetings = three_meetings
+    out = mt.customer_share(items, meetings, by=("month", "meeting_type"))
+    assert list(out["month"]) == [pd.Timestamp("2026-01-01"), pd.Timestamp("2026-02-01")]
+    assert list(out["meetings"]) == [2, 1]
+    assert out["time_share"].tolist() == pytest.approx([30 / 120, 30 / 60])
+    quarters = mt.customer_share(items, meetings, by="quarter")
+    assert list(quarters["quarter"]) == [pd.Timestamp("2026-01-01")] and quarters["meetings"].iloc[0] == 3
+
+
+def test_customer_share_period_keeps_meetings_held_in_it(three_meetings):
+    items, meetings = three_meetings
+    row = mt.customer_share(items, meetings, period=Period(dt.date(2026, 1, 20), dt.date(2026, 2, 3))).iloc[0]
+    # M2 and M3 (both ends included): 30 customer minutes of 60 + 60.
+    assert row["meetings"] == 2
+    assert row["time_share"] == pytest.approx(30 / 120)
+
+
+def _uniform(n: int, relevance: tuple[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    meetings = pd.DataFrame(
+        {"meeting_id": range(1, n + 1), "held_on": ["2026-03-02"] * n, "department": ["Board"] * n,
+         "meeting_type": ["board"] * n, "customer_item_filled": [True] * n}
+    )
+    items = pd.DataFrame(
+        {"meeting_id": [i for i in range(1, n + 1) for _ in relevance], "relevance": list(relevance) * n,
+         "minutes": [10.0] * (2 * n)}
+    )
+    return items, meetings
+
+
+def test_baseline_verdicts_need_five_meetings():
+    # Five meetings, each half customer time: share 0.5 with no spread -> interval [0.5, 0.5].
+    row = mt.customer_share(*_uniform(5, ("direct", "none"))).iloc[0]
+    assert row["enough"] and row["time_share"] == 0.5 and row["baseline_verdict"] == "above baseline"
+    # All-in-one class "none": share 0, interval [0, 0], below 5%.
+    row = mt.customer_share(*_uniform(5, ("none", "none"))).iloc[0]
+    assert row["time_share"] == 0 and row["baseline_verdict"] == "below baseline"
+    # All-in-one class "direct": share 1.
+    assert mt.customer_share(*_uniform(5, ("direct", "direct"))).iloc[0]["time_share"] == 1.0
+    # Four meetings are too few to read, whatever the share.
+    row = mt.customer_share(*_uniform(4, ("direct", "none"))).iloc[0]
+    assert not row["enough"] and row["baseline_verdict"] == "too few to read"
+
+
+def test_baseline_within_interval_is_not_distinguishable():
+    # Shares per meeting 0, 0, 0, 0, 0.5 (10 of 20 min): R = 0.1, se = sqrt(5/4 * (4 * 4 + 64)) / 100 = 0.1
+    # -> interval [0, 0.296], which contains 5%.
+    items, meetings = _uniform(5, ("none", "none"))
+    items.loc[8, "relevance"] = "direct"
+    row = mt.customer_share(items, meetings).iloc[0]
+    assert row["time_share"] == pytest.approx(0.1)
+    assert row["time_share_high"] == pytest.approx(0.1 + Z * 0.1)
+    assert row["baseline_verdict"] == "not distinguishable from baseline"
+
+
+def test_customer_share_empty_input():
+    meetings = pd.DataFrame(columns=["meeting_id", "held_on", "department", "meeting_type", "customer_item_filled"])
+    items = pd.DataFrame(columns=["meeting_id", "relevance", "minutes"])
+    row = mt.customer_share(items, meetings).iloc[0]
+    assert row["meetings"] == 0 and math.isnan(row["time_share"]) and math.isnan(row["filled_rate"])
+    by = mt.customer_share(items, meetings, by=("department", "meeting_type"))
+    assert by.empty and {"department", "meeting_type", "time_share", "enough"} <= set(by.columns)
+
+
+def test_customer_share_meeting_without_items_counts_in_fill_rate():
+    meetings = pd.DataFrame(
+        {"meeting_id": [1, 2], "held_on": ["2026-03-02", "2026-03-03"], "department": ["IT", "IT"],
+         "meeting_type": ["other", "other"], "customer_item_filled": [True, False]}
+    )
+    items = pd.DataFrame({"meeting_id": [1], "relevance": ["indirect"], "minutes": [20.0]})
+    row = mt.customer_share(items, meetings).iloc[0]
+    assert row["meetings"] == 2 and row["items"] == 1 and row["filled_rate"] == 0.5
+    assert row["time_share"] == 1.0  # 20 of 20 recorded agenda minutes
+
+
+def test_customer_share_unknown_department_is_its_own_group(three_meetings):
+    items, meetings = three_meetings
+    meetings.loc[2, "department"] = "Warehouse Ops"
+    assert "Warehouse Ops" in set(mt.customer_share(items, meetings, by="department")["department"])
+
+
+def test_customer_share_rejects_bad_input(three_meetings):
+    items, meetings = three_meetings
+    with pytest.raises(DataError, match="relevance"):
+        mt.customer_share(items.assign(relevance=["maybe"] + list(items["relevance"][1:])), meetings)
+    with pytest.raises(DataError, match="label each item"):
+        mt.customer_share(items.assign(relevance=[None] + list(items["relevance"][1:])), meetings)
+    with pytest.raises(DataError, match="group meetings by"):
+        mt.customer_share(items, meetings, by="region")
+    with pytest.raises(DataError, match="lacks column"):
+        mt.customer_share(items.drop(columns="minutes"), meetings)
+    with pytest.raises(DataError, match="negative"):
+        mt.customer_share(items.assign(minutes=-1), meetings)
+
+
+def test_customer_share_accepts_rows_summed_per_meeting(three_meetings):
+    items, meetings = three_meetings
+    summed = (
+        items.assign(minutes=items["minutes"].fillna(0), n_items=1, n_decided=(items["decisions"] > 0).astype(int))
+        .groupby(["meeting_id", "relevance"], as_index=False)[["minutes", "n_items", "n_decided"]]
+        .sum()
+    )
+    pd.testing.assert_frame_equal(mt.customer_share(summed, meetings), mt.customer_share(items, meetings))
+
+
+def test_first_quarter_is_three_months_from_the_first_meeting():
+    assert mt.first_quarter(dt.date(2025, 1, 31)) == Period(dt.date(2025, 1, 31), dt.date(2025, 4, 29))
+    assert mt.first_quarter(None) is None
+
+
+# --- suggestions ---------------------------------------------------------------------------------
+
+
+def test_suggest_relevance_shows_its_terms():
+    s = mt.suggest_relevance("Customer complaints about late deliveries")
+    assert s.label == "direct"
+    assert s.matched_terms == ("customer*", "complaint*", "deliver*")
+    assert s.score == pytest.approx(1.0 + 1.0 + 0.5)
+    assert s.explain() == "customer* +1.0, complaint* +1.0, deliver* +0.5"
+
+
+@pytest.mark.parametrize(
+    "text, label",
+    [
+        ("Reclami dei clienti sulle consegne", "direct"),
+        ("Qualità dell'assistenza telefonica", "indirect"),
+        ("Piano ferie del personale", "none"),
+        ("Pricing of the Growth plan", "indirect"),
+        ("Server patching window", "none"),
+        ("Uptime of the customer portal", "indirect"),  # "customer portal" is a channel, not the customer
+        ("Customer Success team holiday rota", "none"),
+    ],
+)
+def test_suggest_relevance_examples(text, label):
+    assert mt.suggest_relevance(text).label == label
+
+
+def test_suggest_relevance_empty_text():
+    s = mt.suggest_relevance("")
+    assert (s.label, s.score, s.matched_terms) == ("none", 0.0, ())
+    assert s.explain() == "no term of the lexicon found"
+
+
+def test_suggestion_accuracy_on_the_labelled_set():
+    data = pd.read_csv(LABELLED)
+    assert len(data) >= 120 and set(data["language"]) == {"en", "it"}
+    assert set(data["label"]) == {"none", "indirect", "direct"}
+    accuracy, confusion = mt.suggestion_accuracy(data["title"].tolist(), data["label"].tolist())
+    per_language = {
+        lang: mt.suggestion_accuracy(part["title"].tolist(), part["label"].tolist())[0]
+        for lang, part in data.groupby("language")
+    }
+    report = (
+        f"suggest_relevance accuracy on {len(data)} labelled agenda items: {accuracy:.3f} "
+        f"(en {per_language['en']:.3f}, it {per_language['it']:.3f})\n{confusion}"
+    )
+    print(report)
+    assert accuracy >= 0.8, report
+    assert min(per_language.values()) >= 0.8, report
+    assert int(confusion.to_numpy().sum()) == len(data)
+
+
+def test_suggestion_accuracy_rejects_unknown_labels():
+    with pytest.raises(DataError, match="not relevance labels"):
+        mt.suggestion_accuracy(["x"], ["maybe"])
+    accuracy, table = mt.suggestion_accuracy([], [])
+    assert math.isnan(accuracy) and int(table.to_numpy().sum()) == 0
+
+
+# --- drafts --------------------------------------------------------------------------------------
+
+
+def _draft(**changes) -> mt.MeetingDraft:
+    base = dict(
+        held_on=dt.date(2026, 3, 2), department="Logistics", meeting_type="department", duration_minutes=60,
+        items=(mt.ItemDraft("Shift plan", 20), mt.ItemDraft("Late deliveries to customers", 30, "direct", "suggestion")),
+        decisions=(mt.DecisionDraft("Earlier cut-off", "favours", 1),), customer_item_text="  Cut-off moved  ",
+    )
+    return mt.MeetingDraft(**{**base, **changes})
+
+
+def test_meeting_problems_none_for_a_good_draft():
+    assert mt.meeting_problems(_draft(), today=dt.date(2026, 3, 2)) == []
+    checked = mt.check_meeting(_draft(), today=dt.date(2026, 3, 2))
+    assert checked.customer_item_text == "Cut-off moved" and checked.customer_item_filled
+
+
+def test_meeting_problems_minutes_over_duration():
+    problems = mt.meeting_problems(_draft(duration_minutes=45), today=dt.date(2026, 3, 2))
+    assert problems == [
+        "The agenda items add up to 50 minutes, more than the meeting lasted (45 minutes): fix the minutes or the duration."
+    ]
+
+
+def test_meeting_problems_lists_every_problem():
+    bad = _draft(
+        held_on=dt.date(2026, 3, 3), department="Warehouse", meeting_type="standup", duration_minutes=0,
+        items=(mt.ItemDraft("", 5, "maybe"),), decisions=(mt.DecisionDraft("", "better", 4),), attendees=0,
+    )
+    problems = " ".join(mt.meeting_problems(bad, today=dt.date(2026, 3, 2)))
+    for expected in ("in the future", "Department 'Warehouse'", "Meeting type 'standup'", "duration",
+                     "Attendees", "Agenda item 1 has no title", "relevance 'maybe'", "Decision 1 has no text",
+                     "CX impact 'better'", "agenda item 5, which does not exist"):
+        assert expected in problems
+    with pytest.raises(mt.MeetingError):
+        mt.check_meeting(bad, today=dt.date(2026, 3, 2))
+    assert mt.meeting_problems(_draft(items=(), decisions=()), today=dt.date(2026, 3, 2)) == ["Add at least one agenda item."]
+
+
+def test_resolve_relevance_records_the_source():
+    assert mt.resolve_relevance("Renewal risk of key accounts", "suggested") == ("direct", "suggestion")
+    assert mt.resolve_relevance("Renewal risk of key accounts", "none") == ("none", "person")
+    with pytest.raises(mt.MeetingError):
+        mt.resolve_relevance("x", "perhaps")
+
+
+def test_form_state_round_trip():
+    draft = _draft(attendees=6, title="Logistics weekly")
+    state = mt.form_state(draft, editing=7)
+    assert state["mtg_editing"] == 7 and state["mtg_item_rel_1"] == "suggested" and state["mtg_item_rel_0"] == "none"
+    back = mt.draft_from_form(state)
+    assert back.items == draft.items and back.decisions == draft.decisions
+    assert (back.attendees, back.title, back.customer_item_text) == (6, "Logistics weekly", "Cut-off moved")
+
+
+def test_draft_from_form_skips_empty_rows_and_relinks_decisions():
+    state = {
+        **mt.form_defaults(dt.date(2026, 3, 2)), "mtg_n_items": 3, "mtg_n_decisions": 2,
+        "mtg_item_title_0": "", "mtg_item_minutes_0": None,
+        "mtg_item_title_1": "Budget", "mtg_item_minutes_1": 10.0, "mtg_item_rel_1": "none",
+        "mtg_item_title_2": "Customer complaints", "mtg_item_minutes_2": 5.0, "mtg_item_rel_2": "suggested",
+        "mtg_dec_text_0": "Call back every complainant", "mtg_dec_impact_0": "favours", "mtg_dec_item_0": 2,
+        "mtg_dec_text_1": " ",
+    }
+    draft = mt.draft_from_form(state)
+    assert [i.title for i in draft.items] == ["Budget", "Customer complaints"]
+    assert draft.items[1].relevance == "direct" and draft.items[1].relevance_source == "suggestion"
+    assert draft.decisions == (mt.DecisionDraft("Call back every complainant", "favours", 1),)
+    assert draft.attendees is None and not draft.customer_item_filled
