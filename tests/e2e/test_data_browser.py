@@ -1,0 +1,37 @@
+"""The Data page in Chromium: upload a CSV, check it (dry run), read the problem report."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import open_page, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+ITALIAN_NPS = (
+    "Data;Punteggio;Commento;Codice cliente\r\n"
+    "03/06/2025;9;Servizio ottimo, grazie;C000001\r\n"
+    "04/06/2025;11;Voto fuori scala;C000002\r\n"
+    "05/06/2025;7;Cliente sconosciuto;NOPE\r\n"
+).encode("cp1252")
+
+
+def test_upload_a_csv_and_see_the_dry_run_report(app_server, page, tmp_path):
+    open_page(page, app_server, "Data")
+    page.get_by_test_id("stSelectbox").filter(has_text="The file holds").click()
+    page.get_by_role("option", name="NPS responses", exact=True).click()
+    wait_for_app(page)
+    path = tmp_path / "risposte_nps.csv"
+    path.write_bytes(ITALIAN_NPS)
+    page.get_by_test_id("stFileUploader").locator("input[type=file]").set_input_files(str(path))
+    page.get_by_text("risposte_nps.csv").first.wait_for(timeout=30_000)
+    page.get_by_text("separator: ';'", exact=False).first.wait_for(timeout=30_000)
+    wait_for_app(page)
+    page.get_by_role("button", name="Check the file (dry run)").click()
+    report = page.locator("[data-testid='stAlert']").filter(has_text="Nothing was written")
+    report.wait_for(timeout=30_000)
+    assert "2 problems" in report.inner_text()
+    assert page.get_by_role("button", name="Download the rows with problems (CSV)").count() == 1
+    assert page.locator("[data-testid='stException']").count() == 0
+    page.screenshot(path=str(tmp_path / "data_dry_run.png"), full_page=True)
+    assert page.errors == []
