@@ -19,6 +19,17 @@ except (ConfigurationError, SchemaError) as exc:
 
 PAGES = {
     "Posture": [st.Page("pages/overview.py", title="Overview", url_path="overview", default=True)],
+    "Customers": [
+        st.Page("pages/nps.py", title="NPS", url_path="nps"),
+        st.Page("pages/health.py", title="Health", url_path="health"),
+        st.Page("pages/onboarding.py", title="Onboarding", url_path="onboarding"),
+        st.Page("pages/churn.py", title="Churn & retention", url_path="churn"),
+    ],
+    "Culture": [
+        st.Page("pages/maturity.py", title="Maturity", url_path="maturity"),
+        st.Page("pages/meetings.py", title="Meetings", url_path="meetings"),
+    ],
+    "Share": [st.Page("pages/board_pack.py", title="Board pack", url_path="board-pack")],
     "Data": [st.Page("pages/data.py", title="Data", url_path="data")],
 }
 

@@ -284,6 +284,55 @@ class ImportLog(SQLModel, table=True):
     who: str | None = Field(default=None, max_length=120)
 
 
+class MaturityInstrument(SQLModel, table=True):
+    """A version of the maturity instrument (stage labels, statements); editing adds a version."""
+
+    __tablename__ = "maturity_instrument"
+
+    id: int | None = Field(default=None, primary_key=True)
+    version: str = Field(max_length=20, unique=True)
+    created_at: dt.datetime
+    created_by: str = Field(max_length=120)
+    reason: str = Field(default="")
+    definition: str  # JSON: see cs_metrics/instrument/social_business_v1.json
+
+
+class ImportMapping(SQLModel, table=True):
+    """A saved column mapping: which column of a source's files holds which field of an entity."""
+
+    __tablename__ = "import_mapping"
+    __table_args__ = (UniqueConstraint("entity", "name", name="uq_import_mapping_entity_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    entity: str = Field(max_length=40)
+    name: str = Field(max_length=80)  # usually the source system, e.g. "HubSpot export"
+    mapping: str  # JSON: {field: column name in the file}
+    saved_at: dt.datetime
+    saved_by: str | None = Field(default=None, max_length=120)
+
+
+class BoardPack(SQLModel, table=True):
+    """A saved (frozen) board pack: the numbers it showed and its files, re-downloadable unchanged."""
+
+    __tablename__ = "board_pack"
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: dt.datetime = Field(index=True)
+    created_by: str = Field(default="", max_length=120)
+    company: str = Field(default="", max_length=200)
+    period_start: dt.date
+    period_end: dt.date
+    compare_start: dt.date
+    compare_end: dt.date
+    sections: str = Field(default="", max_length=200)  # comma-separated area keys
+    language: str = Field(default="en", max_length=2)
+    filters: str = Field(default="{}")  # JSON: segments, regions, owners
+    numbers: str = Field(default="{}")  # JSON: the figures of the pack (see cs_metrics.boardpack)
+    pdf: bytes | None = None
+    pptx: bytes | None = None
+    html: bytes
+
+
 #: Tables in dependency order (parents first): the order to insert, the reverse order to delete.
 TABLES_IN_ORDER: tuple[type[SQLModel], ...] = (
     AppMeta,

@@ -5,13 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import shutil
 
 import numpy as np
 import pandas as pd
 import pytest
+import streamlit as st
 from sqlalchemy import create_engine
+from streamlit.testing.v1 import AppTest
 
+from cs_metrics import overview as ov
 from cs_metrics.health import DEFAULT_MODEL
+from cs_metrics.period import Period
+from cs_metrics.storage import db
+from tests.app.conftest import APP
 
 
 def _frames(url: str) -> dict[str, pd.DataFrame]:
@@ -52,11 +59,20 @@ def _metric(at, label: str):
     return next(m for m in at.metric if m.label == label)
 
 
-@pytest.fixture()
-def overview(app_on_demo, demo_db_url):
-    at = app_on_demo()
-    assert not at.exception
-    return at, _frames(demo_db_url), demo_db_url
+@pytest.fixture(scope="module")
+def overview(demo_db_file, tmp_path_factory):
+    """One run of the Overview on a copy of the demo, shared by the tests that only read it."""
+    copy = tmp_path_factory.mktemp("overview") / "demo.db"
+    shutil.copy(demo_db_file, copy)
+    url = f"sqlite:///{copy}"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DATABASE_URL", url)
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        at = AppTest.from_file(APP, default_timeout=120)
+        at.run()
+        assert not at.exception
+        yield at, _frames(url), url
 
 
 def test_overview_nps_tile_matches_counts_from_raw_responses(overview):
@@ -137,8 +153,8 @@ def test_overview_health_green_share_from_signals(overview):
     assert len(at.get("plotly_chart")) == 1
 
 
-def test_overview_segment_filter_changes_values_and_empty_selection_is_friendly(overview):
-    at, f, _ = overview
+def test_overview_segment_filter_changes_values_and_empty_selection_is_friendly(app_on_demo, demo_db_url):
+    at, f = app_on_demo(), _frames(demo_db_url)
     everyone = _metric(at, "Active customers").value
     # AppTest re-runs only the page after the first run (st.navigation), so the sidebar widgets are
     # driven through their session-state keys, exactly what the widgets themselves write.
@@ -160,3 +176,61 @@ def test_overview_segment_filter_changes_values_and_empty_selection_is_friendly(
     at.run()
     assert not at.exception
     assert any("No customers match" in i.value for i in at.info)
+
+
+@pytest.fixture(scope="module")
+def api_tiles(overview) -> list:
+    """The API's tiles for the page's default selection (last 12 months to the reference date)."""
+    _, f, url = overview
+    start, end = _last_12_months(_reference_date(f))
+    engine = db.make_engine(url)
+    try:
+        return ov.overview_tiles(engine, period=Period(start, end), as_of=_reference_date(f))
+    finally:
+        engine.dispose()
+
+
+def test_overview_every_tile_equals_the_api(overview, api_tiles):
+    at, tiles = overview[0], api_tiles
+    shown = {m.label: m for m in at.metric}
+    assert list(shown) == [t.label for t in tiles]
+    for t in tiles:
+        assert shown[t.label].value == ov.display_value(t.value, t.unit), t.key
+        if t.previous == t.previous:
+            assert shown[t.label].proto.delta == ov.display_change(t.change, t.unit), t.key
+    captions = [c.value for c in at.caption]
+    for t in tiles:
+        assert f"Change: {ov.verdict_text(t)}" in captions, t.key
+    # The sparkline is the tile's series (the last point is the tile's value).
+    nps_metric = shown["NPS"]
+    assert list(nps_metric.proto.chart_data)[-1] == pytest.approx(tiles[0].value)
+
+
+def test_overview_summary_names_the_largest_real_movement(overview, api_tiles):
+    at, tiles = overview[0], api_tiles
+
+    def size(t) -> float:
+        # Rates in percentage points, levels in percent of the previous value, stages in % of 1-5.
+        if t.unit == "share":
+            return abs(t.change) * 100
+        if t.unit == "points":
+            return abs(t.change)
+        if t.unit == "stage":
+            return abs(t.change) / 4 * 100
+        return abs(t.change) / abs(t.previous) * 100 if t.previous else math.nan
+
+    real = [t for t in tiles if t.enough and t.n_previous and size(t) == size(t)
+            and ((t.test == ov.NOT_APPLICABLE and size(t) >= 0.5) or t.test == ov.DETECTABLE)]
+    largest = max(real, key=size)
+    first = at.text[0].value
+    assert first.startswith(f"Largest movements: {largest.label} ")
+
+
+def test_overview_summary_in_italian_and_tiles_link_to_their_pages(overview):
+    at, _, _ = overview
+    links = {link.proto.page for link in at.get("page_link")}
+    assert {"nps", "health", "onboarding", "churn", "maturity", "meetings"} <= links
+    at.session_state["overview_summary_language"] = "Italiano"
+    at.run()
+    assert not at.exception
+    assert at.text[0].value.startswith("Movimenti principali: ")

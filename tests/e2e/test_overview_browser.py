@@ -14,7 +14,10 @@ def test_overview_opens_with_chart_and_no_console_error(app_server, page):
     wait_for_app(page)
     assert page.locator("h1").first.inner_text() == "Overview"
     page.wait_for_selector("[data-testid='stPlotlyChart'] .main-svg", timeout=30_000)
-    assert page.locator("[data-testid='stMetric']").count() == 6
+    # Sixteen tiles on the demo: NPS, three health, two onboarding, three retention, four maturity
+    # dimensions, meeting time, customers and ARR; and the generated summary above them.
+    assert page.locator("[data-testid='stMetric']").count() == 16
+    assert page.get_by_text("Largest movements:").count() == 1
     assert "demo data" in page.locator("[data-testid='stAlert']").first.inner_text()
     assert page.locator("[data-testid='stException']").count() == 0
     assert page.errors == []

@@ -209,3 +209,23 @@ def test_prepare_loads_demo_once_and_respects_cleared(tmp_path):
     engine = db.prepare_database(url)  # the app starting again after "Clear data"
     assert db.is_empty(engine)
     engine.dispose()
+
+
+def test_an_older_database_is_upgraded_in_place(any_db_url):
+    """A database left at the first revision gains the later tables and keeps its rows."""
+    from alembic import command
+
+    engine = db.make_engine(any_db_url)
+    config = db._alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+    with db.session_scope(engine) as s:
+        s.add(m.Team(name="Support", department="Customer Success"))
+    assert db.current_revision(engine) == "0001"
+    db.upgrade(engine)
+    assert db.current_revision(engine) == db.head_revision()
+    assert {"maturity_instrument", "import_mapping", "board_pack"} <= set(inspect(engine).get_table_names())
+    with Session(engine) as s:
+        assert [t.name for t in s.exec(select(m.Team)).scalars()] == ["Support"]
+    engine.dispose()

@@ -1,7 +1,7 @@
 """Saved column mappings for imports.
 
-Revision ID: 0002_ingest
-Revises: 0001
+Revision ID: 0003_ingest
+Revises: 0002_maturity
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import sqlmodel
 from alembic import op
 
 
-revision = '0002_ingest'
-down_revision = '0001'
+revision = '0003_ingest'
+down_revision = '0002_maturity'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,104 @@
+"""Board pack page: preview numbers equal the API, generate and download, freeze and re-download,
+the advice without a Chromium, and friendly messages for half-filled choices."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from cs_metrics import boardpack, overview
+from cs_metrics.period import preset_period
+from cs_metrics.storage import db
+from cs_metrics.storage.queries import boardpack as saved
+from tests.app.conftest import APP
+from tests.conftest import DEMO_AS_OF
+
+PAGE = "pages/board_pack.py"
+PERIOD = preset_period("Last 12 months", DEMO_AS_OF)  # the sidebar's default on the demo
+
+
+def _engine(url: str):
+    return db.make_engine(url)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _stop_figure_server():
+    """The page keeps one kaleido server for the process; stop it when these tests are done."""
+    yield
+    boardpack.stop_figure_server()
+
+
+@pytest.fixture()
+def pack_page(demo_db_url, monkeypatch):
+    """A function that opens the app straight on the Board pack page (state set before the first run)."""
+    monkeypatch.setenv("DATABASE_URL", demo_db_url)
+
+    def make(**state) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=120)
+        for key, value in state.items():
+            at.session_state[key] = value
+        at.switch_page(PAGE)
+        at.run()
+        return at
+
+    return make
+
+
+def test_preview_shows_the_api_numbers_then_generate_save_and_redownload(pack_page, demo_db_url):
+    at = pack_page(pack_sections=["nps", "retention"])
+    assert not at.exception
+    assert at.title[0].value == "Board pack"
+    engine = _engine(demo_db_url)
+    tiles = {t.key: t for t in overview.overview_tiles(engine, period=PERIOD, as_of=DEMO_AS_OF,
+                                                                   areas=("nps",))}
+    texts = [t.value for t in at.text]
+    assert f"Period: {PERIOD.label()}" in texts
+    assert f"Compared with: {PERIOD.previous().label()}" in texts
+    nps = tiles["nps"]
+    assert f"NPS is {overview.display_value(nps.value, 'points')}, against " \
+           f"{overview.display_value(nps.previous, 'points')} in the comparison period: " \
+           f"{overview.verdict_text(nps)}." in texts
+    table = at.dataframe[0].value  # the NPS section's key figures
+    assert table.iloc[0, 0] == "NPS" and table.iloc[0, 5] == f"{nps.n:,}"
+    if boardpack.chromium_path() is None:
+        pytest.skip("no Chromium: the PDF cannot be drawn here (apt-get install chromium)")
+    at.button(key="pack_generate").click().run()
+    assert not at.exception
+    assert len(at.get("download_button")) == 3
+    pack, files = at.session_state["pack_result"]
+    assert pack.numbers["tiles"]["nps"]["value"] == nps.value
+    assert files["pdf"].startswith(b"%PDF") and files["pptx"][:2] == b"PK"
+    at.text_input(key="pack_saved_by").input("Board secretary")
+    at.button(key="pack_save").click().run()
+    assert not at.exception
+    assert any("Snapshot 1 saved" in s.value for s in at.success)
+    listed = saved.saved_packs(engine)
+    assert listed["created_by"].tolist() == ["Board secretary"]
+    # The frozen files come back byte for byte.
+    for kind in boardpack.FORMATS:
+        assert saved.pack_file(engine, int(listed["id"].iloc[0]), kind) == files[kind]
+    assert len(at.get("download_button")) == 3 + 3  # this pack's and the saved one's
+    engine.dispose()
+
+
+def test_without_chromium_the_page_says_how_to_install_it_and_offers_html(pack_page, monkeypatch):
+    monkeypatch.setattr(boardpack, "chromium_path", lambda: None)
+    at = pack_page(pack_sections=["nps"])
+    assert any("apt-get install chromium" in w.value for w in at.warning)
+    at.button(key="pack_generate").click().run()
+    assert not at.exception
+    buttons = at.get("download_button")
+    assert [b.proto.label for b in buttons] == ["Download HTML"]
+
+
+def test_half_filled_choices_get_a_message(pack_page):
+    at = pack_page(pack_sections=[])
+    assert not at.exception
+    assert any("at least one section" in i.value for i in at.info)
+    at.session_state["pack_sections"] = ["nps"]
+    at.session_state["pack_period"] = (dt.date(2026, 1, 1),)
+    at.run()
+    assert not at.exception
+    assert any("both the first and the last day" in i.value for i in at.info)
