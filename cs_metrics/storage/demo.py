@@ -57,7 +57,7 @@ MAX_CUSTOMERS = 1_000_000
 #: Months of customer history ending at ``as_of``.
 HISTORY_MONTHS = 36
 #: Health signals are generated for the last this many months (``as_of``'s month included).
-HEALTH_MONTHS = 12
+HEALTH_MONTHS = 24
 #: Meetings cover the last this many days.
 MEETING_DAYS = 730
 #: Departments that made the customer item of their minutes mandatory part-way through.
@@ -1180,7 +1180,7 @@ def generate(
         identical frames.
     as_of
         The last day of the history (default: today). Three years of customers end here,
-        health signals cover its last 12 months, meetings its last two years.
+        health signals cover its last 24 months, meetings its last two years.
 
     Returns
     -------

@@ -129,7 +129,8 @@ def data_extent(engine: Engine) -> dict[str, dt.date | None]:
     dates = [_as_date(d) for d in latest if d is not None]
     if last_month is not None:
         last_month = _as_date(last_month)
-        dates.append(_month_end(last_month))
+        # A revenue month covers the whole month, but never reaches past today.
+        dates.append(min(_month_end(last_month), dt.date.today()))
     return {"first": _as_date(first) if first else None, "latest": max(dates) if dates else None}
 
 
