@@ -20,6 +20,8 @@ def fmt_value(value: float | None, unit: str) -> str:
     if unit == "days":
         return f"{value:.0f} days"
     if unit == "currency":
+        if abs(value) >= 1e9:
+            return f"€{value / 1e9:.2f}B"
         if abs(value) >= 1e6:
             return f"€{value / 1e6:.2f}M"
         if abs(value) >= 1e3:
