@@ -31,7 +31,11 @@ def test_upload_a_csv_and_see_the_dry_run_report(app_server, page, tmp_path):
     report = page.locator("[data-testid='stAlert']").filter(has_text="Nothing was written")
     report.wait_for(timeout=30_000)
     assert "2 problems" in report.inner_text()
-    assert page.get_by_role("button", name="Download the rows with problems (CSV)").count() == 1
+    # Elements arrive one by one while the script runs: wait for the button and for the run's end.
+    download = page.get_by_role("button", name="Download the rows with problems (CSV)")
+    download.wait_for(timeout=30_000)
+    wait_for_app(page)
+    assert download.count() == 1
     assert page.locator("[data-testid='stException']").count() == 0
     page.screenshot(path=str(tmp_path / "data_dry_run.png"), full_page=True)
     assert page.errors == []
