@@ -38,13 +38,13 @@ def _timed(label: str, fn):
 def page_work(engine, period, flt) -> None:
     """Everything the page reads and computes for one selection, in page order."""
     cur, prev = period, period.previous()
-    span = {"start": cur.start, "end": cur.end_exclusive, "flt": flt}
+    span = {"start": cur.start, "end": cur.end, "flt": flt}
     _timed("invalid scores", lambda: qn.invalid_scores(engine, flt=flt))
     counts = _timed("class counts (2 periods)", lambda: (
-        q.nps_class_counts(engine, **span), q.nps_class_counts(engine, start=prev.start, end=prev.end_exclusive, flt=flt)))
+        q.nps_class_counts(engine, **span), q.nps_class_counts(engine, start=prev.start, end=prev.end, flt=flt)))
     _timed("interval + difference", lambda: nps.nps_difference(counts[1], counts[0]))
     _timed("survey counts", lambda: qn.survey_counts(engine, **span))
-    monthly = _timed("monthly counts", lambda: q.nps_monthly_counts(engine, start=prev.start, end=cur.end_exclusive, flt=flt))
+    monthly = _timed("monthly counts", lambda: q.nps_monthly_counts(engine, start=prev.start, end=cur.end, flt=flt))
     trend = _timed("trend", lambda: nps.nps_trend(monthly, start=prev.start, end=cur.end))
     _timed("trend chart", lambda: charts.trend_chart(trend, current_start=cur.start))
     groups = _timed("breakdown", lambda: nps.nps_table(qn.counts_by(engine, by="segment", **span), by="segment"))
@@ -58,7 +58,7 @@ def page_work(engine, period, flt) -> None:
     themes = _timed("themes", lambda: text.theme_table(written))
     _timed("themes chart", lambda: charts.themes_chart(themes))
     loop = _timed("follow-up queue", lambda: qn.follow_up_queue(engine, **span))
-    _timed("follow-up summary", lambda: nps.follow_up_summary(loop, as_of=cur.end))
+    _timed("follow-up summary", lambda: nps.follow_up_summary(loop, as_of=cur.last))
 
 
 def page_rerender(url: str) -> None:

@@ -44,6 +44,7 @@ from cs_metrics.charts import overview as ovc
 from cs_metrics.errors import ConfigurationError, DataError, SchemaError
 from cs_metrics.overview import Tile
 from cs_metrics.period import Period, shift_months
+from cs_metrics.stats import p_text
 from cs_metrics.storage import queries as q
 from cs_metrics.storage.queries import boardpack as qb
 
@@ -197,8 +198,8 @@ class Pack:
     @property
     def numbers(self) -> dict[str, Any]:
         return {
-            "company": self.company, "period": [self.period.start.isoformat(), self.period.end.isoformat()],
-            "compare": [self.previous.start.isoformat(), self.previous.end.isoformat()],
+            "company": self.company, "period": [self.period.first.isoformat(), self.period.last.isoformat()],
+            "compare": [self.previous.first.isoformat(), self.previous.last.isoformat()],
             "as_of": self.as_of.isoformat(), "generated_at": self.generated_at.isoformat(),
             "sections": list(self.sections), "language": self.language, "filters": self.filters,
             "tiles": ov.tile_numbers(self.tiles), "summary": self.summary.text,
@@ -237,12 +238,12 @@ def comparison_period(period: Period, kind: str = "previous") -> Period:
     """The comparison period: the previous equal period, or the same dates a year earlier.
 
     >>> comparison_period(Period(dt.date(2026, 1, 1), dt.date(2026, 3, 31)), "year")
-    Period(start=datetime.date(2025, 1, 1), end=datetime.date(2025, 3, 31))
+    Period(first=datetime.date(2025, 1, 1), last=datetime.date(2025, 3, 31))
     """
     if kind == "previous":
         return period.previous()
     if kind == "year":
-        return Period(shift_months(period.start, -12), shift_months(period.end, -12))
+        return period.year_before()
     raise DataError(f"Unknown comparison {kind!r}; use one of {list(COMPARISONS)}.")
 
 
@@ -257,7 +258,7 @@ def period_label(period: Period, language: str = "en") -> str:
     """
     if language != "it":
         return period.label()
-    return " – ".join(f"{d.day:02d} {_MONTHS_IT[d.month - 1]} {d.year}" for d in (period.start, period.end))
+    return " – ".join(f"{d.day:02d} {_MONTHS_IT[d.month - 1]} {d.year}" for d in (period.first, period.last))
 
 
 def _as_date(value: Any) -> dt.date:
@@ -319,7 +320,7 @@ def build_pack(
         raise DataError(f"Unknown language {language!r}; use en or it.")
     chosen = check_sections(sections)
     previous = previous or period.previous()
-    as_of = as_of or period.end
+    as_of = as_of or period.last
     tiles = ov.overview_tiles(engine, period=period, flt=flt, as_of=as_of, previous=previous,
                               areas=(*chosen, "customers"))
     present = tuple(s for s in chosen if any(t.area == s for t in tiles))
@@ -345,9 +346,9 @@ def section_figure(engine: Engine, area: str, pack: Pack) -> go.Figure:
     if area == "nps":
         nps, charts_nps = importlib.import_module("cs_metrics.nps"), importlib.import_module("cs_metrics.charts.nps")
         start = min(pack.previous.start, pack.period.start)
-        counts = q.nps_monthly_counts(engine, start=start, end=pack.period.end_exclusive, flt=pack.flt)
+        counts = q.nps_monthly_counts(engine, start=start, end=pack.period.end, flt=pack.flt)
         if len(counts) and hasattr(nps, "nps_trend") and hasattr(charts_nps, "trend_chart"):
-            trend = nps.nps_trend(counts, period="month", start=start, end=pack.period.end)
+            trend = nps.nps_trend(counts, grain="month", start=start, end=pack.period.end)
             return charts_nps.trend_chart(trend, title=title, min_n=ov.MIN_NPS_RESPONSES, current_start=pack.period.start)
     if area == "health" and tiles and tiles[0].n:
         from cs_metrics import charts
@@ -442,8 +443,7 @@ def verdict(tile: Tile, language: str) -> str:
     if language == "it":
         text = VERDICTS_IT.get(tile.test, tile.test)
         if tile.test in (ov.DETECTABLE, ov.NOT_DETECTABLE) and not math.isnan(tile.p_value):
-            p = "p < 0,001" if tile.p_value < 0.001 else sm.localise(f"p = {tile.p_value:.3f}", "it")
-            text += f" ({p})"
+            text += f" ({p_text(tile.p_value, decimal=',')})"
     return text
 
 
@@ -787,7 +787,7 @@ def save(engine: Engine, pack: Pack, files: dict[str, bytes], *, created_by: str
     """Freeze a pack: store its numbers and files; returns the snapshot's id."""
     return qb.save_pack(
         engine, created_at=pack.generated_at, created_by=created_by, company=pack.company,
-        period=(pack.period.start, pack.period.end), compare=(pack.previous.start, pack.previous.end),
+        period=(pack.period.first, pack.period.last), compare=(pack.previous.first, pack.previous.last),
         sections=pack.sections, language=pack.language, filters=pack.filters, numbers=pack.numbers, files=files,
     )
 

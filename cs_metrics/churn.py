@@ -6,11 +6,10 @@ customer company was acquired, or it went out of business (``vocab.CHURN_REASONS
 reason could have been acted on. Churn within ``EARLY_DAYS`` of signing points at the wrong
 customers being acquired or at onboarding, and is read as its own class.
 
-The pure functions take a churn table with one row per churned customer: ``customer_id``,
+The functions take a churn table with one row per churned customer: ``customer_id``,
 ``churned_on``, ``primary_reason``, ``category``, ``controllable``, ``arr_lost`` and optionally
-``contributing_reasons`` (";"-separated reason keys). The functions at the end read the
-database (through ``cs_metrics.storage.queries``) and assemble what the Churn & retention page
-shows, so a notebook gets the page's numbers.
+``contributing_reasons`` (";"-separated reason keys). ``cs_metrics.services.churn`` reads them
+from the database and assembles what the Churn & retention page shows.
 """
 
 from __future__ import annotations
@@ -21,18 +20,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sqlalchemy.engine import Engine
-from statsmodels.stats.proportion import proportion_confint
 
-from cs_metrics import health, nps, retention
+from cs_metrics import nps, retention
 from cs_metrics.errors import DataError
-from cs_metrics.formatting import fmt_value
-from cs_metrics.overview import MIN_CUSTOMERS, Tile
-from cs_metrics.period import Period
+from cs_metrics.stats import wilson_interval
+from cs_metrics.tiles import MIN_CUSTOMERS
 from cs_metrics.retention import DataIssue
-from cs_metrics.storage import queries as q
-from cs_metrics.storage import vocab
-from cs_metrics.storage.queries import churn as qc
+from cs_metrics import vocab
 
 #: Churn within this many days of signing is early churn.
 EARLY_DAYS = 90
@@ -336,7 +330,7 @@ def early_churn(
     days: int = EARLY_DAYS,
 ) -> EarlyChurn:
     """Share of customers who churned within ``days`` of signing, among those whose first
-    ``days`` days ended in ``[start, end]``.
+    ``days`` days ended in ``[start, end)``.
 
     Each customer is judged once, in the period in which its first ``days`` days close, so every
     customer counted has been observed long enough; those whose window closes in the period but
@@ -361,7 +355,7 @@ def early_churn(
     ...                   "churned_on": [None, "2025-02-19", None]})
     >>> k = pd.DataFrame({"customer_id": [2], "churned_on": ["2025-02-19"], "primary_reason": ["wrong_fit"]})
     >>> fv = pd.DataFrame({"customer_id": [1], "reached_on": ["2025-02-01"]})
-    >>> e = early_churn(c, k, fv, start=dt.date(2025, 4, 1), end=dt.date(2025, 4, 30),
+    >>> e = early_churn(c, k, fv, start=dt.date(2025, 4, 1), end=dt.date(2025, 5, 1),
     ...                 as_of=dt.date(2025, 12, 31))
     >>> (e.n, e.lost, e.reached_first_value)
     (3, 1, 0)
@@ -373,14 +367,14 @@ def early_churn(
     signed = pd.to_datetime(customers["signed_on"])
     churned = pd.to_datetime(customers["churned_on"])
     closes = signed + pd.Timedelta(days=days)
-    in_period = (closes >= pd.Timestamp(start)) & (closes <= pd.Timestamp(end))
+    in_period = (closes >= pd.Timestamp(start)) & (closes < pd.Timestamp(end))
     valid = churned.isna() | (churned >= signed)
     mature = closes <= pd.Timestamp(as_of)
     cohort = in_period & valid & mature
     tenure = (churned - signed).dt.days
     early = cohort & churned.notna() & (tenure <= days)
     n, lost = int(cohort.sum()), int(early.sum())
-    low, high = proportion_confint(lost, n, alpha=0.05, method="wilson") if n else (math.nan, math.nan)
+    low, high = wilson_interval(lost, n)
     table = customers.loc[early].copy()
     table["days"] = tenure[early].astype("int64")
     fv = (
@@ -613,260 +607,3 @@ def follow_up_choices(churn: pd.DataFrame) -> dict[int, str]:
     day = pd.to_datetime(churn["churned_on"]).dt.strftime("%Y-%m-%d")
     labels = churn["name"].astype(str) + " (" + churn["external_id"].astype(str) + "), churned " + day
     return dict(zip(churn["customer_id"].astype(int), labels))
-
-
-# --- reading the database for the page ------------------------------------------------------------
-
-
-def retention_tiles(engine: Engine, *, period: Period, flt: q.CustomerFilter = q.ALL) -> list[Tile]:
-    """Logo churn, GRR and NRR for ``period`` beside the previous equal period.
-
-    Logo churn: ``retention.logo_churn_rate`` on ``[start, end]``. Revenue retention compares
-    the month holding the day before the period with the period's last month
-    (``retention.retention_months``); negative MRR rows are left out.
-    """
-    cust = q.customers(engine, flt=flt)
-    cust = cust[~(pd.to_datetime(cust["churned_on"]) < pd.to_datetime(cust["signed_on"]))]
-    prev = period.previous()
-    n, lost = retention.logo_churn_counts(cust, start=period.start, end=period.end_exclusive)
-    n_p, lost_p = retention.logo_churn_counts(cust, start=prev.start, end=prev.end_exclusive)
-    cur_rr = _revenue_retention(engine, period, flt)
-    prev_rr = _revenue_retention(engine, prev, flt)
-    months = f"{cur_rr.start_month:%b %Y} → {cur_rr.end_month:%b %Y}"
-    grr_def = (
-        "Gross revenue retention: revenue kept from the customers paying going into the period, each "
-        "capped at its starting amount (expansion does not count); never above 100%."
-    )
-    nrr_def = (
-        "Net revenue retention: revenue of the customers paying going into the period, at its end, "
-        "as a share of their starting revenue; expansion counts, so it can exceed 100%."
-    )
-    return [
-        Tile(
-            key="logo_churn",
-            label="Logo churn",
-            unit="share",
-            value=lost / n if n else math.nan,
-            previous=lost_p / n_p if n_p else math.nan,
-            n=n,
-            n_previous=n_p,
-            enough=n >= MIN_CUSTOMERS,
-            definition="Customers lost during the period divided by customers active at its start "
-            "(customers signed inside the period are excluded).",
-            detail=f"{lost} of {n} customers lost",
-        ),
-        Tile(
-            key="grr",
-            label="Gross revenue retention",
-            unit="share",
-            value=cur_rr.grr,
-            previous=prev_rr.grr,
-            n=cur_rr.n,
-            n_previous=prev_rr.n,
-            enough=cur_rr.n >= MIN_CUSTOMERS,
-            definition=grr_def,
-            detail=f"{months}: of {_arr(cur_rr.starting)} ARR, {_arr(cur_rr.contraction)} lost to "
-            f"contraction and "
-            f"{_arr(cur_rr.churned)} to churn ({cur_rr.n_churned} customers)"
-            if cur_rr.n
-            else cur_rr.note,
-            extra={"retention": cur_rr},
-        ),
-        Tile(
-            key="nrr",
-            label="Net revenue retention",
-            unit="share",
-            value=cur_rr.nrr,
-            previous=prev_rr.nrr,
-            n=cur_rr.n,
-            n_previous=prev_rr.n,
-            enough=cur_rr.n >= MIN_CUSTOMERS,
-            definition=nrr_def,
-            detail=f"{months}: {_arr(cur_rr.expansion)} ARR gained from expansion"
-            if cur_rr.n
-            else cur_rr.note,
-            extra={"retention": cur_rr},
-        ),
-    ]
-
-
-def _arr(mrr: float) -> str:
-    return fmt_value(12 * mrr, "currency")
-
-
-def _revenue_retention(engine: Engine, period: Period, flt: q.CustomerFilter, min_term: int | None = None):
-    start_month, end_month = retention.retention_months(period.start, period.end)
-    if end_month <= start_month:
-        end_month = (pd.Timestamp(start_month) + pd.DateOffset(months=1)).date()
-    if min_term is None:
-        revenue = qc.revenue_in_months(engine, months=(start_month, end_month), flt=flt)
-    else:
-        revenue = qc.revenue_in_months_for_terms(
-            engine, months=(start_month, end_month), min_term=min_term, flt=flt
-        )
-    return retention.revenue_retention(revenue, start_month=start_month, end_month=end_month)
-
-
-def churn_in_period(engine: Engine, *, period: Period, flt: q.CustomerFilter = q.ALL) -> pd.DataFrame:
-    """The churn table of customers lost in ``period`` (see ``queries.churn.churn_events``)."""
-    return qc.churn_events(engine, start=period.start, end=period.end_exclusive, flt=flt)
-
-
-def all_churn(engine: Engine, *, flt: q.CustomerFilter = q.ALL) -> pd.DataFrame:
-    """Every churned customer, newest first (the follow-up queue reads all of them)."""
-    return qc.churn_events(engine, flt=flt)
-
-
-def early_churn_in_period(
-    engine: Engine, *, period: Period, as_of: dt.date, flt: q.CustomerFilter = q.ALL
-) -> EarlyChurn:
-    """``early_churn`` for customers whose first 90 days ended in ``period``, observed up to ``as_of``."""
-    cust = q.customers(engine, flt=flt)
-    churn = qc.churn_events(engine, start=period.start - dt.timedelta(days=EARLY_DAYS), flt=flt)
-    return early_churn(
-        cust, churn, q.first_value_dates(engine, flt=flt), start=period.start, end=period.end, as_of=as_of
-    )
-
-
-def cohorts(
-    engine: Engine,
-    *,
-    by: str = "logo",
-    cohort: str = "M",
-    flt: q.CustomerFilter = q.ALL,
-    since: dt.date | None = None,
-) -> pd.DataFrame:
-    """``retention.cohort_table`` from revenue aggregated in SQL; cohorts starting before
-    ``since`` are left out (their later months still count in the data's extent)."""
-    agg = qc.cohort_revenue(engine, flt=flt)
-    last = qc.last_revenue_month(engine)
-    if since is not None and len(agg):
-        agg = agg[pd.to_datetime(agg["cohort_month"]) >= pd.Timestamp(since).to_period("M").to_timestamp()]
-    return retention.cohort_table(
-        agg, by=by, cohort=cohort, last_month=last, min_customers=MIN_CURVE_CUSTOMERS
-    )
-
-
-@dataclass(frozen=True)
-class RenewalVsRetention:
-    """Renewal and retention of the customers on terms of ``min_term`` months or more, same window.
-
-    ``up``/``renewed`` contracts whose end fell in the period; ``renewal_rate`` by count,
-    ``renewal_rate_arr`` by ARR; ``logo_retention`` = 1 - logo churn; ``grr``/``nrr`` their
-    revenue retention; ``contracts`` the contract ends (customer, date, renewed, ARR).
-    """
-
-    min_term: int
-    up: int
-    renewed: int
-    renewal_rate: float
-    renewal_rate_arr: float
-    customers_at_start: int
-    logo_retention: float
-    grr: float
-    nrr: float
-    revenue_customers: int
-    contracts: pd.DataFrame = field(default_factory=pd.DataFrame, compare=False, hash=False)
-
-    def shares(self) -> dict[str, float]:
-        """The five figures side by side (label -> share), renewal first."""
-        return {
-            "Renewal rate (contracts)": self.renewal_rate,
-            "Renewal rate (ARR)": self.renewal_rate_arr,
-            "Logo retention": self.logo_retention,
-            "Gross revenue retention": self.grr,
-            "Net revenue retention": self.nrr,
-        }
-
-
-def renewal_vs_retention(
-    engine: Engine, *, period: Period, flt: q.CustomerFilter = q.ALL, min_term: int = 12
-) -> RenewalVsRetention:
-    """Renewal rate beside logo and revenue retention for contracts of ``min_term``+ months."""
-    cust = q.customers(engine, flt=flt)
-    cust = cust[pd.to_numeric(cust["contract_term_months"], errors="coerce") >= min_term]
-    valid = pd.to_datetime(cust["churned_on"]).isna() | (
-        pd.to_datetime(cust["churned_on"]) >= pd.to_datetime(cust["signed_on"])
-    )
-    cust = cust[valid]
-    ends = retention.contract_ends(
-        cust[
-            [
-                "customer_id",
-                "external_id",
-                "name",
-                "segment",
-                "signed_on",
-                "contract_term_months",
-                "churned_on",
-                "arr",
-            ]
-        ],
-        start=period.start,
-        end=period.end_exclusive,
-    )
-    n, lost = retention.logo_churn_counts(cust, start=period.start, end=period.end_exclusive)
-    rr = _revenue_retention(engine, period, flt, min_term=min_term)
-    return RenewalVsRetention(
-        min_term=min_term,
-        up=len(ends),
-        renewed=int(ends["renewed"].sum()) if len(ends) else 0,
-        renewal_rate=retention.renewal_rate(ends, start=period.start, end=period.end_exclusive),
-        renewal_rate_arr=retention.renewal_rate(
-            ends, start=period.start, end=period.end_exclusive, weight="arr"
-        ),
-        customers_at_start=n,
-        logo_retention=1 - lost / n if n else math.nan,
-        grr=rr.grr,
-        nrr=rr.nrr,
-        revenue_customers=rr.n,
-        contracts=ends,
-    )
-
-
-def contradictions_in_period(
-    engine: Engine, *, period: Period, flt: q.CustomerFilter = q.ALL
-) -> pd.DataFrame:
-    """``churn_contradictions`` for customers lost in ``period``, scored with the active health model."""
-    churn = churn_in_period(engine, period=period, flt=flt)
-    signals = qc.health_signals_before_churn(engine, start=period.start, end=period.end_exclusive, flt=flt)
-    scored = health.score_customers(signals, q.active_health_model(engine))
-    answers = qc.last_nps_before_churn(engine, start=period.start, end=period.end_exclusive, flt=flt)
-    return churn_contradictions(churn, scored, answers)
-
-
-def data_issues(engine: Engine, *, flt: q.CustomerFilter = q.ALL) -> list[DataIssue]:
-    """Problems in the data behind this page that are left out of the figures, with examples."""
-    n_neg, neg = qc.negative_mrr_rows(engine, flt=flt)
-    n_bad, bad = qc.churn_before_signing_rows(engine, flt=flt)
-    missing = missing_reasons(qc.churn_events(engine, flt=flt))
-    for frame in (neg, bad):
-        for column in frame.columns:
-            if pd.api.types.is_datetime64_any_dtype(frame[column]):
-                frame[column] = frame[column].dt.date
-    issues = [
-        DataIssue(
-            "negative_mrr",
-            "Revenue months with a negative MRR",
-            n_neg,
-            neg,
-            "left out of revenue retention and cohorts",
-        ),
-        DataIssue(
-            "churn_before_signing",
-            "Customers who churned before they signed",
-            n_bad,
-            bad,
-            "left out of churn and retention figures until the dates are corrected",
-        ),
-        DataIssue(
-            missing.key,
-            missing.label,
-            missing.count,
-            missing.examples[
-                [c for c in ("external_id", "name", "churned_on") if c in missing.examples.columns]
-            ].assign(churned_on=lambda d: pd.to_datetime(d["churned_on"]).dt.date),
-            missing.action,
-        ),
-    ]
-    return [i for i in issues if i]

@@ -1,4 +1,8 @@
-"""Display formats shared by pages and exports. Metrics never round; only these functions do."""
+"""Display formats shared by pages, tiles and exports. Metrics never round; only these functions do.
+
+Units: ``points`` (NPS), ``share`` (0-1), ``days``, ``count``, ``currency``, ``stage`` (maturity,
+1-5).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,8 @@ def fmt_value(value: float | None, unit: str) -> str:
     """Format a metric value for display by its unit (points, share, days, count, currency)."""
     if _missing(value):
         return "–"
+    if unit == "stage":
+        return f"{value:.1f}"
     if unit == "points":
         return f"{value:+.0f}" if round(value) != 0 else "0"
     if unit == "share":
@@ -34,6 +40,8 @@ def fmt_change(change: float | None, unit: str) -> str:
     """Format a change between periods (shares as percentage points)."""
     if _missing(change):
         return "no previous value"
+    if unit == "stage":
+        return f"{change:+.1f} stages"
     if unit == "share":
         return f"{change * 100:+.1f} pp"
     if unit == "points":
@@ -49,6 +57,8 @@ def fmt_interval(low: float | None, high: float | None, unit: str) -> str:
     """Format an interval as "95% CI low to high", or an empty string when unknown."""
     if _missing(low) or _missing(high):
         return ""
+    if unit == "stage":
+        return f"95% CI {low:.1f}–{high:.1f}"
     if unit == "points":
         return f"95% CI {low:+.0f} to {high:+.0f}"
     if unit == "days":

@@ -28,33 +28,15 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from statistics import NormalDist
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from cs_metrics.default_health_model import DEFAULT_MODEL  # noqa: F401  (re-exported: part of the API)
 from cs_metrics.errors import DataError
-
-#: The default model shipped with the app: the success indicators of the domain brief, with
-#: weights that favour product usage and penalise billing problems. Version 1 in a new database.
-DEFAULT_MODEL: dict[str, Any] = {
-    "signals": {
-        "usage": {"rule": "linear", "worst": 0.1, "best": 0.8, "weight": 25},
-        "tickets_opened": {"rule": "linear", "worst": 0, "best": 4, "weight": 5},
-        "resolution_hours": {"rule": "linear", "worst": 72, "best": 4, "weight": 10},
-        "tutorial_views": {"rule": "linear", "worst": 0, "best": 10, "weight": 8},
-        "training_hours": {"rule": "linear", "worst": 0, "best": 8, "weight": 8},
-        "services_purchased": {"rule": "linear", "worst": 0, "best": 10000, "weight": 7},
-        "expansion": {"rule": "linear", "worst": 0, "best": 1, "weight": 10},
-        "advocacy": {"rule": "linear", "worst": 0, "best": 2, "weight": 7},
-        "billing_issue": {"rule": "linear", "worst": 2, "best": 0, "weight": 12},
-        "marketing_unsubscribe": {"rule": "linear", "worst": 1, "best": 0, "weight": 8},
-    },
-    "bands": [50, 75],
-}
-
-BANDS: tuple[str, ...] = ("red", "yellow", "green")
+from cs_metrics.stats import wilson_interval, z_value
+from cs_metrics.vocab import HEALTH_BANDS as BANDS
 
 
 def normalise(values: pd.Series | float, rule: Mapping[str, Any]) -> pd.Series | float:
@@ -716,33 +698,6 @@ def at_risk(
 # --- back-test: does the score predict churn? ------------------------------------------------
 
 
-def wilson_interval(successes: int, n: int, *, confidence: float = 0.95) -> tuple[float, float]:
-    """Wilson (1927) score interval for a proportion; (nan, nan) when ``n`` is 0.
-
-    Example
-    -------
-    0 of 10: the upper bound is 1.96^2 / (10 + 1.96^2) = 0.2775 (Wilson 1927, formula written out).
-
-    >>> tuple(round(x, 4) for x in wilson_interval(0, 10))
-    (0.0, 0.2775)
-    """
-    if n < 0 or successes < 0 or successes > n:
-        raise DataError(f"Need 0 <= successes <= n (got {successes} of {n}).")
-    if n == 0:
-        return math.nan, math.nan
-    z = _z(confidence)
-    p = successes / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
-def _z(confidence: float) -> float:
-    if not 0 < confidence < 1:
-        raise DataError(f"confidence must be between 0 and 1 (got {confidence}), e.g. 0.95.")
-    return NormalDist().inv_cdf(0.5 + confidence / 2)
-
-
 def _midranks(values: np.ndarray) -> np.ndarray:
     """Ranks 1..n with ties sharing their average rank (midranks)."""
     return pd.Series(values).rank(method="average").to_numpy(dtype=float)
@@ -762,12 +717,12 @@ class AucResult:
     n_positive: int
     n_negative: int
     method: str
-    confidence: float
+    level: float
 
 
 def auc_interval(
     predictor: pd.Series | np.ndarray, outcome: pd.Series | np.ndarray, *,
-    method: str = "delong", confidence: float = 0.95,
+    method: str = "delong", level: float = 0.95,
 ) -> AucResult:
     """AUC from the Mann-Whitney statistic, with a DeLong or Hanley-McNeil interval.
 
@@ -805,7 +760,7 @@ def auc_interval(
     if method not in ("delong", "hanley_mcneil"):
         raise DataError(f"Unknown AUC interval method {method!r}; use 'delong' or 'hanley_mcneil'.")
     if m == 0 or n == 0:
-        return AucResult(math.nan, math.nan, math.nan, math.nan, m, n, method, confidence)
+        return AucResult(math.nan, math.nan, math.nan, math.nan, m, n, method, level)
     ranks = _midranks(np.concatenate([pos, neg]))
     auc = float((ranks[:m].sum() - m * (m + 1) / 2) / (m * n))  # Mann-Whitney U / (m n)
     if method == "delong":
@@ -818,8 +773,8 @@ def auc_interval(
         q1, q2 = auc / (2 - auc), 2 * auc * auc / (1 + auc)
         var = (auc * (1 - auc) + (m - 1) * (q1 - auc * auc) + (n - 1) * (q2 - auc * auc)) / (m * n)
     se = math.sqrt(max(var, 0.0))
-    z = _z(confidence)
-    return AucResult(auc, se, max(0.0, auc - z * se), min(1.0, auc + z * se), m, n, method, confidence)
+    z = z_value(level)
+    return AucResult(auc, se, max(0.0, auc - z * se), min(1.0, auc + z * se), m, n, method, level)
 
 
 @dataclass(frozen=True)
@@ -891,7 +846,7 @@ def backtest_months(scores: pd.DataFrame, *, horizon_days: int = 90, as_of: Any 
 
 def backtest(
     scores: pd.DataFrame, churn: pd.DataFrame, *, horizon_days: int = 90, month: Any = None,
-    as_of: Any = None, thresholds: tuple[float, float] = (50, 75), confidence: float = 0.95,
+    as_of: Any = None, thresholds: tuple[float, float] = (50, 75), level: float = 0.95,
 ) -> BacktestResult:
     """Check a month's scores against churn in the ``horizon_days`` that follow the month.
 
@@ -932,7 +887,7 @@ def backtest(
     eligible = backtest_months(scores, horizon_days=horizon_days, as_of=as_of)
     if month is None:
         if not eligible:
-            nothing = AucResult(math.nan, math.nan, math.nan, math.nan, 0, 0, "delong", confidence)
+            nothing = AucResult(math.nan, math.nan, math.nan, math.nan, 0, 0, "delong", level)
             return BacktestResult(None, None, None, horizon_days, 0, 0, 0, empty_bands, nothing,
                                   scores.iloc[0:0].assign(churned_on=pd.NaT))
         month = eligible[-1]
@@ -958,9 +913,9 @@ def backtest(
     for name in BANDS:
         in_band = rows["band"] == name
         k, nb = int((hit & in_band).sum()), int(in_band.sum())
-        low, high = wilson_interval(k, nb, confidence=confidence)
+        low, high = wilson_interval(k, nb, level=level)
         by_band.append({"band": name, "n": nb, "churned": k, "rate": k / nb if nb else np.nan, "low": low, "high": high})
-    auc = auc_interval(-rows["score"].to_numpy(dtype=float), hit.to_numpy(), confidence=confidence)
+    auc = auc_interval(-rows["score"].to_numpy(dtype=float), hit.to_numpy(), level=level)
     green = rows[hit & (rows["band"] == "green")].sort_values("churned_on").reset_index(drop=True)
     return BacktestResult(
         month=month, window_start=start, window_end=end, horizon_days=horizon_days, n=int(len(rows)),
@@ -971,12 +926,12 @@ def backtest(
 
 def backtest_by_month(
     scores: pd.DataFrame, churn: pd.DataFrame, *, horizon_days: int = 90, as_of: Any = None,
-    confidence: float = 0.95,
+    level: float = 0.95,
 ) -> pd.DataFrame:
     """``backtest`` for every testable month: ``month``, ``n``, ``churned``, ``auc``, ``low``, ``high``."""
     rows = []
     for mo in backtest_months(scores, horizon_days=horizon_days, as_of=as_of):
-        r = backtest(scores, churn, horizon_days=horizon_days, month=mo, as_of=as_of, confidence=confidence)
+        r = backtest(scores, churn, horizon_days=horizon_days, month=mo, as_of=as_of, level=level)
         rows.append({"month": mo, "n": r.n, "churned": r.churned, "auc": r.auc.auc, "low": r.auc.low, "high": r.auc.high})
     return pd.DataFrame(rows, columns=["month", "n", "churned", "auc", "low", "high"])
 
@@ -986,7 +941,7 @@ def band_before_churn(
 ) -> pd.DataFrame:
     """Each churned customer's last score from a month that ended before the churn date.
 
-    Only churn dates from ``start`` to ``end`` (inclusive, when given) count. Returns
+    Only churn dates in ``[start, end)`` count (either bound may be left out). Returns
     ``customer_id``, ``churned_on``, ``month``, ``score``, ``band`` (one row per churned customer
     that had such a score); ``band_shares`` of it says how many were green when they left.
     """
@@ -997,7 +952,7 @@ def band_before_churn(
         gone = gone[when >= pd.Timestamp(start)]
         when = when[when >= pd.Timestamp(start)]
     if end is not None:
-        gone = gone[when <= pd.Timestamp(end)]
+        gone = gone[when < pd.Timestamp(end)]
     if scores.empty or gone.empty:
         return pd.DataFrame(columns=cols)
     rows = scores[["customer_id", "month", "score", "band"]].merge(gone, on="customer_id")
@@ -1091,57 +1046,3 @@ def edit_model(
     else:
         new.pop("segments", None)
     return new
-
-
-# --- from the database (what the Health page shows; importable from a notebook) ---------------
-
-
-def health_scores(
-    engine: Any, *, start: Any, end: Any, flt: Any = None, version: int | None = None
-) -> pd.DataFrame:
-    """Scores of every customer-month with signals from ``start`` to ``end``, by model ``version``
-    (the active one when None): ``score_wide(..., keep_raw=True)`` of the pivoted signals, with
-    ``name``, ``segment``, ``region``, ``owner`` and ``arr`` (12 x the month's MRR)."""
-    from cs_metrics.storage.queries import ALL
-    from cs_metrics.storage.queries import health as hq
-
-    model = hq.load_model(engine, version)
-    wide = hq.signal_matrix(engine, start=start, end=end, signals=tuple(model["signals"]), flt=flt or ALL)
-    return score_wide(wide, model, keep_raw=True)
-
-
-def health_backtest(
-    engine: Any, *, start: Any, end: Any, as_of: Any, flt: Any = None, version: int | None = None,
-    horizon_days: int = 90, month: Any = None,
-) -> BacktestResult:
-    """``backtest`` of the scores of ``health_scores`` against churn known up to ``as_of``."""
-    from cs_metrics.storage.queries import ALL
-    from cs_metrics.storage.queries import health as hq
-
-    scores = health_scores(engine, start=start, end=end, flt=flt, version=version)
-    churn = hq.churn_dates(engine, flt=flt or ALL)
-    return backtest(scores, churn, horizon_days=horizon_days, month=month, as_of=as_of)
-
-
-def health_backtest_by_month(
-    engine: Any, *, start: Any, end: Any, as_of: Any, flt: Any = None, version: int | None = None,
-    horizon_days: int = 90,
-) -> pd.DataFrame:
-    """``backtest_by_month`` of ``health_scores`` against churn known up to ``as_of``."""
-    from cs_metrics.storage.queries import ALL
-    from cs_metrics.storage.queries import health as hq
-
-    scores = health_scores(engine, start=start, end=end, flt=flt, version=version)
-    churn = hq.churn_dates(engine, flt=flt or ALL)
-    return backtest_by_month(scores, churn, horizon_days=horizon_days, as_of=as_of)
-
-
-def health_band_before_churn(
-    engine: Any, *, start: Any, end: Any, flt: Any = None, version: int | None = None
-) -> pd.DataFrame:
-    """``band_before_churn`` for customers who churned after ``start`` and by ``end``, with names."""
-    from cs_metrics.storage.queries import ALL
-    from cs_metrics.storage.queries import health as hq
-
-    scores = health_scores(engine, start=start, end=end, flt=flt, version=version)
-    return band_before_churn(scores, hq.churn_dates(engine, flt=flt or ALL), start=start, end=end)

@@ -29,7 +29,7 @@ import pandas as pd
 from scipy import stats
 
 from cs_metrics.errors import DataError
-from cs_metrics.storage import vocab
+from cs_metrics import vocab
 
 #: Dimension keys, in the order the instrument presents them.
 DIMENSIONS: tuple[str, ...] = vocab.MATURITY_DIMENSIONS

@@ -32,12 +32,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 from sqlalchemy.engine import Engine
 
 from cs_metrics.errors import DataError
+from cs_metrics.stats import ratio_interval
 from cs_metrics.period import Period, shift_months
-from cs_metrics.storage import vocab
+from cs_metrics import vocab
 from cs_metrics.storage.queries import meetings as qm
 
 #: Share of meeting content about the customer implied by the "95% internal" estimate.
@@ -93,35 +93,6 @@ def check_share_inputs(items: pd.DataFrame, meetings: pd.DataFrame) -> None:
         raise DataError("Some agenda items have negative minutes; use 0 or more, or leave the minutes empty.")
     if meetings["customer_item_filled"].isna().any():
         raise DataError("Some meetings do not say whether the customer item was filled; use True or False.")
-
-
-def ratio_interval(num: np.ndarray, den: np.ndarray, *, level: float = 0.95) -> tuple[float, float, float]:
-    """Ratio of totals ``sum(num) / sum(den)`` over clusters (meetings) and its interval.
-
-    The variance is the linearised (Taylor) variance of a ratio estimator over ``n`` clusters
-    (Cochran 1977, *Sampling Techniques*, section 6.4), with the ``n / (n - 1)`` correction:
-    ``var = n / (n - 1) * sum((y_i - R x_i)^2) / X^2``. The normal interval is clipped to
-    [0, 1]; fewer than two clusters give NaN bounds.
-
-    Example
-    -------
-    >>> r, lo, hi = ratio_interval(np.array([10.0, 0.0]), np.array([20.0, 20.0]))
-    >>> float(r), round(float(lo), 3), round(float(hi), 3)
-    (0.25, 0.0, 0.74)
-    """
-    num = np.asarray(num, dtype=float)
-    den = np.asarray(den, dtype=float)
-    total = den.sum()
-    if total <= 0:
-        return math.nan, math.nan, math.nan
-    ratio = num.sum() / total
-    n = len(den)
-    if n < 2:
-        return ratio, math.nan, math.nan
-    resid = num - ratio * den
-    se = math.sqrt(n / (n - 1) * float((resid**2).sum())) / total
-    z = float(norm.ppf(0.5 + level / 2))
-    return ratio, max(0.0, ratio - z * se), min(1.0, ratio + z * se)
 
 
 def _group_keys(by: str | Sequence[str] | None) -> list[str]:
@@ -282,7 +253,7 @@ def customer_share(
     data = per_meeting(items, meetings)
     if period is not None:
         held = data["held_on"]
-        data = data[(held >= pd.Timestamp(period.start)) & (held <= pd.Timestamp(period.end))]
+        data = data[(held >= pd.Timestamp(period.start)) & (held < pd.Timestamp(period.end))]
     data = data.copy()
     data["month"] = data["held_on"].dt.to_period("M").dt.start_time
     data["quarter"] = data["held_on"].dt.to_period("Q").dt.start_time
@@ -301,7 +272,7 @@ def first_quarter(first_meeting: dt.date | None) -> Period | None:
     Example
     -------
     >>> first_quarter(dt.date(2024, 11, 4))
-    Period(start=datetime.date(2024, 11, 4), end=datetime.date(2025, 2, 3))
+    Period(first=datetime.date(2024, 11, 4), last=datetime.date(2025, 2, 3))
     """
     if first_meeting is None:
         return None
@@ -312,8 +283,8 @@ def first_quarter(first_meeting: dt.date | None) -> Period | None:
 
 
 def _frames(engine: Engine, period: Period) -> tuple[pd.DataFrame, pd.DataFrame]:
-    meetings = qm.meeting_rows(engine, start=period.start, end=period.end_exclusive)
-    items = qm.agenda_item_totals(engine, start=period.start, end=period.end_exclusive)
+    meetings = qm.meeting_rows(engine, start=period.start, end=period.end)
+    items = qm.agenda_item_totals(engine, start=period.start, end=period.end)
     return items, meetings
 
 

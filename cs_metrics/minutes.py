@@ -33,7 +33,7 @@ from cs_metrics.meetings import (
     normalise_text,
     resolve_relevance,
 )
-from cs_metrics.storage import vocab
+from cs_metrics import vocab
 
 #: Largest minutes file accepted (bytes).
 MAX_BYTES = 2 * 1024 * 1024

@@ -25,7 +25,8 @@ import pandas as pd
 from scipy.stats import norm
 
 from cs_metrics.errors import DataError
-from cs_metrics.storage.vocab import FOLLOW_UP_STATUSES  # closed-loop states (empty: not started)
+from cs_metrics.stats import p_text, wilson_interval, z_value
+from cs_metrics.vocab import FOLLOW_UP_STATUSES  # closed-loop states (empty: not started)
 
 CLASSES: tuple[str, ...] = ("detractor", "passive", "promoter")
 #: Pseudo-observations of the adjusted-Wald method (Rocks 2016): detractor, passive, promoter.
@@ -84,12 +85,6 @@ class NpsEstimate:
     method: str = "adjusted_wald"
 
 
-def _z(level: float) -> float:
-    if not 0 < level < 1:
-        raise DataError(f"level must be between 0 and 1 (got {level}).")
-    return float(norm.ppf(1 - (1 - level) / 2))
-
-
 def _check_counts(*counts: int) -> None:
     if any(c is None or c < 0 or int(c) != c for c in counts):
         raise DataError(f"Counts must be non-negative whole numbers (got {counts}).")
@@ -130,7 +125,7 @@ def nps_interval(
         return NpsEstimate(0, math.nan, math.nan, math.nan, 0, 0, 0, level, method)
     raw = (promoters - detractors) / n * 100.0
     centre, var, n_adj = _adjusted(detractors, passives, promoters, method)
-    half = _z(level) * math.sqrt(max(var, 0.0) / n_adj)
+    half = z_value(level) * math.sqrt(max(var, 0.0) / n_adj)
     low = max(-100.0, (centre - half) * 100.0)
     high = min(100.0, (centre + half) * 100.0)
     return NpsEstimate(n, raw, low, high, int(detractors), int(passives), int(promoters), level, method)
@@ -210,7 +205,7 @@ def nps_difference(
     """
     a = _as_counts(first, "first")
     b = _as_counts(second, "second")
-    z = _z(level)
+    z = z_value(level)
     est_a = nps_interval(*a, level=level, method=method)
     est_b = nps_interval(*b, level=level, method=method)
     if est_a.n == 0 or est_b.n == 0:
@@ -240,7 +235,7 @@ def verdict(difference: NpsDifference) -> str:
     if d.p_value != d.p_value:
         return "cannot be compared: one of the periods has no responses"
     share = f"{d.level:.0%}"
-    p = "p < 0.001" if d.p_value < 0.001 else f"p = {d.p_value:.3f}"
+    p = p_text(d.p_value)
     if not d.significant:
         return f"no detectable change ({p})"
     direction = "up" if d.diff > 0 else "down"
@@ -250,18 +245,18 @@ def verdict(difference: NpsDifference) -> str:
 # --- tables and trends -----------------------------------------------------------------------------
 
 #: Period codes accepted by ``nps_table`` and ``nps_trend``.
-PERIODS: dict[str, str] = {"month": "M", "quarter": "Q", "year": "Y"}
+GRAINS: dict[str, str] = {"month": "M", "quarter": "Q", "year": "Y"}
 COUNT_COLUMNS: tuple[str, ...] = ("detractors", "passives", "promoters")
 TABLE_COLUMNS: tuple[str, ...] = ("n", "detractors", "passives", "promoters", "nps", "low", "high")
 
 
-def _period_code(period: str) -> str:
-    key = period.lower()
-    if key in PERIODS:
-        return PERIODS[key]
-    if key.upper() in PERIODS.values():
+def _grain_code(grain: str) -> str:
+    key = grain.lower()
+    if key in GRAINS:
+        return GRAINS[key]
+    if key.upper() in GRAINS.values():
         return key.upper()
-    raise DataError(f"Unknown period {period!r}: use one of {sorted(PERIODS)}.")
+    raise DataError(f"Unknown grain {grain!r} for the calendar period: use one of {sorted(GRAINS)}.")
 
 
 def _counts_frame(responses: pd.DataFrame) -> pd.DataFrame:
@@ -289,7 +284,7 @@ def nps_table(
     responses: pd.DataFrame,
     *,
     by: str | list[str] | None = None,
-    period: str | None = None,
+    grain: str | None = None,
     date: str | None = None,
     level: float = 0.95,
     method: str = "adjusted_wald",
@@ -303,10 +298,11 @@ def nps_table(
         with ``detractors``, ``passives`` and ``promoters`` counts (e.g. from a SQL query).
     by
         Column(s) to group by. Missing values form their own group.
-    period
-        ``"month"``, ``"quarter"`` or ``"year"``: also group by the period of the ``date`` column.
+    grain
+        ``"month"``, ``"quarter"`` or ``"year"``: also group by that calendar period of the
+        ``date`` column (in a column named ``period``).
     date
-        Date column for ``period``; default ``responded_on``, else ``month``.
+        Date column for ``grain``; default ``responded_on``, else ``month``.
 
     Returns
     -------
@@ -325,11 +321,11 @@ def nps_table(
     if missing:
         raise DataError(f"Cannot group by {missing}: the responses have no such column(s).")
     frame = _counts_frame(responses)
-    if period is not None:
-        code = _period_code(period)
+    if grain is not None:
+        code = _grain_code(grain)
         column = date or ("responded_on" if "responded_on" in frame.columns else "month")
         if column not in frame.columns:
-            raise DataError(f"Grouping by {period} needs a date column ({column!r}); add it or pass date=.")
+            raise DataError(f"Grouping by {grain} needs a date column ({column!r}); add it or pass date=.")
         frame["period"] = pd.to_datetime(frame[column]).dt.to_period(code).dt.start_time
         keys = keys + ["period"]
     out_columns = keys + list(TABLE_COLUMNS)
@@ -383,7 +379,7 @@ def compare_to_rest(table: pd.DataFrame, *, level: float = 0.95, method: str = "
 def nps_trend(
     counts: pd.DataFrame,
     *,
-    period: str = "month",
+    grain: str = "month",
     start: dt.date | None = None,
     end: dt.date | None = None,
     min_n: int = 30,
@@ -393,23 +389,25 @@ def nps_trend(
     """NPS per month/quarter/year with interval and an ``enough`` flag (n at least ``min_n``).
 
     ``counts`` is ``nps_table`` input (usually monthly counts from SQL with a ``month`` column).
-    With ``start``/``end`` every period between them appears, periods without responses with
-    n = 0 and NaN values, so that gaps show instead of being bridged silently.
+    With ``start``/``end`` (``end`` excluded) every month/quarter/year touching ``[start, end)``
+    appears, those without responses with n = 0 and NaN values, so that gaps show instead of being
+    bridged silently.
 
     Example
     -------
     >>> monthly = pd.DataFrame({"month": pd.to_datetime(["2026-01-01", "2026-03-01"]),
     ...                         "detractors": [5, 1], "passives": [10, 1], "promoters": [25, 2]})
-    >>> t = nps_trend(monthly, start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 31), min_n=30)
+    >>> t = nps_trend(monthly, start=dt.date(2026, 1, 1), end=dt.date(2026, 4, 1), min_n=30)
     >>> t[["n", "nps", "enough"]].values.tolist()
     [[40, 50.0, True], [0, nan, False], [4, 25.0, False]]
     """
     if min_n < 0:
         raise DataError(f"min_n must be zero or more (got {min_n}).")
-    table = nps_table(counts, period=period, level=level, method=method)
+    table = nps_table(counts, grain=grain, level=level, method=method)
     if start is not None and end is not None:
-        code = _period_code(period)
-        full = pd.period_range(pd.Timestamp(start), pd.Timestamp(end), freq=code).start_time
+        code = _grain_code(grain)
+        last = pd.Timestamp(end) - pd.Timedelta(days=1)
+        full = pd.period_range(pd.Timestamp(start), last, freq=code).start_time
         table = table.set_index("period").reindex(full)
         table.index.name = "period"
         table = table.reset_index()
@@ -474,12 +472,8 @@ def rate_interval(count: int, total: int, *, level: float = 0.95) -> Rate:
         raise DataError(f"A rate's count ({count}) cannot exceed its total ({total}).")
     if total == 0:
         return Rate(0, 0, math.nan, math.nan, math.nan, level)
-    z = _z(level)
-    p = count / total
-    denom = 1 + z**2 / total
-    centre = (p + z**2 / (2 * total)) / denom
-    half = z * math.sqrt(p * (1 - p) / total + z**2 / (4 * total**2)) / denom
-    return Rate(int(count), int(total), p, max(0.0, centre - half), min(1.0, centre + half), level)
+    low, high = wilson_interval(count, total, level=level)
+    return Rate(int(count), int(total), count / total, low, high, level)
 
 
 def response_rate(sends: int, answered: int, *, level: float = 0.95) -> Rate:

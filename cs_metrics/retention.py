@@ -29,7 +29,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -274,17 +276,41 @@ def revenue_retention(revenue: pd.DataFrame, *, start_month, end_month) -> Reven
     (0.5667, 0.6333)
     """
     check_revenue(revenue)
-    start, end = _as_month(start_month), _as_month(end_month)
+    return _retention(_by_month(revenue), _as_month(start_month), _as_month(end_month))
+
+
+def revenue_retention_many(revenue: pd.DataFrame, pairs: Sequence[tuple[Any, Any]]) -> list[RevenueRetention]:
+    """``revenue_retention`` for each ``(start_month, end_month)`` of ``pairs``, reading the frame
+    once (a sparkline compares many pairs of months of one frame).
+
+    >>> r = pd.DataFrame({"customer_id": [1, 1, 1], "month": ["2025-01-01", "2025-02-01", "2025-03-01"],
+    ...                   "mrr": [100, 110, 0]})
+    >>> [round(x.nrr, 2) for x in revenue_retention_many(r, [("2025-01-01", "2025-02-01"), ("2025-01-01", "2025-03-01")])]
+    [1.1, 0.0]
+    """
+    check_revenue(revenue)
+    months = _by_month(revenue)
+    return [_retention(months, _as_month(a), _as_month(b)) for a, b in pairs]
+
+
+def _by_month(revenue: pd.DataFrame) -> dict[pd.Timestamp, pd.Series]:
+    """MRR by customer, one Series per month."""
+    months = _month_floor(revenue["month"])
+    mrr = pd.to_numeric(revenue["mrr"]).astype(float)
+    frame = pd.DataFrame({"month": months.to_numpy(), "customer_id": revenue["customer_id"].to_numpy(),
+                          "mrr": mrr.to_numpy()})
+    return {month: group.set_index("customer_id")["mrr"] for month, group in frame.groupby("month", sort=False)}
+
+
+def _retention(months: dict[pd.Timestamp, pd.Series], start: pd.Timestamp, end: pd.Timestamp) -> RevenueRetention:
     if end <= start:
         raise RevenueDataError(
             f"The end month must come after the start month (got {start:%Y-%m} and {end:%Y-%m})."
         )
-    months = _month_floor(revenue["month"]).to_numpy()
-    mrr = pd.to_numeric(revenue["mrr"]).astype(float).to_numpy()
-    ids = revenue["customer_id"].to_numpy()
-    first = pd.Series(mrr[months == start], index=ids[months == start])
+    empty = pd.Series(dtype=float)
+    first = months.get(start, empty)
     first = first[first > 0]
-    last = pd.Series(mrr[months == end], index=ids[months == end]).reindex(first.index).fillna(0.0)
+    last = months.get(end, empty).reindex(first.index).fillna(0.0)
     starting = float(first.sum())
     delta = last - first
     gone = last <= 0
@@ -315,16 +341,18 @@ def revenue_retention(revenue: pd.DataFrame, *, start_month, end_month) -> Reven
 
 
 def retention_months(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
-    """The months a period's revenue retention compares: the month holding the day before
-    ``start`` (revenue going into the period) and the month holding ``end``.
+    """The months the revenue retention of the window ``[start, end)`` compares: the month
+    holding the day before ``start`` (revenue going into the window) and the month holding its
+    last day (``end`` minus one day).
 
     Example
     -------
-    >>> retention_months(dt.date(2025, 11, 1), dt.date(2026, 10, 31))
+    >>> retention_months(dt.date(2025, 11, 1), dt.date(2026, 11, 1))
     (datetime.date(2025, 10, 1), datetime.date(2026, 10, 1))
     """
     before = start - dt.timedelta(days=1)
-    return before.replace(day=1), end.replace(day=1)
+    last = end - dt.timedelta(days=1)
+    return before.replace(day=1), last.replace(day=1)
 
 
 # --- cohorts ------------------------------------------------------------------------------------

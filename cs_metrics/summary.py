@@ -21,12 +21,9 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from sqlalchemy.engine import Engine
-
-from cs_metrics import overview as ov
-from cs_metrics.overview import DETECTABLE, NOT_APPLICABLE, Tile
-from cs_metrics.period import Period
-from cs_metrics.storage import queries as q
+from cs_metrics.formatting import fmt_change, fmt_value
+from cs_metrics.stats import p_text
+from cs_metrics.tiles import DETECTABLE, NOT_APPLICABLE, Tile
 
 LANGUAGES: tuple[str, ...] = ("en", "it")
 #: Smallest census movement worth naming (percentage points or percent, see ``movement_size``).
@@ -81,14 +78,14 @@ def localise(text: str, language: str) -> str:
 
 
 def value_text(tile: Tile, value: float, language: str = "en") -> str:
-    text = ov.display_value(value, tile.unit)
+    text = fmt_value(value, tile.unit)
     if language == "it":
         text = text.replace(" days", " giorni")
     return localise(text, language)
 
 
 def change_text(tile: Tile, language: str = "en") -> str:
-    text = ov.display_change(tile.change, tile.unit)
+    text = fmt_change(tile.change, tile.unit)
     if language == "it":
         text = text.replace(" days", " giorni").replace(" points", " punti").replace(" stages", " stadi")
         text = text.replace("no previous value", "nessun valore precedente")
@@ -153,8 +150,7 @@ def movement_sentence(tile: Tile, language: str = "en") -> str:
     good = improved(tile)
     p = ""
     if tile.test == DETECTABLE and not _nan(tile.p_value):
-        p = "p < 0.001" if tile.p_value < 0.001 else f"p = {tile.p_value:.3f}"
-        p = localise(p, language)
+        p = p_text(tile.p_value, decimal="," if language == "it" else ".")
     if language == "it":
         verb = "in aumento" if tile.change > 0 else "in calo"
         quality = "un miglioramento" if good else "un peggioramento"
@@ -209,46 +205,8 @@ class Contradiction:
                 f"{self.count} meetings logged stays on internal matters.")
 
 
-def _module(name: str):
-    """The module, or None when it cannot be imported (its contradiction is then not looked for)."""
-    import importlib
-
-    try:
-        return importlib.import_module(name)
-    except Exception:
-        return None
-
-
 def _nan(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def contradictions(
-    engine: Engine, *, period: Period, flt: q.CustomerFilter = q.ALL, as_of: dt.date | None = None
-) -> list[Contradiction]:
-    """The contradictions found in the database for ``period`` (lost customers who were green or
-    promoters, detractors waiting for a follow-up), largest share first, only those with a count.
-    The claimed-maturity contradiction comes from the tiles (``claimed_vs_meetings``)."""
-    as_of = as_of or period.end
-    found: list[Contradiction] = []
-    churn = _module("cs_metrics.churn")
-    if churn is not None and hasattr(churn, "contradictions_in_period") and hasattr(churn, "churn_in_period"):
-        lost = churn.churn_in_period(engine, period=period, flt=flt)
-        if len(lost):
-            flagged = churn.contradictions_in_period(engine, period=period, flt=flt)
-            green = int(flagged["green"].sum()) if len(flagged) else 0
-            promoters = int(flagged["promoter"].sum()) if len(flagged) else 0
-            found.append(Contradiction("green_but_churned", green, int(len(lost)), green / len(lost)))
-            found.append(Contradiction("promoters_but_churned", promoters, int(len(lost)), promoters / len(lost)))
-    nps_mod, qn = _module("cs_metrics.nps"), _module("cs_metrics.storage.queries.nps")
-    if nps_mod is not None and qn is not None and hasattr(qn, "follow_up_queue") and hasattr(nps_mod, "follow_up_summary"):
-        queue = qn.follow_up_queue(engine, start=period.start, end=period.end_exclusive, flt=flt)
-        if len(queue):
-            s = nps_mod.follow_up_summary(queue, as_of=as_of)
-            found.append(Contradiction("detractors_without_follow_up", int(s.waiting), int(s.detractors),
-                                       s.waiting / s.detractors))
-    found = [c for c in found if c.count > 0 and not _nan(c.share)]
-    return sorted(found, key=lambda c: -c.share)
 
 
 def claimed_vs_meetings(tiles: list[Tile]) -> Contradiction | None:

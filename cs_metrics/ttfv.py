@@ -31,11 +31,11 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 from scipy.stats import chi2 as chi2_dist
-from scipy.stats import fisher_exact, norm
+from scipy.stats import fisher_exact
 from statsmodels.duration.survfunc import SurvfuncRight, survdiff
-from statsmodels.stats.proportion import proportion_confint
 
 from cs_metrics.errors import DataError
+from cs_metrics.stats import p_text, wilson_interval, z_value
 
 DURATION_COLUMNS = ["customer_id", "days", "reached"]
 CURVE_COLUMNS = ["group", "days", "still_onboarding", "low", "high", "at_risk", "events"]
@@ -224,14 +224,14 @@ def signing_quarter(signed_on: pd.Series) -> pd.Series:
 
 
 def signed_in(data: pd.DataFrame, *, start: dt.date, end: dt.date) -> pd.DataFrame:
-    """The customers signed between ``start`` and ``end`` (both included): a signing cohort.
+    """The customers signed from ``start`` up to ``end`` (excluded): a signing cohort.
 
-    >>> d = pd.DataFrame({"signed_on": pd.to_datetime(["2026-01-01", "2026-03-01"])})
-    >>> len(signed_in(d, start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 31)))
-    1
+    >>> d = pd.DataFrame({"signed_on": pd.to_datetime(["2026-01-01", "2026-01-31", "2026-02-01"])})
+    >>> len(signed_in(d, start=dt.date(2026, 1, 1), end=dt.date(2026, 2, 1)))
+    2
     """
     signed = pd.to_datetime(data["signed_on"])
-    out = data[(signed >= pd.Timestamp(start)) & (signed <= pd.Timestamp(end))].reset_index(drop=True)
+    out = data[(signed >= pd.Timestamp(start)) & (signed < pd.Timestamp(end))].reset_index(drop=True)
     out.attrs = dict(data.attrs)
     return out
 
@@ -327,7 +327,7 @@ def survival_curve(
 
 def _pointwise_cb(fit: SurvfuncRight, level: float) -> tuple[np.ndarray, np.ndarray]:
     """Pointwise log-log interval for S(t) (as R's ``survfit(conf.type = "log-log")``)."""
-    z = norm.ppf(1 - (1 - level) / 2)
+    z = z_value(level)
     s = np.asarray(fit.surv_prob, dtype=float)
     se = np.asarray(fit.surv_prob_se, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -575,7 +575,7 @@ def compare_groups_in_words(
         text = f"No first value has been reached yet in these groups, so they cannot be compared by {what}."
         return GroupComparison(result, used, left_out, False, text + note)
     differs = result.p_value < alpha
-    p = _fmt_p(result.p_value)
+    p = p_text(result.p_value)
     if differs:
         text = (f"Time to first value differs by {what}: a gap this large would be unlikely if the groups "
                 f"were alike (log-rank chi² = {result.chi2:.1f}, {result.dof} df, {p}).")
@@ -583,10 +583,6 @@ def compare_groups_in_words(
         text = (f"No real difference by {what}: the gaps between the curves are within what chance "
                 f"alone produces (log-rank chi² = {result.chi2:.1f}, {result.dof} df, {p}).")
     return GroupComparison(result, used, left_out, differs, text + note)
-
-
-def _fmt_p(p: float) -> str:
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
 def small_groups(data: pd.DataFrame, *, by: str, min_n: int = MIN_GROUP_N) -> pd.DataFrame:
@@ -822,7 +818,7 @@ def faster_than_before(
     result = compare_groups(part, by="_window")
     medians = f"median {_fmt_days(rec_med)} against {_fmt_days(ear_med)}"
     if not math.isfinite(result.p_value) or result.p_value >= alpha:
-        p = _fmt_p(result.p_value) if math.isfinite(result.p_value) else "no test possible"
+        p = p_text(result.p_value) if math.isfinite(result.p_value) else "no test possible"
         text = (f"No real change in speed: customers {span} reach first value about as fast as those signed "
                 f"the {months} months before ({medians}; log-rank {p}).")
         return TrendVerdict(rec_med, ear_med, rec_n, ear_n, result, None, text)
@@ -832,7 +828,7 @@ def faster_than_before(
         faster = get("recent", "within_30") > get("earlier", "within_30")
     word = "faster" if faster else "slower"
     text = (f"Onboarding is getting {word}: customers {span} reach first value {word} than those signed the "
-            f"{months} months before ({medians}; log-rank {_fmt_p(result.p_value)}).")
+            f"{months} months before ({medians}; log-rank {p_text(result.p_value)}).")
     return TrendVerdict(rec_med, ear_med, rec_n, ear_n, result, faster, text)
 
 
@@ -881,7 +877,7 @@ def early_churn_by_timeliness(
         mask = complete & (data["timeliness"] == group)
         n, k = int(mask.sum()), int((mask & early).sum())
         if n:
-            low, high = proportion_confint(k, n, alpha=1 - level, method="wilson")
+            low, high = wilson_interval(k, n, level=level)
         else:
             low = high = math.nan
         rows.append({"group": group, "n": n, "early_churned": k, "share": k / n if n else math.nan,
@@ -898,11 +894,11 @@ def early_churn_by_timeliness(
         word = "more" if diff > 0 else "less"
         text = (f"Customers who reached first value late left within {window} days {word} often than those on "
                 f"time ({table['share'].iloc[1]:.1%} against {table['share'].iloc[0]:.1%}; Fisher's exact test "
-                f"{_fmt_p(p)}).")
+                f"{p_text(p)}).")
     else:
         text = (f"No real difference in churn within {window} days between late and on-time customers "
                 f"({table['share'].iloc[1]:.1%} against {table['share'].iloc[0]:.1%}; Fisher's exact test "
-                f"{_fmt_p(p)}).")
+                f"{p_text(p)}).")
     return EarlyChurnComparison(table, float(diff), p, enough, text)
 
 

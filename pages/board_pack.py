@@ -18,7 +18,7 @@ st.caption(
 
 # --- choices -----------------------------------------------------------------------------------------
 left, right = st.columns(2)
-chosen = left.date_input("Period", value=(selection.period.start, selection.period.end),
+chosen = left.date_input("Period", value=(selection.period.first, selection.period.last),
                          max_value=selection.as_of, key="pack_period", format="YYYY-MM-DD")
 kind = right.radio("Compare with", list(boardpack.COMPARISONS), format_func=boardpack.COMPARISONS.get,
                    key="pack_comparison", horizontal=True)

@@ -8,7 +8,7 @@ import streamlit as st
 from cs_metrics import churn
 from cs_metrics.charts import churn as charts
 from cs_metrics.formatting import fmt_value
-from cs_metrics.storage import vocab
+from cs_metrics import vocab
 from cs_metrics.storage.queries import churn as qc
 from ui import components, filters, loaders
 

@@ -10,7 +10,7 @@ from cs_metrics import minutes as mn
 from cs_metrics.charts import meetings as charts
 from cs_metrics.errors import DataError
 from cs_metrics.formatting import fmt_change, fmt_interval, fmt_value
-from cs_metrics.storage import vocab
+from cs_metrics import vocab
 from cs_metrics.storage.queries import meetings as qm
 from ui import components, filters, loaders
 
@@ -79,7 +79,7 @@ with share_tab:
         left, right = st.columns(2)
         dept = left.selectbox("Department", ("All", *vocab.DEPARTMENTS), key="meet_skip_dept")
         mtype = right.selectbox("Meeting type", ("All", *vocab.MEETING_TYPES), key="meet_skip_type")
-        skipped = loaders.load(qm.skipped_customer_item, start=period.start, end=period.end_exclusive,
+        skipped = loaders.load(qm.skipped_customer_item, start=period.start, end=period.end,
                                departments=() if dept == "All" else (dept,), meeting_types=() if mtype == "All" else (mtype,))
         st.caption(f"{len(skipped):,} meeting(s) left the customer item empty.")
         st.dataframe(skipped.drop(columns="meeting_id"), hide_index=True, column_config={
@@ -112,7 +112,7 @@ with log_tab:
             col.download_button(f"{name} (.docx)", mn.minutes_template_docx(lang), f"minutes_template_{lang}.docx", key=f"tpl_docx_{lang}",
                                 mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     with st.expander("Edit or delete a logged meeting"):
-        logged = loaders.load(qm.meeting_list, start=period.start, end=period.end_exclusive)
+        logged = loaders.load(qm.meeting_list, start=period.start, end=period.end)
         labels = {int(r.meeting_id): f"{r.held_on:%Y-%m-%d} · {r.department} · {r.title or r.meeting_type}" for r in logged.itertuples()}
         chosen = st.selectbox("Meeting", list(labels), format_func=labels.get, key="mtg_pick", index=None, placeholder="Choose a meeting of the period")
         left, right = st.columns(2)
@@ -189,12 +189,12 @@ with log_tab:
             st.rerun()
 
 with ledger_tab:
-    counts = loaders.load(qm.decision_impact_counts, start=period.start, end=period.end_exclusive)
+    counts = loaders.load(qm.decision_impact_counts, start=period.start, end=period.end)
     st.caption(f"{counts['favours']:,} decisions favour customers · {counts['neutral']:,} neutral · {counts['worsens']:,} worsen their experience")
     left, right = st.columns(2)
     impacts = left.multiselect("Effect on customers", vocab.CX_IMPACTS, default=list(vocab.CX_IMPACTS), key="meet_ledger_impacts")
     depts = right.multiselect("Department", vocab.DEPARTMENTS, key="meet_ledger_depts", placeholder="All departments")
-    ledger = loaders.load(qm.decision_ledger, start=period.start, end=period.end_exclusive,
+    ledger = loaders.load(qm.decision_ledger, start=period.start, end=period.end,
                           impacts=tuple(impacts) or tuple(vocab.CX_IMPACTS), departments=tuple(depts))
     if ledger.empty:
         components.empty_state("No decisions match: widen the period or the filters.")

@@ -28,13 +28,13 @@ if bad_n:
                "Correct or delete them in the source and import again.")
     st.dataframe(bad, hide_index=True)
 
-now = nps.nps_interval(*loaders.load(q.nps_class_counts, start=cur.start, end=cur.end_exclusive, **scope))
-before = loaders.load(q.nps_class_counts, start=prev.start, end=prev.end_exclusive, **scope)
+now = nps.nps_interval(*loaders.load(q.nps_class_counts, start=cur.start, end=cur.end, **scope))
+before = loaders.load(q.nps_class_counts, start=prev.start, end=prev.end, **scope)
 if now.n == 0:
     components.empty_state("No NPS answers for this period and these customers. Widen the period or the filters.")
     st.stop()
 change = nps.nps_difference(before, (now.detractors, now.passives, now.promoters))
-survey = loaders.load(qn.survey_counts, start=cur.start, end=cur.end_exclusive, **scope)
+survey = loaders.load(qn.survey_counts, start=cur.start, end=cur.end, **scope)
 min_n = int(st.columns([1, 3])[0].number_input(
     "Minimum answers to read a figure", min_value=1, max_value=1000, value=30, key="nps_min_n",
     help="Below this many answers a score is shown as too uncertain to read."))
@@ -68,8 +68,8 @@ with right, st.container(border=True):
 # --- trend ---------------------------------------------------------------------------------------
 st.subheader("Trend")
 grain = st.segmented_control("Group by", ["month", "quarter"], default="month", key="nps_grain") or "month"
-monthly = loaders.load(q.nps_monthly_counts, start=prev.start, end=cur.end_exclusive, **scope)
-trend = nps.nps_trend(monthly, period=grain, start=prev.start, end=cur.end, min_n=min_n)
+monthly = loaders.load(q.nps_monthly_counts, start=prev.start, end=cur.end, **scope)
+trend = nps.nps_trend(monthly, grain=grain, start=prev.start, end=cur.end, min_n=min_n)
 st.plotly_chart(charts.trend_chart(trend, min_n=min_n, current_start=cur.start), width="stretch", key="nps_trend")
 st.caption(f"Shaded band: 95% interval. Hollow grey points rest on fewer than {min_n} answers and are too uncertain to read.")
 
@@ -79,7 +79,7 @@ with by_col:
     st.subheader("Breakdown")
     by = st.segmented_control("Break down by", ["segment", "region", "owner", "touchpoint"], default="segment",
                               key="nps_by") or "segment"
-    groups = nps.nps_table(loaders.load(qn.counts_by, by=by, start=cur.start, end=cur.end_exclusive, **scope), by=by)
+    groups = nps.nps_table(loaders.load(qn.counts_by, by=by, start=cur.start, end=cur.end, **scope), by=by)
     st.plotly_chart(charts.breakdown_chart(groups, by=by, min_n=min_n), width="stretch", key="nps_breakdown")
     with st.expander("Numbers, and each group against the rest"):
         st.dataframe(nps.compare_to_rest(groups), hide_index=True, column_config={
@@ -87,12 +87,12 @@ with by_col:
             "p_value": st.column_config.NumberColumn("p", format="%.3f"), "significant": "different at 95%"})
 with dist_col:
     st.subheader("Scores 0-10")
-    scores = nps.score_distribution(loaders.load(qn.score_counts, start=cur.start, end=cur.end_exclusive, **scope))
+    scores = nps.score_distribution(loaders.load(qn.score_counts, start=cur.start, end=cur.end, **scope))
     st.plotly_chart(charts.distribution_chart(scores), width="stretch", key="nps_distribution")
 
 # --- verbatims -----------------------------------------------------------------------------------
 st.subheader("What customers wrote")
-written = loaders.load(qn.verbatims, start=cur.start, end=cur.end_exclusive, **scope)
+written = loaders.load(qn.verbatims, start=cur.start, end=cur.end, **scope)
 if written.empty:
     components.empty_state("No written comments in this period.")
 else:
@@ -117,7 +117,7 @@ else:
     search = f1.text_input("Search the comments", key="nps_search", placeholder="a word, e.g. invoice or fattura")
     groups_sel = f2.multiselect("Group", ["detractor", "passive", "promoter"], key="nps_groups")
     languages = f3.multiselect("Language", list(text.LANGUAGES), format_func=text.LANGUAGES.get, key="nps_languages")
-    shown = text.filter_by_theme(loaders.load(qn.verbatims, start=cur.start, end=cur.end_exclusive, search=search,
+    shown = text.filter_by_theme(loaders.load(qn.verbatims, start=cur.start, end=cur.end, search=search,
                                               languages=tuple(languages), groups=tuple(groups_sel), **scope), theme)
     st.caption(f"{len(shown):,} comment(s)" + (f" about {labels[theme].lower()}" if theme else ""))
     st.container(key="nps_verbatims").dataframe(
@@ -130,7 +130,7 @@ else:
 
 # --- closed loop ---------------------------------------------------------------------------------
 st.subheader("Detractor follow-up")
-loop = loaders.load(qn.follow_up_queue, start=cur.start, end=cur.end_exclusive, **scope)
+loop = loaders.load(qn.follow_up_queue, start=cur.start, end=cur.end, **scope)
 summary = nps.follow_up_summary(loop, as_of=sel.as_of)
 a, b, c, d = st.columns(4)
 a.metric("Followed up", fmt_value(summary.rate.value, "share"), help="Done over detractors needing a follow-up.")
@@ -142,7 +142,7 @@ d.metric("Overdue", f"{summary.overdue:,}")
 if message := st.session_state.pop("nps_follow_up_saved", None):
     st.success(message)
 show_closed = st.toggle("Show closed follow-ups too", key="nps_show_closed")
-queue = loop if show_closed else loaders.load(qn.follow_up_queue, start=cur.start, end=cur.end_exclusive,
+queue = loop if show_closed else loaders.load(qn.follow_up_queue, start=cur.start, end=cur.end,
                                               include_closed=False, **scope)
 queue = queue.assign(overdue=nps.follow_up_overdue(queue, as_of=sel.as_of))
 st.container(key="nps_queue").dataframe(

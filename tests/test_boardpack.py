@@ -72,7 +72,7 @@ def test_pack_numbers_equal_the_overview_api(engine, pack):
     from cs_metrics import nps
     from cs_metrics.storage import queries as q
 
-    counts = q.nps_class_counts(engine, start=PERIOD.start, end=PERIOD.end_exclusive)
+    counts = q.nps_class_counts(engine, start=PERIOD.start, end=PERIOD.end)
     assert pack.numbers["tiles"]["nps"]["value"] == nps.nps_interval(*counts).nps
     assert pack.numbers["tiles"]["nps"]["n"] == sum(counts)
 

@@ -161,8 +161,8 @@ def test_early_churn_hand_calculation_with_wilson_interval():
     )
     fv = pd.DataFrame({"customer_id": [1, 2, 4], "reached_on": ["2025-01-20", "2025-03-15", "2025-03-05"]})
     e = churn.early_churn(
-        CUSTOMERS, k, fv, start=dt.date(2025, 4, 1), end=dt.date(2025, 9, 30), as_of=dt.date(2025, 8, 1)
-    )
+        CUSTOMERS, k, fv, start=dt.date(2025, 4, 1), end=dt.date(2025, 10, 1), as_of=dt.date(2025, 8, 1)
+    )  # April to September; end is excluded
     # First 90 days end: 1-3 on 1 Apr, 4 on 2 May, 5 on 30 May, 6 on 18 Sep (after 1 Aug: excluded).
     # Early (<= 90 days): 2 (90 days) and 4 (28 days) of 5 -> 0.4.
     assert (e.n, e.lost, e.excluded) == (5, 2, 1)
@@ -187,18 +187,19 @@ def test_early_churn_empty_window_is_nan():
         CHURN.iloc[:0],
         pd.DataFrame({"customer_id": [], "reached_on": []}),
         start=dt.date(2020, 1, 1),
-        end=dt.date(2020, 12, 31),
+        end=dt.date(2021, 1, 1),
         as_of=dt.date(2025, 8, 1),
     )
     # A window before anyone's 90th day: nobody is judged.
     assert e.n == 0 and math.isnan(e.rate) and math.isnan(e.low) and e.customers.empty
-    # The 90th day of customers 1-3 is 1 April: a period ending 31 March does not judge them yet.
+    # The 90th day of customers 1-3 is 1 April: a window ending 31 March (end = 1 April, excluded)
+    # does not judge them yet.
     before = churn.early_churn(
         CUSTOMERS,
         CHURN.iloc[:0],
         pd.DataFrame({"customer_id": [], "reached_on": []}),
         start=dt.date(2025, 1, 1),
-        end=dt.date(2025, 3, 31),
+        end=dt.date(2025, 4, 1),
         as_of=dt.date(2025, 8, 1),
     )
     assert before.n == 0

@@ -325,19 +325,6 @@ def test_at_risk_lists_red_and_falling_by_arr():
 # --- back-test statistics ------------------------------------------------------------------------
 
 
-def test_wilson_interval_against_statsmodels_and_by_hand():
-    from statsmodels.stats.proportion import proportion_confint
-
-    for k, n in [(0, 10), (3, 217), (20, 217), (10, 10), (1, 1)]:
-        # Peer library: statsmodels' proportion_confint(method="wilson").
-        assert health.wilson_interval(k, n) == pytest.approx(proportion_confint(k, n, method="wilson"), abs=1e-9)
-    # By hand, 0 of 10, z = 1.959964: upper = z^2 / (n + z^2) = 3.841459 / 13.841459 = 0.277533.
-    assert health.wilson_interval(0, 10)[1] == pytest.approx(3.841459 / 13.841459, abs=1e-6)
-    assert all(math.isnan(v) for v in health.wilson_interval(0, 0))
-    with pytest.raises(DataError):
-        health.wilson_interval(3, 2)
-
-
 def test_auc_and_delong_by_hand_on_four_cases():
     # Positives 3, 2; negatives 1, 2. Pairs: (3,1)=1, (3,2)=1, (2,1)=1, (2,2)=0.5 -> AUC 3.5/4 = 0.875.
     # DeLong components: V10 = [(1+1)/2, (1+0.5)/2] = [1, 0.75]; V01 = [(1+1)/2, (1+0.5)/2] = [1, 0.75].

@@ -89,12 +89,6 @@ def test_customer_share_interval_by_hand(three_meetings):
     assert row["item_share_high"] == pytest.approx(0.5 + Z * se)
 
 
-def test_ratio_interval_one_cluster_and_zero_time():
-    ratio, low, high = mt.ratio_interval(np.array([5.0]), np.array([20.0]))
-    assert ratio == 0.25 and math.isnan(low) and math.isnan(high)
-    assert all(math.isnan(v) for v in mt.ratio_interval(np.array([0.0, 0.0]), np.array([0.0, 0.0])))
-
-
 def test_customer_share_by_department(three_meetings):
     items, meetings = three_meetings
     out = mt.customer_share(items, meetings, by="department").set_index("department")

@@ -220,7 +220,7 @@ def test_nps_table_overall_and_by_quarter():
     overall = nps.nps_table(frame)
     # 3 promoters, 1 detractor of 4: 75 - 25 = 50.
     assert overall[["n", "detractors", "passives", "promoters", "nps"]].iloc[0].tolist() == [4, 1, 0, 3, 50.0]
-    q = nps.nps_table(frame, period="quarter")
+    q = nps.nps_table(frame, grain="quarter")
     assert q["period"].tolist() == [pd.Timestamp("2026-01-01"), pd.Timestamp("2026-04-01")]
     assert q["nps"].tolist() == [0.0, 100.0]
 
@@ -241,7 +241,7 @@ def test_nps_table_empty_and_bad_input():
     with pytest.raises(DataError, match="region"):
         nps.nps_table(pd.DataFrame({"score": [3]}), by="region")
     with pytest.raises(DataError, match="period"):
-        nps.nps_table(pd.DataFrame({"score": [3], "responded_on": ["2026-01-01"]}), period="week")
+        nps.nps_table(pd.DataFrame({"score": [3], "responded_on": ["2026-01-01"]}), grain="week")
     with pytest.raises(DataError, match="score"):
         nps.nps_table(pd.DataFrame({"value": [3]}))
 
@@ -251,21 +251,22 @@ def test_nps_trend_keeps_empty_months_and_flags_small_ones():
         "month": pd.to_datetime(["2026-01-01", "2026-03-01"]),
         "detractors": [5, 1], "passives": [10, 1], "promoters": [25, 2],
     })
-    t = nps.nps_trend(monthly, start=dt.date(2025, 12, 15), end=dt.date(2026, 3, 31), min_n=30)
+    # end is excluded: [15 Dec 2025, 1 Apr 2026) holds December to March.
+    t = nps.nps_trend(monthly, start=dt.date(2025, 12, 15), end=dt.date(2026, 4, 1), min_n=30)
     assert t["period"].tolist() == list(pd.date_range("2025-12-01", "2026-03-01", freq="MS"))
     assert t["n"].tolist() == [0, 40, 0, 4]
     # January: (25 - 5) / 40 = 50; March: (2 - 1) / 4 = 25.
     assert t["nps"].tolist()[1] == 50.0 and t["nps"].tolist()[3] == 25.0
     assert math.isnan(t["nps"].iloc[0]) and math.isnan(t["low"].iloc[2])
     assert t["enough"].tolist() == [False, True, False, False]
-    q = nps.nps_trend(monthly, period="quarter", min_n=30)
+    q = nps.nps_trend(monthly, grain="quarter", min_n=30)
     # Q1 together: (27 - 6) / 44 = 47.73, enough answers.
     assert q["n"].tolist() == [44] and q["nps"].iloc[0] == pytest.approx(2100 / 44) and q["enough"].iloc[0]
 
 
 def test_nps_trend_empty():
     t = nps.nps_trend(pd.DataFrame({"month": [], "detractors": [], "passives": [], "promoters": []}),
-                      start=dt.date(2026, 1, 1), end=dt.date(2026, 2, 28))
+                      start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 1))
     assert t["n"].tolist() == [0, 0] and not t["enough"].any()
 
 

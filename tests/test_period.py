@@ -33,7 +33,7 @@ def test_last_6_months_clips_to_month_length():
 def test_previous_has_same_length_and_ends_before():
     p = Period(dt.date(2026, 4, 1), dt.date(2026, 6, 30))  # 91 days
     prev = p.previous()
-    assert prev.days == p.days == 91 and prev.end == dt.date(2026, 3, 31)
+    assert prev.days == p.days == 91 and prev.last == dt.date(2026, 3, 31)
 
 
 def test_every_preset_but_custom_is_known_and_bad_ones_raise():

@@ -156,8 +156,9 @@ def test_revenue_retention_grr_never_above_one_and_nrr_at_least_grr(start, chang
 
 
 def test_retention_months_compare_the_month_before_the_period_with_its_last_month():
-    # 12 months from 23 Nov 2025: revenue going in (Nov 2025, the month of 22 Nov) vs Nov 2026.
-    assert retention.retention_months(dt.date(2025, 11, 23), dt.date(2026, 11, 22)) == (
+    # 12 months from 23 Nov 2025 to 22 Nov 2026 (end excluded: 23 Nov 2026): revenue going in
+    # (Nov 2025, the month of 22 Nov) vs the month of the last day, Nov 2026.
+    assert retention.retention_months(dt.date(2025, 11, 23), dt.date(2026, 11, 23)) == (
         dt.date(2025, 11, 1),
         dt.date(2026, 11, 1),
     )

@@ -129,7 +129,7 @@ def test_contradictions_on_a_demo_company_match_raw_counts(tmp_path):
     found = {c.key: c for c in sm.contradictions(engine, period=period, as_of=as_of)}
     raw = pd.read_sql("SELECT responded_on, score, follow_up_status FROM nps_response", create_engine(url))
     day = pd.to_datetime(raw["responded_on"])
-    detractors = raw[(day >= pd.Timestamp(period.start)) & (day <= pd.Timestamp(period.end)) & (raw["score"] <= 6)]
+    detractors = raw[(day >= pd.Timestamp(period.start)) & (day <= pd.Timestamp(period.last)) & (raw["score"] <= 6)]
     # Waiting: no follow-up started, or open / in progress (done and not needed are closed).
     waiting = detractors["follow_up_status"].isna() | detractors["follow_up_status"].isin(["open", "in_progress"])
     if waiting.sum():
@@ -138,7 +138,7 @@ def test_contradictions_on_a_demo_company_match_raw_counts(tmp_path):
         assert c.share == pytest.approx(waiting.sum() / len(detractors))
     lost = pd.read_sql("SELECT churned_on FROM customer WHERE churned_on IS NOT NULL", create_engine(url))
     churned = pd.to_datetime(lost["churned_on"])
-    n_lost = int(((churned >= pd.Timestamp(period.start)) & (churned <= pd.Timestamp(period.end))).sum())
+    n_lost = int(((churned >= pd.Timestamp(period.start)) & (churned <= pd.Timestamp(period.last))).sum())
     for key in ("green_but_churned", "promoters_but_churned"):
         if key in found:
             assert found[key].total == n_lost

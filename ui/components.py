@@ -1,18 +1,50 @@
-"""Small page components shared by the pages."""
+"""Page components shared by the pages: the header every page starts with, the KPI tile, empty
+states and the demo banner."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
+from cs_metrics.charts import overview as overview_charts
 from cs_metrics.formatting import fmt_change, fmt_interval, fmt_value
-from cs_metrics.overview import Tile
-from cs_metrics.storage import db
-from ui import loaders
+from cs_metrics.services import data as data_service
+from cs_metrics.tiles import AREAS, COMPANY_WIDE, Tile, verdict_text
+from ui import filters, loaders
+
+#: The page each area's tiles link to (the sidebar filters travel with the session).
+AREA_PAGES: dict[str, str] = {
+    "nps": "pages/nps.py",
+    "health": "pages/health.py",
+    "onboarding": "pages/onboarding.py",
+    "retention": "pages/churn.py",
+    "maturity": "pages/maturity.py",
+    "meetings": "pages/meetings.py",
+}
+
+
+def page_header(title: str, what: str | None = None, *, company_wide: bool = False) -> filters.Selection:
+    """The top of every page: its title, the period (against the comparison period) and the
+    customers it covers, a caption saying what the page is for, and a warning when the custom
+    period is half-filled. Returns the sidebar's selection.
+
+    ``company_wide`` pages (maturity, meetings) are not filtered by customer and say so.
+    """
+    selection = filters.current()
+    st.title(title)
+    scope = "company-wide: the customer filters do not apply" if company_wide else selection.customers.describe()
+    st.caption(f"{selection.period.label()} against {selection.previous.label()} · {scope}")
+    if what:
+        st.caption(what)
+    if selection.problem:
+        st.warning(selection.problem)
+    return selection
 
 
 def demo_banner() -> None:
     """Say so, on every page, when the data is the generated demo company."""
-    meta = loaders.load(db.dataset_meta)
+    meta = loaders.load(data_service.dataset_meta)
     if meta.get("dataset") == "demo":
         st.info(
             "You are looking at **demo data**: a generated company "
@@ -22,28 +54,56 @@ def demo_banner() -> None:
         st.page_link("pages/data.py", label="Go to the Data page →")
 
 
-def tile(t: Tile) -> None:
-    """One KPI tile: value, interval and n, change against the previous period."""
+def tile(t: Tile, *, sparkline: bool = False, verdict: bool = False, link: bool = False) -> None:
+    """One KPI tile: value, change against the comparison period (grey: it is called a change only
+    where a test says so), the previous value, interval and n, the detail line, and a warning below
+    the minimum n. Optionally the sparkline, the test's verdict, the area and a link to its page."""
     with st.container(border=True):
-        if t.n == 0 or (isinstance(t.value, float) and t.value != t.value):
+        if link:
+            st.caption(AREAS[t.area] + (" · company-wide" if t.area in COMPANY_WIDE else ""))
+        if not t.has_value:
             st.metric(t.label, "–", help=t.definition)
             st.caption("No data for this selection.")
-            return
-        # The difference is shown in grey: it is called a change only where a test says so.
-        delta = fmt_change(t.change, t.unit) if t.previous == t.previous else None
-        st.metric(t.label, fmt_value(t.value, t.unit), delta=delta, delta_color="off", help=t.definition)
-        lines = [f"previous period: {fmt_value(t.previous, t.unit)}"]
-        interval = fmt_interval(t.low, t.high, t.unit)
-        if interval:
-            lines.append(interval)
-        lines.append(f"n = {t.n:,}")
-        st.caption(" · ".join(lines))
-        if t.detail:
-            st.caption(t.detail)
-        if not t.enough:
-            st.warning(f"Only {t.n} observations: too few to read this figure with confidence.")
+        else:
+            delta = fmt_change(t.change, t.unit) if t.previous == t.previous else None
+            chart = (overview_charts.sparkline_values(t.series) or None) if sparkline else None
+            st.metric(t.label, fmt_value(t.value, t.unit), delta=delta, delta_color="off", help=t.definition,
+                      chart_data=chart)
+            lines = [f"previous period: {fmt_value(t.previous, t.unit)}"]
+            interval = fmt_interval(t.low, t.high, t.unit)
+            if interval:
+                lines.append(interval)
+            lines.append(f"n = {t.n:,}")
+            st.caption(" · ".join(lines))
+            if verdict:
+                st.caption(f"Change: {verdict_text(t)}")
+            if t.detail:
+                st.caption(t.detail)
+            if not t.enough:
+                st.warning(f"Only {t.n} observations: too few to read this figure with confidence.")
+        if link and t.area in AREA_PAGES:
+            try:
+                st.page_link(AREA_PAGES[t.area], label=f"Open {AREAS[t.area]} →")
+            except StreamlitAPIException:  # the page is not registered in this navigation
+                pass
+
+
+def tile_grid(tiles: list[Tile], *, columns: int = 4, **options: bool) -> None:
+    """Tiles in rows of ``columns`` (options as for ``tile``)."""
+    for start in range(0, len(tiles), columns):
+        for column, t in zip(st.columns(columns), tiles[start:start + columns]):
+            with column:
+                tile(t, **options)
 
 
 def empty_state(message: str) -> None:
     """A friendly note in place of charts when a selection has no data."""
     st.info(message)
+
+
+def table(frame: pd.DataFrame, **options) -> None:
+    """``st.dataframe`` without the frame's ``attrs``: pandas writes them into the Arrow metadata,
+    where a NaN is invalid JSON and the table silently fails to draw in the browser."""
+    clean = frame.copy(deep=False)
+    clean.attrs = {}
+    st.dataframe(clean, **options)

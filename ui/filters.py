@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import streamlit as st
 
 from cs_metrics.period import DEFAULT_PRESET, PRESETS, Period, preset_period
-from cs_metrics.storage import queries as q
+from cs_metrics.selection import CustomerFilter
+from cs_metrics.services import data
 from ui import loaders
 
 KEY_PRESET = "filter_period_preset"
@@ -27,7 +28,7 @@ class Selection:
 
     period: Period
     as_of: dt.date
-    customers: q.CustomerFilter
+    customers: CustomerFilter
     problem: str | None = None  # a half-filled custom range, explained
 
     @property
@@ -37,7 +38,7 @@ class Selection:
 
 def reference_date() -> dt.date:
     """Today, or the latest recorded activity when the data ends earlier (an older import)."""
-    latest = loaders.load(q.data_extent)["latest"]
+    latest = loaders.load(data.data_extent)["latest"]
     today = dt.date.today()
     return min(today, latest) if latest else today
 
@@ -45,14 +46,14 @@ def reference_date() -> dt.date:
 def sidebar() -> Selection:
     """Draw the shared filters in the sidebar and return the selection. Call once, in app.py."""
     as_of = reference_date()
-    options = loaders.load(q.filter_options)
+    options = loaders.load(data.filter_options)
     with st.sidebar:
         st.subheader("Filters")
         preset = st.selectbox("Period", PRESETS, index=PRESETS.index(DEFAULT_PRESET), key=KEY_PRESET)
         if preset == "Custom":
             default = preset_period(DEFAULT_PRESET, as_of)
             st.date_input(
-                "From – to", value=(default.start, default.end), max_value=as_of, key=KEY_RANGE, format="YYYY-MM-DD"
+                "From – to", value=(default.first, default.last), max_value=as_of, key=KEY_RANGE, format="YYYY-MM-DD"
             )
         selection = current()
         st.caption(f"{selection.period.label()} · compared with {selection.previous.label()}")
@@ -80,7 +81,7 @@ def current() -> Selection:
             period = preset_period(DEFAULT_PRESET, as_of)
     else:
         period = preset_period(preset, as_of)
-    customers = q.CustomerFilter(
+    customers = CustomerFilter(
         tuple(state.get(KEY_SEGMENTS) or ()), tuple(state.get(KEY_REGIONS) or ()), tuple(state.get(KEY_OWNERS) or ())
     )
     return Selection(period, as_of, customers, problem)

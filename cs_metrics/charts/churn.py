@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cs_metrics.charts import PALETTE, house_style
-from cs_metrics.storage import vocab
+from cs_metrics import vocab
 
 #: Colours: controllable reasons in blue, company events (not controllable) in grey.
 CONTROLLABLE_COLOUR = PALETTE[0]

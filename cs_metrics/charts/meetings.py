@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 from cs_metrics.charts import PALETTE, house_style
 from cs_metrics.meetings import BASELINE_SHARE, MIN_MEETINGS
-from cs_metrics.storage import vocab
+from cs_metrics import vocab
 
 IMPACT_COLOURS: dict[str, str] = {"favours": "#009E73", "neutral": "#999999", "worsens": "#D55E00"}
 TYPE_LABELS: dict[str, str] = {t: t.capitalize() for t in vocab.MEETING_TYPES}

@@ -1,6 +1,6 @@
 """Overview and board-pack figures: sparklines, the trend of an area's tiles, the maturity profile.
 
-Data in (``cs_metrics.overview.Tile`` objects), ``go.Figure`` out, in the house style.
+Data in (``cs_metrics.tiles.Tile`` objects), ``go.Figure`` out, in the house style.
 """
 
 from __future__ import annotations

@@ -214,8 +214,8 @@ def upgrade(engine: Engine) -> None:
 
 
 def seed_default_health_model(engine: Engine) -> None:
-    """Store ``cs_metrics.health.DEFAULT_MODEL`` as version 1 when no model exists yet."""
-    from cs_metrics.health import DEFAULT_MODEL
+    """Store ``cs_metrics.default_health_model.DEFAULT_MODEL`` as version 1 when no model exists yet."""
+    from cs_metrics.default_health_model import DEFAULT_MODEL
 
     with Session(engine) as session:
         if session.exec(select(func.count()).select_from(models.HealthModel)).one()[0]:

@@ -49,7 +49,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from cs_metrics.errors import ConfigurationError, DataError, SchemaError
 from cs_metrics.storage import demo_texts as tx
-from cs_metrics.storage import models, vocab
+from cs_metrics import vocab
+from cs_metrics.storage import models
 
 DEFAULT_CUSTOMERS = 1500
 DEFAULT_SEED = 20261

@@ -385,7 +385,7 @@ def reset_database(engine: Engine) -> None:
     """Delete every row of every table (data, import log, saved mappings, health-model versions) in
     one transaction, store the default health model again, and mark the database as cleared so
     the demo company is not loaded again by itself."""
-    from cs_metrics.health import DEFAULT_MODEL
+    from cs_metrics.default_health_model import DEFAULT_MODEL
 
     tables = export_tables()
     with engine.begin() as conn:

@@ -56,7 +56,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from cs_metrics.errors import ConfigurationError, DataError, SchemaError
 from cs_metrics.storage import models as m
-from cs_metrics.storage import vocab
+from cs_metrics import vocab
 
 #: Largest file accepted (bytes). Bigger files are refused before reading: split them.
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -1858,7 +1858,7 @@ def import_archive(engine: Engine, data: bytes, *, filename: str = "", who: str 
                     if progress:
                         progress(done / max(report.rows, 1), f"writing rows {done:,} of {report.rows:,}")
             if not contents.get(m.HealthModel.__tablename__):
-                from cs_metrics.health import DEFAULT_MODEL
+                from cs_metrics.default_health_model import DEFAULT_MODEL
 
                 conn.execute(m.HealthModel.__table__.insert().values(
                     version=1, created_at=dt.datetime.now(dt.UTC), created_by="Outside In",

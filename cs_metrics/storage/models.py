@@ -10,7 +10,7 @@ Conventions
   ``external_id`` (unique where present) so that imports can upsert.
 * Dates are ``datetime.date``; months are the first day of the month.
 * Money is in the company's currency, as floats (``arr`` is yearly, ``mrr`` monthly).
-* Enumerated values are plain strings; their allowed values are listed in ``cs_metrics.storage.vocab``.
+* Enumerated values are plain strings; their allowed values are listed in ``cs_metrics.vocab``.
 """
 
 from __future__ import annotations

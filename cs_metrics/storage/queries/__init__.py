@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -20,31 +19,10 @@ from sqlalchemy import Date, TypeDecorator, case, cast, func, literal, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.sql import Select
 
+from cs_metrics.default_health_model import DEFAULT_MODEL
+from cs_metrics.period import as_date, month_end
+from cs_metrics.selection import ALL, CustomerFilter
 from cs_metrics.storage import models as m
-
-
-@dataclass(frozen=True)
-class CustomerFilter:
-    """Which customers a view covers; an empty tuple means "all"."""
-
-    segments: tuple[str, ...] = ()
-    regions: tuple[str, ...] = ()
-    owners: tuple[str, ...] = ()
-
-    @property
-    def is_all(self) -> bool:
-        return not (self.segments or self.regions or self.owners)
-
-    def describe(self) -> str:
-        parts = [
-            f"{name}: {', '.join(values)}"
-            for name, values in (("segment", self.segments), ("region", self.regions), ("owner", self.owners))
-            if values
-        ]
-        return "; ".join(parts) if parts else "all customers"
-
-
-ALL = CustomerFilter()
 
 
 def _apply(stmt: Select, flt: CustomerFilter) -> Select:
@@ -97,7 +75,7 @@ def _python_type(kind: Any) -> type | None:
         return None
 
 
-def month_of(engine: Engine, column) -> Any:
+def _month_of(engine: Engine, column) -> Any:
     """SQL expression for the first day of the month of a date column (portable)."""
     if engine.dialect.name == "postgresql":
         return cast(func.date_trunc("month", column), Date)
@@ -126,25 +104,12 @@ def data_extent(engine: Engine) -> dict[str, dt.date | None]:
             for col in (m.Customer.signed_on, m.NpsResponse.responded_on, m.Milestone.reached_on, m.ChurnEvent.churned_on, m.Meeting.held_on)
         ]
         last_month = conn.execute(select(func.max(m.RevenueMonth.month))).scalar_one()
-    dates = [_as_date(d) for d in latest if d is not None]
+    dates = [as_date(d) for d in latest if d is not None]
     if last_month is not None:
-        last_month = _as_date(last_month)
+        last_month = as_date(last_month)
         # A revenue month covers the whole month, but never reaches past today.
-        dates.append(min(_month_end(last_month), dt.date.today()))
-    return {"first": _as_date(first) if first else None, "latest": max(dates) if dates else None}
-
-
-def _as_date(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, str):
-        return dt.date.fromisoformat(value[:10])
-    return value
-
-
-def _month_end(month: dt.date) -> dt.date:
-    nxt = dt.date(month.year + (month.month == 12), month.month % 12 + 1, 1)
-    return nxt - dt.timedelta(days=1)
+        dates.append(min(month_end(last_month), dt.date.today()))
+    return {"first": as_date(first) if first else None, "latest": max(dates) if dates else None}
 
 
 def table_counts(engine: Engine) -> pd.DataFrame:
@@ -187,6 +152,27 @@ def arr_in_month(engine: Engine, *, month: dt.date, flt: CustomerFilter = ALL) -
     return int(n), float(mrr) * 12.0
 
 
+def arr_by_month(engine: Engine, *, months: tuple[dt.date, ...], flt: CustomerFilter = ALL) -> pd.DataFrame:
+    """Per month of ``months`` (first days): ``month``, ``customers`` with revenue, ``arr`` (12 x
+    total MRR); months without revenue come back with 0 and 0."""
+    rm = m.RevenueMonth
+    stmt = _apply(
+        select(rm.month, func.count(rm.customer_id).label("customers"), func.sum(rm.mrr).label("mrr"))
+        .join(m.Customer, m.Customer.id == rm.customer_id)
+        .where(rm.month.in_(months))
+        .group_by(rm.month),
+        flt,
+    )
+    found = _frame(engine, stmt, dates=("month",)).set_index("month")
+    index = pd.DatetimeIndex(pd.to_datetime(list(months)), name="month")
+    out = found.reindex(index)
+    return pd.DataFrame({
+        "month": index,
+        "customers": out["customers"].fillna(0).astype("int64").to_numpy(),
+        "arr": pd.to_numeric(out["mrr"], errors="coerce").fillna(0.0).to_numpy(dtype=float) * 12.0,
+    })
+
+
 # --- NPS -----------------------------------------------------------------------------------------
 
 
@@ -212,20 +198,40 @@ def nps_class_counts(
     return int(d), int(p), int(pr)
 
 
+def _class_sums(r: Any) -> list[Any]:
+    valid = (r.score >= 0) & (r.score <= 10)
+    return [
+        func.sum(case((valid & (r.score <= 6), 1), else_=0)).label("detractors"),
+        func.sum(case((valid & (r.score >= 7) & (r.score <= 8), 1), else_=0)).label("passives"),
+        func.sum(case((valid & (r.score >= 9), 1), else_=0)).label("promoters"),
+    ]
+
+
+def nps_daily_counts(
+    engine: Engine, *, start: dt.date, end: dt.date, flt: CustomerFilter = ALL
+) -> pd.DataFrame:
+    """Per day with answers in ``[start, end)``: ``day``, ``detractors``, ``passives``,
+    ``promoters`` (a sparkline's windows are summed from these days, read once)."""
+    r = m.NpsResponse
+    stmt = (
+        select(r.responded_on.label("day"), *_class_sums(r))
+        .where(r.responded_on >= start, r.responded_on < end)
+        .group_by(r.responded_on)
+        .order_by(r.responded_on)
+    )
+    if not flt.is_all:
+        stmt = _apply(stmt.join(m.Customer, m.Customer.id == r.customer_id), flt)
+    return _frame(engine, stmt, dates=("day",))
+
+
 def nps_monthly_counts(
     engine: Engine, *, start: dt.date, end: dt.date, flt: CustomerFilter = ALL
 ) -> pd.DataFrame:
     """Per month in ``[start, end)``: ``month``, ``detractors``, ``passives``, ``promoters``."""
     r = m.NpsResponse
-    month = month_of(engine, r.responded_on).label("month")
-    valid = (r.score >= 0) & (r.score <= 10)
+    month = _month_of(engine, r.responded_on).label("month")
     stmt = (
-        select(
-            month,
-            func.sum(case((valid & (r.score <= 6), 1), else_=0)).label("detractors"),
-            func.sum(case((valid & (r.score >= 7) & (r.score <= 8), 1), else_=0)).label("passives"),
-            func.sum(case((valid & (r.score >= 9), 1), else_=0)).label("promoters"),
-        )
+        select(month, *_class_sums(r))
         .where(r.responded_on >= start, r.responded_on < end)
         .group_by(month)
         .order_by(month)
@@ -254,26 +260,6 @@ def first_value_dates(engine: Engine, *, flt: CustomerFilter = ALL) -> pd.DataFr
 # --- health --------------------------------------------------------------------------------------
 
 
-def health_months(engine: Engine) -> list[dt.date]:
-    """Months that have health signals, oldest first."""
-    with engine.connect() as conn:
-        values = conn.execute(select(m.HealthSignal.month).distinct().order_by(m.HealthSignal.month)).scalars().all()
-    return [_as_date(v) for v in values]
-
-
-def health_signals(engine: Engine, *, month: dt.date, flt: CustomerFilter = ALL) -> pd.DataFrame:
-    """Long table of one month's signals: ``customer_id``, ``month``, ``signal``, ``value``,
-    ``segment``, ``arr``."""
-    hs = m.HealthSignal
-    stmt = _apply(
-        select(hs.customer_id, hs.month, hs.signal, hs.value, m.Customer.segment, m.Customer.arr)
-        .join(m.Customer, m.Customer.id == hs.customer_id)
-        .where(hs.month == month),
-        flt,
-    )
-    return _frame(engine, stmt, dates=("month",))
-
-
 def active_health_model(engine: Engine) -> dict[str, Any]:
     """The active health model (``definition`` parsed) with ``version``; the newest if none is active."""
     hm = m.HealthModel
@@ -282,7 +268,5 @@ def active_health_model(engine: Engine) -> dict[str, Any]:
             select(hm.version, hm.definition).order_by(hm.is_active.desc(), hm.version.desc()).limit(1)
         ).first()
     if row is None:
-        from cs_metrics.health import DEFAULT_MODEL
-
         return {"version": 0, **DEFAULT_MODEL}
     return {"version": int(row.version), **json.loads(row.definition)}

@@ -16,9 +16,10 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.engine import Engine
 
 from cs_metrics.errors import DataError
+from cs_metrics.period import as_date
 from cs_metrics.storage import models as m
-from cs_metrics.storage import vocab
-from cs_metrics.storage.queries import ALL, CustomerFilter, _apply, _as_date, _frame
+from cs_metrics import vocab
+from cs_metrics.storage.queries import ALL, CustomerFilter, _apply, _frame
 
 #: Longest follow-up note accepted (characters).
 MAX_NOTES = 4000
@@ -138,7 +139,7 @@ def last_revenue_month(engine: Engine) -> dt.date | None:
     """The latest month with any revenue row."""
     with engine.connect() as conn:
         value = conn.execute(select(func.max(m.RevenueMonth.month))).scalar_one()
-    return _as_date(value) if value is not None else None
+    return as_date(value) if value is not None else None
 
 
 # --- data checks ---------------------------------------------------------------------------------
@@ -303,8 +304,8 @@ def record_follow_up(
             problems.insert(
                 0, f"customer {customer_id} has no churn event; only churned customers get a follow-up"
             )
-        elif isinstance(call_on, dt.date) and call_on < _as_date(row.churned_on):
-            problems.append(f"the call date {call_on} is before the churn date {_as_date(row.churned_on)}")
+        elif isinstance(call_on, dt.date) and call_on < as_date(row.churned_on):
+            problems.append(f"the call date {call_on} is before the churn date {as_date(row.churned_on)}")
         if problems:
             raise FollowUpError("The follow-up was not saved: " + "; ".join(problems) + ".")
         _, category, controllable = vocab.CHURN_REASONS[reason]

@@ -17,13 +17,10 @@ from sqlalchemy import and_, case, distinct, func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
+from cs_metrics.default_health_model import DEFAULT_MODEL
 from cs_metrics.errors import DataError
 from cs_metrics.storage import models as m
-from cs_metrics.storage.queries import ALL, CustomerFilter, _apply, _as_date, _frame
-
-#: Longest "who" and "why" accepted when saving a model version.
-MAX_AUTHOR = 120
-MAX_REASON = 2000
+from cs_metrics.storage.queries import ALL, CustomerFilter, _apply, _frame
 
 
 def signal_keys(engine: Engine) -> list[str]:
@@ -35,7 +32,7 @@ def signal_keys(engine: Engine) -> list[str]:
 def signal_matrix(
     engine: Engine, *, start: dt.date, end: dt.date, signals: tuple[str, ...], flt: CustomerFilter = ALL
 ) -> pd.DataFrame:
-    """One row per customer and month with signals in months ``start`` .. ``end`` (inclusive).
+    """One row per customer and month with signals, for the months touching ``[start, end)``.
 
     Columns: ``customer_id``, ``month``, ``name``, ``segment``, ``region``, ``owner``, ``arr``
     (12 x that month's MRR; NaN without revenue that month), then one column per key of
@@ -45,7 +42,7 @@ def signal_matrix(
     pivots = [func.max(case((hs.signal == key, hs.value))).label(f"s{i}") for i, key in enumerate(signals)]
     inner = (
         select(hs.customer_id, hs.month, *pivots)
-        .where(hs.month >= start.replace(day=1), hs.month <= end)
+        .where(hs.month >= start.replace(day=1), hs.month < end)
         .group_by(hs.customer_id, hs.month)
         .subquery()
     )
@@ -133,7 +130,7 @@ def model_versions(engine: Engine) -> pd.DataFrame:
 def load_model(engine: Engine, version: int | None = None) -> dict[str, Any]:
     """A model version's definition with its ``version`` key; the active one when ``version`` is None.
 
-    With no stored version at all, ``cs_metrics.health.DEFAULT_MODEL`` as version 0.
+    With no stored version at all, ``cs_metrics.default_health_model.DEFAULT_MODEL`` as version 0.
 
     Raises
     ------
@@ -150,48 +147,22 @@ def load_model(engine: Engine, version: int | None = None) -> dict[str, Any]:
         row = conn.execute(stmt).first()
     if row is None:
         if version is None:
-            from cs_metrics.health import DEFAULT_MODEL
-
             return {"version": 0, **json.loads(json.dumps(DEFAULT_MODEL))}
         raise DataError(f"Health model version {version} does not exist; pick one from the version history.")
     return {"version": int(row.version), **json.loads(row.definition)}
 
 
-def save_model_version(
-    engine: Engine, definition: dict[str, Any], *, created_by: str, reason: str, coverage: pd.DataFrame | None = None
-) -> int:
-    """Validate ``definition`` and store it as the next version, made active, in one transaction.
+def store_model_version(engine: Engine, definition: dict[str, Any], *, created_by: str, reason: str) -> int:
+    """Store a checked model ``definition`` as the next version, made active, in one transaction.
 
     Every earlier version stays; only the active flag moves. Returns the new version number.
-    ``coverage`` (``signal_coverage``) also rejects a model that leaves a segment with no
-    weighted signal that has data.
+    Validation (``cs_metrics.services.health.save_model_version``) happens before this call.
 
     Raises
     ------
-    cs_metrics.health.ModelError
-        The definition is invalid (nothing is written); ``problems`` lists what to fix.
     DataError
-        ``created_by`` or ``reason`` is empty or too long, or another person saved a version at
-        the same moment (save again).
+        Another person saved a version at the same moment (save again).
     """
-    from cs_metrics.health import ModelError, check_model
-
-    problems = []
-    author, why = (created_by or "").strip(), (reason or "").strip()
-    if not author:
-        problems.append("Say who is making the change (your name).")
-    elif len(author) > MAX_AUTHOR:
-        problems.append(f"The name is longer than {MAX_AUTHOR} characters; shorten it.")
-    if not why:
-        problems.append("Say why the model changes (the reason is kept in the version history).")
-    elif len(why) > MAX_REASON:
-        problems.append(f"The reason is longer than {MAX_REASON} characters; shorten it.")
-    try:
-        clean = check_model({k: v for k, v in definition.items() if k != "version"}, coverage=coverage)
-    except ModelError as exc:
-        problems = exc.problems + problems
-    if problems:
-        raise ModelError(problems)
     hm = m.HealthModel
     try:
         with engine.begin() as conn:
@@ -200,20 +171,10 @@ def save_model_version(
             conn.execute(update(hm).where(hm.is_active.is_(True)).values(is_active=False))
             conn.execute(
                 hm.__table__.insert().values(
-                    version=new, created_at=dt.datetime.now(dt.UTC), created_by=author, reason=why,
-                    definition=json.dumps(clean, sort_keys=True), is_active=True,
+                    version=new, created_at=dt.datetime.now(dt.UTC), created_by=created_by, reason=reason,
+                    definition=json.dumps(definition, sort_keys=True), is_active=True,
                 )
             )
     except IntegrityError:
         raise DataError("Someone saved a model version at the same moment; nothing was saved. Save again.") from None
     return new
-
-
-def health_month_list(engine: Engine, *, start: dt.date, end: dt.date) -> list[dt.date]:
-    """Months with health signals between ``start`` and ``end`` (inclusive), oldest first."""
-    hs = m.HealthSignal
-    with engine.connect() as conn:
-        values = conn.execute(
-            select(hs.month).where(hs.month >= start.replace(day=1), hs.month <= end).distinct().order_by(hs.month)
-        ).scalars().all()
-    return [_as_date(v) for v in values]

@@ -16,9 +16,10 @@ from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.engine import Engine
 
 from cs_metrics.errors import DataError
+from cs_metrics.period import as_date
 from cs_metrics.storage import models as m
-from cs_metrics.storage import vocab
-from cs_metrics.storage.queries import _as_date, _frame
+from cs_metrics import vocab
+from cs_metrics.storage.queries import _frame
 
 if TYPE_CHECKING:  # the draft types live in the domain module
     from cs_metrics.meetings import MeetingDraft
@@ -102,7 +103,7 @@ def first_meeting_date(engine: Engine) -> dt.date | None:
     """The date of the earliest logged meeting (None when there is none)."""
     with engine.connect() as conn:
         first = conn.execute(select(func.min(m.Meeting.held_on))).scalar_one()
-    return _as_date(first) if first is not None else None
+    return as_date(first) if first is not None else None
 
 
 def skipped_customer_item(
@@ -205,7 +206,7 @@ def meeting_detail(engine: Engine, meeting_id: int) -> dict[str, Any]:
     if row is None:
         raise DataError(f"There is no meeting with id {meeting_id}; it may have been deleted. Reload the page.")
     meeting = dict(row)
-    meeting["held_on"] = _as_date(meeting["held_on"])
+    meeting["held_on"] = as_date(meeting["held_on"])
     ai, d = m.AgendaItem, m.Decision
     items = _frame(
         engine,

@@ -17,9 +17,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.sql import Select
 
 from cs_metrics.errors import DataError
-from cs_metrics.nps import FOLLOW_UP_STATUSES
+from cs_metrics.vocab import FOLLOW_UP_STATUSES
+from cs_metrics.period import as_date
 from cs_metrics.storage import models as m
-from cs_metrics.storage.queries import ALL, CustomerFilter, _apply, _as_date, _frame
+from cs_metrics.storage.queries import ALL, CustomerFilter, _apply, _frame
 
 r = m.NpsResponse
 c = m.Customer
@@ -256,7 +257,7 @@ def save_follow_ups(engine: Engine, edits: Sequence[FollowUpEdit], *, today: dt.
         raise FollowUpError("The same response is edited twice; keep one edit per response.")
     with engine.begin() as conn:
         answered = {
-            int(i): _as_date(d) for i, d in conn.execute(select(r.id, r.responded_on).where(r.id.in_(ids))).all()
+            int(i): as_date(d) for i, d in conn.execute(select(r.id, r.responded_on).where(r.id.in_(ids))).all()
         }
         updates, problems = [], []
         for edit in edits:

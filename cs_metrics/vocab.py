@@ -39,7 +39,7 @@ FOLLOW_UP_STATUSES: tuple[str, ...] = ("open", "in_progress", "done", "not_neede
 MILESTONE_KINDS: tuple[str, ...] = ("kickoff", "first_value", "activation", "success")
 
 #: Raw health signals (monthly, one value per customer). Units are part of the contract with
-#: importers and with ``cs_metrics.health.DEFAULT_MODEL``.
+#: importers and with ``cs_metrics.default_health_model.DEFAULT_MODEL``.
 HEALTH_SIGNALS: dict[str, str] = {
     "usage": "share of licensed seats active in the month (0-1)",
     "tickets_opened": "support tickets opened in the month (count)",
@@ -52,6 +52,9 @@ HEALTH_SIGNALS: dict[str, str] = {
     "billing_issue": "billing problems in the month: late payment, declined card, missing data (count)",
     "marketing_unsubscribe": "1 when the customer's contacts unsubscribed from marketing email, else 0",
 }
+
+#: Health bands, worst first (thresholds live in the health model).
+HEALTH_BANDS: tuple[str, ...] = ("red", "yellow", "green")
 
 #: Churn reasons: key -> (label, category, controllable). Only a customer company being acquired or
 #: going out of business is outside the company's control; every other reason could be acted on.

@@ -1,0 +1,197 @@
+"""Churn & retention from the database: what the Churn & retention page shows, for a notebook too.
+
+The retention tiles (logo churn, GRR, NRR) come from ``services.overview.retention_tiles``, the
+one builder the Overview, this page and the board pack share.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+from sqlalchemy.engine import Engine
+
+from cs_metrics import churn as churn_metrics
+from cs_metrics import health, retention
+from cs_metrics.period import Period
+from cs_metrics.retention import DataIssue
+from cs_metrics.services.overview import retention_tiles, revenue_retention, valid_customers
+from cs_metrics.storage import queries as q
+from cs_metrics.storage.queries import churn as qc
+
+__all__ = [
+    "RenewalVsRetention", "all_churn", "churn_in_period", "cohorts", "contradictions_in_period", "data_issues",
+    "early_churn_in_period", "record_follow_up", "renewal_vs_retention", "retention_tiles",
+]
+
+#: Recording a post-churn follow-up call (validated and written by storage in one transaction).
+record_follow_up = qc.record_follow_up
+
+
+def churn_in_period(engine: Engine, *, period: Period, flt: q.CustomerFilter = q.ALL) -> pd.DataFrame:
+    """The churn table of customers lost in ``period`` (see ``queries.churn.churn_events``)."""
+    return qc.churn_events(engine, start=period.start, end=period.end, flt=flt)
+
+
+def all_churn(engine: Engine, *, flt: q.CustomerFilter = q.ALL) -> pd.DataFrame:
+    """Every churned customer, newest first (the follow-up queue reads all of them)."""
+    return qc.churn_events(engine, flt=flt)
+
+
+def early_churn_in_period(
+    engine: Engine, *, period: Period, as_of: dt.date, flt: q.CustomerFilter = q.ALL
+) -> churn_metrics.EarlyChurn:
+    """``early_churn`` for customers whose first 90 days ended in ``period``, observed up to ``as_of``."""
+    cust = q.customers(engine, flt=flt)
+    churn = qc.churn_events(engine, start=period.start - dt.timedelta(days=churn_metrics.EARLY_DAYS), flt=flt)
+    return churn_metrics.early_churn(
+        cust, churn, q.first_value_dates(engine, flt=flt), start=period.start, end=period.end, as_of=as_of
+    )
+
+
+def cohorts(
+    engine: Engine,
+    *,
+    by: str = "logo",
+    cohort: str = "M",
+    flt: q.CustomerFilter = q.ALL,
+    since: dt.date | None = None,
+) -> pd.DataFrame:
+    """``retention.cohort_table`` from revenue aggregated in SQL; cohorts starting before
+    ``since`` are left out (their later months still count in the data's extent)."""
+    agg = qc.cohort_revenue(engine, flt=flt)
+    last = qc.last_revenue_month(engine)
+    if since is not None and len(agg):
+        agg = agg[pd.to_datetime(agg["cohort_month"]) >= pd.Timestamp(since).to_period("M").to_timestamp()]
+    return retention.cohort_table(
+        agg, by=by, cohort=cohort, last_month=last, min_customers=churn_metrics.MIN_CURVE_CUSTOMERS
+    )
+
+
+@dataclass(frozen=True)
+class RenewalVsRetention:
+    """Renewal and retention of the customers on terms of ``min_term`` months or more, same window.
+
+    ``up``/``renewed`` contracts whose end fell in the period; ``renewal_rate`` by count,
+    ``renewal_rate_arr`` by ARR; ``logo_retention`` = 1 - logo churn; ``grr``/``nrr`` their
+    revenue retention; ``contracts`` the contract ends (customer, date, renewed, ARR).
+    """
+
+    min_term: int
+    up: int
+    renewed: int
+    renewal_rate: float
+    renewal_rate_arr: float
+    customers_at_start: int
+    logo_retention: float
+    grr: float
+    nrr: float
+    revenue_customers: int
+    contracts: pd.DataFrame = field(default_factory=pd.DataFrame, compare=False, hash=False)
+
+    def shares(self) -> dict[str, float]:
+        """The five figures side by side (label -> share), renewal first."""
+        return {
+            "Renewal rate (contracts)": self.renewal_rate,
+            "Renewal rate (ARR)": self.renewal_rate_arr,
+            "Logo retention": self.logo_retention,
+            "Gross revenue retention": self.grr,
+            "Net revenue retention": self.nrr,
+        }
+
+
+def renewal_vs_retention(
+    engine: Engine, *, period: Period, flt: q.CustomerFilter = q.ALL, min_term: int = 12
+) -> RenewalVsRetention:
+    """Renewal rate beside logo and revenue retention for contracts of ``min_term``+ months."""
+    cust = q.customers(engine, flt=flt)
+    cust = cust[pd.to_numeric(cust["contract_term_months"], errors="coerce") >= min_term]
+    cust = valid_customers(cust)
+    ends = retention.contract_ends(
+        cust[
+            [
+                "customer_id",
+                "external_id",
+                "name",
+                "segment",
+                "signed_on",
+                "contract_term_months",
+                "churned_on",
+                "arr",
+            ]
+        ],
+        start=period.start,
+        end=period.end,
+    )
+    n, lost = retention.logo_churn_counts(cust, start=period.start, end=period.end)
+    rr = revenue_retention(engine, period=period, flt=flt, min_term=min_term)
+    return RenewalVsRetention(
+        min_term=min_term,
+        up=len(ends),
+        renewed=int(ends["renewed"].sum()) if len(ends) else 0,
+        renewal_rate=retention.renewal_rate(ends, start=period.start, end=period.end),
+        renewal_rate_arr=retention.renewal_rate(
+            ends, start=period.start, end=period.end, weight="arr"
+        ),
+        customers_at_start=n,
+        logo_retention=1 - lost / n if n else math.nan,
+        grr=rr.grr,
+        nrr=rr.nrr,
+        revenue_customers=rr.n,
+        contracts=ends,
+    )
+
+
+def contradictions_in_period(
+    engine: Engine, *, period: Period, flt: q.CustomerFilter = q.ALL
+) -> pd.DataFrame:
+    """``churn_contradictions`` for customers lost in ``period``, scored with the active health model."""
+    churn = churn_in_period(engine, period=period, flt=flt)
+    signals = qc.health_signals_before_churn(engine, start=period.start, end=period.end, flt=flt)
+    scored = health.score_customers(signals, q.active_health_model(engine))
+    answers = qc.last_nps_before_churn(engine, start=period.start, end=period.end, flt=flt)
+    return churn_metrics.churn_contradictions(churn, scored, answers)
+
+
+def data_issues(engine: Engine, *, flt: q.CustomerFilter = q.ALL) -> list[DataIssue]:
+    """Problems in the data behind this page that are left out of the figures, with examples."""
+    n_neg, neg = qc.negative_mrr_rows(engine, flt=flt)
+    n_bad, bad = qc.churn_before_signing_rows(engine, flt=flt)
+    missing = churn_metrics.missing_reasons(qc.churn_events(engine, flt=flt))
+    for frame in (neg, bad):
+        for column in frame.columns:
+            if pd.api.types.is_datetime64_any_dtype(frame[column]):
+                frame[column] = frame[column].dt.date
+    issues = [
+        DataIssue(
+            "negative_mrr",
+            "Revenue months with a negative MRR",
+            n_neg,
+            neg,
+            "left out of revenue retention and cohorts",
+        ),
+        DataIssue(
+            "churn_before_signing",
+            "Customers who churned before they signed",
+            n_bad,
+            bad,
+            "left out of churn and retention figures until the dates are corrected",
+        ),
+        DataIssue(
+            missing.key,
+            missing.label,
+            missing.count,
+            missing.examples[
+                [c for c in ("external_id", "name", "churned_on") if c in missing.examples.columns]
+            ].assign(churned_on=lambda d: pd.to_datetime(d["churned_on"]).dt.date),
+            missing.action,
+        ),
+    ]
+    return [i for i in issues if i]
+
+
+#: The follow-up form's limits and error, for the page.
+FollowUpError = qc.FollowUpError
+MAX_NOTES = qc.MAX_NOTES

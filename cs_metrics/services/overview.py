@@ -1,0 +1,509 @@
+"""The headline tiles, read from the database: one builder per figure.
+
+The Overview shows every tile; the area pages show their own (the Churn & retention page shows
+``retention_tiles``); the board pack and the summary read the same tiles. Each builder reads its
+data once for the period, the comparison period and the sparkline's windows, and slices it.
+
+The verdicts: NPS by a two-sample z-test (``nps.nps_difference``), time to first value by a
+log-rank test of the two signing cohorts (``ttfv.compare_groups``), maturity by Mann-Whitney U
+(``maturity.round_changes``), the customer share of meeting time by a z-test on two ratio
+estimates (``stats.ratio_difference``); census figures get "no test applicable".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable
+
+import pandas as pd
+from sqlalchemy.engine import Engine
+
+from cs_metrics import health, maturity, meetings, nps, retention, ttfv
+from cs_metrics.formatting import fmt_value
+from cs_metrics.period import Period, shift_months
+from cs_metrics.services.health import health_scores
+from cs_metrics.stats import ratio_difference, ratio_interval
+from cs_metrics.storage import queries as q
+from cs_metrics.storage.queries import churn as qc
+from cs_metrics.storage.queries import maturity as qm
+from cs_metrics.storage.queries import meetings as qmeet
+from cs_metrics.tiles import (
+    AREAS,
+    MIN_CUSTOMERS,
+    MIN_MEETINGS,
+    MIN_NPS_RESPONSES,
+    NOT_TESTABLE,
+    Tile,
+    change_verdict,
+    sparkline_windows,
+)
+
+Series = tuple[tuple[dt.date, float], ...]
+
+
+def _series(period: Period, fn: Callable[[Period], float], *, first_day: dt.date | None = None) -> Series:
+    """``fn`` over each sparkline window; NaN where the window reaches before the data starts."""
+    out = []
+    for window in sparkline_windows(period):
+        if first_day is not None and window.start < first_day:
+            out.append((window.last, math.nan))
+        else:
+            out.append((window.last, float(fn(window))))
+    return tuple(out)
+
+
+def _span(*periods: Period) -> tuple[dt.date, dt.date]:
+    """``[start, end)`` covering every period given."""
+    return min(p.start for p in periods), max(p.end for p in periods)
+
+
+# --- NPS -------------------------------------------------------------------------------------------
+
+
+def nps_tile(
+    engine: Engine, *, period: Period, previous: Period | None = None, flt: q.CustomerFilter = q.ALL,
+    first_day: dt.date | None = None,
+) -> Tile:
+    """NPS with its adjusted-Wald interval; the change tested with a two-sample z-test."""
+    prev_period = previous or period.previous()
+    start, end = _span(period, prev_period, *sparkline_windows(period))
+    daily = q.nps_daily_counts(engine, start=start, end=end, flt=flt)
+    days = pd.to_datetime(daily["day"])
+    classes = daily[["detractors", "passives", "promoters"]].astype("int64")
+
+    def counts(p: Period) -> tuple[int, int, int]:
+        inside = (days >= pd.Timestamp(p.start)) & (days < pd.Timestamp(p.end))
+        d, pa, pr = classes[inside].sum()
+        return int(d), int(pa), int(pr)
+
+    now, before = counts(period), counts(prev_period)
+    cur, prev = nps.nps_interval(*now), nps.nps_interval(*before)
+    diff = nps.nps_difference(before, now)
+    return Tile(
+        key="nps", label="NPS", unit="points", value=cur.nps, previous=prev.nps, n=cur.n, n_previous=prev.n,
+        low=cur.low, high=cur.high, enough=cur.n >= MIN_NPS_RESPONSES,
+        definition="% promoters (9-10) minus % detractors (0-6) among responses in the period; "
+        "95% adjusted-Wald interval (Rocks 2016). The change is tested with a two-sample z-test on "
+        "the adjusted estimates.",
+        detail=f"{cur.promoters} promoters, {cur.passives} passives, {cur.detractors} detractors",
+        extra={"difference": diff, "counts": now, "counts_previous": before},
+        test=change_verdict(diff.p_value, cur.n > 0 and prev.n > 0), p_value=diff.p_value,
+        test_name="two-sample z-test",
+        series=_series(period, lambda p: nps.nps_interval(*counts(p)).nps, first_day=first_day),
+        area="nps",
+    )
+
+
+# --- health ----------------------------------------------------------------------------------------
+
+
+def _bands_at(scores: pd.DataFrame, day: dt.date) -> tuple[dt.date | None, pd.DataFrame]:
+    """Band shares (customers and ARR) in the latest scored month on or before ``day``."""
+    empty = pd.DataFrame({"band": pd.Series(dtype=object), "arr": pd.Series(dtype=float)})
+    if scores.empty:
+        return None, health.band_shares(empty, weight="arr")
+    months = pd.to_datetime(scores["month"])
+    eligible = months[months <= pd.Timestamp(day)]
+    if eligible.empty:
+        return None, health.band_shares(empty, weight="arr")
+    month = eligible.max()
+    rows = scores[months == month].copy()
+    rows["arr"] = pd.to_numeric(rows["arr"], errors="coerce").fillna(0.0)
+    return month.date(), health.band_shares(rows, weight="arr")
+
+
+def _share(bands: pd.DataFrame, band: str, column: str) -> float:
+    if bands.empty or not bands["n"].sum():
+        return math.nan
+    return float(bands.loc[bands["band"] == band, column].iloc[0])
+
+
+def health_tiles(
+    engine: Engine, *, period: Period, previous: Period | None = None, flt: q.CustomerFilter = q.ALL
+) -> list[Tile]:
+    """Share of scored customers, and of their ARR, in the green band; share of customers in red."""
+    prev_period = previous or period.previous()
+    windows = sparkline_windows(period)
+    first = min(windows[0].last, prev_period.last).replace(day=1)
+    scores = health_scores(engine, start=shift_months(first, -1), end=period.end, flt=flt)
+    month, cur = _bands_at(scores, period.last)
+    prev_month, prev = _bands_at(scores, prev_period.last)
+    n, n_prev = int(cur["n"].sum()), int(prev["n"].sum())
+    counts = ", ".join(f"{int(r.n)} {r.band}" for r in cur.itertuples())
+    extra = {"bands": cur, "bands_previous": prev, "month": month, "previous_month": prev_month,
+             "unscored": cur.attrs.get("unscored", 0)}
+    where = f"{month:%b %Y}: {counts}" if month else "no health signals in the period"
+    spark = [(w.last, _bands_at(scores, w.last)[1]) for w in windows]
+
+    def series(band: str, column: str) -> Series:
+        return tuple((last, _share(b, band, column)) for last, b in spark)
+
+    base = dict(n=n, n_previous=n_prev, enough=n >= MIN_CUSTOMERS, extra=extra, area="health", detail=where)
+    return [
+        Tile(key="health_green", label="Customers in good health", unit="share",
+             value=_share(cur, "green", "share"), previous=_share(prev, "green", "share"),
+             definition="Share of scored customers in the green band (score above 75) in the latest month "
+             "with health signals; score = weighted mean of normalised success indicators. Every "
+             "customer is scored, so no test applies to the change.",
+             series=series("green", "share"), **base),
+        Tile(key="health_green_arr", label="ARR in good health", unit="share",
+             value=_share(cur, "green", "weight_share"), previous=_share(prev, "green", "weight_share"),
+             definition="Share of the ARR (12 x the month's MRR) of scored customers held by customers in "
+             "the green band.", series=series("green", "weight_share"), **base),
+        Tile(key="health_red", label="Customers at risk (red)", unit="share",
+             value=_share(cur, "red", "share"), previous=_share(prev, "red", "share"),
+             definition="Share of scored customers in the red band (score 50 or below).",
+             series=series("red", "share"), **base),
+    ]
+
+
+# --- onboarding ------------------------------------------------------------------------------------
+
+
+def ttfv_durations(
+    engine: Engine, *, as_of: dt.date, flt: q.CustomerFilter = q.ALL, customers: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """``ttfv.ttfv_durations`` of the customers, observed up to ``as_of``."""
+    cust = q.customers(engine, flt=flt) if customers is None else customers
+    return ttfv.ttfv_durations(cust, q.first_value_dates(engine, flt=flt), as_of=as_of)
+
+
+def signing_cohort(durations: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """The customers of ``durations`` signed in ``period``, without the data-problem report."""
+    cohort = ttfv.signed_in(durations, start=period.start, end=period.end)
+    cohort.attrs = {}  # the data-problem report travels in attrs; it is not needed here
+    return cohort
+
+
+def _summary(cohort: pd.DataFrame) -> pd.Series:
+    return ttfv.ttfv_summary(cohort, targets=(ttfv.DEFAULT_TARGET_DAYS,)).iloc[0]
+
+
+def _log_rank(cur: pd.DataFrame, prev: pd.DataFrame) -> float:
+    if cur.empty or prev.empty:
+        return math.nan
+    both = pd.concat([cur.assign(_cohort="current"), prev.assign(_cohort="previous")], ignore_index=True)
+    return float(ttfv.compare_groups(both, by="_cohort").p_value)
+
+
+def ttfv_tiles(
+    engine: Engine, *, period: Period, as_of: dt.date, previous: Period | None = None,
+    flt: q.CustomerFilter = q.ALL, customers: pd.DataFrame | None = None,
+) -> list[Tile]:
+    """Kaplan-Meier median days to first value, and the share reaching it within the target, for
+    customers signed in the period; the change is tested with a log-rank test of the two cohorts."""
+    prev_period = previous or period.previous()
+    durations = ttfv_durations(engine, as_of=as_of, flt=flt, customers=customers)
+    cur_c, prev_c = signing_cohort(durations, period), signing_cohort(durations, prev_period)
+    cur, prev = _summary(cur_c), _summary(prev_c)
+    p_value = _log_rank(cur_c, prev_c)
+    verdict = change_verdict(p_value, len(cur_c) >= MIN_CUSTOMERS and len(prev_c) >= MIN_CUSTOMERS)
+    target = ttfv.DEFAULT_TARGET_DAYS
+    within = f"within_{target}"
+    spark = [(w.last, _summary(signing_cohort(durations, w))) for w in sparkline_windows(period)]
+    n, n_prev = int(cur["n"]), int(prev["n"])
+    common = dict(n=n, n_previous=n_prev, enough=n >= MIN_CUSTOMERS, test=verdict, p_value=p_value,
+                  test_name="log-rank test", area="onboarding",
+                  detail=f"{int(cur['censored'])} of {n} still onboarding")
+    return [
+        Tile(key="ttfv", label="Median time to first value", unit="days", value=float(cur["median"]),
+             previous=float(prev["median"]), low=float(cur["median_low"]), high=float(cur["median_high"]),
+             definition="Kaplan-Meier median days from signing to first value for customers signed in the "
+             "period; customers still onboarding are censored, not dropped. The change is tested with a "
+             "log-rank test of the two signing cohorts.",
+             series=tuple((last, float(s["median"])) for last, s in spark), **common),
+        Tile(key="ttfv_within_target", label=f"First value within {target} days", unit="share",
+             value=float(cur[within]), previous=float(prev[within]),
+             definition=f"Share of customers signed in the period who reached first value within {target} "
+             "days of signing (1 - S(t) of the Kaplan-Meier curve, so customers still onboarding count). "
+             "Tested with the log-rank test of the two signing cohorts.",
+             series=tuple((last, float(s[within])) for last, s in spark), **common),
+    ]
+
+
+# --- churn and retention ---------------------------------------------------------------------------
+
+
+def valid_customers(customers: pd.DataFrame) -> pd.DataFrame:
+    """The customers whose dates can be used: those recorded as churned before they signed are left
+    out of churn and retention figures until corrected (the Churn & retention page lists them)."""
+    return customers[~(pd.to_datetime(customers["churned_on"]) < pd.to_datetime(customers["signed_on"]))]
+
+
+def retention_months(period: Period) -> tuple[dt.date, dt.date]:
+    """The two months whose revenue the period's GRR and NRR compare (``retention.retention_months``;
+    a period inside one month is compared with the next month)."""
+    start_month, end_month = retention.retention_months(period.start, period.end)
+    if end_month <= start_month:
+        end_month = shift_months(start_month, 1)
+    return start_month, end_month
+
+
+def revenue_retention(
+    engine: Engine, *, period: Period, flt: q.CustomerFilter = q.ALL, min_term: int | None = None
+) -> retention.RevenueRetention:
+    """GRR and NRR of ``period`` (customers on terms of ``min_term`` months or more, when given)."""
+    months = retention_months(period)
+    if min_term is None:
+        revenue = qc.revenue_in_months(engine, months=months, flt=flt)
+    else:
+        revenue = qc.revenue_in_months_for_terms(engine, months=months, min_term=min_term, flt=flt)
+    return retention.revenue_retention(revenue, start_month=months[0], end_month=months[1])
+
+
+LOGO_CHURN_DEFINITION = (
+    "Customers lost during the period divided by customers active at its start (customers signed inside "
+    "the period are excluded). Every customer counts, so no test applies."
+)
+GRR_DEFINITION = (
+    "Gross revenue retention: revenue kept from the customers paying going into the period, each capped "
+    "at its starting amount (expansion does not count); never above 100%."
+)
+NRR_DEFINITION = (
+    "Net revenue retention: revenue of the customers paying going into the period, at its end, as a "
+    "share of their starting revenue; expansion counts, so it can exceed 100%."
+)
+
+
+def _arr(mrr: float) -> str:
+    return fmt_value(12 * mrr, "currency")
+
+
+def retention_tiles(
+    engine: Engine, *, period: Period, previous: Period | None = None, flt: q.CustomerFilter = q.ALL,
+    customers: pd.DataFrame | None = None, first_day: dt.date | None = None,
+) -> list[Tile]:
+    """Logo churn, gross and net revenue retention: the one builder of these three tiles, for the
+    Overview, the Churn & retention page and the board pack.
+
+    Logo churn counts the customers active at the start who were lost in the period. GRR and NRR
+    compare the revenue of the month holding the day before the period with the period's last
+    month (``retention_months``); negative MRR rows are left out.
+    """
+    cust = valid_customers(q.customers(engine, flt=flt) if customers is None else customers)
+    prev_period = previous or period.previous()
+    windows = sparkline_windows(period)
+    n, lost = retention.logo_churn_counts(cust, start=period.start, end=period.end)
+    n_prev, lost_prev = retention.logo_churn_counts(cust, start=prev_period.start, end=prev_period.end)
+    logo = Tile(
+        key="logo_churn", label="Logo churn", unit="share",
+        value=lost / n if n else math.nan, previous=lost_prev / n_prev if n_prev else math.nan,
+        n=n, n_previous=n_prev, enough=n >= MIN_CUSTOMERS, definition=LOGO_CHURN_DEFINITION,
+        detail=f"{lost} of {n} customers lost",
+        series=_series(period, lambda p: retention.logo_churn_rate(cust, start=p.start, end=p.end),
+                       first_day=first_day),
+        area="retention",
+    )
+    wanted = [period, prev_period, *windows]
+    pairs = [retention_months(p) for p in wanted]
+    months = tuple(sorted({m for pair in pairs for m in pair}))
+    revenue = qc.revenue_in_months(engine, months=months, flt=flt)
+    cur, prev, *spark = retention.revenue_retention_many(revenue, pairs)
+    months_text = f"{cur.start_month:%b %Y} → {cur.end_month:%b %Y}"
+    base = dict(n=cur.n, n_previous=prev.n, enough=cur.n >= MIN_CUSTOMERS, area="retention",
+                extra={"retention": cur, "retention_previous": prev})
+    grr_detail = (f"{months_text}: of {_arr(cur.starting)} ARR, {_arr(cur.contraction)} lost to contraction and "
+                  f"{_arr(cur.churned)} to churn ({cur.n_churned} of {cur.n} paying customers gone)")
+    return [
+        logo,
+        Tile(key="grr", label="Gross revenue retention", unit="share", value=cur.grr, previous=prev.grr,
+             definition=GRR_DEFINITION, detail=grr_detail if cur.n else cur.note,
+             series=tuple((w.last, r.grr) for w, r in zip(windows, spark)), **base),
+        Tile(key="nrr", label="Net revenue retention", unit="share", value=cur.nrr, previous=prev.nrr,
+             definition=NRR_DEFINITION,
+             detail=f"{months_text}: {_arr(cur.expansion)} ARR gained from expansion" if cur.n else cur.note,
+             series=tuple((w.last, r.nrr) for w, r in zip(windows, spark)), **base),
+    ]
+
+
+# --- customers and ARR -----------------------------------------------------------------------------
+
+
+def customers_tiles(
+    engine: Engine, *, period: Period, previous: Period | None = None, flt: q.CustomerFilter = q.ALL,
+    customers: pd.DataFrame | None = None,
+) -> list[Tile]:
+    """Active customers at the period's last day, and ARR (12 x the MRR of its last month)."""
+    cust = q.customers(engine, flt=flt) if customers is None else customers
+    prev_period = previous or period.previous()
+    windows = sparkline_windows(period)
+    now = int(retention.active_at(cust, period.last).sum())
+    before = int(retention.active_at(cust, prev_period.last).sum())
+    months = tuple(sorted({p.last.replace(day=1) for p in (period, prev_period, *windows)}))
+    arr = q.arr_by_month(engine, months=months, flt=flt).set_index("month")
+
+    def arr_of(p: Period) -> tuple[int, float]:
+        row = arr.loc[pd.Timestamp(p.last.replace(day=1))]
+        return int(row["customers"]), float(row["arr"])
+
+    n_rev, arr_now = arr_of(period)
+    _, arr_prev = arr_of(prev_period)
+    return [
+        Tile(key="customers", label="Active customers", unit="count", value=float(now), previous=float(before),
+             n=now, n_previous=before,
+             definition="Customers signed on or before the period's last day and not churned by then.",
+             series=tuple((w.last, float(retention.active_at(cust, w.last).sum())) for w in windows),
+             area="customers"),
+        Tile(key="arr", label="ARR", unit="currency", value=arr_now, previous=arr_prev, n=n_rev,
+             n_previous=before, definition="12 x the monthly recurring revenue of the period's last month.",
+             series=tuple((w.last, arr_of(w)[1]) for w in windows), area="customers"),
+    ]
+
+
+# --- maturity --------------------------------------------------------------------------------------
+
+
+def maturity_tiles(engine: Engine, *, period: Period, previous: Period | None = None) -> list[Tile]:
+    """Company-wide median stage per dimension in the latest assessment round opened by the
+    period's last day, against the round before it (Mann-Whitney U via ``maturity.round_changes``).
+
+    Maturity is assessed by teams, not customers: the customer filters do not apply. Returns no
+    tiles when no round has answers.
+    """
+    answers = qm.answers(engine)
+    if answers.empty:
+        return []
+    answers = answers[pd.to_datetime(answers["round_opened_on"]) < pd.Timestamp(period.end)]
+    order = maturity.round_order(answers)
+    if not order:
+        return []
+    current = answers[answers["round"] == order[-1]]
+    agg = maturity.aggregate(current, by=("dimension",)).set_index("dimension")
+    changes = maturity.round_changes(answers, by=("dimension",)) if len(order) > 1 else pd.DataFrame()
+    changes = changes.set_index("dimension") if not changes.empty else changes
+    trend = maturity.round_trends(answers, by=("dimension",))
+    instrument = maturity.load_instrument()
+    tiles = []
+    for dim in maturity.DIMENSIONS:
+        row = agg.loc[dim] if dim in agg.index else None
+        n = int(row["n"]) if row is not None else 0
+        value = float(row["median"]) if row is not None else math.nan
+        if dim in getattr(changes, "index", ()):
+            ch = changes.loc[dim]
+            prev_value, n_prev, p_value = float(ch["previous_median"]), int(ch["n_previous"]), float(ch["p_value"])
+            verdict = change_verdict(p_value, n >= maturity.MIN_RESPONDENTS and n_prev >= maturity.MIN_RESPONDENTS)
+        else:
+            prev_value, n_prev, p_value, verdict = math.nan, 0, math.nan, NOT_TESTABLE
+        dim_trend = trend[trend["dimension"] == dim]
+        tiles.append(Tile(
+            key=f"maturity_{dim}", label=f"Maturity: {instrument.dimension_label(dim)}", unit="stage",
+            value=value, previous=prev_value, n=n, n_previous=n_prev, enough=n >= maturity.MIN_RESPONDENTS,
+            definition="Median self-assessed stage (1 Island … 5 Social Business) across every answer in "
+            "the latest round, against the round before; the change is tested with a Mann-Whitney U test. "
+            "Assessed by teams: the customer filters do not apply.",
+            detail=f"round {order[-1]}" + (f" vs {order[-2]}" if len(order) > 1 else ""),
+            extra={"dimension": dim, "round": order[-1], "previous_round": order[-2] if len(order) > 1 else None},
+            test=verdict, p_value=p_value, test_name="Mann-Whitney U",
+            series=tuple((pd.Timestamp(r.round_opened_on).date(), float(r.median)) for r in dim_trend.itertuples()),
+            area="maturity",
+        ))
+    return tiles
+
+
+# --- meetings --------------------------------------------------------------------------------------
+
+
+def meeting_share_tile(engine: Engine, *, period: Period, previous: Period | None = None) -> Tile | None:
+    """Customer share of agenda time in the meetings logged in the period (``meetings.customer_share``).
+
+    Meetings are internal: the customer filters do not apply. None when no meeting was ever logged.
+    """
+    prev_period = previous or period.previous()
+    windows = sparkline_windows(period)
+    start, end = _span(period, prev_period, *windows)
+    meeting_rows = qmeet.meeting_rows(engine, start=start, end=end)
+    if meeting_rows.empty:
+        return None
+    items = qmeet.agenda_item_totals(engine, start=start, end=end)
+    cur = meetings.customer_share(items, meeting_rows, period=period).iloc[0]
+    prev = meetings.customer_share(items, meeting_rows, period=prev_period).iloc[0]
+    per = meetings.per_meeting(items, meeting_rows)
+    held = pd.to_datetime(per["held_on"])
+
+    def inside(p: Period) -> pd.DataFrame:
+        return per[(held >= pd.Timestamp(p.start)) & (held < pd.Timestamp(p.end))]
+
+    def window_share(p: Period) -> float:
+        # The same ratio of totals as ``customer_share``'s time share, on the meetings of the window.
+        rows = inside(p)
+        return ratio_interval(rows["customer_minutes"].to_numpy(), rows["agenda_minutes"].to_numpy())[0]
+
+    before, now = inside(prev_period), inside(period)
+    _, p_value = ratio_difference(before["customer_minutes"], before["agenda_minutes"],
+                                  now["customer_minutes"], now["agenda_minutes"])
+    n, n_prev = int(cur["meetings"]), int(prev["meetings"])
+    return Tile(
+        key="meeting_share", label="Customer share of meeting time", unit="share",
+        value=float(cur["time_share"]), previous=float(prev["time_share"]), n=n, n_previous=n_prev,
+        low=float(cur["time_share_low"]), high=float(cur["time_share_high"]), enough=n >= MIN_MEETINGS,
+        definition="Minutes of agenda items about the customer (directly or indirectly) over all recorded "
+        "agenda minutes of the meetings logged in the period, against the 5% implied by the estimate that "
+        "95% of meeting content is internal. The change is tested with a z-test on the two ratio "
+        "estimates. Meetings are internal: the customer filters do not apply.",
+        detail=f"{n} meetings · {cur['baseline_verdict']}",
+        extra={"share": cur, "share_previous": prev, "baseline": meetings.BASELINE_SHARE},
+        test=change_verdict(p_value, n >= 2 and n_prev >= 2), p_value=p_value, test_name="z-test on ratios",
+        series=tuple((w.last, float(window_share(w))) for w in windows),
+        area="meetings",
+    )
+
+
+# --- all tiles -------------------------------------------------------------------------------------
+
+
+def overview_tiles(
+    engine: Engine,
+    *,
+    period: Period,
+    flt: q.CustomerFilter = q.ALL,
+    as_of: dt.date | None = None,
+    previous: Period | None = None,
+    areas: tuple[str, ...] | None = None,
+) -> list[Tile]:
+    """Headline tiles for ``period`` and the comparison period, in display order.
+
+    Parameters
+    ----------
+    period
+        The period shown.
+    flt
+        Customers to include (maturity and meetings are company-wide and ignore it).
+    as_of
+        The date up to which onboarding is observed (default: the period's last day).
+    previous
+        The comparison period (default: the previous period of equal length).
+    areas
+        Areas to compute (default: every one of ``tiles.AREAS``).
+
+    Example
+    -------
+    >>> from cs_metrics.storage import db
+    >>> engine = db.make_engine("sqlite://"); db.upgrade(engine)
+    >>> tiles = overview_tiles(engine, period=Period(dt.date(2026, 1, 1), dt.date(2026, 3, 31)))
+    >>> [t.key for t in tiles][:2], tiles[0].n
+    (['nps', 'health_green'], 0)
+    """
+    as_of = as_of or period.last
+    wanted = tuple(AREAS) if areas is None else tuple(a for a in AREAS if a in areas)
+    frame = q.customers(engine, flt=flt)
+    first_day = q.data_extent(engine).get("first")
+    scope = dict(period=period, previous=previous, flt=flt)
+    tiles: list[Tile] = []
+    if "nps" in wanted:
+        tiles.append(nps_tile(engine, first_day=first_day, **scope))
+    if "health" in wanted:
+        tiles.extend(health_tiles(engine, **scope))
+    if "onboarding" in wanted:
+        tiles.extend(ttfv_tiles(engine, as_of=as_of, customers=frame, **scope))
+    if "retention" in wanted:
+        tiles.extend(retention_tiles(engine, customers=frame, first_day=first_day, **scope))
+    if "maturity" in wanted:
+        tiles.extend(maturity_tiles(engine, period=period, previous=previous))
+    if "meetings" in wanted:
+        tile = meeting_share_tile(engine, period=period, previous=previous)
+        if tile is not None:
+            tiles.append(tile)
+    if "customers" in wanted:
+        tiles.extend(customers_tiles(engine, customers=frame, **scope))
+    return tiles

@@ -1,0 +1,40 @@
+"""The contradictions of "what changed", found in the database (``summary.what_changed`` writes
+the text from the tiles and these)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from sqlalchemy.engine import Engine
+
+from cs_metrics import nps
+from cs_metrics.period import Period
+from cs_metrics.services import churn
+from cs_metrics.storage import queries as q
+from cs_metrics.storage.queries import nps as qn
+from cs_metrics.summary import Contradiction
+
+
+def contradictions(
+    engine: Engine, *, period: Period, flt: q.CustomerFilter = q.ALL, as_of: dt.date | None = None
+) -> list[Contradiction]:
+    """The contradictions found in the database for ``period`` (lost customers who were green or
+    promoters, detractors waiting for a follow-up), largest share first, only those with a count.
+    The claimed-maturity contradiction comes from the tiles (``summary.claimed_vs_meetings``)."""
+    as_of = as_of or period.last
+    found: list[Contradiction] = []
+    lost = churn.churn_in_period(engine, period=period, flt=flt)
+    if len(lost):
+        flagged = churn.contradictions_in_period(engine, period=period, flt=flt)
+        green = int(flagged["green"].sum()) if len(flagged) else 0
+        promoters = int(flagged["promoter"].sum()) if len(flagged) else 0
+        found.append(Contradiction("green_but_churned", green, int(len(lost)), green / len(lost)))
+        found.append(Contradiction("promoters_but_churned", promoters, int(len(lost)), promoters / len(lost)))
+    queue = qn.follow_up_queue(engine, start=period.start, end=period.end, flt=flt)
+    if len(queue):
+        s = nps.follow_up_summary(queue, as_of=as_of)
+        found.append(Contradiction("detractors_without_follow_up", int(s.waiting), int(s.detractors),
+                                   s.waiting / s.detractors))
+    found = [c for c in found if c.count > 0 and not math.isnan(c.share)]
+    return sorted(found, key=lambda c: -c.share)
