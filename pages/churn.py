@@ -1,42 +1,31 @@
 """Churn & retention: how many customers and how much revenue stay, why the others left, and
 whether the reason of every lost customer is known."""
 
-import datetime as dt
-
 import streamlit as st
 
 from cs_metrics import churn
 from cs_metrics.charts import churn as charts
 from cs_metrics.formatting import fmt_value
-from cs_metrics import vocab
-from cs_metrics.storage.queries import churn as qc
-from ui import components, filters, loaders
+from cs_metrics.services import churn as data
+from ui import churn_follow_up, components, loaders
 
-selection = filters.current()
+selection = components.page_header("Churn & retention")
 period, flt = selection.period, selection.customers
-st.title("Churn & retention")
-st.caption(f"{period.label()} against the previous {period.days} days · {flt.describe()}")
-if selection.problem:
-    st.warning(selection.problem)
 
-tiles = loaders.load(churn.retention_tiles, period=period, flt=flt)
-everyone = loaders.load(churn.all_churn, flt=flt)
+tiles = loaders.load(data.retention_tiles, period=period, flt=flt)
+everyone = loaders.load(data.all_churn, flt=flt)
 if all(t.n == 0 for t in tiles) and everyone.empty:
     components.empty_state("No customers match these filters. Widen the segment, region or owner selection.")
     st.stop()
 
-for issue in loaders.load(churn.data_issues, flt=flt):
-    st.warning(
-        f"Data check · {issue.label}: {issue.count:,}. They are {issue.action}; fix them at the source."
-    )
+for issue in loaders.load(data.data_issues, flt=flt):
+    st.warning(f"Data check · {issue.label}: {issue.count:,}. They are {issue.action}; fix them at the source.")
     with st.expander(f"Examples: {issue.label.lower()}"):
-        st.dataframe(issue.examples, hide_index=True)
-for column, tile in zip(st.columns(3), tiles):
-    with column:
-        components.tile(tile)
+        components.table(issue.examples, hide_index=True)
+components.tile_grid(tiles, columns=3)
 
 st.header("Why customers leave")
-lost = loaders.load(churn.churn_in_period, period=period, flt=flt)
+lost = loaders.load(data.churn_in_period, period=period, flt=flt)
 if lost.empty:
     components.empty_state("No customer was lost in this period.")
 else:
@@ -45,29 +34,23 @@ else:
     grouping = middle.radio("Group by", ["Reason", "Category"], horizontal=True, key="churn_group_by")
     contributing = right.toggle("Count contributing reasons too", key="churn_contributing")
     weight = None if measure == "Customers" else "arr_lost"
-    pareto = churn.reason_pareto(
-        lost, weight=weight, by_category=grouping == "Category", contributing=contributing
-    )
+    pareto = churn.reason_pareto(lost, weight=weight, by_category=grouping == "Category", contributing=contributing)
     title = f"Churn reasons by {measure.lower()}, most frequent first"
-    st.plotly_chart(
-        charts.reason_pareto_chart(pareto, measure=weight or "count", title=title), width="stretch"
-    )
+    st.plotly_chart(charts.reason_pareto_chart(pareto, measure=weight or "count", title=title), width="stretch")
     unit = "mentions" if contributing else "customers"
     st.caption(f"{int(pareto['count'].sum())} {unit} with a reason. {churn.EXPLANATIONS['pareto']}")
     split = churn.controllable_split(lost)
     st.plotly_chart(charts.controllable_chart(split, title="Controllable or not"), width="stretch")
     share = fmt_value(split["share"].iloc[0], "share")
-    st.caption(
-        f"{split['count'].iloc[0]} of {len(lost)} lost ({share}) left for reasons the company could act on."
-    )
+    st.caption(f"{split['count'].iloc[0]} of {len(lost)} lost ({share}) left for reasons the company could act on.")
 by_quarter = churn.reasons_by_quarter(everyone)
 if not by_quarter.empty:
-    title = "Reasons over time, by quarter of churn"
-    st.plotly_chart(charts.reasons_over_time_chart(by_quarter, title=title), width="stretch")
+    st.plotly_chart(charts.reasons_over_time_chart(by_quarter, title="Reasons over time, by quarter of churn"),
+                    width="stretch")
     st.caption("All recorded history for these customers; the latest quarter may be incomplete.")
 
 st.header(f"Early churn (within {churn.EARLY_DAYS} days)")
-early = loaders.load(churn.early_churn_in_period, period=period, as_of=selection.as_of, flt=flt)
+early = loaders.load(data.early_churn_in_period, period=period, as_of=selection.as_of, flt=flt)
 pending = f" {early.excluded} more are not judged yet." if early.excluded else ""
 st.caption(churn.EXPLANATIONS["early"] + pending)
 if early.n == 0:
@@ -81,88 +64,52 @@ else:
         a.warning(f"Only {early.n} customers: too few to read this rate with confidence.")
     b.metric("Early churners who had reached first value", f"{early.reached_first_value} of {early.lost}")
     if early.lost:
-        st.plotly_chart(
-            charts.reason_pareto_chart(early.reasons, title="Reasons for early churn"), width="stretch"
-        )
-        st.dataframe(churn.for_display(early.customers, churn.EARLY_COLUMNS), hide_index=True)
+        st.plotly_chart(charts.reason_pareto_chart(early.reasons, title="Reasons for early churn"), width="stretch")
+        components.table(churn.for_display(early.customers, churn.EARLY_COLUMNS), hide_index=True)
 
 st.header("Cohort retention")
 left, right = st.columns(2)
 measures, lengths = {"logo": "Customers (logo)", "revenue": "Revenue"}, {"Q": "Quarter", "M": "Month"}
 by = left.radio("Measure", list(measures), horizontal=True, key="churn_cohort_by", format_func=measures.get)
-length = right.radio(
-    "Cohort", list(lengths), horizontal=True, key="churn_cohort_length", format_func=lengths.get
-)
-table = loaders.load(churn.cohorts, by=by, cohort=length, flt=flt)
+length = right.radio("Cohort", list(lengths), horizontal=True, key="churn_cohort_length", format_func=lengths.get)
+table = loaders.load(data.cohorts, by=by, cohort=length, flt=flt)
 if table.empty:
     components.empty_state("No revenue recorded for these customers.")
 else:
-    title = "Share retained, by cohort of first revenue month"
-    st.plotly_chart(charts.cohort_heatmap(table, title=title), width="stretch")
+    st.plotly_chart(charts.cohort_heatmap(table, title="Share retained, by cohort of first revenue month"),
+                    width="stretch")
     st.plotly_chart(charts.retention_curve(table, title="All cohorts, weighted by size"), width="stretch")
     st.caption(churn.EXPLANATIONS["cohorts"])
 
 st.header("Renewal vs retention")
-rvr = loaders.load(churn.renewal_vs_retention, period=period, flt=flt)
+rvr = loaders.load(data.renewal_vs_retention, period=period, flt=flt)
 st.caption(f"Customers on contracts of {rvr.min_term} months or more. {churn.EXPLANATIONS['renewal']}")
 if rvr.up == 0 and rvr.customers_at_start == 0:
     components.empty_state(f"No customer on a contract of {rvr.min_term} months or more in this selection.")
 else:
     st.plotly_chart(charts.renewal_vs_retention_chart(rvr.shares()), width="stretch")
-    st.caption(
-        f"{rvr.renewed} of {rvr.up} contracts up for renewal renewed · {rvr.customers_at_start} at the start."
-    )
+    st.caption(f"{rvr.renewed} of {rvr.up} contracts up for renewal renewed · {rvr.customers_at_start} at the start.")
 
 st.header("Post-churn follow-up")
 st.caption(churn.EXPLANATIONS["follow_up"])
-if message := st.session_state.pop("churn_follow_up_saved", None):
+if message := st.session_state.pop(churn_follow_up.SAVED, None):
     st.success(message)
 follow = churn.follow_up_status(everyone)
 if follow.n == 0:
     components.empty_state("No churned customers for these filters.")
 else:
     st.metric("Follow-ups complete", f"{follow.complete} of {follow.n}")
-    st.dataframe(churn.for_display(follow.queue, churn.QUEUE_COLUMNS), hide_index=True)
+    components.table(churn.for_display(follow.queue, churn.QUEUE_COLUMNS), hide_index=True)
     editable = everyone if st.toggle("Also edit completed follow-ups", key="churn_edit_all") else follow.queue
     if not editable.empty:
-        names = churn.follow_up_choices(editable)
-        cid = st.selectbox("Customer", list(names), format_func=names.get, key="churn_fu_customer")
-        row = editable[editable["customer_id"] == cid].iloc[0]
-        a, b = st.columns(2)
-        called_on = (
-            row["follow_up_call_on"].date() if row["follow_up_call_on"] == row["follow_up_call_on"] else None
-        )
-        called = a.date_input(
-            "Call date", value=called_on, max_value=dt.date.today(), key=f"churn_fu_call_{cid}"
-        )
-        reasons = list(vocab.CHURN_REASONS)
-        known = reasons.index(row["primary_reason"]) if row["primary_reason"] in reasons else None
-        reason = b.selectbox(
-            "Confirmed reason", reasons, index=known, format_func=churn.reason_label,
-            placeholder="Choose the reason", key=f"churn_fu_reason_{cid}",
-        )  # fmt: skip
-        typed = row["follow_up_notes"] if isinstance(row["follow_up_notes"], str) else ""
-        notes = st.text_area(
-            "Notes from the call", value=typed, max_chars=qc.MAX_NOTES, key=f"churn_fu_notes_{cid}"
-        )
-        if st.button("Save follow-up", type="primary", key="churn_fu_save"):
-            try:
-                qc.record_follow_up(
-                    loaders.engine(), customer_id=cid, call_on=called, reason=reason, notes=notes
-                )
-            except qc.FollowUpError as exc:
-                st.error(str(exc))
-            else:
-                loaders.invalidate()
-                st.session_state["churn_follow_up_saved"] = f"Follow-up saved for {names[cid]}."
-                st.rerun()
+        churn_follow_up.editor(editable)
 
 st.header("Lost while looking fine")
-surprises = loaders.load(churn.contradictions_in_period, period=period, flt=flt)
+surprises = loaders.load(data.contradictions_in_period, period=period, flt=flt)
 st.caption(churn.EXPLANATIONS["surprises"])
 if surprises.empty:
     components.empty_state("No customer lost in this period looked healthy or was a promoter.")
 else:
     green, promoters = int(surprises["green"].sum()), int(surprises["promoter"].sum())
     st.write(f"{green} churned while green · {promoters} whose last NPS answer was a promoter's.")
-    st.dataframe(churn.for_display(surprises, churn.SURPRISE_COLUMNS), hide_index=True)
+    components.table(churn.for_display(surprises, churn.SURPRISE_COLUMNS), hide_index=True)

@@ -6,35 +6,26 @@ import streamlit as st
 from cs_metrics import nps, text
 from cs_metrics.charts import nps as charts
 from cs_metrics.formatting import fmt_change, fmt_interval, fmt_value
-from cs_metrics.storage import queries as q
-from cs_metrics.storage.queries import nps as qn
-from ui import components, filters, loaders
+from cs_metrics.services import nps as data
+from ui import components, loaders, nps_follow_up
 
-sel = filters.current()
+sel = components.page_header(
+    "NPS", "NPS is one signal of customer success, not its measure: read it beside health, time to first value "
+    "and churn. It is computed from counts (% promoters 9-10 minus % detractors 0-6), never by averaging scores.")
 cur, prev = sel.period, sel.previous
 scope = {"flt": sel.customers}
-st.title("NPS")
-st.caption(f"{cur.label()} against {prev.label()} · {sel.customers.describe()}")
-st.caption(
-    "NPS is one signal of customer success, not its measure: read it beside health, time to first "
-    "value and churn. It is computed from counts (% promoters 9-10 minus % detractors 0-6), never by averaging scores."
-)
-if sel.problem:
-    st.warning(sel.problem)
 
-bad_n, bad = loaders.load(qn.invalid_scores, **scope)
+bad_n, bad = loaders.load(data.invalid_scores, **scope)
 if bad_n:
     st.warning(f"{bad_n} stored answer(s) have a score outside 0-10 and are left out of every figure. "
                "Correct or delete them in the source and import again.")
-    st.dataframe(bad, hide_index=True)
+    components.table(bad, hide_index=True)
 
-now = nps.nps_interval(*loaders.load(q.nps_class_counts, start=cur.start, end=cur.end, **scope))
-before = loaders.load(q.nps_class_counts, start=prev.start, end=prev.end, **scope)
+tile = loaders.load(data.nps_tile, period=cur, previous=prev, **scope)
+now, change = nps.nps_interval(*tile.extra["counts"]), tile.extra["difference"]
 if now.n == 0:
     components.empty_state("No NPS answers for this period and these customers. Widen the period or the filters.")
     st.stop()
-change = nps.nps_difference(before, (now.detractors, now.passives, now.promoters))
-survey = loaders.load(qn.survey_counts, start=cur.start, end=cur.end, **scope)
 min_n = int(st.columns([1, 3])[0].number_input(
     "Minimum answers to read a figure", min_value=1, max_value=1000, value=30, key="nps_min_n",
     help="Below this many answers a score is shown as too uncertain to read."))
@@ -55,21 +46,20 @@ with mid, st.container(border=True):
                    f"difference {fmt_interval(change.low, change.high, 'points')}")
     st.markdown(f"**{nps.verdict(change).capitalize()}**")
 with right, st.container(border=True):
-    if survey.sends:
-        rate = nps.response_rate(survey.sends, survey.answered)
-        st.metric("Response rate", fmt_value(rate.value, "share"))
-        st.caption(f"{fmt_interval(rate.low, rate.high, 'share')} · {rate.count:,} of {rate.total:,} invitations answered")
+    response, comments = loaders.load(data.rates, period=cur, **scope)
+    if response is not None:
+        st.metric("Response rate", fmt_value(response.value, "share"))
+        st.caption(f"{fmt_interval(response.low, response.high, 'share')} · {response.count:,} of "
+                   f"{response.total:,} invitations answered")
     else:
         st.metric("Response rate", "–")
         st.caption("Unknown: no survey invitations are recorded for this period. Import the NPS survey sends to see it.")
-    comments = nps.comment_rate(survey.responses, survey.commented)
     st.caption(f"Comment rate {fmt_value(comments.value, 'share')} ({comments.count:,} of {comments.total:,} answers)")
 
 # --- trend ---------------------------------------------------------------------------------------
 st.subheader("Trend")
 grain = st.segmented_control("Group by", ["month", "quarter"], default="month", key="nps_grain") or "month"
-monthly = loaders.load(q.nps_monthly_counts, start=prev.start, end=cur.end, **scope)
-trend = nps.nps_trend(monthly, grain=grain, start=prev.start, end=cur.end, min_n=min_n)
+trend = loaders.load(data.trend, start=prev.start, end=cur.end, grain=grain, min_n=min_n, **scope)
 st.plotly_chart(charts.trend_chart(trend, min_n=min_n, current_start=cur.start), width="stretch", key="nps_trend")
 st.caption(f"Shaded band: 95% interval. Hollow grey points rest on fewer than {min_n} answers and are too uncertain to read.")
 
@@ -79,20 +69,20 @@ with by_col:
     st.subheader("Breakdown")
     by = st.segmented_control("Break down by", ["segment", "region", "owner", "touchpoint"], default="segment",
                               key="nps_by") or "segment"
-    groups = nps.nps_table(loaders.load(qn.counts_by, by=by, start=cur.start, end=cur.end, **scope), by=by)
+    groups = loaders.load(data.breakdown, period=cur, by=by, **scope)
     st.plotly_chart(charts.breakdown_chart(groups, by=by, min_n=min_n), width="stretch", key="nps_breakdown")
     with st.expander("Numbers, and each group against the rest"):
-        st.dataframe(nps.compare_to_rest(groups), hide_index=True, column_config={
+        components.table(groups, hide_index=True, column_config={
             **{c: st.column_config.NumberColumn(c, format="%+.1f") for c in ("nps", "low", "high", "vs_rest", "vs_rest_low", "vs_rest_high")},
             "p_value": st.column_config.NumberColumn("p", format="%.3f"), "significant": "different at 95%"})
 with dist_col:
     st.subheader("Scores 0-10")
-    scores = nps.score_distribution(loaders.load(qn.score_counts, start=cur.start, end=cur.end, **scope))
+    scores = loaders.load(data.score_distribution, period=cur, **scope)
     st.plotly_chart(charts.distribution_chart(scores), width="stretch", key="nps_distribution")
 
 # --- verbatims -----------------------------------------------------------------------------------
 st.subheader("What customers wrote")
-written = loaders.load(qn.verbatims, start=cur.start, end=cur.end, **scope)
+written = loaders.load(data.verbatims, period=cur, **scope)
 if written.empty:
     components.empty_state("No written comments in this period.")
 else:
@@ -108,29 +98,28 @@ else:
     themes = text.theme_table(written)
     st.plotly_chart(charts.themes_chart(themes, title="Themes"), width="stretch", key="nps_themes")
     with st.expander("Theme keywords (English and Italian)"):
-        st.dataframe(themes[["label", "keywords", "detractors", "passives", "promoters", "z"]], hide_index=True,
-                     column_config={"label": "Theme", "z": st.column_config.NumberColumn("z", format="%.2f")})
-
+        components.table(themes[["label", "keywords", "detractors", "passives", "promoters", "z"]], hide_index=True,
+                         column_config={"label": "Theme", "z": st.column_config.NumberColumn("z", format="%.2f")})
     labels = {t.key: t.label for t in text.THEMES}
     theme = st.pills("Theme", list(labels), format_func=labels.get, key="nps_theme")
     f1, f2, f3 = st.columns([2, 1, 1])
     search = f1.text_input("Search the comments", key="nps_search", placeholder="a word, e.g. invoice or fattura")
     groups_sel = f2.multiselect("Group", ["detractor", "passive", "promoter"], key="nps_groups")
     languages = f3.multiselect("Language", list(text.LANGUAGES), format_func=text.LANGUAGES.get, key="nps_languages")
-    shown = text.filter_by_theme(loaders.load(qn.verbatims, start=cur.start, end=cur.end, search=search,
-                                              languages=tuple(languages), groups=tuple(groups_sel), **scope), theme)
+    shown = text.filter_by_theme(loaders.load(data.verbatims, period=cur, search=search, languages=tuple(languages),
+                                              groups=tuple(groups_sel), **scope), theme)
     st.caption(f"{len(shown):,} comment(s)" + (f" about {labels[theme].lower()}" if theme else ""))
-    st.container(key="nps_verbatims").dataframe(
-        shown[["responded_on", "score", "group", "comment", "language", "segment", "customer", "touchpoint"]],
-        hide_index=True, width="stretch",
-        column_config={"responded_on": st.column_config.DateColumn("Date"), "score": "Score", "group": "Group",
-                       "comment": st.column_config.TextColumn("Comment", width="large"), "language": "Language",
-                       "segment": "Segment", "customer": "Customer", "touchpoint": "Touchpoint"},
-    )
+    with st.container(key="nps_verbatims"):
+        components.table(
+            shown[["responded_on", "score", "group", "comment", "language", "segment", "customer", "touchpoint"]],
+            hide_index=True, width="stretch",
+            column_config={"responded_on": st.column_config.DateColumn("Date"), "score": "Score", "group": "Group",
+                           "comment": st.column_config.TextColumn("Comment", width="large"), "language": "Language",
+                           "segment": "Segment", "customer": "Customer", "touchpoint": "Touchpoint"})
 
 # --- closed loop ---------------------------------------------------------------------------------
 st.subheader("Detractor follow-up")
-loop = loaders.load(qn.follow_up_queue, start=cur.start, end=cur.end, **scope)
+loop = loaders.load(data.follow_up_queue, period=cur, as_of=sel.as_of, **scope)
 summary = nps.follow_up_summary(loop, as_of=sel.as_of)
 a, b, c, d = st.columns(4)
 a.metric("Followed up", fmt_value(summary.rate.value, "share"), help="Done over detractors needing a follow-up.")
@@ -139,46 +128,21 @@ b.metric("Median days", fmt_value(summary.median_days, "count"), help="Days from
 b.caption(f"to follow up, over {summary.done} done")
 c.metric("Waiting", f"{summary.waiting:,}")
 d.metric("Overdue", f"{summary.overdue:,}")
-if message := st.session_state.pop("nps_follow_up_saved", None):
+if message := st.session_state.pop(nps_follow_up.SAVED, None):
     st.success(message)
 show_closed = st.toggle("Show closed follow-ups too", key="nps_show_closed")
-queue = loop if show_closed else loaders.load(qn.follow_up_queue, start=cur.start, end=cur.end,
-                                              include_closed=False, **scope)
-queue = queue.assign(overdue=nps.follow_up_overdue(queue, as_of=sel.as_of))
-st.container(key="nps_queue").dataframe(
-    queue, hide_index=True, width="stretch",
-    column_order=["id", "responded_on", "score", "customer", "follow_up_status", "follow_up_owner", "follow_up_due",
-                  "overdue", "follow_up_note", "comment", "segment", "follow_up_done_on"],
-    column_config={"id": "Answer", "responded_on": st.column_config.DateColumn("Answered"), "score": "Score",
-                   "customer": "Customer", "segment": "Segment", "comment": st.column_config.TextColumn("Comment", width="medium"),
-                   "follow_up_status": "Status", "follow_up_owner": "Owner", "follow_up_due": st.column_config.DateColumn("Due"),
-                   "follow_up_done_on": st.column_config.DateColumn("Done on"), "follow_up_note": "Note",
-                   "overdue": st.column_config.CheckboxColumn("Overdue")},
-)
+queue = loop if show_closed else loaders.load(data.follow_up_queue, period=cur, as_of=sel.as_of, include_closed=False,
+                                              **scope)
+with st.container(key="nps_queue"):
+    components.table(queue, hide_index=True, width="stretch", column_order=[
+        "id", "responded_on", "score", "customer", "follow_up_status", "follow_up_owner", "follow_up_due", "overdue",
+        "follow_up_note", "comment", "segment", "follow_up_done_on"], column_config={
+        "id": "Answer", "responded_on": st.column_config.DateColumn("Answered"), "score": "Score", "customer": "Customer",
+        "segment": "Segment", "comment": st.column_config.TextColumn("Comment", width="medium"), "follow_up_status": "Status",
+        "follow_up_owner": "Owner", "follow_up_due": st.column_config.DateColumn("Due"),
+        "follow_up_done_on": st.column_config.DateColumn("Done on"), "follow_up_note": "Note",
+        "overdue": st.column_config.CheckboxColumn("Overdue")})
 if queue.empty:
     st.caption("Nothing waiting: every detractor of the period has been followed up.")
 else:
-    rows = {int(row.id): row for row in queue.itertuples()}
-    if st.session_state.get("nps_fu_pick") not in rows:  # the answer picked before left the list
-        st.session_state.pop("nps_fu_pick", None)
-    pick = st.selectbox("Update the follow-up of", list(rows), key="nps_fu_pick",
-                        format_func=lambda i: f"#{i} · {rows[i].responded_on:%d %b %Y} · {rows[i].customer or 'anonymous'} · score {rows[i].score}")
-    row = rows[pick]
-    with st.form(f"nps_fu_form_{pick}"):
-        owner = st.text_input("Owner", value=row.follow_up_owner or row.csm or "", key=f"nps_fu_owner_{pick}")
-        status = st.selectbox("Status", nps.FOLLOW_UP_STATUSES, key=f"nps_fu_status_{pick}",
-                              index=nps.FOLLOW_UP_STATUSES.index(row.follow_up_status or "open"),
-                              format_func=lambda s: s.replace("_", " "))
-        due = st.date_input("Due", value=row.follow_up_due.date() if row.follow_up_due == row.follow_up_due else None,
-                            key=f"nps_fu_due_{pick}", format="YYYY-MM-DD")
-        note = st.text_area("Note", value=row.follow_up_note or "", key=f"nps_fu_note_{pick}", max_chars=qn.MAX_NOTE)
-        if st.form_submit_button("Save follow-up"):
-            edit = qn.FollowUpEdit(pick, status, owner=owner, due=due, note=note)
-            try:
-                qn.save_follow_up(loaders.engine(), edit)
-            except qn.FollowUpError as exc:
-                st.error(f"Not saved. {exc}")
-            else:
-                loaders.invalidate()
-                st.session_state["nps_follow_up_saved"] = f"Follow-up of answer #{pick} saved."
-                st.rerun()
+    nps_follow_up.editor(queue)

@@ -1,41 +1,22 @@
 """Overview: the customer posture on one screen, for the selected period and customers."""
 
 import streamlit as st
-from streamlit.errors import StreamlitAPIException
 
-from cs_metrics import charts, overview, summary
-from cs_metrics.charts import overview as overview_charts
-from ui import components, filters, loaders
+from cs_metrics import charts, summary
+from cs_metrics.services import overview
+from cs_metrics.services import summary as contradictions
+from cs_metrics.tiles import COMPANY_WIDE
+from ui import components, loaders
 
-#: The page each area's tiles link to (the sidebar filters travel with the session).
-AREA_PAGES = {
-    "nps": "pages/nps.py",
-    "health": "pages/health.py",
-    "onboarding": "pages/onboarding.py",
-    "retention": "pages/churn.py",
-    "maturity": "pages/maturity.py",
-    "meetings": "pages/meetings.py",
-}
-COMPANY_WIDE = {"maturity", "meetings"}
-
-selection = filters.current()
-st.title("Overview")
-st.caption(
-    f"{selection.period.label()} against {selection.previous.label()} · {selection.customers.describe()}"
-)
-if selection.problem:
-    st.warning(selection.problem)
-
-tiles = loaders.load(
-    overview.overview_tiles, period=selection.period, flt=selection.customers, as_of=selection.as_of
-)
-customer_tiles = [t for t in tiles if t.area not in COMPANY_WIDE]
-if all(t.n == 0 for t in customer_tiles):
+selection = components.page_header("Overview")
+tiles = loaders.load(overview.overview_tiles, period=selection.period, flt=selection.customers, as_of=selection.as_of)
+if all(t.n == 0 for t in tiles if t.area not in COMPANY_WIDE):
     components.empty_state("No customers match these filters. Widen the segment, region or owner selection.")
     st.stop()
 
 # --- what changed -----------------------------------------------------------------------------------
-found = loaders.load(summary.contradictions, period=selection.period, flt=selection.customers, as_of=selection.as_of)
+found = loaders.load(contradictions.contradictions, period=selection.period, flt=selection.customers,
+                     as_of=selection.as_of)
 with st.container(border=True):
     head, choice = st.columns([4, 1])
     head.subheader("What changed")
@@ -51,46 +32,11 @@ with st.container(border=True):
         "census figures when they moved by at least half a point or half a percent."
     )
 
-
-def draw_tile(tile: overview.Tile) -> None:
-    """One tile: value, change, sparkline, previous value, interval, n, the test's verdict, a link."""
-    with st.container(border=True):
-        st.caption(overview.AREAS[tile.area] + (" · company-wide" if tile.area in COMPANY_WIDE else ""))
-        if not tile.has_value:
-            st.metric(tile.label, "–", help=tile.definition)
-            st.caption("No data for this selection.")
-        else:
-            delta = overview.display_change(tile.change, tile.unit) if tile.previous == tile.previous else None
-            st.metric(
-                tile.label, overview.display_value(tile.value, tile.unit), delta=delta, delta_color="off",
-                help=tile.definition, chart_data=overview_charts.sparkline_values(tile.series) or None,
-            )
-            lines = [f"previous period: {overview.display_value(tile.previous, tile.unit)}"]
-            interval = overview.display_interval(tile.low, tile.high, tile.unit)
-            if interval:
-                lines.append(interval)
-            lines.append(f"n = {tile.n:,}")
-            st.caption(" · ".join(lines))
-            st.caption(f"Change: {overview.verdict_text(tile)}")
-            if tile.detail:
-                st.caption(tile.detail)
-            if not tile.enough:
-                st.warning(f"Only {tile.n} observations: too few to read this figure with confidence.")
-        if tile.area in AREA_PAGES:
-            try:
-                st.page_link(AREA_PAGES[tile.area], label=f"Open {overview.AREAS[tile.area]} →")
-            except StreamlitAPIException:  # the page is not part of this installation
-                pass
-
-
 st.caption(
     "Sparklines: the same figure at each of the last 12 month ends, over a window as long as the period. "
     "Maturity and meeting figures are company-wide: the customer filters do not apply to them."
 )
-for start in range(0, len(tiles), 4):
-    for column, tile in zip(st.columns(4), tiles[start:start + 4]):
-        with column:
-            draw_tile(tile)
+components.tile_grid(tiles, columns=4, sparkline=True, verdict=True, link=True)
 
 health = next((t for t in tiles if t.key == "health_green"), None)
 if health is not None:

@@ -1,25 +1,29 @@
 """Figures of the Meetings page: customer share by department and meeting type, its trend, and
 decisions by their effect on the customer. Inputs are ``cs_metrics.meetings.customer_share``
-frames; groups below the minimum number of meetings are drawn as "too few to read"."""
+frames; groups below the minimum number of meetings (``MIN_MEETINGS``) are drawn as "too few to
+read" in every figure."""
 
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from cs_metrics import vocab
 from cs_metrics.charts import PALETTE, house_style
 from cs_metrics.meetings import BASELINE_SHARE, MIN_MEETINGS
-from cs_metrics import vocab
 
 IMPACT_COLOURS: dict[str, str] = {"favours": "#009E73", "neutral": "#999999", "worsens": "#D55E00"}
 TYPE_LABELS: dict[str, str] = {t: t.capitalize() for t in vocab.MEETING_TYPES}
+#: Opacity of the bars of groups with too few meetings to read.
+TOO_FEW_OPACITY = 0.45
 
 
 def share_heatmap(cells: pd.DataFrame, *, title: str | None = None) -> go.Figure:
     """Department x meeting type heatmap of the customer share of agenda time.
 
     ``cells`` is ``customer_share(..., by=("department", "meeting_type"))``. Cells with fewer than
-    ``MIN_MEETINGS`` meetings are left uncoloured and labelled "too few"; every cell shows n.
+    ``MIN_MEETINGS`` meetings are left uncoloured and labelled "too few"; cells with enough
+    meetings but no agenda minutes recorded are left uncoloured and say so; every cell shows n.
     """
     departments = [d for d in vocab.DEPARTMENTS if d in set(cells["department"])] + sorted(
         set(cells["department"]) - set(vocab.DEPARTMENTS)
@@ -40,14 +44,18 @@ def share_heatmap(cells: pd.DataFrame, *, title: str | None = None) -> go.Figure
             row = index.loc[(dept, mtype)]
             n = int(row["meetings"])
             share = row["time_share"]
-            if bool(row["enough"]) and pd.notna(share):
-                z_row.append(float(share))
-                t_row.append(f"{share:.0%}<br>n={n}")
-                h_row.append(f"{dept} · {mtype}: {share:.1%} of agenda time about customers ({n} meetings)")
-            else:
+            if not bool(row["enough"]):
                 z_row.append(None)
                 t_row.append(f"too few<br>n={n}")
                 h_row.append(f"{dept} · {mtype}: only {n} meeting(s), fewer than {MIN_MEETINGS}: too few to read")
+            elif pd.isna(share):
+                z_row.append(None)
+                t_row.append(f"no minutes<br>n={n}")
+                h_row.append(f"{dept} · {mtype}: {n} meetings, no agenda minutes recorded")
+            else:
+                z_row.append(float(share))
+                t_row.append(f"{share:.0%}<br>n={n}")
+                h_row.append(f"{dept} · {mtype}: {share:.1%} of agenda time about customers ({n} meetings)")
         z.append(z_row)
         text.append(t_row)
         hover.append(h_row)
@@ -115,10 +123,13 @@ def decisions_by_group(summary: pd.DataFrame, *, by: str = "department", title: 
     """Decisions per meeting by their effect on the customer, one stacked bar per group.
 
     ``summary`` is ``customer_share(..., by=by)`` (columns ``favours``, ``neutral``, ``worsens``,
-    ``meetings``). Worsening decisions are drawn like the others, never hidden.
+    ``meetings``, ``enough``). Worsening decisions are drawn like the others, never hidden. Bars
+    of groups with fewer than ``MIN_MEETINGS`` meetings are hatched and faded, and their hover
+    says they are too few to read.
     """
     fig = go.Figure()
     rows = summary.sort_values(by, ascending=False)
+    enough = [bool(e) for e in rows["enough"]]
     for impact in vocab.CX_IMPACTS:
         per_meeting = rows[impact] / rows["meetings"]
         fig.add_trace(
@@ -127,10 +138,15 @@ def decisions_by_group(summary: pd.DataFrame, *, by: str = "department", title: 
                 x=per_meeting,
                 name=impact.capitalize(),
                 orientation="h",
-                marker_color=IMPACT_COLOURS[impact],
+                marker={
+                    "color": IMPACT_COLOURS[impact],
+                    "opacity": [1.0 if e else TOO_FEW_OPACITY for e in enough],
+                    "pattern": {"shape": ["" if e else "/" for e in enough]},
+                },
                 customdata=list(zip(rows[impact], rows["meetings"])),
-                hovertemplate="%{y}: %{x:.2f} per meeting (%{customdata[0]} decisions, %{customdata[1]} meetings)<extra>"
-                + impact + "</extra>",
+                hovertext=["" if e else f" · fewer than {MIN_MEETINGS} meetings: too few to read" for e in enough],
+                hovertemplate="%{y}: %{x:.2f} per meeting (%{customdata[0]} decisions, %{customdata[1]} meetings)"
+                "%{hovertext}<extra>" + impact + "</extra>",
             )
         )
     fig.update_layout(barmode="stack", xaxis={"title": "Decisions per meeting"})

@@ -14,7 +14,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from cs_metrics import churn as churn_metrics
-from cs_metrics import health, retention
+from cs_metrics import early_churn, health, renewals, retention
 from cs_metrics.period import Period
 from cs_metrics.retention import DataIssue
 from cs_metrics.services.overview import retention_tiles, revenue_retention, valid_customers
@@ -42,11 +42,11 @@ def all_churn(engine: Engine, *, flt: q.CustomerFilter = q.ALL) -> pd.DataFrame:
 
 def early_churn_in_period(
     engine: Engine, *, period: Period, as_of: dt.date, flt: q.CustomerFilter = q.ALL
-) -> churn_metrics.EarlyChurn:
+) -> early_churn.EarlyChurn:
     """``early_churn`` for customers whose first 90 days ended in ``period``, observed up to ``as_of``."""
     cust = q.customers(engine, flt=flt)
     churn = qc.churn_events(engine, start=period.start - dt.timedelta(days=churn_metrics.EARLY_DAYS), flt=flt)
-    return churn_metrics.early_churn(
+    return early_churn.early_churn(
         cust, churn, q.first_value_dates(engine, flt=flt), start=period.start, end=period.end, as_of=as_of
     )
 
@@ -109,7 +109,7 @@ def renewal_vs_retention(
     cust = q.customers(engine, flt=flt)
     cust = cust[pd.to_numeric(cust["contract_term_months"], errors="coerce") >= min_term]
     cust = valid_customers(cust)
-    ends = retention.contract_ends(
+    ends = renewals.contract_ends(
         cust[
             [
                 "customer_id",
@@ -131,8 +131,8 @@ def renewal_vs_retention(
         min_term=min_term,
         up=len(ends),
         renewed=int(ends["renewed"].sum()) if len(ends) else 0,
-        renewal_rate=retention.renewal_rate(ends, start=period.start, end=period.end),
-        renewal_rate_arr=retention.renewal_rate(
+        renewal_rate=renewals.renewal_rate(ends, start=period.start, end=period.end),
+        renewal_rate_arr=renewals.renewal_rate(
             ends, start=period.start, end=period.end, weight="arr"
         ),
         customers_at_start=n,

@@ -1,5 +1,5 @@
-"""Health from the database: scores of every customer-month, the back-test, and saving a model
-version after checking it."""
+"""Health from the database: scores of every customer-month, the back-test, the stored model
+versions, and saving a model version after checking it. The Health page reads everything here."""
 
 from __future__ import annotations
 
@@ -10,12 +10,29 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from cs_metrics import health
-from cs_metrics.storage.queries import ALL, CustomerFilter
+from cs_metrics.selection import ALL, CustomerFilter
 from cs_metrics.storage.queries import health as hq
+
+__all__ = [
+    "MAX_AUTHOR", "MAX_REASON", "churn_dates", "health_backtest", "health_scores", "load_model", "model_versions",
+    "save_model_version", "segment_names", "signal_coverage",
+]
 
 #: Longest author name and change reason a model version keeps.
 MAX_AUTHOR = 120
 MAX_REASON = 2000
+
+#: Every stored model version, newest first (``version``, ``created_at``, ``created_by``, ``reason``,
+#: ``is_active``).
+model_versions = hq.model_versions
+#: A model version's definition with its ``version`` key (the active one when ``version`` is None).
+load_model = hq.load_model
+#: Distinct customer segments, sorted (for per-segment model profiles).
+segment_names = hq.segment_names
+#: Churned customers of a selection: ``customer_id``, ``churned_on``.
+churn_dates = hq.churn_dates
+#: Customers with a value per segment and signal in one month (to check a model before saving).
+signal_coverage = hq.signal_coverage
 
 
 def health_scores(
@@ -45,7 +62,7 @@ def save_model_version(
 ) -> int:
     """Check ``definition`` and store it as the next version, made active; return its number.
 
-    ``coverage`` (``storage.queries.health.signal_coverage``) also rejects a model that leaves a
+    ``coverage`` (``signal_coverage``) also rejects a model that leaves a
     segment with no weighted signal that has data.
 
     Raises

@@ -1,4 +1,4 @@
-"""Engine, schema migrations and database preparation.
+"""Engine, schema migrations, dataset facts and clearing the data.
 
 ``DATABASE_URL`` selects the database. Without it the app uses the embedded SQLite file
 ``data/outside_in.db`` inside the project. PostgreSQL URLs (``postgresql+psycopg://...`` or plain
@@ -8,19 +8,15 @@ Schema changes are Alembic revisions in ``cs_metrics/storage/migrations/versions
 brings any older database to the newest revision and refuses (changing nothing) a database whose
 revision this code does not know, i.e. one written by a newer Outside In.
 
-Command line (used by ``make run``)::
-
-    python -m cs_metrics.storage.db prepare [--database-url URL] [--no-demo]
-    python -m cs_metrics.storage.db status  [--database-url URL]
+Preparing the database for the app (and loading the demo company into a new one) is
+``cs_metrics.storage.setup``.
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import os
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,6 +27,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, S
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
+from cs_metrics.default_health_model import DEFAULT_MODEL
 from cs_metrics.errors import ConfigurationError, SchemaError
 from cs_metrics.storage import models
 
@@ -43,6 +40,9 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 CONFIG_TABLES = (models.HealthModel, models.ImportLog)
 #: ``app_meta`` keys that describe the loaded dataset (removed when data is cleared).
 DATASET_META_KEYS = ("dataset", "demo_seed", "demo_customers", "demo_as_of", "generated_at")
+#: Tables holding data, in insert order: everything but the configuration tables and ``app_meta``.
+#: Clearing the data, and loading the demo with ``replace``, empties exactly these.
+DATA_TABLES = tuple(t for t in models.TABLES_IN_ORDER if t not in CONFIG_TABLES and t is not models.AppMeta)
 
 
 def database_url(url: str | None = None) -> str:
@@ -215,8 +215,6 @@ def upgrade(engine: Engine) -> None:
 
 def seed_default_health_model(engine: Engine) -> None:
     """Store ``cs_metrics.default_health_model.DEFAULT_MODEL`` as version 1 when no model exists yet."""
-    from cs_metrics.default_health_model import DEFAULT_MODEL
-
     with Session(engine) as session:
         if session.exec(select(func.count()).select_from(models.HealthModel)).one()[0]:
             return
@@ -249,30 +247,11 @@ def dataset_meta(engine: Engine) -> dict[str, str]:
 def clear_data(engine: Engine) -> None:
     """Delete every data row in one transaction, keeping health-model versions and the import log."""
     with engine.begin() as conn:
-        for table in reversed(models.TABLES_IN_ORDER):
-            if table in CONFIG_TABLES or table is models.AppMeta:
-                continue
+        for table in reversed(DATA_TABLES):
             conn.execute(delete(table))
         conn.execute(delete(models.AppMeta).where(models.AppMeta.key.in_(DATASET_META_KEYS)))
         # Remember that the data was cleared on purpose, so the demo is not loaded again.
         conn.execute(models.AppMeta.__table__.insert().values(key="dataset", value="cleared"))
-
-
-def prepare_database(url: str | None = None, *, load_demo: bool = True) -> Engine:
-    """Connect, migrate, and load the demo company into a new, empty database.
-
-    A database whose data was cleared on purpose (``app_meta.dataset == "cleared"``) stays empty.
-
-    Raises ``ConfigurationError`` or ``SchemaError`` with a message for the person starting the app.
-    """
-    engine = make_engine(url)
-    check_connection(engine)
-    upgrade(engine)
-    if load_demo and is_empty(engine) and "dataset" not in dataset_meta(engine):
-        from cs_metrics.storage.demo import load_demo as _load_demo
-
-        _load_demo(engine)
-    return engine
 
 
 @contextmanager
@@ -286,29 +265,3 @@ def session_scope(engine: Engine) -> Iterator[Session]:
             session.rollback()
             raise
 
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m cs_metrics.storage.db", description=__doc__.split("\n")[0])
-    parser.add_argument("command", choices=("prepare", "status"))
-    parser.add_argument("--database-url", default=None, help="default: $DATABASE_URL or data/outside_in.db")
-    parser.add_argument("--no-demo", action="store_true", help="do not load the demo company into an empty database")
-    args = parser.parse_args(argv)
-    try:
-        if args.command == "prepare":
-            engine = prepare_database(args.database_url, load_demo=not args.no_demo)
-        else:
-            engine = make_engine(args.database_url)
-            check_connection(engine)
-        meta = dataset_meta(engine) if current_revision(engine) else {}
-        print(
-            f"Database {safe_url(str(engine.url))}: schema {current_revision(engine) or 'none'} "
-            f"(newest known {head_revision()}), dataset: {meta.get('dataset', 'own data' if current_revision(engine) else 'empty')}."
-        )
-    except (ConfigurationError, SchemaError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -196,3 +196,26 @@ def test_segment_filter_and_empty_selection(churn_page):
     at.run()
     assert not at.exception
     assert any("No customers match" in i.value for i in at.info)
+
+
+def test_retention_tiles_agree_with_the_overview_for_the_same_filters(app_on_demo):
+    """One builder for logo churn, GRR and NRR: the Overview and this page show the same value, the
+    same previous value and n, and the same definition, here for Enterprise customers."""
+    shown = {}
+    for page in ("pages/overview.py", PAGE):
+        at = app_on_demo()
+        at.session_state["filter_segments"] = ["Enterprise"]
+        at.switch_page(page)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert any("segment: Enterprise" in c.value for c in at.caption)  # the filter is applied
+        shown[page] = {
+            label: (m.value, m.proto.help, m.proto.delta)
+            for label in ("Logo churn", "Gross revenue retention", "Net revenue retention")
+            for m in [_metric(at, label)]
+        }
+    assert shown["pages/overview.py"] == shown[PAGE]
+    # The definitions are the shared ones (not empty, and each names what it measures).
+    helps = [h for _, h, _ in shown[PAGE].values()]
+    assert "customers active at its start" in helps[0]
+    assert helps[1].startswith("Gross revenue retention") and helps[2].startswith("Net revenue retention")

@@ -14,9 +14,11 @@ import streamlit as st
 from sqlalchemy import create_engine
 from streamlit.testing.v1 import AppTest
 
-from cs_metrics import overview as ov
-from cs_metrics.health import DEFAULT_MODEL
+from cs_metrics import tiles as ov
+from cs_metrics.default_health_model import DEFAULT_MODEL
+from cs_metrics.formatting import fmt_change, fmt_value
 from cs_metrics.period import Period
+from cs_metrics.services.overview import overview_tiles
 from cs_metrics.storage import db
 from tests.app.conftest import APP
 
@@ -185,7 +187,7 @@ def api_tiles(overview) -> list:
     start, end = _last_12_months(_reference_date(f))
     engine = db.make_engine(url)
     try:
-        return ov.overview_tiles(engine, period=Period(start, end), as_of=_reference_date(f))
+        return overview_tiles(engine, period=Period(start, end), as_of=_reference_date(f))
     finally:
         engine.dispose()
 
@@ -195,9 +197,9 @@ def test_overview_every_tile_equals_the_api(overview, api_tiles):
     shown = {m.label: m for m in at.metric}
     assert list(shown) == [t.label for t in tiles]
     for t in tiles:
-        assert shown[t.label].value == ov.display_value(t.value, t.unit), t.key
+        assert shown[t.label].value == fmt_value(t.value, t.unit), t.key
         if t.previous == t.previous:
-            assert shown[t.label].proto.delta == ov.display_change(t.change, t.unit), t.key
+            assert shown[t.label].proto.delta == fmt_change(t.change, t.unit), t.key
     captions = [c.value for c in at.caption]
     for t in tiles:
         assert f"Change: {ov.verdict_text(t)}" in captions, t.key

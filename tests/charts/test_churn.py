@@ -9,6 +9,7 @@ from pytest import approx
 
 from cs_metrics import churn, retention
 from cs_metrics.charts import churn as cc
+from cs_metrics.services import churn as churn_service
 
 BLUE, GREY, LIGHT = cc.CONTROLLABLE_COLOUR, cc.EVENT_COLOUR, cc.UNKNOWN_COLOUR
 PRICE, ACQUIRED, COMPETITOR = "Price too high for the value", "Customer was acquired", "Moved to a competitor"
@@ -213,7 +214,7 @@ def test_retention_curve_empty_table():
 
 
 def test_renewal_vs_retention_chart_colours_missing_values_and_range():
-    rvr = churn.RenewalVsRetention(min_term=12, up=5, renewed=4, renewal_rate=0.8, renewal_rate_arr=math.nan,
+    rvr = churn_service.RenewalVsRetention(min_term=12, up=5, renewed=4, renewal_rate=0.8, renewal_rate_arr=math.nan,
                                    customers_at_start=10, logo_retention=0.9, grr=0.85, nrr=1.2,
                                    revenue_customers=10)
     bar = (fig := cc.renewal_vs_retention_chart(rvr.shares())).data[0]

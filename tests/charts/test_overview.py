@@ -1,4 +1,4 @@
-"""Overview and board-pack figures (``cs_metrics.charts.overview``), fed by ``cs_metrics.overview.Tile``
+"""Overview and board-pack figures (``cs_metrics.charts.overview``), fed by ``cs_metrics.tiles.Tile``
 objects shaped like the ones the overview builds (series of (month end, value) pairs, oldest first)."""
 
 import datetime as dt
@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from cs_metrics import overview as ov
+from cs_metrics import tiles as ov
 from cs_metrics.charts import overview as oc
 
 # Four month ends: a value, a gap (None: nothing computed), a NaN (window before the data), a value.

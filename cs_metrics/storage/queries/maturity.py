@@ -1,9 +1,10 @@
 """Maturity reads and writes: teams, rounds, answers, targets, instrument versions, submissions.
 
-Answers are few (people × four dimensions × rounds), so they come back one row per answer and
-``cs_metrics.maturity`` summarises them. Writes are atomic: a submission is validated inside the
-same transaction that stores it, so a round closed meanwhile or a team removed meanwhile is
-refused and nothing is half-written.
+Answers are few (people × four dimensions × rounds), so they come back one row per answer for the
+maturity metrics to summarise. Writes are atomic: a submission is checked inside the same
+transaction that stores it, by a check the caller passes in, against the round and the teams read
+in that transaction; so a round closed meanwhile or a team removed meanwhile is refused and
+nothing is half-written.
 
 Concurrency: on SQLite a submission takes the write lock when its transaction starts
 (``BEGIN IMMEDIATE``; the engine waits on ``busy_timeout`` rather than failing), so checks and
@@ -15,8 +16,9 @@ written, and the respondent's assessment is upserted with ``ON CONFLICT`` on the
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
+from typing import Any, Protocol
 
 import pandas as pd
 from sqlalchemy import delete, func, insert, select, update
@@ -24,8 +26,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
-from cs_metrics import maturity
-from cs_metrics.maturity import Instrument, MaturityDataError, Submission
+from cs_metrics.errors import DataError
 from cs_metrics.storage import models as m
 from cs_metrics.storage.queries import _frame
 
@@ -138,21 +139,15 @@ def instrument_versions(engine: Engine) -> pd.DataFrame:
     return _frame(engine, select(I.version, I.created_at, I.created_by, I.reason).order_by(I.id))
 
 
-def instrument(engine: Engine, version: str | None = None) -> Instrument:
-    """An instrument version: the newest stored one by default, else the shipped version 1."""
+def instrument_definition(engine: Engine, version: str | None = None) -> str | None:
+    """The stored JSON definition of an instrument version (the newest stored one by default);
+    None when no such version is stored (the shipped version 1 is never stored)."""
     I = m.MaturityInstrument
     stmt = select(I.definition).order_by(I.id.desc()).limit(1)
     if version is not None:
-        if str(version) == "1":
-            return maturity.load_instrument("1")
         stmt = select(I.definition).where(I.version == str(version))
     with engine.connect() as conn:
-        definition = conn.execute(stmt).scalar_one_or_none()
-    if definition is None:
-        if version is not None:
-            raise MaturityDataError(f"No instrument version {version!r} is stored; versions are listed on the Maturity page.")
-        return maturity.load_instrument("1")
-    return maturity.instrument_from_json(definition)
+        return conn.execute(stmt).scalar_one_or_none()
 
 
 # --- writes --------------------------------------------------------------------------------------

@@ -9,20 +9,17 @@ customer item).
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.engine import Engine
 
+from cs_metrics import vocab
 from cs_metrics.errors import DataError
 from cs_metrics.period import as_date
 from cs_metrics.storage import models as m
-from cs_metrics import vocab
 from cs_metrics.storage.queries import _frame
-
-if TYPE_CHECKING:  # the draft types live in the domain module
-    from cs_metrics.meetings import MeetingDraft
 
 
 def _in_range(stmt, start: dt.date, end: dt.date):
@@ -221,23 +218,40 @@ def meeting_detail(engine: Engine, meeting_id: int) -> dict[str, Any]:
     return {"meeting": meeting, "items": items, "decisions": decisions}
 
 
-def save_meeting(engine: Engine, draft: MeetingDraft, *, meeting_id: int | None = None) -> int:
-    """Store a validated meeting with its agenda items and decisions in one transaction.
+def save_meeting(
+    engine: Engine,
+    meeting: dict[str, Any],
+    items: list[dict[str, Any]],
+    decisions: list[dict[str, Any]],
+    *,
+    meeting_id: int | None = None,
+) -> int:
+    """Store a checked meeting with its agenda items and decisions in one transaction.
 
-    ``draft`` must have passed ``cs_metrics.meetings.check_meeting``. With ``meeting_id`` the
-    stored meeting is replaced (its items and decisions are written anew); a missing id raises
-    ``DataError`` and nothing is written. Returns the meeting's id.
+    Parameters
+    ----------
+    meeting : dict
+        The ``meeting`` table's columns: ``held_on``, ``department``, ``meeting_type``,
+        ``title``, ``duration_minutes``, ``attendees``, ``customer_item_filled``,
+        ``customer_item_text``.
+    items : list of dict
+        Agenda items in agenda order: ``title``, ``minutes``, ``relevance``, ``relevance_source``.
+    decisions : list of dict
+        ``text``, ``cx_impact`` and ``item``: the 0-based position in ``items`` of the agenda
+        item the decision was taken on, or None.
+    meeting_id : int, optional
+        Replace this stored meeting (its items and decisions are written anew); a missing id
+        raises ``DataError`` and nothing is written.
+
+    Returns
+    -------
+    int
+        The meeting's id. The rows must have been checked (``cs_metrics.services.meetings``
+        does); a decision pointing past ``items`` raises ``IndexError`` and writes nothing.
     """
-    values = {
-        "held_on": draft.held_on,
-        "department": draft.department,
-        "meeting_type": draft.meeting_type,
-        "title": draft.title,
-        "duration_minutes": int(draft.duration_minutes),
-        "attendees": draft.attendees,
-        "customer_item_filled": draft.customer_item_filled,
-        "customer_item_text": draft.customer_item_text if draft.customer_item_filled else None,
-    }
+    columns = ("held_on", "department", "meeting_type", "title", "duration_minutes", "attendees",
+               "customer_item_filled", "customer_item_text")
+    values = {column: meeting.get(column) for column in columns}
     with engine.begin() as conn:
         if meeting_id is None:
             meeting_id = int(conn.execute(m.Meeting.__table__.insert().values(**values)).inserted_primary_key[0])
@@ -248,21 +262,22 @@ def save_meeting(engine: Engine, draft: MeetingDraft, *, meeting_id: int | None 
             conn.execute(delete(m.Decision).where(m.Decision.meeting_id == meeting_id))
             conn.execute(delete(m.AgendaItem).where(m.AgendaItem.meeting_id == meeting_id))
         item_ids: list[int] = []
-        for position, item in enumerate(draft.items, start=1):
+        for position, item in enumerate(items, start=1):
             result = conn.execute(
                 m.AgendaItem.__table__.insert().values(
-                    meeting_id=meeting_id, position=position, title=item.title, minutes=item.minutes,
-                    relevance=item.relevance, relevance_source=item.relevance_source,
+                    meeting_id=meeting_id, position=position, title=item["title"], minutes=item.get("minutes"),
+                    relevance=item["relevance"], relevance_source=item["relevance_source"],
                 )
             )
             item_ids.append(int(result.inserted_primary_key[0]))
-        for decision in draft.decisions:
+        for decision in decisions:
+            on_item = decision.get("item")
             conn.execute(
                 m.Decision.__table__.insert().values(
                     meeting_id=meeting_id,
-                    agenda_item_id=None if decision.item is None else item_ids[decision.item],
-                    text=decision.text,
-                    cx_impact=decision.cx_impact,
+                    agenda_item_id=None if on_item is None else item_ids[on_item],
+                    text=decision["text"],
+                    cx_impact=decision["cx_impact"],
                 )
             )
     return meeting_id

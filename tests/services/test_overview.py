@@ -1,4 +1,5 @@
-"""Overview tiles: values against independent computations, verdicts, sparklines, empty data."""
+"""Overview tiles from the database: values against independent computations, verdicts, sparklines,
+empty data."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ import pandas as pd
 import pytest
 from sqlalchemy import create_engine
 
-from cs_metrics import meetings, nps, overview, ttfv
-from cs_metrics.overview import DETECTABLE, NOT_APPLICABLE, NOT_DETECTABLE, NOT_TESTABLE, Tile
+from cs_metrics import meetings, nps, ttfv
 from cs_metrics.period import Period
+from cs_metrics.services import overview
 from cs_metrics.storage import db, demo
 from cs_metrics.storage import queries as q
+from cs_metrics.tiles import DETECTABLE, NOT_APPLICABLE, NOT_DETECTABLE, NOT_TESTABLE, SPARK_POINTS
 
 PERIOD = Period(dt.date(2025, 11, 1), dt.date(2026, 10, 31))
 AS_OF = dt.date(2026, 10, 31)
@@ -52,26 +54,6 @@ def _raw(url: str, table: str) -> pd.DataFrame:
 # --- pure helpers ------------------------------------------------------------------------------------
 
 
-def test_sparkline_windows_end_at_month_ends_and_at_the_period_end():
-    # A 92-day period ending mid-month: the last window is the period itself; earlier ones end on
-    # the last day of each previous month and are 92 days long (31 Oct - 91 days = 1 Aug).
-    period = Period(dt.date(2026, 8, 23), dt.date(2026, 11, 22))
-    windows = overview.sparkline_windows(period, points=3)
-    assert [w.last for w in windows] == [dt.date(2026, 9, 30), dt.date(2026, 10, 31), dt.date(2026, 11, 22)]
-    assert windows[-1] == period
-    assert all(w.days == period.days for w in windows)
-    assert windows[1].start == dt.date(2026, 8, 1)
-
-
-def test_display_of_stages_and_numbers_without_nan():
-    assert overview.display_value(2.5, "stage") == "2.5"
-    assert overview.display_change(-0.5, "stage") == "-0.5 stages"
-    assert overview.display_value(math.nan, "stage") == "–"
-    tile = Tile(key="x", label="X", unit="share", value=math.nan, previous=0.5, n=0, n_previous=3)
-    numbers = overview.tile_numbers([tile])["x"]
-    assert numbers["value"] is None and numbers["previous"] == 0.5 and numbers["test"] == NOT_APPLICABLE
-
-
 def test_overview_tiles_on_an_empty_database_do_not_crash():
     engine = db.make_engine("sqlite://")
     db.upgrade(engine)
@@ -82,7 +64,7 @@ def test_overview_tiles_on_an_empty_database_do_not_crash():
     by_key = {t.key: t for t in tiles}
     assert by_key["nps"].test == NOT_TESTABLE and math.isnan(by_key["nps"].value)
     assert by_key["logo_churn"].test == NOT_APPLICABLE
-    assert len(by_key["nps"].series) == overview.SPARK_POINTS
+    assert len(by_key["nps"].series) == SPARK_POINTS
     engine.dispose()
 
 
@@ -199,10 +181,6 @@ def test_overview_tiles_are_the_same_on_postgresql(pg_url, tmp_path):
             assert other == (pytest.approx(value) if isinstance(value, float) else value), (key, field)
 
 
-def test_an_area_whose_functions_are_missing_is_not_offered(engine, monkeypatch):
-    from cs_metrics import maturity
-
-    monkeypatch.delattr(maturity, "round_changes")
-    assert "maturity" not in overview.available_areas()
-    keys = [t.key for t in overview.overview_tiles(engine, period=PERIOD, as_of=AS_OF, areas=("maturity", "nps"))]
+def test_overview_tiles_of_the_chosen_areas_only(engine):
+    keys = [t.key for t in overview.overview_tiles(engine, period=PERIOD, as_of=AS_OF, areas=("nps",))]
     assert keys == ["nps"]

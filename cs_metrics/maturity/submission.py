@@ -1,0 +1,133 @@
+"""A self-assessment as a respondent gives it, and every reason it cannot be stored yet."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from cs_metrics.errors import DataError
+from cs_metrics.maturity.instrument import CONFIDENCE_LEVELS, DIMENSIONS, ROLES, Instrument, load_instrument
+
+#: Longest text accepted for evidence and comments.
+MAX_TEXT = 2000
+
+
+class SubmissionError(DataError):
+    """A self-assessment cannot be stored; ``problems`` lists every thing to fix."""
+
+    def __init__(self, problems: Sequence[str]):
+        self.problems = list(problems)
+        super().__init__(" ".join(self.problems))
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    """What a respondent gave on one dimension (stage None: not chosen yet)."""
+
+    stage: float | None
+    evidence: str | None = None
+    confidence: str | None = None
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One respondent's self-assessment of a team in a round."""
+
+    round_id: int | None
+    team: str | None
+    respondent: str
+    role: str | None
+    answers: Mapping[str, AnswerInput]
+    instrument_version: str = "1"
+
+
+def _clean(text: str | None) -> str | None:
+    text = (text or "").strip()
+    return text or None
+
+
+def submission_problems(
+    submission: Submission,
+    *,
+    teams: Collection[str] | None = None,
+    round_status: str | None = "open",
+    round_name: str | None = None,
+    instrument: Instrument | None = None,
+) -> list[str]:
+    """Everything that keeps a submission from being stored, each as a message saying what to fix.
+
+    ``teams`` are the existing team names (None: not checked); ``round_status`` is the chosen
+    round's status (None: the round does not exist). An empty list means the submission is valid.
+
+    Example
+    -------
+    >>> sub = Submission(1, "Sales", "ada@example.com", "manager",
+    ...                  {d: AnswerInput(3.0) for d in DIMENSIONS if d != "technology"})
+    >>> submission_problems(sub, teams=["Sales"])
+    ['Technology: choose the statement that describes your team (a stage from 1 to 5, or a half-step).']
+    """
+    inst = instrument or load_instrument()
+    problems: list[str] = []
+    if submission.round_id is None or round_status is None:
+        problems.append("Choose an assessment round: the one selected does not exist.")
+    elif round_status != "open":
+        name = f" {round_name!r}" if round_name else ""
+        problems.append(
+            f"The round{name} is closed: answers can be given or revised only while a round is open. "
+            "Choose an open round, or ask whoever runs the assessment to open a new one."
+        )
+    team = _clean(submission.team)
+    if team is None:
+        problems.append("Choose the team you are scoring.")
+    elif teams is not None and team not in set(teams):
+        problems.append(f"The team {team!r} does not exist; choose one of the listed teams.")
+    respondent = _clean(submission.respondent)
+    if respondent is None:
+        problems.append("Enter your name or e-mail address: it lets you revise your own answers while the round is open.")
+    elif len(respondent) > 120:
+        problems.append("Your name or e-mail address is longer than 120 characters; shorten it.")
+    if submission.role not in ROLES:
+        problems.append("Choose your role: executive, manager or individual contributor.")
+    for dim in submission.answers:
+        if dim not in DIMENSIONS:
+            problems.append(f"Unknown dimension {dim!r}; the instrument has {', '.join(DIMENSIONS)}.")
+    for dim in DIMENSIONS:
+        label = inst.dimension_label(dim)
+        answer = submission.answers.get(dim)
+        if answer is None or answer.stage is None or (isinstance(answer.stage, float) and math.isnan(answer.stage)):
+            problems.append(f"{label}: choose the statement that describes your team (a stage from 1 to 5, or a half-step).")
+            continue
+        try:
+            value = float(answer.stage)
+        except (TypeError, ValueError):
+            problems.append(f"{label}: {answer.stage!r} is not a stage; choose one from 1 to 5.")
+            continue
+        if not 1.0 <= value <= 5.0:
+            problems.append(f"{label}: stage {value:g} is outside 1–5; choose a stage from 1 to 5.")
+        elif not (value * 2).is_integer():
+            problems.append(
+                f"{label}: {value:g} is not a whole stage or a half-step; use 1, 1.5, 2, ... 5 (for example 2.5)."
+            )
+        if answer.confidence is not None and answer.confidence not in CONFIDENCE_LEVELS:
+            problems.append(f"{label}: confidence must be low, medium or high (or left empty).")
+        for what, text in (("evidence", answer.evidence), ("comment", answer.comment)):
+            if text and len(text) > MAX_TEXT:
+                problems.append(f"{label}: the {what} is {len(text):,} characters long; keep it under {MAX_TEXT:,}.")
+    return problems
+
+
+def check_submission(submission: Submission, **kwargs: Any) -> Submission:
+    """Raise ``SubmissionError`` listing every problem (see ``submission_problems``); else return
+    the submission with blank texts turned into None and stages as floats."""
+    problems = submission_problems(submission, **kwargs)
+    if problems:
+        raise SubmissionError(problems)
+    answers = {
+        dim: AnswerInput(float(a.stage), _clean(a.evidence), a.confidence, _clean(a.comment))
+        for dim, a in submission.answers.items()
+    }
+    return Submission(submission.round_id, _clean(submission.team), _clean(submission.respondent) or "",
+                      submission.role, answers, submission.instrument_version)

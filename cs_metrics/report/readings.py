@@ -1,0 +1,115 @@
+"""The sentences and table rows a pack shows, shared by the PDF, the deck, the HTML file and the
+page's preview: a figure's row, the two-line reading of a section, the definitions, the cover
+lines and what changed since the last saved pack."""
+
+from __future__ import annotations
+
+import math
+
+from cs_metrics import summary as sm
+from cs_metrics.formatting import fmt_interval
+from cs_metrics.report.pack import Pack
+from cs_metrics.report.texts import DEFINITIONS_IT, VERDICTS_IT, period_label
+from cs_metrics.stats import p_text
+from cs_metrics.tiles import COMPANY_WIDE, DETECTABLE, NOT_DETECTABLE, Tile, verdict_text
+
+#: Keys (in ``texts.TEXT``) of the columns of a section's table of figures.
+TABLE_COLUMNS: tuple[str, ...] = ("figure", "value", "previous", "change", "test", "n")
+
+
+def verdict(tile: Tile, language: str) -> str:
+    """The test's reading of the tile's change in ``language``, with its p-value where a test ran."""
+    if language != "it":
+        return verdict_text(tile)
+    text = VERDICTS_IT.get(tile.test, tile.test)
+    if tile.test in (DETECTABLE, NOT_DETECTABLE) and not math.isnan(tile.p_value):
+        text += f" ({p_text(tile.p_value, decimal=',')})"
+    return text
+
+
+def table_head(pack: Pack) -> list[str]:
+    """The headings of a section's table of figures, in the pack's language."""
+    return [pack.t(k) for k in TABLE_COLUMNS]
+
+
+def figure_row(tile: Tile, language: str) -> tuple[str, str, str, str, str, str]:
+    """(figure, value, previous, change, test reading, n) of a tile, as displayed."""
+    if not tile.has_value:
+        return (sm.label(tile, language), "–", sm.value_text(tile, tile.previous, language), "", verdict(tile, language), "0")
+    value = sm.value_text(tile, tile.value, language)
+    interval = fmt_interval(tile.low, tile.high, tile.unit)
+    if interval:
+        value += f" ({sm.localise(interval.replace('95% CI ', ''), language)})"
+    n = sm.localise(f"{tile.n:,}", language)
+    return (sm.label(tile, language), value, sm.value_text(tile, tile.previous, language), sm.change_text(tile, language),
+            verdict(tile, language), n)
+
+
+def figure_line(tile: Tile, language: str) -> str:
+    """A tile's row as one line of text (the deck's side panel)."""
+    name, value, previous, change, reading_, n = figure_row(tile, language)
+    prev = "prima" if language == "it" else "before"
+    return f"{name}: {value}; {prev} {previous}; {change}; {reading_}; n = {n}"
+
+
+def reading(pack: Pack, area: str) -> tuple[str, str]:
+    """The two-line reading of a section: the headline figure and its change; the other figures."""
+    tiles = pack.section_tiles(area)
+    lang = pack.language
+    head = tiles[0]
+    if not head.has_value:
+        first = (f"{sm.label(head, lang)}: nessun dato per questa selezione." if lang == "it"
+                 else f"{head.label}: no data for this selection.")
+    else:
+        value = sm.value_text(head, head.value, lang)
+        before = sm.value_text(head, head.previous, lang)
+        if lang == "it":
+            first = f"{sm.label(head, 'it')} è {value}, contro {before} nel periodo di confronto: {verdict(head, 'it')}."
+        else:
+            first = f"{head.label} is {value}, against {before} in the comparison period: {verdict(head, 'en')}."
+        if not head.enough:
+            first += f" ({pack.t('too_few')})"
+    others = [t for t in tiles[1:] if t.has_value]
+    if others:
+        parts = [f"{sm.label(t, lang)} {sm.value_text(t, t.value, lang)} ({sm.change_text(t, lang)})" for t in others]
+        second = ("Inoltre: " if lang == "it" else "Also: ") + "; ".join(parts) + "."
+    else:
+        second = pack.t("company_wide") if area in COMPANY_WIDE else ""
+    return first, second
+
+
+def since_line(pack: Pack, area: str) -> str:
+    """"Since the last pack (saved ...): ..." for a section; "" when no pack was saved before."""
+    if not pack.last:
+        return ""
+    changes = pack.since_last(area)
+    return f"{pack.t('since')} ({pack.last_saved()}): " + ("; ".join(changes) if changes else "–")
+
+
+def definitions(pack: Pack) -> list[tuple[str, str]]:
+    """(figure, definition) for every figure in the pack, in section order, cover figures last."""
+    out = []
+    for area in (*pack.sections, "customers"):
+        for tile in pack.section_tiles(area):
+            if pack.language == "it":
+                key = "maturity" if tile.key.startswith("maturity_") else tile.key
+                text = DEFINITIONS_IT.get(key, tile.definition)
+            else:
+                text = tile.definition
+            out.append((sm.label(tile, pack.language), text))
+    return out
+
+
+def cover_lines(pack: Pack) -> list[tuple[str, str]]:
+    """(name, value) lines of the cover: period, comparison, customers, generation time, freshness."""
+    t = pack.t
+    customers = pack.flt.describe()
+    if pack.language == "it":
+        customers = customers.replace("all customers", "tutti i clienti")
+    return [
+        (t("period"), period_label(pack.period, pack.language)),
+        (t("compare"), period_label(pack.previous, pack.language)),
+        (t("customers"), customers),
+        (t("generated"), f"{pack.generated_at:%Y-%m-%d %H:%M} UTC"),
+        (t("freshness"), pack.freshness),
+    ]

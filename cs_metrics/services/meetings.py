@@ -1,0 +1,136 @@
+"""Meetings from the database: the customer share of a period, the drill-downs the Meetings page
+shows, and saving, loading and deleting a logged meeting.
+
+Page data goes through ``ui.loaders.load(fn, ...)``, so every reader takes the engine first and
+hashable arguments (a ``Period``, tuples of names).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+from sqlalchemy.engine import Engine
+
+from cs_metrics import meetings
+from cs_metrics.meetings import DecisionDraft, Headline, ItemDraft, MeetingDraft
+from cs_metrics.period import Period
+from cs_metrics.storage.queries import meetings as qm
+
+
+def share_report(engine: Engine, *, period: Period, by: tuple[str, ...] = ()) -> pd.DataFrame:
+    """``meetings.customer_share`` of the meetings held in ``period``, per ``by`` group (none:
+    one row for all of them)."""
+    rows = qm.meeting_rows(engine, start=period.start, end=period.end)
+    items = qm.agenda_item_totals(engine, start=period.start, end=period.end)
+    return meetings.customer_share(items, rows, by=by)
+
+
+def headline(engine: Engine, *, period: Period) -> Headline:
+    """Customer share for ``period``, for the first quarter of logged meetings, and the baseline."""
+    current = share_report(engine, period=period).iloc[0]
+    fq = meetings.first_quarter(qm.first_meeting_date(engine))
+    first = share_report(engine, period=fq).iloc[0] if fq is not None else None
+    return Headline(current=current, first_quarter=first, first_quarter_period=fq)
+
+
+def _rows(draft: MeetingDraft) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+    """The meeting, agenda item and decision rows storage keeps for a checked ``draft``."""
+    meeting = {
+        "held_on": draft.held_on,
+        "department": draft.department,
+        "meeting_type": draft.meeting_type,
+        "title": draft.title,
+        "duration_minutes": int(draft.duration_minutes),
+        "attendees": draft.attendees,
+        "customer_item_filled": draft.customer_item_filled,
+        "customer_item_text": draft.customer_item_text if draft.customer_item_filled else None,
+    }
+    items = [
+        {"title": i.title, "minutes": i.minutes, "relevance": i.relevance, "relevance_source": i.relevance_source}
+        for i in draft.items
+    ]
+    decisions = [{"text": d.text, "cx_impact": d.cx_impact, "item": d.item} for d in draft.decisions]
+    return meeting, items, decisions
+
+
+def save_meeting(
+    engine: Engine, draft: MeetingDraft, *, meeting_id: int | None = None, today: dt.date | None = None
+) -> int:
+    """Check ``draft`` (``meetings.check_meeting``) and store it, a new meeting or replacing
+    meeting ``meeting_id``, in one transaction; return the meeting's id.
+
+    Raises
+    ------
+    cs_metrics.meetings.MeetingError
+        The draft cannot be saved as given (nothing is written); the message lists what to fix.
+    DataError
+        ``meeting_id`` names no stored meeting (it may have been deleted meanwhile).
+    """
+    checked = meetings.check_meeting(draft, today=today)
+    meeting, items, decisions = _rows(checked)
+    return qm.save_meeting(engine, meeting, items, decisions, meeting_id=meeting_id)
+
+
+def load_draft(engine: Engine, meeting_id: int) -> MeetingDraft:
+    """The stored meeting ``meeting_id`` as a draft, to edit and save again (``DataError`` when
+    no meeting has this id)."""
+    detail = qm.meeting_detail(engine, meeting_id)
+    m = detail["meeting"]
+    ids = [int(i) for i in detail["items"]["id"]]
+    items = tuple(
+        ItemDraft(r.title, None if pd.isna(r.minutes) else float(r.minutes), r.relevance, r.relevance_source)
+        for r in detail["items"].itertuples()
+    )
+
+    def position(item_id: Any) -> int | None:
+        return ids.index(int(item_id)) if pd.notna(item_id) and int(item_id) in ids else None
+
+    decisions = tuple(DecisionDraft(r.text, r.cx_impact, position(r.agenda_item_id)) for r in detail["decisions"].itertuples())
+    return MeetingDraft(
+        held_on=m["held_on"], department=m["department"], meeting_type=m["meeting_type"],
+        duration_minutes=int(m["duration_minutes"]), items=items, decisions=decisions,
+        attendees=None if m["attendees"] is None else int(m["attendees"]), title=m["title"],
+        customer_item_text=m["customer_item_text"] if m["customer_item_filled"] else None,
+    )
+
+
+def delete_meeting(engine: Engine, meeting_id: int) -> None:
+    """Delete a meeting with its agenda items and decisions (``DataError`` when it is gone)."""
+    qm.delete_meeting(engine, meeting_id)
+
+
+def meeting_list(engine: Engine, *, period: Period) -> pd.DataFrame:
+    """Meetings held in ``period``, newest first, to pick one to edit: ``meeting_id``,
+    ``held_on``, ``department``, ``meeting_type``, ``title``."""
+    return qm.meeting_list(engine, start=period.start, end=period.end)
+
+
+def meeting_detail(engine: Engine, meeting_id: int) -> dict[str, Any]:
+    """One stored meeting: ``meeting`` (its columns), ``items`` and ``decisions`` (frames)."""
+    return qm.meeting_detail(engine, meeting_id)
+
+
+def skipped_customer_item(
+    engine: Engine, *, period: Period, departments: tuple[str, ...] = (), meeting_types: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """Meetings held in ``period`` whose minutes left the customer item empty, newest first
+    (empty filters mean "all"); see ``storage.queries.meetings.skipped_customer_item``."""
+    return qm.skipped_customer_item(
+        engine, start=period.start, end=period.end, departments=departments, meeting_types=meeting_types
+    )
+
+
+def decision_ledger(
+    engine: Engine, *, period: Period, impacts: tuple[str, ...] = (), departments: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """Decisions of the meetings held in ``period``, newest first (empty filters mean "all");
+    see ``storage.queries.meetings.decision_ledger``."""
+    return qm.decision_ledger(engine, start=period.start, end=period.end, impacts=impacts, departments=departments)
+
+
+def decision_impact_counts(engine: Engine, *, period: Period) -> dict[str, int]:
+    """Decisions of the meetings held in ``period`` per effect on the customer (every effect
+    present, 0 when none)."""
+    return qm.decision_impact_counts(engine, start=period.start, end=period.end)

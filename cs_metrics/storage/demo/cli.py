@@ -1,0 +1,64 @@
+"""Command line: ``python -m cs_metrics.storage.demo`` generates the demo company and loads it.
+
+    python -m cs_metrics.storage.demo [--customers N] [--seed S] [--as-of YYYY-MM-DD]
+                                      [--database-url URL] [--replace]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+from collections.abc import Sequence
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from cs_metrics.errors import ConfigurationError, DataError, SchemaError
+from cs_metrics.storage.db import make_engine, upgrade
+from cs_metrics.storage.demo.loading import load_demo
+from cs_metrics.storage.demo.settings import DEFAULT_CUSTOMERS, DEFAULT_SEED, check_demo_args
+
+
+def _iso_date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {value!r}") from None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Generate the demo company and load it; returns the exit code (2 for bad input)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m cs_metrics.storage.demo",
+        description="Load the Outside In demo company into a database.",
+    )
+    parser.add_argument(
+        "--customers", type=int, default=DEFAULT_CUSTOMERS, help="customers ever signed (default %(default)s)"
+    )
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed (default %(default)s)")
+    parser.add_argument(
+        "--database-url", default=None, help="default: $DATABASE_URL, else the embedded SQLite file"
+    )
+    parser.add_argument(
+        "--as-of", type=_iso_date, default=None, help="last day of the history, YYYY-MM-DD (default: today)"
+    )
+    parser.add_argument("--replace", action="store_true", help="delete existing data first")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    try:
+        customers, seed, as_of = check_demo_args(args.customers, args.seed, args.as_of)
+        engine = make_engine(args.database_url)
+        upgrade(engine)
+        counts = load_demo(engine, customers=customers, seed=seed, as_of=as_of, replace=args.replace)
+    except (DataError, ConfigurationError, SchemaError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        print(f"error: the database refused the demo data: {reason}", file=sys.stderr)
+        return 1
+    seconds = time.perf_counter() - started
+    summary = ", ".join(f"{name} {count:,}" for name, count in counts.items())
+    print(f"Demo company loaded (seed {seed}, as of {as_of.isoformat()}) in {seconds:.1f} s: {summary}.")
+    return 0

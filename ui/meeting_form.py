@@ -1,0 +1,195 @@
+"""The Meetings page's logging form: a meeting with its agenda items and decisions, typed or
+proposed from minutes, checked and saved; and picking a logged meeting to edit or delete.
+
+The form keeps its fields in ``st.session_state`` under ``mtg_*`` keys. ``form_defaults``,
+``form_state`` and ``draft_from_form`` translate between those fields and a ``MeetingDraft``;
+``form`` draws the fields and the save button. ``mtg_round`` survives a save so that the file
+uploader (whose key carries it) starts empty again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+import streamlit as st
+
+from cs_metrics import vocab
+from cs_metrics.errors import DataError
+from cs_metrics.meetings import CUSTOMER_QUESTION, DecisionDraft, ItemDraft, MeetingDraft, meeting_problems
+from cs_metrics.period import Period
+from cs_metrics.relevance import ACCEPT_SUGGESTION, relevance_choice, resolve_relevance, suggest_relevance
+from cs_metrics.services import meetings as svc
+from ui import loaders
+
+#: Largest values the form's number fields accept (values read from minutes are capped to them).
+FORM_MAX_MINUTES = 24 * 60
+FORM_MAX_ATTENDEES = 500
+FORM_MAX_ITEMS = 100
+#: Where the page finds the message of the last save or delete, shown once after the re-run.
+MESSAGE = "mtg_message"
+ROUND = "mtg_round"
+
+
+def form_defaults(today: dt.date) -> dict[str, object]:
+    """Initial values of the logging form's fields (an empty meeting held ``today``)."""
+    return {
+        "mtg_title": "", "mtg_date": today, "mtg_department": vocab.DEPARTMENTS[0],
+        "mtg_type": "department", "mtg_duration": 60, "mtg_attendees": 0, "mtg_n_items": 3,
+        "mtg_customer_text": "", "mtg_n_decisions": 0, "mtg_editing": None,
+    }
+
+
+def form_state(draft: MeetingDraft, *, editing: int | None) -> dict[str, object]:
+    """The form's fields holding ``draft`` (``editing``: the id of the stored meeting, or None).
+    Numbers are capped to what the form's fields accept, so that a person sees and fixes them."""
+    state: dict[str, object] = {
+        "mtg_title": draft.title or "", "mtg_date": draft.held_on, "mtg_department": draft.department,
+        "mtg_type": draft.meeting_type, "mtg_duration": min(max(int(draft.duration_minutes), 1), FORM_MAX_MINUTES),
+        "mtg_attendees": min(draft.attendees or 0, FORM_MAX_ATTENDEES), "mtg_n_items": max(1, len(draft.items)),
+        "mtg_customer_text": draft.customer_item_text or "", "mtg_n_decisions": len(draft.decisions),
+        "mtg_editing": editing,
+    }
+    for i, item in enumerate(draft.items):
+        state[f"mtg_item_title_{i}"] = item.title
+        state[f"mtg_item_minutes_{i}"] = None if item.minutes is None else min(float(item.minutes), float(FORM_MAX_MINUTES))
+        state[f"mtg_item_rel_{i}"] = relevance_choice(item)
+    for j, decision in enumerate(draft.decisions):
+        state[f"mtg_dec_text_{j}"] = decision.text
+        state[f"mtg_dec_impact_{j}"] = decision.cx_impact
+        state[f"mtg_dec_item_{j}"] = decision.item
+    return state
+
+
+def draft_from_form(state: Mapping[str, object]) -> MeetingDraft:
+    """The draft the form's fields describe (not validated: see ``meeting_problems``). Rows left
+    completely empty are ignored; attendees 0 means unknown."""
+    get = state.get
+    items: list[ItemDraft] = []
+    position: dict[int, int] = {}
+    for i in range(int(get("mtg_n_items", 0) or 0)):
+        title = str(get(f"mtg_item_title_{i}", "") or "").strip()
+        minutes = get(f"mtg_item_minutes_{i}")
+        if not title and minutes is None:
+            continue
+        relevance, source = resolve_relevance(title, get(f"mtg_item_rel_{i}", ACCEPT_SUGGESTION) or ACCEPT_SUGGESTION)
+        position[i] = len(items)
+        items.append(ItemDraft(title, None if minutes is None else float(minutes), relevance, source))
+    decisions = []
+    for j in range(int(get("mtg_n_decisions", 0) or 0)):
+        text = str(get(f"mtg_dec_text_{j}", "") or "").strip()
+        if not text:
+            continue
+        item = get(f"mtg_dec_item_{j}")
+        decisions.append(DecisionDraft(text, get(f"mtg_dec_impact_{j}", "neutral") or "neutral", position.get(item) if item is not None else None))
+    attendees = get("mtg_attendees")
+    return MeetingDraft(
+        held_on=get("mtg_date"), department=get("mtg_department"), meeting_type=get("mtg_type"),
+        duration_minutes=int(get("mtg_duration", 0) or 0), items=tuple(items), decisions=tuple(decisions),
+        attendees=int(attendees) if attendees else None, title=str(get("mtg_title", "") or "").strip() or None,
+        customer_item_text=str(get("mtg_customer_text", "") or "").strip() or None,
+    )
+
+
+def clear() -> None:
+    """Empty the form (every ``mtg_*`` field but the upload round)."""
+    for key in [k for k in st.session_state if str(k).startswith("mtg_") and k != ROUND]:
+        del st.session_state[key]
+
+
+def edit_or_delete(period: Period) -> None:
+    """Pick a meeting of ``period`` and load it into the form, or delete it (after a check box)."""
+    with st.expander("Edit or delete a logged meeting"):
+        logged = loaders.load(svc.meeting_list, period=period)
+        labels = {int(r.meeting_id): f"{r.held_on:%Y-%m-%d} · {r.department} · {r.title or r.meeting_type}" for r in logged.itertuples()}
+        chosen = st.selectbox("Meeting", list(labels), format_func=labels.get, key="mtg_pick", index=None,
+                              placeholder="Choose a meeting of the period")
+        left, right = st.columns(2)
+        if left.button("Edit this meeting", disabled=chosen is None):
+            try:
+                st.session_state.update(form_state(svc.load_draft(loaders.engine(), chosen), editing=chosen))
+            except DataError as exc:
+                st.error(str(exc))
+        sure = right.checkbox("Yes, delete it with its items and decisions", key="mtg_sure_delete")
+        if right.button("Delete", disabled=chosen is None or not sure):
+            try:
+                svc.delete_meeting(loaders.engine(), chosen)
+            except DataError as exc:
+                st.error(str(exc))
+            else:
+                loaders.invalidate()
+                if st.session_state.get("mtg_editing") == chosen:
+                    st.session_state["mtg_editing"] = None
+                st.session_state[MESSAGE] = "The meeting was deleted."
+                st.rerun()
+
+
+def _items() -> list[str]:
+    """The agenda item rows (title, minutes, relevance with the suggestion); their titles."""
+    n_items = st.number_input("Agenda items", min_value=1, max_value=FORM_MAX_ITEMS, key="mtg_n_items")
+    titles = []
+    for i in range(int(n_items)):
+        a, b, c = st.columns([4, 1.2, 4.5])
+        titles.append(a.text_input(f"Item {i + 1}", key=f"mtg_item_title_{i}"))
+        b.number_input("Minutes", min_value=0.0, max_value=float(FORM_MAX_MINUTES), value=None, step=5.0, key=f"mtg_item_minutes_{i}")
+        tip = suggest_relevance(titles[-1])
+        c.selectbox("Customer relevance", (ACCEPT_SUGGESTION, *vocab.AGENDA_RELEVANCE), key=f"mtg_item_rel_{i}",
+                    format_func=lambda o, s=tip: (f"suggested: {s.label}" + (f" ({s.explain()})" if s.matched_terms else ""))
+                    if o == ACCEPT_SUGGESTION else o)
+    return titles
+
+
+def _decisions(titles: list[str]) -> None:
+    n_dec = st.number_input("Decisions", min_value=0, max_value=FORM_MAX_ITEMS, key="mtg_n_decisions")
+    for j in range(int(n_dec)):
+        a, b, c = st.columns([5, 2, 3])
+        a.text_input(f"Decision {j + 1}", key=f"mtg_dec_text_{j}")
+        st.session_state.setdefault(f"mtg_dec_impact_{j}", "neutral")
+        b.selectbox("Effect on customers", vocab.CX_IMPACTS, key=f"mtg_dec_impact_{j}")
+        c.selectbox("On agenda item", [None, *range(len(titles))], key=f"mtg_dec_item_{j}",
+                    format_func=lambda k: "–" if k is None else f"{k + 1}. {titles[k]}")
+
+
+def form(today: dt.date) -> None:
+    """The logging form, filled from ``st.session_state``, and its save button: a refused meeting
+    says what to fix and keeps the input; a saved one empties the form and leaves a message."""
+    for key, value in form_defaults(today).items():
+        st.session_state.setdefault(key, value)
+    editing = st.session_state.get("mtg_editing")
+    st.subheader(f"Edit meeting {editing}" if editing else "Log a meeting")
+    if editing and st.button("Discard the changes and log a new meeting instead"):
+        clear()
+        st.rerun()
+    c1, c2, c3 = st.columns(3)
+    c1.text_input("Title", key="mtg_title", placeholder="e.g. Logistics weekly")
+    c2.date_input("Held on", key="mtg_date", min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 12, 31), format="YYYY-MM-DD")
+    c3.selectbox("Department", vocab.DEPARTMENTS, key="mtg_department")
+    c1.selectbox("Meeting type", vocab.MEETING_TYPES, key="mtg_type")
+    c2.number_input("Duration (minutes)", min_value=1, max_value=FORM_MAX_MINUTES, step=5, key="mtg_duration")
+    c3.number_input("Attendees (0 if unknown)", min_value=0, max_value=FORM_MAX_ATTENDEES, key="mtg_attendees")
+    titles = _items()
+    st.text_area(f"Customer item: {CUSTOMER_QUESTION['en']}", key="mtg_customer_text",
+                 help="Write 'none' when nothing discussed affects customers; leave it empty only if the minutes skipped the item.")
+    _decisions(titles)
+    draft = draft_from_form(st.session_state)
+    st.caption(f"Agenda minutes: {draft.agenda_minutes:g} of {draft.duration_minutes} · customer item "
+               + ("filled" if draft.customer_item_filled else "empty (the meeting will count as having skipped it)"))
+    if st.button("Save meeting", type="primary", key="mtg_save"):
+        _save(draft, editing=editing, today=today)
+
+
+def _save(draft: MeetingDraft, *, editing: int | None, today: dt.date) -> None:
+    problems = meeting_problems(draft, today=today)
+    if problems:
+        st.error("Nothing was saved. " + " ".join(problems))
+        return
+    try:
+        saved = svc.save_meeting(loaders.engine(), draft, meeting_id=editing, today=today)
+    except DataError as exc:
+        st.error(f"Nothing was saved. {exc}")
+        return
+    loaders.invalidate()
+    clear()
+    st.session_state[ROUND] = st.session_state.get(ROUND, 0) + 1
+    st.session_state[MESSAGE] = f"Meeting {saved} saved with {len(draft.items)} agenda item(s) and {len(draft.decisions)} decision(s)."
+    st.rerun()

@@ -1,0 +1,53 @@
+"""Minutes on the Meetings page: upload a minutes file to fill the logging form with what it
+proposes, and download the minutes templates with the customer item."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import streamlit as st
+
+from cs_metrics import minutes, minutes_templates
+from cs_metrics.errors import DataError
+from ui import meeting_form
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def as_text(value: str) -> str:
+    """A file name or message shown literally inside Markdown (no formatting from its characters)."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", value)
+
+
+def upload(today: dt.date) -> None:
+    """The minutes uploader. A new file fills the form with its proposed meeting (nothing is
+    stored); an unreadable one gets the reason. The proposal's source and warnings stay shown."""
+    key = f"mtg_upload_{st.session_state.get(meeting_form.ROUND, 0)}"
+    file = st.file_uploader("Minutes file", type=["txt", "md", "docx"], key=key, max_upload_size=minutes.MAX_BYTES // 2**20,
+                            help="Up to 2 MB. The customer item is recognised when present.")
+    if file is not None and st.session_state.get("mtg_loaded") != file.file_id:
+        st.session_state["mtg_loaded"] = file.file_id
+        try:
+            parsed = minutes.parse_minutes(file.getvalue(), filename=file.name)
+        except DataError as exc:
+            st.error(as_text(str(exc)))
+        else:
+            draft = minutes.proposed_draft(parsed, held_on=today, department=st.session_state.get("mtg_department", "Board"))
+            st.session_state.update(meeting_form.form_state(draft, editing=None))
+            st.session_state["mtg_proposed"] = (file.name, len(parsed.items), parsed.warnings)
+    if proposed := st.session_state.get("mtg_proposed"):
+        name, n_items, warnings = proposed
+        st.info(f"{n_items} agenda item(s) proposed from {as_text(name)}: review them below, then save.")
+        for warning in warnings:
+            st.warning(warning)
+
+
+def templates() -> None:
+    """Download buttons for the minutes templates, English and Italian, Markdown and Word."""
+    with st.expander("Minutes templates with the customer item"):
+        for col, (lang, name) in zip(st.columns(2), (("en", "English"), ("it", "Italiano"))):
+            col.download_button(f"{name} (.md)", minutes_templates.minutes_template_md(lang), f"minutes_template_{lang}.md",
+                                "text/markdown", key=f"tpl_md_{lang}")
+            col.download_button(f"{name} (.docx)", minutes_templates.minutes_template_docx(lang), f"minutes_template_{lang}.docx",
+                                mime=DOCX_MIME, key=f"tpl_docx_{lang}")
