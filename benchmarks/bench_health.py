@@ -21,8 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from cs_metrics import health  # noqa: E402
 from cs_metrics.period import preset_period  # noqa: E402
+from cs_metrics.selection import ALL  # noqa: E402
+from cs_metrics.services import health as service  # noqa: E402
 from cs_metrics.storage import db, demo  # noqa: E402
-from cs_metrics.storage.queries import ALL  # noqa: E402
 from cs_metrics.storage.queries import health as hq  # noqa: E402
 
 
@@ -51,12 +52,12 @@ def main() -> int:
         _timed("demo generate+load", lambda: demo.load_demo(engine, customers=args.customers, seed=args.seed,
                                                             as_of=as_of, replace=True))
     period = preset_period("Last 12 months", as_of)
-    model = hq.load_model(engine)
+    model = service.load_model(engine)
     wide = _timed("signal pivot (SQL, 12 months)", lambda: hq.signal_matrix(
         engine, start=period.start, end=period.end, signals=tuple(model["signals"]), flt=ALL))
     scores = _timed("scoring", lambda: health.score_wide(wide, model, keep_raw=True))
     print(f"{'customer-months scored':28s} {len(scores):8,d}")
-    churn = _timed("churn dates", lambda: hq.churn_dates(engine, flt=ALL))
+    churn = _timed("churn dates", lambda: service.churn_dates(engine, flt=ALL))
     result = _timed("back-test, latest month", lambda: health.backtest(scores, churn, as_of=as_of))
     print(f"{'  AUC (95% CI)':28s} {result.auc.auc:8.3f} ({result.auc.low:.3f}-{result.auc.high:.3f}), "
           f"{result.churned} churned of {result.n:,}")

@@ -13,7 +13,8 @@ import plotly.graph_objects as go
 
 from cs_metrics.charts import BAND_COLOURS, PALETTE, house_style
 from cs_metrics.formatting import fmt_value
-from cs_metrics.health import BANDS, TRANSITION_FROM, TRANSITION_TO
+from cs_metrics.health.movement import TRANSITION_FROM, TRANSITION_TO
+from cs_metrics.vocab import HEALTH_BANDS as BANDS
 
 _NEUTRAL = "#999999"
 

@@ -159,8 +159,8 @@ def backtest_months(scores: pd.DataFrame, *, horizon_days: int = 90, as_of: Any 
     if scores.empty:
         return []
     months = [pd.Timestamp(mo) for mo in sorted(month_starts(scores["month"]).unique())]
-    known_until = (pd.Timestamp(as_of) if as_of is not None else months[-1] + pd.offsets.MonthEnd(0)) \
-        + pd.Timedelta(days=1)  # exclusive
+    last_known = pd.Timestamp(as_of) if as_of is not None else months[-1] + pd.offsets.MonthEnd(0)
+    known_until = last_known + pd.Timedelta(days=1)  # exclusive
     return [mo for mo in months if mo + pd.offsets.MonthBegin(1) + pd.Timedelta(days=horizon_days) <= known_until]
 
 

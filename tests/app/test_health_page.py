@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import create_engine
 
 from cs_metrics import health
+from cs_metrics.services import health as service
 from cs_metrics.storage import db
 from cs_metrics.storage.queries import health as hq
 
@@ -71,8 +72,9 @@ def _backtest_panel(at, demo_db_url):
     engine = db.make_engine(demo_db_url)
     import datetime as dt
 
-    api = health.health_backtest(engine, start=dt.date(2025, 11, 1), end=dt.date(2026, 10, 31),
-                                 as_of=dt.date(2026, 10, 31), horizon_days=90)
+    # ``end`` is exclusive: the page's default period runs up to and including 31 Oct 2026.
+    api = service.health_backtest(engine, start=dt.date(2025, 11, 1), end=dt.date(2026, 11, 1),
+                                  as_of=dt.date(2026, 10, 31), horizon_days=90)
     engine.dispose()
     assert _metric(at, "AUC of the score for churn").value == f"{api.auc.auc:.2f}"
     assert api.auc.low > 0.5
