@@ -12,8 +12,8 @@ from cs_metrics.services import meetings as svc
 from ui import components, loaders, meeting_form, meeting_minutes
 
 selection = components.page_header(
-    "Meetings", "Is the customer in the room? Meetings are not tied to customers, so the segment, region and "
-    "owner filters do not apply here.", company_wide=True,
+    "Meetings", "Is the customer in the room? Agenda time spent on customers, the customer item of the minutes, "
+    "and decisions by their effect on customers.", company_wide=True,
 )
 period = selection.period
 if message := st.session_state.pop(meeting_form.MESSAGE, None):

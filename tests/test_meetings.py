@@ -1,10 +1,9 @@
-"""Reference tests for cs_metrics.meetings: customer share, intervals, suggestions, meeting drafts."""
+"""Reference tests for cs_metrics.meetings: customer share, intervals, meeting drafts."""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -14,7 +13,6 @@ from cs_metrics import meetings as mt
 from cs_metrics.errors import DataError
 from cs_metrics.period import Period
 
-LABELLED = Path(__file__).resolve().parent / "data" / "relevance_labelled.csv"
 Z = 1.959963984540054  # standard normal 97.5% quantile (scipy.stats.norm.ppf(0.975))
 
 
@@ -115,10 +113,16 @@ def test_customer_share_by_month_and_type(three_meetings):
 
 def test_customer_share_period_keeps_meetings_held_in_it(three_meetings):
     items, meetings = three_meetings
-    row = mt.customer_share(items, meetings, period=Period(dt.date(2026, 1, 20), dt.date(2026, 2, 3))).iloc[0]
+    period = Period(dt.date(2026, 1, 20), dt.date(2026, 2, 3))
+    # The window is [2026-01-20, 2026-02-04): M3, held on its last day (end - 1 day), counts.
+    assert period.end == dt.date(2026, 2, 4) and period.end - dt.timedelta(days=1) == dt.date(2026, 2, 3)
+    row = mt.customer_share(items, meetings, period=period).iloc[0]
     # M2 and M3 (both ends included): 30 customer minutes of 60 + 60.
     assert row["meetings"] == 2
     assert row["time_share"] == pytest.approx(30 / 120)
+    # A window ending on 2026-02-03 (exclusive) leaves M3 out: M2 alone, 0 customer minutes of 60.
+    before = mt.customer_share(items, meetings, period=Period.window(dt.date(2026, 1, 20), dt.date(2026, 2, 3))).iloc[0]
+    assert before["meetings"] == 1 and before["time_share"] == 0.0
 
 
 def _uniform(n: int, relevance: tuple[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -213,65 +217,6 @@ def test_first_quarter_is_three_months_from_the_first_meeting():
     assert mt.first_quarter(None) is None
 
 
-# --- suggestions ---------------------------------------------------------------------------------
-
-
-def test_suggest_relevance_shows_its_terms():
-    s = mt.suggest_relevance("Customer complaints about late deliveries")
-    assert s.label == "direct"
-    assert s.matched_terms == ("customer*", "complaint*", "deliver*")
-    assert s.score == pytest.approx(1.0 + 1.0 + 0.5)
-    assert s.explain() == "customer* +1.0, complaint* +1.0, deliver* +0.5"
-
-
-@pytest.mark.parametrize(
-    "text, label",
-    [
-        ("Reclami dei clienti sulle consegne", "direct"),
-        ("Qualità dell'assistenza telefonica", "indirect"),
-        ("Piano ferie del personale", "none"),
-        ("Pricing of the Growth plan", "indirect"),
-        ("Server patching window", "none"),
-        ("Uptime of the customer portal", "indirect"),  # "customer portal" is a channel, not the customer
-        ("Customer Success team holiday rota", "none"),
-    ],
-)
-def test_suggest_relevance_examples(text, label):
-    assert mt.suggest_relevance(text).label == label
-
-
-def test_suggest_relevance_empty_text():
-    s = mt.suggest_relevance("")
-    assert (s.label, s.score, s.matched_terms) == ("none", 0.0, ())
-    assert s.explain() == "no term of the lexicon found"
-
-
-def test_suggestion_accuracy_on_the_labelled_set():
-    data = pd.read_csv(LABELLED)
-    assert len(data) >= 120 and set(data["language"]) == {"en", "it"}
-    assert set(data["label"]) == {"none", "indirect", "direct"}
-    accuracy, confusion = mt.suggestion_accuracy(data["title"].tolist(), data["label"].tolist())
-    per_language = {
-        lang: mt.suggestion_accuracy(part["title"].tolist(), part["label"].tolist())[0]
-        for lang, part in data.groupby("language")
-    }
-    report = (
-        f"suggest_relevance accuracy on {len(data)} labelled agenda items: {accuracy:.3f} "
-        f"(en {per_language['en']:.3f}, it {per_language['it']:.3f})\n{confusion}"
-    )
-    print(report)
-    assert accuracy >= 0.8, report
-    assert min(per_language.values()) >= 0.8, report
-    assert int(confusion.to_numpy().sum()) == len(data)
-
-
-def test_suggestion_accuracy_rejects_unknown_labels():
-    with pytest.raises(DataError, match="not relevance labels"):
-        mt.suggestion_accuracy(["x"], ["maybe"])
-    accuracy, table = mt.suggestion_accuracy([], [])
-    assert math.isnan(accuracy) and int(table.to_numpy().sum()) == 0
-
-
 # --- drafts --------------------------------------------------------------------------------------
 
 
@@ -310,35 +255,3 @@ def test_meeting_problems_lists_every_problem():
     with pytest.raises(mt.MeetingError):
         mt.check_meeting(bad, today=dt.date(2026, 3, 2))
     assert mt.meeting_problems(_draft(items=(), decisions=()), today=dt.date(2026, 3, 2)) == ["Add at least one agenda item."]
-
-
-def test_resolve_relevance_records_the_source():
-    assert mt.resolve_relevance("Renewal risk of key accounts", "suggested") == ("direct", "suggestion")
-    assert mt.resolve_relevance("Renewal risk of key accounts", "none") == ("none", "person")
-    with pytest.raises(mt.MeetingError):
-        mt.resolve_relevance("x", "perhaps")
-
-
-def test_form_state_round_trip():
-    draft = _draft(attendees=6, title="Logistics weekly")
-    state = mt.form_state(draft, editing=7)
-    assert state["mtg_editing"] == 7 and state["mtg_item_rel_1"] == "suggested" and state["mtg_item_rel_0"] == "none"
-    back = mt.draft_from_form(state)
-    assert back.items == draft.items and back.decisions == draft.decisions
-    assert (back.attendees, back.title, back.customer_item_text) == (6, "Logistics weekly", "Cut-off moved")
-
-
-def test_draft_from_form_skips_empty_rows_and_relinks_decisions():
-    state = {
-        **mt.form_defaults(dt.date(2026, 3, 2)), "mtg_n_items": 3, "mtg_n_decisions": 2,
-        "mtg_item_title_0": "", "mtg_item_minutes_0": None,
-        "mtg_item_title_1": "Budget", "mtg_item_minutes_1": 10.0, "mtg_item_rel_1": "none",
-        "mtg_item_title_2": "Customer complaints", "mtg_item_minutes_2": 5.0, "mtg_item_rel_2": "suggested",
-        "mtg_dec_text_0": "Call back every complainant", "mtg_dec_impact_0": "favours", "mtg_dec_item_0": 2,
-        "mtg_dec_text_1": " ",
-    }
-    draft = mt.draft_from_form(state)
-    assert [i.title for i in draft.items] == ["Budget", "Customer complaints"]
-    assert draft.items[1].relevance == "direct" and draft.items[1].relevance_source == "suggestion"
-    assert draft.decisions == (mt.DecisionDraft("Call back every complainant", "favours", 1),)
-    assert draft.attendees is None and not draft.customer_item_filled

@@ -141,23 +141,6 @@ def test_split_minutes(raw, title, minutes):
     assert mn.split_minutes(raw) == (title, minutes)
 
 
-@pytest.mark.parametrize("language", ["en", "it"])
-def test_templates_parse_back_with_the_customer_item(language):
-    for data, name in ((mn.minutes_template_md(language).encode(), "t.md"), (mn.minutes_template_docx(language), "t.docx")):
-        p = mn.parse_minutes(data, filename=name)
-        assert len(p.items) == 3 and p.customer_item_found
-        assert p.customer_item_text is None  # the hint is not an answer
-        assert p.language == language
-        assert p.held_on is None and p.attendees is None  # placeholders are not facts
-    assert mt.CUSTOMER_QUESTION[language] in mn.minutes_template_md(language)
-    assert zipfile.is_zipfile(io.BytesIO(mn.minutes_template_docx(language)))
-
-
-def test_template_in_unknown_language():
-    with pytest.raises(mn.DataError, match="choose one of"):
-        mn.minutes_template_md("de")
-
-
 def _zip_without_word() -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as z:

@@ -4,7 +4,6 @@ on small hand-made meetings and agenda items."""
 import math
 
 import pandas as pd
-import pytest
 from pytest import approx
 
 from cs_metrics import meetings as mt
@@ -73,15 +72,17 @@ def test_share_heatmap_empty():
     assert heat.zmax == 0.25
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="a cell with enough meetings but no agenda minutes (NaN share) is "
-                   "labelled as having fewer than MIN_MEETINGS meetings")
 def test_share_heatmap_enough_meetings_without_minutes():
     items, meetings = log(*[("2026-01-05", "Product", "project", math.nan, math.nan)] * 5)
     cells = cells_of(items, meetings)
     assert cells["meetings"].tolist() == [5] and bool(cells["enough"].iloc[0])  # 5 meetings: enough
-    hover = mc.share_heatmap(cells).data[0].customdata[0][0]
-    assert "fewer than 5" not in hover  # today: "only 5 meeting(s), fewer than 5: too few to read"
+    heat = mc.share_heatmap(cells).data[0]
+    hover = heat.customdata[0][0]
+    assert "fewer than 5" not in hover
+    # 5 meetings (>= MIN_MEETINGS) with no minutes on any item: no share to colour, and the cell says why.
+    assert hover == "Product · project: 5 meetings, no agenda minutes recorded"
+    assert heat.text == (["no minutes<br>n=5"],)
+    assert heat.z == ([None],)
 
 
 def test_share_trend_lines_per_department_hollow_when_too_few_and_baseline():
@@ -136,6 +137,17 @@ def test_decisions_by_group_per_meeting_rates_colours_and_n():
     assert [list(c) for c in worsens.customdata] == [[3, 6], [1, 2]]  # decisions, meetings
     assert "%{customdata[0]} decisions, %{customdata[1]} meetings" in worsens.hovertemplate
     assert fig.layout.barmode == "stack"
+
+
+def test_decisions_by_group_marks_groups_with_too_few_meetings():
+    fig = mc.decisions_by_group(mt.customer_share(ITEMS, MEETINGS, by="department"))
+    # Rows from the top: Sales (6 meetings >= MIN_MEETINGS = 5), IT (2 meetings: too few to read).
+    for trace in fig.data:
+        assert list(trace.y) == ["Sales", "IT"]
+        assert list(trace.marker.opacity) == [1.0, mc.TOO_FEW_OPACITY]
+        assert list(trace.marker.pattern.shape) == ["", "/"]
+        assert list(trace.hovertext) == ["", " · fewer than 5 meetings: too few to read"]
+        assert "%{hovertext}" in trace.hovertemplate
 
 
 def test_decisions_by_group_single_group_without_decisions():

@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 from sqlalchemy import create_engine
 
-from cs_metrics import meetings, nps, ttfv
+from cs_metrics import nps, ttfv
 from cs_metrics.period import Period
+from cs_metrics.services import meetings as meeting_service
 from cs_metrics.services import overview
 from cs_metrics.storage import db, demo
 from cs_metrics.storage import queries as q
@@ -126,7 +127,7 @@ def test_ttfv_tiles_use_the_log_rank_test_of_the_two_cohorts(engine, tiles):
 
 def test_meeting_share_tile_equals_the_meetings_api_and_counts_meetings(url, engine, tiles):
     tile = tiles["meeting_share"]
-    report = meetings.share_report(engine, period=PERIOD).iloc[0]
+    report = meeting_service.share_report(engine, period=PERIOD).iloc[0]
     assert tile.value == pytest.approx(report["time_share"])
     held = pd.to_datetime(_raw(url, "meeting")["held_on"])
     assert tile.n == int(((held >= pd.Timestamp(PERIOD.start)) & (held <= pd.Timestamp(PERIOD.last))).sum())

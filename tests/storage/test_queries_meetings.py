@@ -1,4 +1,5 @@
-"""Meetings storage on SQLite and PostgreSQL: SQL sums, drill-downs, atomic save / edit / delete."""
+"""Meetings storage on SQLite and PostgreSQL: SQL sums, drill-downs, atomic save / edit / delete of
+plain rows (drafts are turned into rows by ``cs_metrics.services.meetings``)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,11 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from cs_metrics import meetings as mt
 from cs_metrics.errors import DataError
-from cs_metrics.period import Period
 from cs_metrics.storage import db
 from cs_metrics.storage import models as m
 from cs_metrics.storage.queries import meetings as qm
 
-TODAY = dt.date(2026, 3, 31)
 START, END = dt.date(2026, 1, 1), dt.date(2026, 4, 1)
 
 
@@ -26,28 +24,38 @@ def engine(any_db_url):
     engine.dispose()
 
 
-def _it_weekly() -> mt.MeetingDraft:
-    return mt.MeetingDraft(
-        held_on=dt.date(2026, 2, 2), department="IT", meeting_type="department", duration_minutes=60,
-        title="IT weekly", attendees=5, customer_item_text="none",
-        items=(
-            mt.ItemDraft("Patch backlog", 20),
-            mt.ItemDraft("Checkout outage: what customers saw", 25, "direct", "suggestion"),
-            mt.ItemDraft("Status page wording", None, "indirect"),
-        ),
-        decisions=(
-            mt.DecisionDraft("Post outages on the status page within 10 minutes", "favours", 1),
-            mt.DecisionDraft("Move the portal fixes to next year", "worsens", 1),
-            mt.DecisionDraft("Patch on Sundays", "neutral", 0),
-        ),
+def _meeting(held_on: dt.date, department: str, meeting_type: str, duration: int, *, title=None, attendees=None,
+             customer_item_text=None) -> dict:
+    return {"held_on": held_on, "department": department, "meeting_type": meeting_type, "title": title,
+            "duration_minutes": duration, "attendees": attendees, "customer_item_filled": customer_item_text is not None,
+            "customer_item_text": customer_item_text}
+
+
+def _item(title: str, minutes: float | None, relevance: str = "none", source: str = "person") -> dict:
+    return {"title": title, "minutes": minutes, "relevance": relevance, "relevance_source": source}
+
+
+def _decision(text: str, cx_impact: str, item: int | None = None) -> dict:
+    return {"text": text, "cx_impact": cx_impact, "item": item}
+
+
+def it_weekly() -> tuple[dict, list[dict], list[dict]]:
+    """An IT department meeting: three items (one without minutes), three decisions, two on item 2."""
+    return (
+        _meeting(dt.date(2026, 2, 2), "IT", "department", 60, title="IT weekly", attendees=5, customer_item_text="none"),
+        [_item("Patch backlog", 20.0), _item("Checkout outage: what customers saw", 25.0, "direct", "suggestion"),
+         _item("Status page wording", None, "indirect")],
+        [_decision("Post outages on the status page within 10 minutes", "favours", 1),
+         _decision("Move the portal fixes to next year", "worsens", 1), _decision("Patch on Sundays", "neutral", 0)],
     )
 
 
-def _sales_review() -> mt.MeetingDraft:
-    return mt.MeetingDraft(
-        held_on=dt.date(2026, 3, 10), department="Sales", meeting_type="project", duration_minutes=45,
-        items=(mt.ItemDraft("Pipeline review", 30), mt.ItemDraft("Why we lost two renewals", 15, "direct")),
-        decisions=(mt.DecisionDraft("Freeze discounts", "neutral"),),
+def sales_review() -> tuple[dict, list[dict], list[dict]]:
+    """A Sales project meeting that skipped the customer item; one decision on no item."""
+    return (
+        _meeting(dt.date(2026, 3, 10), "Sales", "project", 45),
+        [_item("Pipeline review", 30.0), _item("Why we lost two renewals", 15.0, "direct")],
+        [_decision("Freeze discounts", "neutral")],
     )
 
 
@@ -56,9 +64,9 @@ def _count(engine, table) -> int:
         return conn.execute(select(func.count()).select_from(table)).scalar_one()
 
 
-def test_save_read_back_report_and_drill_downs(engine):
-    first = mt.save_meeting(engine, _it_weekly())
-    second = mt.save_meeting(engine, _sales_review())
+def test_save_read_back_and_drill_downs(engine):
+    first = qm.save_meeting(engine, *it_weekly())
+    second = qm.save_meeting(engine, *sales_review())
     rows = qm.meeting_rows(engine, start=START, end=END).set_index("meeting_id")
     assert list(rows.index) == [first, second]
     assert rows.loc[first, ["decisions_favours", "decisions_neutral", "decisions_worsens"]].tolist() == [1, 1, 1]
@@ -72,21 +80,14 @@ def test_save_read_back_report_and_drill_downs(engine):
     assert it.loc["direct", ["n_items", "minutes", "n_decided"]].tolist() == [1, 25.0, 1]
     assert it.loc["indirect", ["n_items", "minutes", "n_items_timed"]].tolist() == [1, 0.0, 0]
 
-    assert mt.load_draft(engine, first) == _it_weekly()
+    detail = qm.meeting_detail(engine, first)
+    assert (detail["meeting"]["held_on"], detail["meeting"]["title"], detail["meeting"]["attendees"]) == (
+        dt.date(2026, 2, 2), "IT weekly", 5)
+    assert detail["items"]["title"].tolist() == ["Patch backlog", "Checkout outage: what customers saw", "Status page wording"]
+    ids = detail["items"]["id"].tolist()
+    # Decisions point at the stored ids of items 2, 2 and 1 (positions 1, 1, 0).
+    assert detail["decisions"]["agenda_item_id"].tolist() == [ids[1], ids[1], ids[0]]
     assert qm.first_meeting_date(engine) == dt.date(2026, 2, 2)
-
-    row = mt.share_report(engine, period=Period(START, END - dt.timedelta(days=1))).iloc[0]
-    # Agenda minutes 20 + 25 (+ unknown) + 30 + 15 = 90; about customers 25 + 15 = 40.
-    assert row["agenda_minutes"] == 90 and row["customer_minutes"] == 40
-    assert row["time_share"] == pytest.approx(40 / 90)
-    # Items 3 + 2, about customers 2 + 1; filled 1 of 2; decisions favour 1, worsen 1 over 2 meetings.
-    assert row["item_share"] == pytest.approx(3 / 5)
-    assert row["filled_rate"] == 0.5
-    assert (row["favours_per_meeting"], row["worsens_per_meeting"]) == (0.5, 0.5)
-    # Customer items with a decision: the outage item; without: status page, lost renewals.
-    assert (row["decided_items"], row["mentions"]) == (1, 2)
-    cells = mt.share_report(engine, period=Period(START, END), by=("department", "meeting_type"))
-    assert cells[["department", "meeting_type", "meetings"]].values.tolist() == [["IT", "department", 1], ["Sales", "project", 1]]
 
     skipped = qm.skipped_customer_item(engine, start=START, end=END)
     assert skipped["meeting_id"].tolist() == [second]
@@ -101,48 +102,46 @@ def test_save_read_back_report_and_drill_downs(engine):
     assert qm.meeting_list(engine, start=START, end=END)["meeting_id"].tolist() == [second, first]
 
 
+def test_windows_leave_out_their_end_day(engine):
+    qm.save_meeting(engine, *it_weekly())  # held 2026-02-02
+    # [2026-01-01, 2026-02-02) ends the day the meeting was held: the meeting is not in it ...
+    assert qm.meeting_rows(engine, start=START, end=dt.date(2026, 2, 2)).empty
+    # ... and [2026-01-01, 2026-02-03) holds it on its last day.
+    assert len(qm.meeting_rows(engine, start=START, end=dt.date(2026, 2, 3))) == 1
+
+
 def test_edit_delete_and_missing_meetings(engine):
-    meeting_id = mt.save_meeting(engine, _it_weekly())
-    mt.save_meeting(engine, _sales_review())
-    edited = mt.MeetingDraft(
-        held_on=dt.date(2026, 2, 3), department="IT", meeting_type="project", duration_minutes=30,
-        items=(mt.ItemDraft("Single sign-on requested by customers", 30, "direct"),),
-        decisions=(mt.DecisionDraft("Offer single sign-on on every plan", "favours", 0),),
-        customer_item_text="Single sign-on for every customer.",
+    meeting_id = qm.save_meeting(engine, *it_weekly())
+    qm.save_meeting(engine, *sales_review())
+    edited = (
+        _meeting(dt.date(2026, 2, 3), "IT", "project", 30, customer_item_text="Single sign-on for every customer."),
+        [_item("Single sign-on requested by customers", 30.0, "direct")],
+        [_decision("Offer single sign-on on every plan", "favours", 0)],
     )
-    assert mt.save_meeting(engine, edited, meeting_id=meeting_id) == meeting_id
-    assert mt.load_draft(engine, meeting_id) == edited
+    assert qm.save_meeting(engine, *edited, meeting_id=meeting_id) == meeting_id
+    detail = qm.meeting_detail(engine, meeting_id)
+    assert (detail["meeting"]["meeting_type"], detail["meeting"]["customer_item_text"]) == (
+        "project", "Single sign-on for every customer.")
+    assert detail["items"]["title"].tolist() == ["Single sign-on requested by customers"]
     assert (_count(engine, m.Meeting), _count(engine, m.AgendaItem), _count(engine, m.Decision)) == (2, 3, 2)
 
     with pytest.raises(DataError, match="no meeting with id 99"):
-        mt.save_meeting(engine, _sales_review(), meeting_id=99)
+        qm.save_meeting(engine, *sales_review(), meeting_id=99)
     with pytest.raises(DataError, match="no meeting with id 99"):
         qm.delete_meeting(engine, 99)
     with pytest.raises(DataError, match="no meeting with id 99"):
-        mt.load_draft(engine, 99)
+        qm.meeting_detail(engine, 99)
     qm.delete_meeting(engine, meeting_id)
     assert (_count(engine, m.Meeting), _count(engine, m.AgendaItem), _count(engine, m.Decision)) == (1, 2, 1)
 
 
-def test_bad_meetings_write_nothing(engine):
-    too_long = mt.MeetingDraft(
-        held_on=dt.date(2026, 2, 2), department="IT", meeting_type="department", duration_minutes=30,
-        items=(mt.ItemDraft("Backups", 20), mt.ItemDraft("Laptops", 20)),
-    )
-    with pytest.raises(mt.MeetingError, match="more than the meeting lasted"):
-        mt.save_meeting(engine, too_long)
-    with pytest.raises(mt.MeetingError, match="Department"):
-        mt.save_meeting(engine, mt.MeetingDraft(dt.date(2026, 2, 2), "Warehouse", "department", 30, items=(mt.ItemDraft("x", 5),)))
-    assert _count(engine, m.Meeting) == 0 and _count(engine, m.AgendaItem) == 0
-
+def test_a_failing_save_writes_nothing(engine):
     # A decision pointing at an item that does not exist fails after the meeting and its items
     # were inserted: the transaction must leave nothing behind.
-    broken = mt.MeetingDraft(
-        held_on=dt.date(2026, 2, 2), department="IT", meeting_type="department", duration_minutes=30,
-        items=(mt.ItemDraft("Backups", 20),), decisions=(mt.DecisionDraft("x", "neutral", 3),),
-    )
+    broken = (_meeting(dt.date(2026, 2, 2), "IT", "department", 30), [_item("Backups", 20.0)],
+              [_decision("x", "neutral", 3)])
     with pytest.raises(IndexError):
-        qm.save_meeting(engine, broken)
+        qm.save_meeting(engine, *broken)
     assert (_count(engine, m.Meeting), _count(engine, m.AgendaItem), _count(engine, m.Decision)) == (0, 0, 0)
 
 
@@ -150,6 +149,4 @@ def test_empty_database(engine):
     assert qm.meeting_rows(engine, start=START, end=END).empty
     assert qm.agenda_item_totals(engine, start=START, end=END).empty
     assert qm.first_meeting_date(engine) is None
-    head = mt.headline(engine, period=Period(START, END))
-    assert head.current["meetings"] == 0 and head.first_quarter is None
     assert qm.decision_impact_counts(engine, start=START, end=END) == {"favours": 0, "neutral": 0, "worsens": 0}

@@ -1,0 +1,253 @@
+"""Board pack from the database: numbers equal to the API, PDF and PPTX contents, frozen snapshots,
+the command line.
+
+The pack is built once per module on a small demo company (300 customers) and its files are drawn
+once, with one kaleido server for every figure."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import text
+
+from cs_metrics import report
+from cs_metrics import summary as sm
+from cs_metrics.errors import DataError
+from cs_metrics.period import Period
+from cs_metrics.report import images
+from cs_metrics.services import boardpack, overview
+from cs_metrics.storage import db, demo
+from cs_metrics.storage.queries import boardpack as qb
+from cs_metrics.tiles import tile_numbers
+from tests.conftest import ROOT, skip_or_fail
+
+PERIOD = Period(dt.date(2025, 11, 1), dt.date(2026, 10, 31))
+AS_OF = dt.date(2026, 10, 31)
+GENERATED = dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC)
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    path = tmp_path_factory.mktemp("pack") / "small.db"
+    eng = db.make_engine(f"sqlite:///{path}")
+    db.upgrade(eng)
+    demo.load_demo(eng, customers=300, seed=99, as_of=AS_OF)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture(scope="module")
+def pack(engine):
+    return boardpack.build_pack(engine, period=PERIOD, as_of=AS_OF, company="Acme S.p.A.", generated_at=GENERATED)
+
+
+@pytest.fixture(scope="module")
+def files(pack):
+    if images.chromium_path() is None:
+        skip_or_fail("no Chromium to draw the figures (apt-get install chromium)", "OUTSIDE_IN_REQUIRE_BROWSER")
+    yield report.render_files(pack)  # one kaleido server draws every figure of the module
+    report.stop_figure_server()
+
+
+def _pdf_text(data: bytes) -> tuple[int, str]:
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    return len(reader.pages), "\n".join(page.extract_text() for page in reader.pages)
+
+
+def _pptx_frames(data: bytes) -> list[list[str]]:
+    from pptx import Presentation
+
+    prs = Presentation(io.BytesIO(data))
+    return [[shape.text_frame.text for shape in slide.shapes if shape.has_text_frame] for slide in prs.slides]
+
+
+def test_pack_numbers_equal_the_overview_api(engine, pack):
+    # The same call the Overview makes, for the same filters and periods.
+    tiles = overview.overview_tiles(engine, period=PERIOD, as_of=AS_OF, previous=PERIOD.previous(),
+                                    areas=(*report.SECTIONS, "customers"))
+    assert pack.numbers["tiles"] == tile_numbers(tiles)
+    assert pack.sections == report.SECTIONS  # the demo has data for every section
+    # And against the area API directly: NPS from the raw answers of the period, counted here
+    # (detractors 0-6, passives 7-8, promoters 9-10; scores outside 0-10 are not answers).
+    from cs_metrics import nps
+
+    with engine.connect() as conn:
+        scores = conn.execute(text("SELECT score FROM nps_response WHERE responded_on >= :s AND responded_on < :e "
+                                   "AND score BETWEEN 0 AND 10"), {"s": PERIOD.start, "e": PERIOD.end}).scalars().all()
+    counts = (sum(s <= 6 for s in scores), sum(7 <= s <= 8 for s in scores), sum(s >= 9 for s in scores))
+    assert pack.numbers["tiles"]["nps"]["value"] == nps.nps_interval(*counts).nps
+    assert pack.numbers["tiles"]["nps"]["n"] == sum(counts)
+
+
+def test_pack_stores_the_periods_first_and_last_day(pack):
+    # As a person picked them: 1 Nov 2025 to 31 Oct 2026, both included; the previous period of
+    # equal length (365 days) is 1 Nov 2024 to 31 Oct 2025 (2025 has 365 days).
+    assert pack.numbers["period"] == ["2025-11-01", "2026-10-31"]
+    assert pack.numbers["compare"] == ["2024-11-01", "2025-10-31"]
+
+
+def test_each_section_has_the_figure_its_page_draws(engine, pack):
+    from cs_metrics.services import figures
+
+    # The NPS section is the NPS page's trend: same builder, same data.
+    same = figures.nps_trend_figure(engine, period=PERIOD, previous=PERIOD.previous(), title="NPS")
+    assert pack.figures["nps"].to_json() == same.to_json()
+    # Health: the Overview's band bars (traces named by band); onboarding: one Kaplan-Meier curve
+    # plus its band, with the 30-day target line; churn: the reasons' bars and cumulative line.
+    assert {t.name for t in pack.figures["health"].data} <= {"Red", "Yellow", "Green"}
+    assert pack.figures["onboarding"].layout.shapes[0].x0 == 30
+    assert [t.name for t in pack.figures["retention"].data] == ["Customers", "Cumulative share"]
+    assert [t.name for t in pack.figures["maturity"].data] == ["Previous round", "Latest round"]
+
+
+def test_pdf_has_a_page_per_section_and_the_headline_numbers(pack, files):
+    pages, content = _pdf_text(files["pdf"])
+    # Cover + one page per section + one appendix page.
+    assert pages == 1 + len(pack.sections) + 1
+    by_key = {t.key: t for t in pack.tiles}
+    for key in ("nps", "logo_churn", "grr", "nrr", "ttfv", "health_green", "arr", "customers"):
+        shown = report.pdf_text(sm.value_text(by_key[key], by_key[key].value))
+        assert shown in content, f"{key} {shown!r} missing from the PDF"
+    assert "Acme S.p.A." in content and "Appendix: definitions and methods" in content
+    assert "Data up to: 2026-10-31" in content
+    assert report.pdf_text(pack.summary.sentences[0])[:40] in content.replace("\n", " ")
+
+
+def test_pptx_has_one_slide_per_section_with_the_same_numbers(pack, files):
+    slides = _pptx_frames(files["pptx"])
+    # Cover, one slide per chosen section, appendix.
+    assert len(slides) == len(pack.sections) + 2
+    for area, frames in zip(pack.sections, slides[1:-1]):
+        joined = "\n".join(frames)
+        assert report.SECTION_TITLES["en"][area] in joined
+        for tile in pack.section_tiles(area):
+            if tile.has_value:
+                assert sm.value_text(tile, tile.value) in joined, tile.key
+
+
+def test_html_is_self_contained(pack, files):
+    page = files["html"].decode("utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert "<script src=\"http" not in page and "cdn.plot.ly" not in page.split("</head>")[0]
+    assert page.count("figure-") >= len(pack.sections)
+    assert sm.value_text(pack.tiles[0], pack.tiles[0].value) in page
+
+
+def test_frozen_pack_redownloads_byte_identical_and_next_pack_shows_changes(engine, pack, files):
+    pack_id = boardpack.save(engine, pack, files, created_by="Chair")
+    for kind in report.FORMATS:
+        assert boardpack.pack_file(engine, pack_id, kind) == files[kind]
+    listed = boardpack.saved_packs(engine)
+    assert listed["id"].tolist()[0] == pack_id and listed["created_by"].iloc[0] == "Chair"
+    # The stored period is its first and last day, both included, as picked.
+    assert (str(listed["period_start"].iloc[0])[:10], str(listed["period_end"].iloc[0])[:10]) == ("2025-11-01", "2026-10-31")
+    with engine.connect() as conn:
+        stored = json.loads(conn.execute(text("SELECT numbers FROM board_pack WHERE id = :i"), {"i": pack_id}).scalar_one())
+    assert stored["tiles"]["nps"] == pack.numbers["tiles"]["nps"]
+    # New answers arrive: ten promoters in the period, so the next pack's NPS differs.
+    with engine.begin() as conn:
+        for i in range(10):
+            conn.execute(text("INSERT INTO nps_response (responded_on, score, language, touchpoint) "
+                              "VALUES (:d, 10, 'en', 'relationship')"), {"d": dt.date(2026, 10, 20)})
+    later = boardpack.build_pack(engine, period=PERIOD, as_of=AS_OF, sections=("nps",), figures=False)
+    assert later.last is not None and later.last["id"] == pack_id
+    # The saved pack reads back with the period it was saved for.
+    assert later.last_saved() == "saved 2026-11-02 09:30 UTC, period 01 Nov 2025 – 31 Oct 2026"
+    lines = later.since_last("nps")
+    before, after = pack.section_tiles("nps")[0], later.section_tiles("nps")[0]
+    assert lines == [f"NPS: {sm.value_text(before, before.value)} → {sm.value_text(after, after.value)}"]
+    assert "Since the last pack" in report.render_html(later).decode()
+    # The first pack's stored bytes did not change.
+    assert boardpack.pack_file(engine, pack_id, "pdf") == files["pdf"]
+
+
+def test_saving_without_html_writes_nothing(engine, pack):
+    before = len(boardpack.saved_packs(engine))
+    with pytest.raises(boardpack.PackError, match="HTML"):
+        boardpack.save(engine, pack, {"pdf": b"%PDF"})
+    assert len(boardpack.saved_packs(engine)) == before
+
+
+def test_italian_pack_speaks_italian(engine):
+    pack = boardpack.build_pack(engine, period=PERIOD, as_of=AS_OF, sections=("nps", "retention"), language="it",
+                                figures=False)
+    page = report.render_html(pack).decode()
+    assert "Che cosa è cambiato" in page and "Appendice: definizioni e metodi" in page
+    assert "Churn e retention" in page
+    first, _ = report.reading(pack, "nps")
+    assert first.startswith("NPS è ")
+
+
+def test_unknown_language_or_section_says_what_to_use(engine):
+    with pytest.raises(DataError, match="use one of"):
+        boardpack.build_pack(engine, period=PERIOD, language="fr", figures=False)
+    with pytest.raises(DataError, match="Unknown section"):
+        boardpack.build_pack(engine, period=PERIOD, sections=("weather",), figures=False)
+
+
+def test_freshness_names_the_latest_activity_and_the_demo(engine):
+    # The demo's activity runs up to its reference date, 2026-10-31 (load_demo(as_of=AS_OF) above).
+    assert boardpack.freshness(engine).startswith("2026-10-31 (demo, generated ")
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--start", "2026-13-01", "--end", "2026-12-31"], "is not a date"),
+        (["--start", "2026-06-01", "--end", "2026-01-31"], "before --start"),
+        (["--start", "2026-01-01", "--end", "2026-03-31", "--sections", "nps", "weather"], "unknown section"),
+        (["--start", "2026-01-01", "--end", "2026-03-31", "--compare-start", "2025-01-01"], "both --compare-start"),
+        (["--end", "2026-03-31"], "required"),
+    ],
+)
+def test_cli_bad_arguments_exit_2_with_a_message(args, message, tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        boardpack.main([*args, "--out", str(tmp_path / "out"), "--database-url", "sqlite://"])
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_cli_unusable_database_exits_2(tmp_path, capsys):
+    code = boardpack.main(["--database-url", "mysql://x@y/z", "--start", "2026-01-01", "--end", "2026-03-31",
+                           "--out", str(tmp_path / "out")])
+    assert code == 2 and "SQLite" in capsys.readouterr().err
+
+
+def test_cli_runs_as_a_module_and_says_the_days_are_included():
+    done = subprocess.run([sys.executable, "-m", "cs_metrics.services.boardpack", "--help"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0
+    help_text = " ".join(done.stdout.split())
+    assert "first day of the period, included" in help_text and "last day of the period, included" in help_text
+    assert "both included" in help_text
+
+
+def test_cli_writes_the_three_files(engine, files, tmp_path):
+    url = str(engine.url)
+    out = tmp_path / "pack"
+    code = boardpack.main(["--database-url", url, "--start", "2026-05-01", "--end", "2026-10-31", "--out", str(out),
+                           "--sections", "nps,retention", "--language", "it", "--company", "Acme"])
+    assert code == 0
+    assert sorted(p.name for p in out.iterdir()) == ["board-pack.html", "board-pack.pdf", "board-pack.pptx"]
+    pages, content = _pdf_text((out / "board-pack.pdf").read_bytes())
+    assert pages == 1 + 2 + 1 and "Churn e retention" in content
+    assert len(_pptx_frames((out / "board-pack.pptx").read_bytes())) == 2 + 2
+    # --end is the last day, included: the cover's period ends on 31 October, as typed.
+    assert "01 mag 2026 – 31 ott 2026" in (out / "board-pack.html").read_text(encoding="utf-8")
+
+
+def test_frozen_pack_round_trip_on_postgresql(pack, files, pg_url):
+    engine = db.make_engine(pg_url)
+    db.upgrade(engine)
+    pack_id = boardpack.save(engine, pack, files, created_by="Chair")
+    for kind in report.FORMATS:
+        assert boardpack.pack_file(engine, pack_id, kind) == files[kind]  # bytea comes back byte for byte
+    assert qb.last_pack(engine, filters=pack.filters)["numbers"]["tiles"] == pack.numbers["tiles"]
+    engine.dispose()

@@ -1,0 +1,231 @@
+"""The Maturity page's reads and writes through the service, on SQLite and PostgreSQL: submissions,
+revisions, refusals, concurrency, targets, rounds and instrument versions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import threading
+
+import pandas as pd
+import pytest
+
+from cs_metrics import maturity as mt
+from cs_metrics.maturity import AnswerInput, MaturityDataError, Submission, SubmissionError
+from cs_metrics.services import maturity as service
+from cs_metrics.storage import db
+from tests.storage.test_queries_maturity import NOW, counts, fresh_engine, round_id, submission
+
+
+@pytest.fixture(scope="module")
+def migrated_file(tmp_path_factory):
+    """An empty SQLite database at the newest schema, migrated once for the module."""
+    path = tmp_path_factory.mktemp("maturity_service") / "empty.db"
+    engine = db.make_engine(f"sqlite:///{path}")
+    db.upgrade(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture()
+def sqlite_url(migrated_file, tmp_path) -> str:
+    shutil.copy(migrated_file, tmp_path / "test.db")
+    return f"sqlite:///{tmp_path / 'test.db'}"
+
+
+def check_submit_stores_answers_with_round_team_role_and_version(url):
+    engine = fresh_engine(url)
+    rid = round_id(engine, "Check 2026")
+    service.submit_assessment(engine, submission(rid, stage=2.5), now=NOW)
+    data = service.answers(engine)
+    assert len(data) == 4 and set(data["dimension"]) == set(mt.DIMENSIONS)
+    assert (data["stage"] == 2.5).all() and (data["round"] == "Check 2026").all()
+    assert set(data["team"]) == {"Sales"} and set(data["role"]) == {"manager"}
+    assert set(data["instrument_version"]) == {"1"}
+    assert data.loc[data["dimension"] == "culture", "evidence"].item() == "CAB minutes"
+    assert pd.Timestamp(data["submitted_at"].iloc[0]).tz_convert("UTC") == pd.Timestamp(NOW)
+    engine.dispose()
+
+
+def check_resubmitting_in_an_open_round_replaces_the_respondents_own_answers(url):
+    engine = fresh_engine(url)
+    rid = round_id(engine, "Check 2026")
+    service.submit_assessment(engine, submission(rid, stage=2.0))
+    service.submit_assessment(engine, submission(rid, stage=3.5, role="executive"))
+    service.submit_assessment(engine, submission(rid, respondent="bob@example.com", stage=1.0))
+    assert counts(engine) == (2, 8)
+    mine = service.own_answers(engine, round_id=rid, team="Sales", respondent=" ada@example.com ")
+    assert {a["stage"] for a in mine.values()} == {3.5} and {a["role"] for a in mine.values()} == {"executive"}
+    engine.dispose()
+
+
+INVALID = [
+    ({"answers": {d: AnswerInput(3.0) for d in mt.DIMENSIONS if d != "technology"}}, "Technology: choose"),
+    ({"answers": {**{d: AnswerInput(3.0) for d in mt.DIMENSIONS}, "culture": AnswerInput(5.5)}}, "outside 1–5"),
+    ({"answers": {**{d: AnswerInput(3.0) for d in mt.DIMENSIONS}, "culture": AnswerInput(2.25)}}, "half-step"),
+    ({"team": "Procurement"}, "'Procurement' does not exist"),
+    ({"round_id": 999}, "does not exist"),
+]
+
+
+def check_invalid_submissions_store_nothing(url):
+    engine = fresh_engine(url)
+    rid = round_id(engine, "Check 2026")
+    for changes, message in INVALID:
+        with pytest.raises(SubmissionError, match=message):
+            service.submit_assessment(engine, submission(**{"round_id": rid, **changes}))
+        assert counts(engine) == (0, 0)
+    engine.dispose()
+
+
+def check_a_closed_round_refuses_new_answers_and_revisions(url):
+    engine = fresh_engine(url)
+    open_id = round_id(engine, "Check 2026")
+    service.submit_assessment(engine, submission(open_id, stage=2.0))
+    service.close_round(engine, open_id, closed_on=dt.date(2026, 10, 31))
+    for rid in (open_id, round_id(engine, "Check 2025")):
+        with pytest.raises(SubmissionError, match="is closed"):
+            service.submit_assessment(engine, submission(rid, stage=4.0))
+    assert counts(engine) == (1, 4)
+    assert set(service.answers(engine)["stage"]) == {2.0}
+    engine.dispose()
+
+
+SCENARIOS = [
+    check_submit_stores_answers_with_round_team_role_and_version,
+    check_resubmitting_in_an_open_round_replaces_the_respondents_own_answers,
+    check_invalid_submissions_store_nothing,
+    check_a_closed_round_refuses_new_answers_and_revisions,
+]
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda f: f.__name__[6:])
+def test_submissions_on_sqlite(scenario, sqlite_url):
+    scenario(sqlite_url)
+
+
+def _parallel(engine, submissions) -> list[BaseException]:
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(len(submissions))
+
+    def run(sub):
+        try:
+            barrier.wait()
+            service.submit_assessment(engine, sub)
+        except BaseException as exc:  # collected and asserted on below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(sub,)) for sub in submissions]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return errors
+
+
+def _concurrency(url: str) -> None:
+    engine = fresh_engine(url)
+    rid = round_id(engine, "Check 2026")
+    subs = [submission(rid, respondent=f"person-{i:02d}", stage=1.0 + (i % 9) / 2,
+                 team="Sales" if i % 2 else "Legal") for i in range(50)]
+    assert _parallel(engine, subs) == []
+    assert counts(engine) == (50, 200)
+    data = service.answers(engine)
+    assert data["respondent"].nunique() == 50
+    # every respondent's own stage arrived intact
+    expected = {f"person-{i:02d}": 1.0 + (i % 9) / 2 for i in range(50)}
+    assert data.groupby("respondent")["stage"].first().to_dict() == expected
+    # the same person submitting ten times at once leaves exactly one assessment
+    assert _parallel(engine, [submission(rid, respondent="same", stage=2.0 + (i % 2)) for i in range(10)]) == []
+    assert counts(engine) == (51, 204)
+    engine.dispose()
+
+
+def test_fifty_parallel_submissions_on_sqlite(sqlite_url):
+    _concurrency(sqlite_url)
+
+
+def test_fifty_parallel_submissions_on_postgresql(pg_url):
+    _concurrency(pg_url)
+
+
+def check_targets_company_and_team(url):
+    engine = fresh_engine(url)
+    service.set_targets(engine, {"culture": 3.0, "technology": 3.5}, set_by="Board", set_on=dt.date(2026, 1, 10))
+    service.set_targets(engine, {"culture": 3.5}, set_by="Board", set_on=dt.date(2026, 1, 10))  # replaces, not adds
+    service.set_targets(engine, {"customer_involvement": 4.0}, team="Sales", set_by="Board")
+    tg = service.targets(engine)
+    assert len(tg) == 3
+    company = tg[tg["team"].isna()].set_index("dimension")["target"].to_dict()
+    assert company == {"culture": 3.5, "technology": 3.5}
+    assert tg.loc[tg["team"] == "Sales", "target"].item() == 4.0
+    service.set_targets(engine, {"technology": None}, set_by="Board")
+    assert len(service.targets(engine)) == 2
+    with pytest.raises(MaturityDataError, match="does not exist"):
+        service.set_targets(engine, {"culture": 3.0}, team="Nobody", set_by="Board")
+    with pytest.raises(MaturityDataError, match="not a stage"):
+        service.set_targets(engine, {"culture": 3.3}, set_by="Board")
+    with pytest.raises(MaturityDataError, match="who sets"):
+        service.set_targets(engine, {"culture": 3.0}, set_by=" ")
+    assert len(service.targets(engine)) == 2
+    engine.dispose()
+
+
+def check_rounds_open_close_and_count(url):
+    engine = fresh_engine(url)
+    new = service.open_round(engine, name="Check 2027", opened_on=dt.date(2027, 3, 1))
+    with pytest.raises(MaturityDataError, match="exists already"):
+        service.open_round(engine, name="Check 2027", opened_on=dt.date(2027, 3, 1))
+    with pytest.raises(MaturityDataError, match="name"):
+        service.open_round(engine, name=" ", opened_on=dt.date(2027, 3, 1))
+    service.submit_assessment(engine, submission(new))
+    r = service.rounds(engine).set_index("name")
+    assert r["status"].to_dict() == {"Check 2025": "closed", "Check 2026": "open", "Check 2027": "open"}
+    assert r["respondents"].to_dict() == {"Check 2025": 0, "Check 2026": 0, "Check 2027": 1}
+    with pytest.raises(MaturityDataError, match="no round"):
+        service.close_round(engine, 999)
+    engine.dispose()
+
+
+def check_stage_labels_are_saved_as_new_instrument_versions(url):
+    engine = fresh_engine(url)
+    assert service.instrument(engine).version == "1" and service.instrument_versions(engine).empty
+    v2 = service.save_stage_labels(engine, {"it": ("Isola", "Megafono", "Ascolto", "Coinvolgimento", "Social Business")},
+                              created_by="Board", reason="nome più chiaro")
+    assert v2.version == "2"
+    v3 = service.save_stage_labels(engine, {"en": ("Island", "Megaphone", "Listening", "Involvement", "Social Business")},
+                              created_by="Board")
+    latest = service.instrument(engine)
+    assert latest.version == "3"
+    assert latest.stage_label(2, "it") == "Megafono" and latest.stage_label(2) == "Megaphone"  # edits accumulate
+    assert service.instrument(engine, "2").stage_label(2) == "Channel"
+    assert service.instrument(engine, "1").stage_label(2, "it") == "Canale"
+    assert service.instrument_versions(engine)["version"].tolist() == ["2", "3"]
+    with pytest.raises(MaturityDataError, match="differ"):
+        service.save_stage_labels(engine, {"en": ("A", "A", "B", "C", "D")}, created_by="Board")
+    with pytest.raises(MaturityDataError, match="No instrument version '7'"):
+        service.instrument(engine, "7")
+    assert len(service.instrument_versions(engine)) == 2
+    # answers keep the version they were given with
+    service.submit_assessment(engine, Submission(**{**submission(round_id(engine, "Check 2026")).__dict__,
+                                              "instrument_version": v3.version}))
+    assert set(service.answers(engine)["instrument_version"]) == {"3"}
+    engine.dispose()
+
+
+SETUP_SCENARIOS = [
+    check_targets_company_and_team,
+    check_rounds_open_close_and_count,
+    check_stage_labels_are_saved_as_new_instrument_versions,
+]
+
+
+@pytest.mark.parametrize("scenario", SETUP_SCENARIOS, ids=lambda f: f.__name__[6:])
+def test_setup_on_sqlite(scenario, sqlite_url):
+    scenario(sqlite_url)
+
+
+def test_every_scenario_on_postgresql(pg_url):
+    """The same scenarios in one PostgreSQL database (each starts from a clean slate)."""
+    for scenario in (*SCENARIOS, *SETUP_SCENARIOS):
+        scenario(pg_url)
