@@ -17,8 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from cs_metrics import boardpack  # noqa: E402
+from cs_metrics import report  # noqa: E402
 from cs_metrics.period import preset_period  # noqa: E402
+from cs_metrics.services import boardpack  # noqa: E402
 from cs_metrics.storage import db, demo  # noqa: E402
 
 
@@ -45,19 +46,19 @@ def main() -> int:
     t = time.perf_counter()
     pack = boardpack.build_pack(engine, period=period, as_of=as_of)
     print(f"build pack:         {time.perf_counter() - t:8.2f} s  ({len(pack.tiles)} figures, {len(pack.sections)} sections)")
-    if boardpack.chromium_path() is None:
+    if report.chromium_path() is None:
         print("no Chromium: figures and PDF/PPTX not timed")
     else:
         for i, (area, fig) in enumerate(pack.figures.items()):
             t = time.perf_counter()
-            boardpack.figure_images({area: fig})
+            report.figure_images({area: fig})
             label = "first figure (starts Chromium)" if i == 0 else f"figure {area}"
             print(f"{label:32s} {time.perf_counter() - t:6.2f} s")
         t = time.perf_counter()
-        files = boardpack.render_files(pack)
+        files = report.render_files(pack)
         print(f"all files:          {time.perf_counter() - t:8.2f} s  "
               + ", ".join(f"{k} {len(v) / 1e6:.1f} MB" for k, v in files.items()))
-        boardpack.stop_figure_server()
+        report.stop_figure_server()
     return 0
 
 

@@ -3,30 +3,28 @@
 import pandas as pd
 import streamlit as st
 
-from cs_metrics import boardpack
+from cs_metrics import report
 from cs_metrics.errors import DataError
 from cs_metrics.period import Period
-from cs_metrics.storage.queries import boardpack as saved
-from ui import components, filters, loaders
+from cs_metrics.services import boardpack
+from ui import components, loaders
 
-selection = filters.current()
-st.title("Board pack")
-st.caption(
+selection = components.page_header(
+    "Board pack",
     "The Overview's numbers with their figures, verdicts and definitions, as a document a board can keep. "
-    f"Customers: {selection.customers.describe()} (change them in the sidebar)."
+    "The pack's period starts as the sidebar's; its customers are the sidebar's (change them there).",
 )
 
 # --- choices -----------------------------------------------------------------------------------------
 left, right = st.columns(2)
 chosen = left.date_input("Period", value=(selection.period.first, selection.period.last),
                          max_value=selection.as_of, key="pack_period", format="YYYY-MM-DD")
-kind = right.radio("Compare with", list(boardpack.COMPARISONS), format_func=boardpack.COMPARISONS.get,
+kind = right.radio("Compare with", list(report.COMPARISONS), format_func=report.COMPARISONS.get,
                    key="pack_comparison", horizontal=True)
-offered = boardpack.available_sections()
-sections = st.multiselect("Sections", offered, default=list(offered), key="pack_sections",
-                          format_func=boardpack.SECTION_TITLES["en"].get)
+sections = st.multiselect("Sections", report.SECTIONS, default=list(report.SECTIONS), key="pack_sections",
+                          format_func=report.SECTION_TITLES["en"].get)
 left, right = st.columns(2)
-language = left.radio("Language", ["en", "it"], format_func={"en": "English", "it": "Italiano"}.get,
+language = left.radio("Language", list(report.LANGUAGES), format_func={"en": "English", "it": "Italiano"}.get,
                       key="pack_language", horizontal=True)
 company = right.text_input("Company name on the cover", max_chars=200, key="pack_company")
 
@@ -37,40 +35,37 @@ if not sections:
     components.empty_state("Choose at least one section for the pack.")
     st.stop()
 period = Period(chosen[0], chosen[1])
-previous = boardpack.comparison_period(period, kind)
-options = dict(period=period, previous=previous, sections=tuple(sections), flt=selection.customers,
-               as_of=selection.as_of, language=language, company=company)
+options = dict(period=period, previous=report.comparison_period(period, kind), sections=tuple(sections),
+               flt=selection.customers, as_of=selection.as_of, language=language, company=company)
 
 # --- preview -----------------------------------------------------------------------------------------
 preview = loaders.load(boardpack.build_pack, figures=False, **options)
-if all(t.n == 0 for t in preview.tiles if t.area not in ("maturity", "meetings")):
+if not preview.has_customer_data:
     components.empty_state("No customers match these filters. Widen the segment, region or owner selection.")
     st.stop()
 st.subheader("Preview")
 with st.container(border=True):
-    for name, value in boardpack.cover_lines(preview):
+    for name, value in report.cover_lines(preview):
         st.text(f"{name}: {value}")
     for sentence in preview.summary.sentences:
         st.text(sentence)
 for area in preview.sections:
-    with st.expander(boardpack.SECTION_TITLES[language][area], expanded=False):
-        for line in boardpack.reading(preview, area):
+    with st.expander(report.SECTION_TITLES[language][area], expanded=False):
+        for line in report.reading(preview, area):
             if line:
                 st.text(line)
-        rows = [boardpack.figure_row(t, language) for t in preview.section_tiles(area)]
-        head = [preview.t(k) for k in ("figure", "value", "previous", "change", "test", "n")]
-        st.dataframe(pd.DataFrame(rows, columns=head), hide_index=True, width="stretch")
+        rows = [report.figure_row(t, language) for t in preview.section_tiles(area)]
+        components.table(pd.DataFrame(rows, columns=report.table_head(preview)), hide_index=True, width="stretch")
         if preview.last:
-            changes = preview.since_last(area)
-            st.caption(f"{preview.t('since')} ({preview.last_saved()}): " + ("; ".join(changes) if changes else "–"))
-missing = [boardpack.SECTION_TITLES["en"][s] for s in sections if s not in preview.sections]
+            st.caption(report.since_line(preview, area))
+missing = [report.SECTION_TITLES["en"][s] for s in sections if s not in preview.sections]
 if missing:
     st.caption(f"Left out for lack of data: {', '.join(missing)}.")
 
 # --- generate ----------------------------------------------------------------------------------------
-formats = boardpack.FORMATS
-if boardpack.chromium_path() is None:
-    st.warning(boardpack.INSTALL_CHROMIUM)
+formats = report.FORMATS
+if report.images.chromium_path() is None:
+    st.warning(report.INSTALL_CHROMIUM)
     formats = ("html",)
 if st.button("Generate the pack", type="primary", key="pack_generate"):
     bar = st.progress(0.0, text="Computing the figures…")
@@ -80,14 +75,14 @@ if st.button("Generate the pack", type="primary", key="pack_generate"):
         st.error(str(exc))
         st.stop()
     try:
-        files = boardpack.render_files(pack, formats=formats,
-                                       progress=lambda share, what: bar.progress(share, text=f"Drawing {what}…"))
-    except boardpack.ChromiumMissing as exc:
+        files = report.render_files(pack, formats=formats,
+                                    progress=lambda share, what: bar.progress(share, text=f"Drawing {what}…"))
+    except report.ChromiumMissing as exc:
         st.warning(str(exc))
-        files = boardpack.render_files(pack, formats=("html",))
+        files = report.render_files(pack, formats=("html",))
     except (RuntimeError, OSError, TimeoutError) as exc:  # the browser drawing the figures failed
         st.error(f"The figures could not be drawn ({exc}); the HTML pack is offered instead.")
-        files = boardpack.render_files(pack, formats=("html",))
+        files = report.render_files(pack, formats=("html",))
     bar.empty()
     st.session_state["pack_result"] = (pack, files)
 
@@ -96,8 +91,8 @@ if result:
     pack, files = result
     st.success(f"Pack generated at {pack.generated_at:%H:%M} UTC for {pack.period.label()}.")
     for column, kind_ in zip(st.columns(len(files)), files):
-        column.download_button(f"Download {kind_.upper()}", files[kind_], file_name=boardpack.FILE_NAMES[kind_],
-                               mime=boardpack.MIME[kind_], key=f"pack_download_{kind_}")
+        column.download_button(f"Download {kind_.upper()}", files[kind_], file_name=report.FILE_NAMES[kind_],
+                               mime=report.MIME[kind_], key=f"pack_download_{kind_}")
     by = st.text_input("Saved by", max_chars=120, key="pack_saved_by")
     if st.button("Save as a frozen snapshot", key="pack_save"):
         try:
@@ -111,16 +106,17 @@ if result:
 
 # --- frozen snapshots --------------------------------------------------------------------------------
 st.subheader("Saved packs")
-packs = loaders.load(saved.saved_packs)
+packs = loaders.load(boardpack.saved_packs)
 if packs.empty:
     st.caption("No pack saved yet.")
     st.stop()
-st.dataframe(packs[["id", "created_at", "created_by", "company", "period_start", "period_end", "sections", "language"]],
-             hide_index=True, width="stretch")
-pick = st.selectbox("Download a saved pack", packs["id"].tolist(), key="pack_saved_pick",
-                    format_func=lambda i: f"#{i} · saved {pd.Timestamp(packs.set_index('id').loc[i, 'created_at']):%Y-%m-%d %H:%M}")
-for column, kind_ in zip(st.columns(len(boardpack.FORMATS)), boardpack.FORMATS):
-    data = loaders.load(saved.pack_file, int(pick), kind_)
+components.table(packs[["id", "created_at", "created_by", "company", "period_start", "period_end", "sections",
+                        "language"]], hide_index=True, width="stretch")
+saved_at = {int(row.id): pd.Timestamp(row.created_at) for row in packs.itertuples()}
+pick = st.selectbox("Download a saved pack", list(saved_at), key="pack_saved_pick",
+                    format_func=lambda i: f"#{i} · saved {saved_at[i]:%Y-%m-%d %H:%M}")
+for column, kind_ in zip(st.columns(len(report.FORMATS)), report.FORMATS):
+    data = loaders.load(boardpack.pack_file, int(pick), kind_)
     if data is not None:
         column.download_button(f"Saved {kind_.upper()}", data, file_name=f"board-pack-{pick}.{kind_}",
-                               mime=boardpack.MIME[kind_], key=f"pack_saved_{kind_}")
+                               mime=report.MIME[kind_], key=f"pack_saved_{kind_}")

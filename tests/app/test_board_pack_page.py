@@ -8,10 +8,14 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cs_metrics import boardpack, overview
+from cs_metrics import report
+from cs_metrics.formatting import fmt_value
 from cs_metrics.period import preset_period
+from cs_metrics.report import images
+from cs_metrics.services import boardpack
+from cs_metrics.services.overview import overview_tiles
 from cs_metrics.storage import db
-from cs_metrics.storage.queries import boardpack as saved
+from cs_metrics.tiles import verdict_text
 from tests.app.conftest import APP
 from tests.conftest import DEMO_AS_OF
 
@@ -27,7 +31,7 @@ def _engine(url: str):
 def _stop_figure_server():
     """The page keeps one kaleido server for the process; stop it when these tests are done."""
     yield
-    boardpack.stop_figure_server()
+    report.stop_figure_server()
 
 
 @pytest.fixture()
@@ -51,18 +55,17 @@ def test_preview_shows_the_api_numbers_then_generate_save_and_redownload(pack_pa
     assert not at.exception
     assert at.title[0].value == "Board pack"
     engine = _engine(demo_db_url)
-    tiles = {t.key: t for t in overview.overview_tiles(engine, period=PERIOD, as_of=DEMO_AS_OF,
-                                                                   areas=("nps",))}
+    tiles = {t.key: t for t in overview_tiles(engine, period=PERIOD, as_of=DEMO_AS_OF, areas=("nps",))}
     texts = [t.value for t in at.text]
     assert f"Period: {PERIOD.label()}" in texts
     assert f"Compared with: {PERIOD.previous().label()}" in texts
     nps = tiles["nps"]
-    assert f"NPS is {overview.display_value(nps.value, 'points')}, against " \
-           f"{overview.display_value(nps.previous, 'points')} in the comparison period: " \
-           f"{overview.verdict_text(nps)}." in texts
+    assert f"NPS is {fmt_value(nps.value, 'points')}, against " \
+           f"{fmt_value(nps.previous, 'points')} in the comparison period: " \
+           f"{verdict_text(nps)}." in texts
     table = at.dataframe[0].value  # the NPS section's key figures
     assert table.iloc[0, 0] == "NPS" and table.iloc[0, 5] == f"{nps.n:,}"
-    if boardpack.chromium_path() is None:
+    if images.chromium_path() is None:
         pytest.skip("no Chromium: the PDF cannot be drawn here (apt-get install chromium)")
     at.button(key="pack_generate").click().run()
     assert not at.exception
@@ -74,17 +77,17 @@ def test_preview_shows_the_api_numbers_then_generate_save_and_redownload(pack_pa
     at.button(key="pack_save").click().run()
     assert not at.exception
     assert any("Snapshot 1 saved" in s.value for s in at.success)
-    listed = saved.saved_packs(engine)
+    listed = boardpack.saved_packs(engine)
     assert listed["created_by"].tolist() == ["Board secretary"]
     # The frozen files come back byte for byte.
-    for kind in boardpack.FORMATS:
-        assert saved.pack_file(engine, int(listed["id"].iloc[0]), kind) == files[kind]
+    for kind in report.FORMATS:
+        assert boardpack.pack_file(engine, int(listed["id"].iloc[0]), kind) == files[kind]
     assert len(at.get("download_button")) == 3 + 3  # this pack's and the saved one's
     engine.dispose()
 
 
 def test_without_chromium_the_page_says_how_to_install_it_and_offers_html(pack_page, monkeypatch):
-    monkeypatch.setattr(boardpack, "chromium_path", lambda: None)
+    monkeypatch.setattr(images, "chromium_path", lambda: None)
     at = pack_page(pack_sections=["nps"])
     assert any("apt-get install chromium" in w.value for w in at.warning)
     at.button(key="pack_generate").click().run()

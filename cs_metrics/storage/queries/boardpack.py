@@ -38,7 +38,11 @@ def save_pack(
     numbers: dict[str, Any],
     files: dict[str, bytes],
 ) -> int:
-    """Store a pack in one transaction and return its id; nothing is written when a check fails."""
+    """Store a pack in one transaction and return its id; nothing is written when a check fails.
+
+    ``period`` and ``compare`` are (first day, last day), both included: what a person picked,
+    stored as such in ``period_start``/``period_end`` and ``compare_start``/``compare_end``.
+    """
     problems = []
     if not files.get("html"):
         problems.append("a pack needs at least its HTML file")
@@ -69,8 +73,8 @@ def save_pack(
 
 def saved_packs(engine: Engine) -> pd.DataFrame:
     """Every saved pack, newest first, without its files: ``id``, ``created_at``, ``created_by``,
-    ``company``, ``period_start``, ``period_end``, ``compare_start``, ``compare_end``, ``sections``,
-    ``language``, ``filters``, ``has_pdf``, ``has_pptx``."""
+    ``company``, ``period_start``, ``period_end``, ``compare_start``, ``compare_end`` (first and last
+    days, both included), ``sections``, ``language``, ``filters``, ``has_pdf``, ``has_pptx``."""
     b = m.BoardPack
     stmt = select(
         b.id, b.created_at, b.created_by, b.company, b.period_start, b.period_end, b.compare_start, b.compare_end,

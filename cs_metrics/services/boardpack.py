@@ -1,0 +1,277 @@
+"""The board pack from the database: build it, save it as a frozen snapshot, list and re-download
+saved packs, and write it from the command line.
+
+A pack is built from the same functions as the Overview (``services.overview.overview_tiles``),
+so its numbers are the API's, and its figures come from ``services.figures``, the builders the
+pages draw with. ``cs_metrics.report`` turns the built ``Pack`` into PDF, PPTX and HTML.
+
+Saving a pack (``save``) stores its numbers and its files in the database, so it re-downloads
+byte for byte later, and the next pack can say what changed since.
+
+Command line, for scheduled runs (``--start`` and ``--end`` are the first and the last day of the
+period, both included)::
+
+    python -m cs_metrics.services.boardpack --database-url URL --start 2025-11-01 --end 2026-10-31 \
+        --out DIR [--compare-start D --compare-end D] [--sections nps health ...] [--language en|it] \
+        [--company NAME] [--segments S ...] [--save]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+from sqlalchemy.engine import Engine
+
+from cs_metrics import report
+from cs_metrics.errors import ConfigurationError, DataError, SchemaError
+from cs_metrics.period import Period
+from cs_metrics.selection import ALL, CustomerFilter
+from cs_metrics.services.churn import churn_in_period
+from cs_metrics.services.figures import (
+    area_trend_figure,
+    churn_reasons_figure,
+    health_bands_figure,
+    maturity_bars_figure,
+    nps_trend_figure,
+    ttfv_curve_figure,
+)
+from cs_metrics.services.overview import overview_tiles
+from cs_metrics.services.summary import contradictions
+from cs_metrics.storage import db
+from cs_metrics.storage import queries as q
+from cs_metrics.storage.queries import boardpack as qb
+from cs_metrics.storage.setup import prepare_database
+from cs_metrics.summary import what_changed
+
+__all__ = ["PackError", "build_pack", "freshness", "main", "pack_file", "save", "saved_packs", "section_figure"]
+
+#: A pack that cannot be saved as given (the message says what to change).
+PackError = qb.PackError
+
+
+def freshness(engine: Engine) -> str:
+    """Data freshness for the cover: the latest recorded activity, and whether the data is the demo.
+
+    Example
+    -------
+    >>> engine = db.make_engine("sqlite://"); db.upgrade(engine)
+    >>> freshness(engine)
+    'no data'
+    """
+    latest = q.data_extent(engine).get("latest")
+    meta = db.dataset_meta(engine)
+    text = latest.isoformat() if latest else "no data"
+    if meta.get("dataset") == "demo":
+        text += f" (demo, generated {meta.get('generated_at', '')[:10]})"
+    return text
+
+
+def build_pack(
+    engine: Engine,
+    *,
+    period: Period,
+    previous: Period | None = None,
+    sections: Sequence[str] | None = None,
+    flt: CustomerFilter = ALL,
+    as_of: dt.date | None = None,
+    language: str = "en",
+    company: str = "",
+    generated_at: dt.datetime | None = None,
+    figures: bool = True,
+) -> report.Pack:
+    """Compute a pack: the tiles of the chosen sections (and customers and ARR for the cover), the
+    summary, one figure per section, and the last saved pack for the same customers.
+
+    Parameters
+    ----------
+    period
+        The period of the pack.
+    previous
+        The comparison period (default: the previous period of equal length).
+    sections
+        Sections among ``report.SECTIONS`` (default: every one). Sections without any figure
+        (e.g. no meetings logged) are left out.
+    flt
+        Customers to include (maturity and meetings are company-wide).
+    as_of
+        The day up to which onboarding is observed (default: the period's last day).
+    language
+        ``en`` or ``it``.
+    company
+        The name on the cover (default "Outside In").
+    generated_at
+        The generation time written on the cover (default: now, UTC).
+    figures
+        False leaves the figures out (a preview).
+
+    Raises
+    ------
+    DataError
+        For an unknown language or section.
+    """
+    if language not in report.LANGUAGES:
+        raise DataError(f"Unknown language {language!r}; use one of {list(report.LANGUAGES)}.")
+    chosen = report.check_sections(sections)
+    previous = previous or period.previous()
+    as_of = as_of or period.last
+    tiles = overview_tiles(engine, period=period, flt=flt, as_of=as_of, previous=previous, areas=(*chosen, "customers"))
+    present = tuple(s for s in chosen if any(t.area == s for t in tiles))
+    found = contradictions(engine, period=period, flt=flt, as_of=as_of)
+    summary = what_changed([t for t in tiles if t.area in present or t.area == "customers"], found, language=language)
+    pack = report.Pack(
+        company=company.strip() or "Outside In", period=period, previous=previous, flt=flt, language=language,
+        sections=present, generated_at=(generated_at or dt.datetime.now(dt.UTC)).replace(microsecond=0),
+        as_of=as_of, freshness=freshness(engine), tiles=tiles, summary=summary,
+    )
+    pack.last = qb.last_pack(engine, filters=pack.filters)
+    if figures:
+        pack.figures = {area: section_figure(engine, pack, area) for area in present}
+    return pack
+
+
+def section_figure(engine: Engine, pack: report.Pack, area: str) -> go.Figure:
+    """The figure of one section, from the builder the area's page draws with; the trend of the
+    section's tiles where the area's own figure would be empty."""
+    tiles = pack.section_tiles(area)
+    title = report.SECTION_TITLES[pack.language][area]
+    scope = dict(period=pack.period, flt=pack.flt)
+    if area == "nps" and (tiles[0].n or tiles[0].n_previous):
+        return nps_trend_figure(engine, previous=pack.previous, title=title, **scope)
+    if area == "health" and tiles[0].n:
+        return health_bands_figure(tiles[0], title=title)
+    if area == "onboarding" and tiles[0].n:
+        return ttfv_curve_figure(engine, as_of=pack.as_of, title=title, **scope)
+    if area == "retention" and len(churn_in_period(engine, **scope)):
+        return churn_reasons_figure(engine, title=title, **scope)
+    if area == "maturity":
+        return maturity_bars_figure(tiles, title=title)
+    return area_trend_figure(tiles, title=title)
+
+
+# --- snapshots -------------------------------------------------------------------------------------
+
+
+def save(engine: Engine, pack: report.Pack, files: dict[str, bytes], *, created_by: str = "") -> int:
+    """Freeze a pack: store its numbers and files in one transaction; returns the snapshot's id.
+
+    The stored period and comparison period are their first and last days, both included.
+
+    Raises
+    ------
+    PackError
+        Without the HTML file, for an unknown file kind, or a name too long; nothing is written.
+    """
+    return qb.save_pack(
+        engine, created_at=pack.generated_at, created_by=created_by, company=pack.company,
+        period=(pack.period.first, pack.period.last), compare=(pack.previous.first, pack.previous.last),
+        sections=pack.sections, language=pack.language, filters=pack.filters, numbers=pack.numbers, files=files,
+    )
+
+
+def saved_packs(engine: Engine) -> pd.DataFrame:
+    """Every saved pack, newest first, without its files (see ``queries.boardpack.saved_packs``;
+    ``period_start``/``period_end`` are the first and last day of the period, both included)."""
+    return qb.saved_packs(engine)
+
+
+def pack_file(engine: Engine, pack_id: int, kind: str) -> bytes | None:
+    """The stored bytes of one file (``pdf``, ``pptx``, ``html``) of a saved pack, unchanged; None
+    when that file was not stored."""
+    return qb.pack_file(engine, pack_id, kind)
+
+
+# --- command line ----------------------------------------------------------------------------------
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; write it as YYYY-MM-DD") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m cs_metrics.services.boardpack",
+        description="Write the board pack (PDF, PPTX, HTML) for a period. Every date is a day as you would "
+        "say it: --start is the period's first day and --end its last day, both included "
+        "(--start 2026-01-01 --end 2026-06-30 is the first half of 2026).")
+    p.add_argument("--database-url", default=None, help="default: $DATABASE_URL or data/outside_in.db")
+    p.add_argument("--start", required=True, type=_date, help="first day of the period, included, YYYY-MM-DD")
+    p.add_argument("--end", required=True, type=_date, help="last day of the period, included, YYYY-MM-DD")
+    p.add_argument("--compare-start", type=_date, default=None,
+                   help="first day of the comparison period, included (default: the previous period of equal length)")
+    p.add_argument("--compare-end", type=_date, default=None, help="last day of the comparison period, included")
+    p.add_argument("--out", required=True, type=Path, help="folder to write board-pack.pdf/.pptx/.html into")
+    p.add_argument("--sections", nargs="+", default=None, metavar="SECTION",
+                   help=f"sections to include (default: all): {' '.join(report.SECTIONS)}")
+    p.add_argument("--language", choices=report.LANGUAGES, default="en")
+    p.add_argument("--company", default="", help="company name on the cover")
+    p.add_argument("--segments", nargs="*", default=(), help="only these customer segments")
+    p.add_argument("--save", action="store_true", help="also store the pack as a frozen snapshot in the database")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line entry point; returns the exit code: 0 done, 1 HTML only (no Chromium to draw
+    the PDF and PPTX), 2 bad arguments or an unusable database."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    sections = None
+    if args.sections:
+        sections = [s.strip() for part in args.sections for s in part.split(",") if s.strip()]
+        unknown = [s for s in sections if s not in report.SECTIONS]
+        if unknown:
+            parser.error(f"unknown section(s) {', '.join(unknown)}; choose among {', '.join(report.SECTIONS)}")
+    if args.end < args.start:
+        parser.error(f"--end ({args.end}) is before --start ({args.start})")
+    if (args.compare_start is None) != (args.compare_end is None):
+        parser.error("give both --compare-start and --compare-end, or neither")
+    if args.compare_start and args.compare_end < args.compare_start:
+        parser.error("--compare-end is before --compare-start")
+    if not args.out.parent.exists():
+        parser.error(f"the folder {args.out.parent} does not exist; create it or choose another --out")
+    try:
+        engine = prepare_database(args.database_url, load_demo=False)
+    except (ConfigurationError, SchemaError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    period = Period(args.start, args.end)
+    previous = Period(args.compare_start, args.compare_end) if args.compare_start else None
+    flt = CustomerFilter(segments=tuple(args.segments))
+    try:
+        pack = build_pack(engine, period=period, previous=previous, sections=sections, flt=flt,
+                          language=args.language, company=args.company)
+    except DataError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    args.out.mkdir(exist_ok=True)
+    status = 0
+    try:
+        files = report.render_files(pack)
+    except report.ChromiumMissing as exc:
+        print(f"warning: {exc} Writing the HTML pack only.", file=sys.stderr)
+        files = report.render_files(pack, formats=("html",))
+        status = 1
+    finally:
+        report.stop_figure_server()
+    for kind, data in files.items():
+        (args.out / report.FILE_NAMES[kind]).write_bytes(data)
+        print(f"wrote {args.out / report.FILE_NAMES[kind]} ({len(data):,} bytes)")
+    if args.save:
+        try:
+            print(f"saved snapshot {save(engine, pack, files, created_by='command line')}")
+        except DataError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+    return status
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

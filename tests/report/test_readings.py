@@ -1,0 +1,97 @@
+"""The rows and sentences a pack shows, from tiles with known values (formats by
+``cs_metrics.formatting``: NPS points signed and whole, shares to 0.1%, changes of shares in pp)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from cs_metrics.report import (
+    cover_lines,
+    definitions,
+    figure_line,
+    figure_row,
+    reading,
+    since_line,
+    table_head,
+    verdict,
+)
+from cs_metrics.report.texts import DEFINITIONS_IT
+from cs_metrics.selection import CustomerFilter
+from tests.report.conftest import LAST, make_pack, make_tiles
+
+TILES = {t.key: t for t in make_tiles()}
+
+
+def test_figure_row_in_english():
+    # NPS 30 (95% CI 25 to 35) against 20: +10 points, p = 0.012 < 0.05.
+    assert figure_row(TILES["nps"], "en") == (
+        "NPS", "+30 (+25 to +35)", "+20", "+10.0 points", "statistically detectable (two-sample z-test, p = 0.012)",
+        "400")
+    # Logo churn 12.4% against 11.2%: +1.2 pp; a census figure, so no test.
+    assert figure_row(TILES["logo_churn"], "en") == ("Logo churn", "12.4%", "11.2%", "+1.2 pp", "no test applicable",
+                                                     "761")
+    assert figure_row(TILES["customers"], "en")[5] == "1,316"
+    assert figure_row(TILES["maturity_culture"], "en")[1:4] == ("2.5 (2.0–3.0)", "2.0", "+0.5 stages")
+
+
+def test_figure_row_in_italian_uses_decimal_commas_and_italian_words():
+    assert figure_row(TILES["nps"], "it") == (
+        "NPS", "+30 (+25 to +35)", "+20", "+10,0 punti", "statisticamente rilevabile (p = 0,012)", "400")
+    assert figure_row(TILES["logo_churn"], "it") == (
+        "Churn dei clienti (logo churn)", "12,4%", "11,2%", "+1,2 pp", "nessun test applicabile", "761")
+    assert figure_row(TILES["customers"], "it")[5] == "1.316"
+
+
+def test_figure_row_without_data():
+    empty = dataclasses.replace(TILES["nps"], n=0, value=float("nan"), test="too little data to test")
+    assert figure_row(empty, "en") == ("NPS", "–", "+20", "", "too little data to test", "0")
+
+
+def test_verdict_and_figure_line():
+    assert verdict(TILES["maturity_culture"], "it") == "nessun cambiamento rilevabile (p = 0,200)"
+    assert figure_line(TILES["logo_churn"], "en") == (
+        "Logo churn: 12.4%; before 11.2%; +1.2 pp; no test applicable; n = 761")
+    assert figure_line(TILES["logo_churn"], "it").startswith("Churn dei clienti (logo churn): 12,4%; prima 11,2%")
+
+
+def test_reading_of_a_section():
+    pack = make_pack()
+    assert reading(pack, "nps") == (
+        "NPS is +30, against +20 in the comparison period: statistically detectable (two-sample z-test, p = 0.012).",
+        "")
+    # The second line names the other figures of the section with their change: GRR 91.0%, 93.0% before.
+    assert reading(pack, "retention")[1] == "Also: Gross revenue retention 91.0% (-2.0 pp)."
+    # A company-wide section without other figures says the customer filters do not apply.
+    assert reading(pack, "maturity")[1] == "Company-wide: the customer filters do not apply."
+    few = dataclasses.replace(pack, tiles=[dataclasses.replace(t, enough=False) for t in pack.tiles])
+    assert reading(few, "nps")[0].endswith("(too few observations to read with confidence)")
+    assert reading(make_pack("it"), "nps")[0] == (
+        "NPS è +30, contro +20 nel periodo di confronto: statisticamente rilevabile (p = 0,012).")
+
+
+def test_since_line_only_after_a_saved_pack():
+    assert since_line(make_pack(), "nps") == ""
+    pack = make_pack(last=LAST)
+    assert since_line(pack, "nps") == (
+        "Since the last pack (saved 2026-03-01 08:00 UTC, period 01 Oct 2025 – 31 Dec 2025): NPS: +25 → +30")
+    assert since_line(pack, "retention").endswith("): –")
+
+
+def test_cover_lines_and_table_head():
+    assert cover_lines(make_pack()) == [
+        ("Period", "01 Jan 2026 – 31 Mar 2026"), ("Compared with", "03 Oct 2025 – 31 Dec 2025"),
+        ("Customers", "segment: SMB"), ("Generated", "2026-04-02 09:30 UTC"), ("Data up to", "2026-03-31"),
+    ]
+    italian = cover_lines(make_pack("it", flt=CustomerFilter()))
+    assert italian[0] == ("Periodo", "01 gen 2026 – 31 mar 2026") and italian[2] == ("Clienti", "tutti i clienti")
+    assert table_head(make_pack()) == ["Figure", "Value", "Previous", "Change", "Change reading", "n"]
+    assert table_head(make_pack("it"))[0] == "Indicatore"
+
+
+def test_definitions_in_section_order_then_the_cover():
+    names = [name for name, _ in definitions(make_pack())]
+    assert names == ["NPS", "Logo churn", "Gross revenue retention", "Maturity: Culture", "Active customers", "ARR"]
+    italian = dict(definitions(make_pack("it")))
+    # Every maturity dimension shares one Italian definition.
+    assert italian["Maturità: cultura"] == DEFINITIONS_IT["maturity"]
+    assert italian["NPS"] == DEFINITIONS_IT["nps"]

@@ -1,0 +1,31 @@
+"""The fixed words of a pack: both languages complete, the period written for each."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from cs_metrics.period import Period
+from cs_metrics.report import LANGUAGES, SECTION_TITLES, SECTIONS, TEXT, period_label
+from cs_metrics.report.texts import METHODS, VERDICTS_IT
+from cs_metrics.tiles import DETECTABLE, NOT_APPLICABLE, NOT_DETECTABLE, NOT_TESTABLE
+
+
+def test_both_languages_have_every_word_and_section_title():
+    assert set(TEXT) == set(LANGUAGES) == {"en", "it"}
+    assert set(TEXT["en"]) == set(TEXT["it"])
+    for language in LANGUAGES:
+        assert set(SECTIONS) | {"customers"} <= set(SECTION_TITLES[language])
+        assert len(METHODS[language]) == 4
+    assert set(VERDICTS_IT) == {DETECTABLE, NOT_DETECTABLE, NOT_APPLICABLE, NOT_TESTABLE}
+
+
+def test_methods_state_the_minimum_n_of_the_tiles():
+    # tiles.MIN_NPS_RESPONSES = 30, MIN_CUSTOMERS = 10, MIN_MEETINGS = 5.
+    assert "NPS 30 responses, 10 customers, 5 meetings" in METHODS["en"][1]
+    assert "NPS 30 risposte, 10 clienti, 5 riunioni" in METHODS["it"][1]
+
+
+def test_period_label_from_first_to_last_day():
+    period = Period(dt.date(2025, 11, 1), dt.date(2026, 10, 31))
+    assert period_label(period, "en") == "01 Nov 2025 – 31 Oct 2026"
+    assert period_label(period, "it") == "01 nov 2025 – 31 ott 2026"
