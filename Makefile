@@ -23,7 +23,7 @@ setup-test: $(VENV)/.installed-test
 
 ## run: install, create or upgrade the database (loading the demo company into a new one), serve the app
 run: setup
-	$(PY) -m cs_metrics.storage.db prepare
+	$(PY) -m cs_metrics.storage.setup prepare
 	$(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port 8501
 
 ## test: install the test dependencies, then run the whole suite

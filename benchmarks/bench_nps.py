@@ -24,8 +24,9 @@ sys.path.insert(0, str(ROOT))
 from cs_metrics import nps, text  # noqa: E402
 from cs_metrics.charts import nps as charts  # noqa: E402
 from cs_metrics.period import preset_period  # noqa: E402
-from cs_metrics.storage import db, demo, queries as q  # noqa: E402
-from cs_metrics.storage.queries import nps as qn  # noqa: E402
+from cs_metrics.selection import ALL, CustomerFilter  # noqa: E402
+from cs_metrics.storage import db, demo  # noqa: E402
+from cs_metrics.services import nps as data  # noqa: E402
 
 
 def _timed(label: str, fn):
@@ -38,26 +39,22 @@ def _timed(label: str, fn):
 def page_work(engine, period, flt) -> None:
     """Everything the page reads and computes for one selection, in page order."""
     cur, prev = period, period.previous()
-    span = {"start": cur.start, "end": cur.end, "flt": flt}
-    _timed("invalid scores", lambda: qn.invalid_scores(engine, flt=flt))
-    counts = _timed("class counts (2 periods)", lambda: (
-        q.nps_class_counts(engine, **span), q.nps_class_counts(engine, start=prev.start, end=prev.end, flt=flt)))
-    _timed("interval + difference", lambda: nps.nps_difference(counts[1], counts[0]))
-    _timed("survey counts", lambda: qn.survey_counts(engine, **span))
-    monthly = _timed("monthly counts", lambda: q.nps_monthly_counts(engine, start=prev.start, end=cur.end, flt=flt))
-    trend = _timed("trend", lambda: nps.nps_trend(monthly, start=prev.start, end=cur.end))
+    _timed("invalid scores", lambda: data.invalid_scores(engine, flt=flt))
+    _timed("NPS tile (2 periods, sparkline)", lambda: data.nps_tile(engine, period=cur, previous=prev, flt=flt))
+    _timed("response and comment rates", lambda: data.rates(engine, period=cur, flt=flt))
+    trend = _timed("trend", lambda: data.trend(engine, start=prev.start, end=cur.end, flt=flt))
     _timed("trend chart", lambda: charts.trend_chart(trend, current_start=cur.start))
-    groups = _timed("breakdown", lambda: nps.nps_table(qn.counts_by(engine, by="segment", **span), by="segment"))
+    groups = _timed("breakdown", lambda: data.breakdown(engine, period=cur, by="segment", flt=flt))
     _timed("breakdown chart", lambda: charts.breakdown_chart(groups, by="segment"))
-    dist = _timed("score distribution", lambda: nps.score_distribution(qn.score_counts(engine, **span)))
+    dist = _timed("score distribution", lambda: data.score_distribution(engine, period=cur, flt=flt))
     _timed("distribution chart", lambda: charts.distribution_chart(dist))
-    written = _timed("verbatims", lambda: qn.verbatims(engine, **span))
+    written = _timed("verbatims", lambda: data.verbatims(engine, period=cur, flt=flt))
     for code in text.LANGUAGES:
         words = _timed(f"words ({code})", lambda: text.distinguishing_words(written, language=code))
         _timed(f"words chart ({code})", lambda: charts.words_chart(words))
     themes = _timed("themes", lambda: text.theme_table(written))
     _timed("themes chart", lambda: charts.themes_chart(themes))
-    loop = _timed("follow-up queue", lambda: qn.follow_up_queue(engine, **span))
+    loop = _timed("follow-up queue", lambda: data.follow_up_queue(engine, period=cur, as_of=cur.last, flt=flt))
     _timed("follow-up summary", lambda: nps.follow_up_summary(loop, as_of=cur.last))
 
 
@@ -97,7 +94,7 @@ def main() -> int:
         demo.load_demo(engine, customers=args.customers, seed=args.seed, as_of=as_of, replace=True)
         print(f"demo generate+load: {time.perf_counter() - t:.1f} s ({args.customers:,} customers)")
     period = preset_period("Last 12 months", as_of)
-    for label, flt in (("all customers", q.ALL), ("segment SMB", q.CustomerFilter(segments=("SMB",)))):
+    for label, flt in (("all customers", ALL), ("segment SMB", CustomerFilter(segments=("SMB",)))):
         print(f"NPS page work, {label}:")
         t = time.perf_counter()
         page_work(engine, period, flt)

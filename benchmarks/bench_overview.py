@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from cs_metrics import overview  # noqa: E402
 from cs_metrics.period import preset_period  # noqa: E402
+from cs_metrics.services import overview  # noqa: E402
 from cs_metrics.storage import db, demo, queries  # noqa: E402
 
 
@@ -53,14 +53,14 @@ def main() -> int:
     customers = queries.customers(engine, flt=flt)
     print(f"customers query:    {time.perf_counter() - frame_t:8.2f} s")
     for name, fn in (
-        ("NPS tile", lambda: overview.nps_tile(engine, period=period, flt=flt)),
-        ("health tile", lambda: overview.health_tile(engine, period=period, flt=flt)),
-        ("TTFV tile", lambda: overview.ttfv_tile(engine, period=period, flt=flt, as_of=as_of, customers=customers)),
-        ("logo churn tile", lambda: overview.logo_churn_tile(engine, period=period, flt=flt, customers=customers)),
-        ("customers tile", lambda: overview.customers_tile(engine, period=period, flt=flt, customers=customers)),
+        ("NPS tile", lambda: [overview.nps_tile(engine, period=period, flt=flt)]),
+        ("health tiles", lambda: overview.health_tiles(engine, period=period, flt=flt)),
+        ("TTFV tiles", lambda: overview.ttfv_tiles(engine, period=period, flt=flt, as_of=as_of, customers=customers)),
+        ("retention tiles", lambda: overview.retention_tiles(engine, period=period, flt=flt, customers=customers)),
+        ("customers tiles", lambda: overview.customers_tiles(engine, period=period, flt=flt, customers=customers)),
     ):
         t = time.perf_counter()
-        tile = fn()
+        tile = fn()[0]
         print(f"{name:18s}  {time.perf_counter() - t:8.2f} s  value={tile.value:.4g} n={tile.n:,}")
     t = time.perf_counter()
     overview.overview_tiles(engine, period=period, as_of=as_of)

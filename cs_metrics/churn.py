@@ -237,12 +237,6 @@ def controllable_split(churn: pd.DataFrame, *, weight: str | None = None) -> pd.
     return out[["group", "count", "arr_lost", "share"]]
 
 
-def quarter_label(day) -> str:
-    """``"2025 Q3"`` for any day of July-September 2025."""
-    ts = pd.Timestamp(day)
-    return f"{ts.year} Q{(ts.month - 1) // 3 + 1}"
-
-
 def reasons_by_quarter(churn: pd.DataFrame, *, by_category: bool = False) -> pd.DataFrame:
     """Churned customers per quarter of churn and reason (or category), for stacked bars.
 

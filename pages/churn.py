@@ -7,6 +7,7 @@ from cs_metrics import churn
 from cs_metrics.charts import churn as charts
 from cs_metrics.formatting import fmt_value
 from cs_metrics.services import churn as data
+from cs_metrics.services import figures
 from ui import churn_follow_up, components, loaders
 
 selection = components.page_header("Churn & retention")
@@ -34,9 +35,10 @@ else:
     grouping = middle.radio("Group by", ["Reason", "Category"], horizontal=True, key="churn_group_by")
     contributing = right.toggle("Count contributing reasons too", key="churn_contributing")
     weight = None if measure == "Customers" else "arr_lost"
-    pareto = churn.reason_pareto(lost, weight=weight, by_category=grouping == "Category", contributing=contributing)
-    title = f"Churn reasons by {measure.lower()}, most frequent first"
-    st.plotly_chart(charts.reason_pareto_chart(pareto, measure=weight or "count", title=title), width="stretch")
+    options = dict(weight=weight, by_category=grouping == "Category", contributing=contributing)
+    st.plotly_chart(loaders.load(figures.churn_reasons_figure, period=period, flt=flt, **options,
+                                 title=f"Churn reasons by {measure.lower()}, most frequent first"), width="stretch")
+    pareto = churn.reason_pareto(lost, **options)
     unit = "mentions" if contributing else "customers"
     st.caption(f"{int(pareto['count'].sum())} {unit} with a reason. {churn.EXPLANATIONS['pareto']}")
     split = churn.controllable_split(lost)

@@ -6,6 +6,7 @@ import streamlit as st
 from cs_metrics import nps, text
 from cs_metrics.charts import nps as charts
 from cs_metrics.formatting import fmt_change, fmt_interval, fmt_value
+from cs_metrics.services import figures
 from cs_metrics.services import nps as data
 from ui import components, loaders, nps_follow_up
 
@@ -59,8 +60,8 @@ with right, st.container(border=True):
 # --- trend ---------------------------------------------------------------------------------------
 st.subheader("Trend")
 grain = st.segmented_control("Group by", ["month", "quarter"], default="month", key="nps_grain") or "month"
-trend = loaders.load(data.trend, start=prev.start, end=cur.end, grain=grain, min_n=min_n, **scope)
-st.plotly_chart(charts.trend_chart(trend, min_n=min_n, current_start=cur.start), width="stretch", key="nps_trend")
+st.plotly_chart(loaders.load(figures.nps_trend_figure, period=cur, previous=prev, grain=grain, min_n=min_n, **scope),
+                width="stretch", key="nps_trend")
 st.caption(f"Shaded band: 95% interval. Hollow grey points rest on fewer than {min_n} answers and are too uncertain to read.")
 
 # --- where it comes from -------------------------------------------------------------------------

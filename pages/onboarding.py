@@ -5,23 +5,20 @@ import streamlit as st
 from cs_metrics import ttfv
 from cs_metrics.charts import ttfv as charts
 from cs_metrics.formatting import fmt_interval, fmt_value
-from cs_metrics.storage import queries as q
-from cs_metrics.storage.queries import ttfv as qt
-from ui import components, filters, loaders
+from cs_metrics.services import onboarding
+from ui import components, loaders
 
-selection = filters.current()
-period, flt = selection.period, selection.customers
-st.title("Onboarding")
-st.caption(f"Time to first value for customers signed {period.label()} · {flt.describe()} · data as of {selection.as_of}")
-if selection.problem:
-    st.warning(selection.problem)
+selection = components.page_header(
+    "Onboarding", "Time to first value for the customers signed in the period, counting those still waiting for it."
+)
+period, flt, as_of = selection.period, selection.customers, selection.as_of
+st.caption(f"Data as of {as_of}: customers not at first value yet are counted up to that day.")
 
-customers = loaders.load(qt.onboarding_customers, flt=flt)
-if customers.empty:
+if loaders.load(onboarding.onboarding_customers, flt=flt).empty:
     components.empty_state("No customers match these filters. Widen the segment, region or owner selection.")
     st.stop()
-everyone = ttfv.ttfv_durations(customers, loaders.load(qt.first_value_milestones, flt=flt), as_of=selection.as_of)
-known = ttfv.segment_targets(loaders.load(qt.first_value_target_counts), segments=tuple(loaders.load(q.filter_options)["segments"]))
+everyone = loaders.load(onboarding.onboarding_durations, flt=flt, as_of=as_of)
+known = loaders.load(onboarding.segment_targets)
 
 with st.expander("First-value targets (days after signing)"):
     st.caption("Each segment's usual target from the milestone data; change them to see the view against other targets.")
@@ -65,7 +62,8 @@ else:
     st.caption("Steps fall as customers reach first value; dots mark days 30, 60 and 90; dashed lines are the "
                "segments' targets. The shaded band is the 95% interval (shown for up to four groups).")
     summary = ttfv.ttfv_summary(cohort, by=by)
-    st.dataframe(charts.summary_table(summary, group_label=by_label if by else "Customers"), hide_index=True, width="stretch")
+    components.table(charts.summary_table(summary, group_label=by_label if by else "Customers"), hide_index=True,
+                     width="stretch")
     if by:
         small = ttfv.small_groups(cohort, by=by)
         if len(small):
@@ -84,7 +82,7 @@ if stalled.empty:
 else:
     in_period = len(ttfv.signed_in(stalled, start=period.start, end=period.end))
     st.write(f"{len(stalled):,} customers past target, {in_period:,} of them signed {period.label()}.")
-    st.dataframe(
+    components.table(
         charts.stalled_table(stalled), hide_index=True, width="stretch", key="onboarding_stalled",
         column_config={"ARR": st.column_config.NumberColumn("ARR", format="€%,.0f")},
     )
@@ -95,18 +93,18 @@ trend = ttfv.cohort_trend(everyone)
 st.plotly_chart(charts.cohort_trend_figure(trend), width="stretch")
 st.caption(f"Median days to first value by signing quarter. Grey: fewer than {ttfv.MIN_GROUP_N} customers, "
            "or fewer than half at first value yet (the latest quarters fill in as customers get there).")
-st.info(ttfv.faster_than_before(everyone, as_of=selection.as_of).text)
+st.info(ttfv.faster_than_before(everyone, as_of=as_of).text)
 
 # --- early churn ---------------------------------------------------------------------------------
 st.subheader("Late first value and early churn")
-churn = ttfv.early_churn_by_timeliness(status, as_of=selection.as_of)
+churn = ttfv.early_churn_by_timeliness(status, as_of=as_of)
 st.plotly_chart(charts.early_churn_figure(churn.table), width="stretch")
 st.caption(f"Customers signed at least {ttfv.EARLY_CHURN_DAYS} days ago, any signing date. Late: first value after "
            "the target, or none by then. Bars show 95% intervals.")
-(st.warning if churn.enough and churn.p_value < 0.05 else st.info)(churn.text)
+(st.warning if churn.differs else st.info)(churn.text)
 
 # --- data checks ---------------------------------------------------------------------------------
-problems = ttfv.problem_report(everyone, early_milestones=loaders.load(qt.milestones_before_signing, flt=flt))
+problems = ttfv.problem_report(everyone, early_milestones=loaders.load(onboarding.milestones_before_signing, flt=flt))
 with st.expander(f"Data checks: {len(problems)} problem(s)" if len(problems) else "Data checks: no problems found"):
     if problems.empty:
         st.caption("Every signing, first-value and churn date is in a possible order.")
@@ -114,4 +112,4 @@ with st.expander(f"Data checks: {len(problems)} problem(s)" if len(problems) els
         st.caption("Customers with impossible first-value or churn dates are left out of the figures; with several "
                    "first-value milestones the earliest counts; other milestones dated before signing are only "
                    "listed. Correct them at the source and import again on the Data page.")
-        st.dataframe(charts.problems_table(problems), hide_index=True, width="stretch")
+        components.table(charts.problems_table(problems), hide_index=True, width="stretch")

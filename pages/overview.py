@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from cs_metrics import charts, summary
-from cs_metrics.services import overview
+from cs_metrics import summary
+from cs_metrics.services import figures, overview
 from cs_metrics.services import summary as contradictions
 from cs_metrics.tiles import COMPANY_WIDE
 from ui import components, loaders
@@ -42,7 +42,7 @@ health = next((t for t in tiles if t.key == "health_green"), None)
 if health is not None:
     st.subheader("Customers and ARR by health band")
     if health.n:
-        st.plotly_chart(charts.band_shares_bar(health.extra["bands"]), width="stretch")
+        st.plotly_chart(figures.health_bands_figure(health), width="stretch")
         st.caption(f"{health.detail}. Health model as active on the Health page.")
     else:
         components.empty_state("No health signals for these customers in the period.")

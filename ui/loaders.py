@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from cs_metrics.storage import db
+from cs_metrics.storage import db, setup
 
 TTL_SECONDS = 300
 T = TypeVar("T")
@@ -24,7 +24,7 @@ T = TypeVar("T")
 
 @st.cache_resource(show_spinner="Preparing the database…")
 def _engine(url: str) -> Engine:
-    return db.prepare_database(url)
+    return setup.prepare_database(url)
 
 
 def engine() -> Engine:

@@ -7,8 +7,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from cs_metrics.charts import PALETTE, house_style
 from cs_metrics import vocab
+from cs_metrics.charts import PALETTE, house_style
+from cs_metrics.retention import WEIGHTED_ROW
 
 #: Colours: controllable reasons in blue, company events (not controllable) in grey.
 CONTROLLABLE_COLOUR = PALETTE[0]
@@ -155,14 +156,13 @@ def cohort_heatmap(table: pd.DataFrame, *, title: str | None = None) -> go.Figur
 
     The weighted-average row is left out (``retention_curve`` draws it).
     """
-    from cs_metrics.retention import WEIGHTED_ROW
-
     body = table.drop(index=WEIGHTED_ROW, errors="ignore")
     sizes = table.attrs.get("size", {})
     z = body.to_numpy(dtype=float)
     # Percentages in the cells only while they fit; the hover shows them otherwise.
     show_text = z.shape[1] <= 18
-    text = np.where(np.isnan(z) | (not show_text), "", np.vectorize(lambda v: f"{v:.0%}")(np.nan_to_num(z)))
+    percent = np.array([[f"{v:.0%}" for v in row] for row in np.nan_to_num(z)], dtype=object).reshape(z.shape)
+    text = np.where(np.isnan(z) | (not show_text), "", percent)
     y = [f"{c} (n={sizes.get(str(c), '?')})" for c in body.index]
     by_revenue = table.attrs.get("by") == "revenue"
     fig = go.Figure(
@@ -191,8 +191,6 @@ def cohort_heatmap(table: pd.DataFrame, *, title: str | None = None) -> go.Figur
 
 def retention_curve(table: pd.DataFrame, *, title: str | None = None) -> go.Figure:
     """The weighted-average retention curve of a cohort table, month by month."""
-    from cs_metrics.retention import WEIGHTED_ROW
-
     row = table.loc[WEIGHTED_ROW] if WEIGHTED_ROW in table.index else pd.Series(dtype=float)
     row = row.dropna()
     fig = go.Figure(

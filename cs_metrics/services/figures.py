@@ -21,7 +21,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from sqlalchemy.engine import Engine
 
-from cs_metrics import churn, nps, ttfv
+from cs_metrics import churn, ttfv
 from cs_metrics.charts import band_shares_bar
 from cs_metrics.charts import churn as churn_charts
 from cs_metrics.charts import nps as nps_charts
@@ -30,9 +30,9 @@ from cs_metrics.charts import ttfv as ttfv_charts
 from cs_metrics.errors import DataError
 from cs_metrics.period import Period
 from cs_metrics.selection import ALL, CustomerFilter
+from cs_metrics.services import nps as nps_data
 from cs_metrics.services.churn import churn_in_period
 from cs_metrics.services.overview import signing_cohort, ttfv_durations
-from cs_metrics.storage import queries as q
 from cs_metrics.tiles import MIN_NPS_RESPONSES, Tile
 
 #: The line drawn on the curve when no segment targets are given.
@@ -72,8 +72,7 @@ def nps_trend_figure(
     """
     prev = previous or period.previous()
     start, end = min(prev.start, period.start), max(prev.end, period.end)
-    counts = q.nps_monthly_counts(engine, start=start, end=end, flt=flt)
-    trend = nps.nps_trend(counts, grain=grain, start=start, end=end, min_n=min_n)
+    trend = nps_data.trend(engine, start=start, end=end, flt=flt, grain=grain, min_n=min_n)
     return nps_charts.trend_chart(trend, title=title, min_n=min_n, current_start=period.start)
 
 

@@ -27,29 +27,40 @@ import decimal
 import io
 import json
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Integer, LargeBinary, Numeric, Table, delete, select, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    Integer,
+    LargeBinary,
+    Numeric,
+    Table,
+    delete,
+    select,
+    text,
+)
 from sqlalchemy.engine import Connection, Engine
-from sqlmodel import SQLModel
 
+from cs_metrics.default_health_model import DEFAULT_MODEL
+from cs_metrics.storage import db
 from cs_metrics.storage import models as m
+from cs_metrics.storage.entities import ENTITIES
+from cs_metrics.storage.tables import Progress, column_default, export_tables, models_by_table
 
+#: Files of an archive that describe it rather than hold a table.
 DOC_FILES = ("README.txt", "columns.csv")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _TRUE, _FALSE = "true", "false"
+#: Rows fetched from the database at a time while writing a table.
 ROWS_PER_READ = 10_000
 
-
-def export_tables() -> list[Table]:
-    """Every table of the data model, parents first (the order to insert; reversed, to delete)."""
-    import cs_metrics.storage.models  # noqa: F401  (registers the tables)
-
-    return list(SQLModel.metadata.sorted_tables)
-
-
 def _kind(column: Any) -> str:
+    """How a column's values are written: bool, datetime, date, int, float, decimal, binary, json or text."""
     kind = column.type
     impl = getattr(kind, "impl", kind)
     if isinstance(impl, Boolean) or isinstance(kind, Boolean):
@@ -98,6 +109,7 @@ def unneutralise(value: str) -> str:
 
 
 def _cell(value: Any, kind: str) -> str:
+    """One value as its CSV cell."""
     if value is None:
         return ""
     if kind == "bool":
@@ -175,20 +187,13 @@ COLUMN_DOCS: dict[tuple[str, str], str] = {
 }
 
 
-def _models_by_table() -> dict[str, Any]:
-    return {mapper.class_.__tablename__: mapper.class_ for mapper in SQLModel._sa_registry.mappers
-            if hasattr(mapper.class_, "__tablename__")}
-
-
 def column_guide() -> list[dict[str, str]]:
     """One entry per exported column: table, column, type, required, description."""
-    from cs_metrics.storage.ingest import ENTITIES
-
     described: dict[str, str] = {}
     for spec in ENTITIES.values():
         for f in spec.fields:
             described.setdefault(f.name, f.description)
-    models = _models_by_table()
+    models = models_by_table()
     out = []
     for table in export_tables():
         model = models.get(table.name)
@@ -240,7 +245,7 @@ this archive was written from.
 """
 
 
-def export_zip(engine: Engine, *, progress: Callable[[float, str], None] | None = None) -> bytes:
+def export_zip(engine: Engine, *, progress: Progress | None = None) -> bytes:
     """The whole database as ZIP bytes (see the module docstring for the format).
 
     Example
@@ -251,8 +256,6 @@ def export_zip(engine: Engine, *, progress: Callable[[float, str], None] | None 
     >>> "customer.csv" in names and "README.txt" in names
     True
     """
-    from cs_metrics.storage import db
-
     buffer = io.BytesIO()
     tables = export_tables()
     counts = []
@@ -305,10 +308,8 @@ def read_table_csv(table: Table, data: bytes, report: Any) -> list[dict[str, Any
             report.add(1, f"{name}:{column}", column, "This column does not exist in this version of Outside "
                        "In. Remove it, or update Outside In.", "unknown column")
     # Columns added after the archive was written take the model's default, when it has one.
-    from cs_metrics.storage.ingest import _column_default
-
-    model = _models_by_table().get(table.name)
-    fill = {c.name: _column_default(model, c.name) for c in table.columns if c.name not in header}
+    model = models_by_table().get(table.name)
+    fill = {c.name: column_default(model, c.name) for c in table.columns if c.name not in header}
     missing = [c for c in table.columns if c.name not in header and not c.nullable and fill.get(c.name) is None
                and not c.primary_key]
     for c in missing:
@@ -338,6 +339,7 @@ def read_table_csv(table: Table, data: bytes, report: Any) -> list[dict[str, Any
 
 
 def _parse(cell: str, kind: str, nullable: bool) -> Any:
+    """One CSV cell back as a value of ``kind`` (ValueError when it is not one)."""
     if cell == "":
         return None if nullable or kind != "text" else ""
     if kind == "int":
@@ -381,18 +383,21 @@ def reset_sequences(conn: Connection, tables: Sequence[Table]) -> None:
                 f"COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM {table.name}"))
 
 
+def store_default_model(conn: Connection) -> None:
+    """Store ``cs_metrics.default_health_model.DEFAULT_MODEL`` as version 1, the active model."""
+    conn.execute(m.HealthModel.__table__.insert().values(
+        version=1, created_at=dt.datetime.now(dt.UTC), created_by="Outside In",
+        reason="Default model: the success indicators of the domain brief.",
+        definition=json.dumps(DEFAULT_MODEL), is_active=True))
+
+
 def reset_database(engine: Engine) -> None:
     """Delete every row of every table (data, import log, saved mappings, health-model versions) in
     one transaction, store the default health model again, and mark the database as cleared so
     the demo company is not loaded again by itself."""
-    from cs_metrics.default_health_model import DEFAULT_MODEL
-
     tables = export_tables()
     with engine.begin() as conn:
         for table in reversed(tables):
             conn.execute(delete(table))
-        conn.execute(m.HealthModel.__table__.insert().values(
-            version=1, created_at=dt.datetime.now(dt.UTC), created_by="Outside In",
-            reason="Default model: the success indicators of the domain brief.",
-            definition=json.dumps(DEFAULT_MODEL), is_active=True))
+        store_default_model(conn)
         conn.execute(m.AppMeta.__table__.insert().values(key="dataset", value="cleared"))

@@ -12,6 +12,7 @@ from sqlalchemy import delete, func, select
 from streamlit.testing.v1 import AppTest
 
 from cs_metrics import maturity as mt
+from cs_metrics.services import maturity as service
 from cs_metrics.storage import db
 from cs_metrics.storage import models as m
 from cs_metrics.storage.queries import maturity as qm
@@ -235,7 +236,7 @@ def test_targets_and_stage_labels_are_saved(open_maturity, engine):
     next(b for b in at.button if b.label == "Save labels").click()
     at.run()
     assert not at.error
-    assert qm.instrument(engine).version == "2"
+    assert service.instrument(engine).version == "2"
     assert at.radio(key="mat_stage_culture").options[1] == "1.5 · between Island and Megaphone"
 
     at.text_input(key="mat_label_en_3").input("Megaphone")

@@ -1,4 +1,4 @@
-"""Regenerate the peer-library reference numbers used by ``tests/test_ttfv.py``.
+"""Regenerate the peer-library reference numbers used by the tests in ``tests/ttfv/``.
 
 The tests hold the numbers printed here, each with a comment naming this script and the
 lifelines version that produced them. lifelines is *not* a dependency of Outside In; run this

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import sys
 
 import pytest
 from sqlalchemy import inspect, select, text
 from sqlmodel import Session, SQLModel
 
 from cs_metrics.errors import ConfigurationError, SchemaError
-from cs_metrics.storage import db, models as m
-from tests.conftest import ROOT
+from cs_metrics.storage import db
+from cs_metrics.storage import models as m
 
 
 def _prepared(url: str):
@@ -54,7 +52,7 @@ def test_upgrade_twice_keeps_data(any_db_url):
 
 
 def test_upgrade_seeds_health_model_version_1_once(any_db_url):
-    from cs_metrics.health import DEFAULT_MODEL
+    from cs_metrics.default_health_model import DEFAULT_MODEL
 
     engine = _prepared(any_db_url)
     db.upgrade(engine)
@@ -188,26 +186,6 @@ def test_unversioned_outside_in_tables_are_refused(tmp_path):
     with pytest.raises(SchemaError, match="no schema revision"):
         db.upgrade(engine)
     assert "alembic_version" not in inspect(engine).get_table_names()
-    engine.dispose()
-
-
-def test_prepare_cli_reports_bad_url_without_traceback():
-    proc = subprocess.run(
-        [sys.executable, "-m", "cs_metrics.storage.db", "prepare", "--database-url", "postgresql://u@127.0.0.1:1/x"],
-        capture_output=True, text=True, cwd=ROOT, timeout=60,
-    )
-    assert proc.returncode == 2
-    assert "Cannot open the database in DATABASE_URL" in proc.stderr
-    assert "Traceback" not in proc.stderr
-
-
-def test_prepare_loads_demo_once_and_respects_cleared(tmp_path):
-    url = f"sqlite:///{tmp_path / 'x.db'}"
-    engine = db.prepare_database(url)
-    assert not db.is_empty(engine) and db.dataset_meta(engine)["dataset"] == "demo"
-    db.clear_data(engine)
-    engine = db.prepare_database(url)  # the app starting again after "Clear data"
-    assert db.is_empty(engine)
     engine.dispose()
 
 

@@ -7,7 +7,9 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import select
 
-from cs_metrics.storage import db, models as m, queries as q
+from cs_metrics.storage import db
+from cs_metrics.storage import models as m
+from cs_metrics.storage import queries as q
 
 
 def test_frame_restores_dates_and_booleans_on_every_backend(any_db_url):
@@ -52,10 +54,17 @@ def test_customer_filter_and_nps_counts(any_db_url):
             dict(customer_id=2, responded_on=dt.date(2025, 3, 3), score=8, touchpoint="relationship"),
             dict(customer_id=None, responded_on=dt.date(2025, 3, 4), score=9, touchpoint="relationship"),
             dict(customer_id=2, responded_on=dt.date(2025, 4, 1), score=9, touchpoint="relationship")])
-    march = dict(start=dt.date(2025, 3, 1), end=dt.date(2025, 4, 1))
+    march = dict(start=dt.date(2025, 3, 1), end=dt.date(2025, 4, 1))  # end excluded: 1 April's 9 is out
+
+    def class_counts(**kwargs) -> tuple[int, int, int]:
+        days = q.nps_daily_counts(engine, **march, **kwargs)
+        return tuple(int(days[c].sum()) for c in ("detractors", "passives", "promoters"))
+
     # All March responses, anonymous included: scores 10, 3, 8, 9 -> 1 detractor, 1 passive, 2 promoters.
-    assert q.nps_class_counts(engine, **march) == (1, 1, 2)
+    assert class_counts() == (1, 1, 2)
     # SMB only: customer 1's 10 and 3; the anonymous answer has no segment and drops out.
-    assert q.nps_class_counts(engine, **march, flt=q.CustomerFilter(segments=("SMB",))) == (1, 0, 1)
+    assert class_counts(flt=q.CustomerFilter(segments=("SMB",))) == (1, 0, 1)
+    # One row per day with answers, in order: 1, 2, 3 and 4 March.
+    assert q.nps_daily_counts(engine, **march)["day"].dt.day.tolist() == [1, 2, 3, 4]
     assert q.filter_options(engine) == {"segments": ["Enterprise", "SMB"], "regions": ["DACH", "Italy"], "owners": []}
     engine.dispose()

@@ -1,18 +1,22 @@
-"""Maturity queries and writes, on SQLite and PostgreSQL: submissions, revisions, refusals,
-concurrency, targets, rounds and instrument versions; and the demo company's two rounds."""
+"""Maturity reads and writes in storage, on SQLite and PostgreSQL: the submission check runs inside
+the transaction with the round and teams read there, instrument versions are numbered and built in
+one transaction, refusals are ``DataError``s; and the demo company's two rounds.
+
+The helpers here (a clean two-team, two-round company, counts, a submission) also serve
+``tests/services/test_maturity.py``."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
-import threading
 
-import pandas as pd
 import pytest
 from sqlalchemy import delete, func, select
 
 from cs_metrics import maturity as mt
-from cs_metrics.maturity import AnswerInput, MaturityDataError, Submission, SubmissionError
+from cs_metrics.errors import DataError
+from cs_metrics.maturity import AnswerInput, Submission
 from cs_metrics.storage import db
 from cs_metrics.storage import models as m
 from cs_metrics.storage.queries import maturity as qm
@@ -36,7 +40,9 @@ def sqlite_url(migrated_file, tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'test.db'}"
 
 
-def _engine(url: str):
+def fresh_engine(url: str):
+    """An engine on ``url`` holding only two teams (Sales, Legal) and two rounds: "Check 2025"
+    (closed) and "Check 2026" (open)."""
     engine = db.make_engine(url)
     if db.current_revisions(engine) != db.head_revisions():
         db.upgrade(engine)
@@ -53,18 +59,20 @@ def _engine(url: str):
     return engine
 
 
-def _round_id(engine, name: str) -> int:
+def round_id(engine, name: str) -> int:
     with engine.connect() as conn:
         return conn.execute(select(m.AssessmentRound.id).where(m.AssessmentRound.name == name)).scalar_one()
 
 
-def _counts(engine) -> tuple[int, int]:
+def counts(engine) -> tuple[int, int]:
+    """(assessments, answers) stored."""
     with engine.connect() as conn:
         return (conn.execute(select(func.count()).select_from(m.Assessment)).scalar_one(),
                 conn.execute(select(func.count()).select_from(m.AssessmentAnswer)).scalar_one())
 
 
-def _sub(round_id, respondent="ada@example.com", stage=3.0, **changes) -> Submission:
+def submission(round_id, respondent="ada@example.com", stage=3.0, **changes) -> Submission:
+    """Ada (a manager of Sales) answers ``stage`` on every dimension, with evidence on culture."""
     base = dict(round_id=round_id, team="Sales", respondent=respondent, role="manager",
                 answers={d: AnswerInput(stage, evidence="CAB minutes" if d == "culture" else None,
                                         confidence="high") for d in mt.DIMENSIONS})
@@ -72,201 +80,109 @@ def _sub(round_id, respondent="ada@example.com", stage=3.0, **changes) -> Submis
     return Submission(**base)
 
 
-def check_submit_stores_answers_with_round_team_role_and_version(url):
-    engine = _engine(url)
-    rid = _round_id(engine, "Check 2026")
-    qm.submit_assessment(engine, _sub(rid, stage=2.5), now=NOW)
+class Recorder:
+    """A check that records what storage passes it and accepts the submission as it is."""
+
+    def __init__(self) -> None:
+        self.calls: list[dict] = []
+
+    def __call__(self, sub, **context):
+        self.calls.append(context)
+        return sub
+
+
+def refuse(sub, **context):
+    raise DataError(f"refused: round status {context['round_status']}")
+
+
+def check_the_check_sees_the_round_and_teams_of_the_transaction(url):
+    engine = fresh_engine(url)
+    rid = round_id(engine, "Check 2026")
+    record = Recorder()
+    qm.submit_assessment(engine, submission(rid, stage=2.5), check=record, now=NOW)
+    assert len(record.calls) == 1
+    seen = record.calls[0]
+    assert sorted(seen["teams"]) == ["Legal", "Sales"]
+    assert (seen["round_status"], seen["round_name"]) == ("open", "Check 2026")
+    assert counts(engine) == (1, 4)
     data = qm.answers(engine)
-    assert len(data) == 4 and set(data["dimension"]) == set(mt.DIMENSIONS)
-    assert (data["stage"] == 2.5).all() and (data["round"] == "Check 2026").all()
-    assert set(data["team"]) == {"Sales"} and set(data["role"]) == {"manager"}
-    assert set(data["instrument_version"]) == {"1"}
-    assert data.loc[data["dimension"] == "culture", "evidence"].item() == "CAB minutes"
-    assert pd.Timestamp(data["submitted_at"].iloc[0]).tz_convert("UTC") == pd.Timestamp(NOW)
+    assert set(data["stage"]) == {2.5} and set(data["team"]) == {"Sales"}
+    # A closed round and a round that does not exist reach the check as such.
+    for rid, status, name in ((round_id(engine, "Check 2025"), "closed", "Check 2025"), (999, None, None)):
+        with pytest.raises(DataError, match=f"refused: round status {status}"):
+            qm.submit_assessment(engine, submission(rid), check=refuse)
+    assert counts(engine) == (1, 4)
     engine.dispose()
 
 
-def check_resubmitting_in_an_open_round_replaces_the_respondents_own_answers(url):
-    engine = _engine(url)
-    rid = _round_id(engine, "Check 2026")
-    qm.submit_assessment(engine, _sub(rid, stage=2.0))
-    qm.submit_assessment(engine, _sub(rid, stage=3.5, role="executive"))
-    qm.submit_assessment(engine, _sub(rid, respondent="bob@example.com", stage=1.0))
-    assert _counts(engine) == (2, 8)
-    mine = qm.own_answers(engine, round_id=rid, team="Sales", respondent=" ada@example.com ")
-    assert {a["stage"] for a in mine.values()} == {3.5} and {a["role"] for a in mine.values()} == {"executive"}
+def check_a_refused_revision_leaves_the_earlier_answers(url):
+    engine = fresh_engine(url)
+    rid = round_id(engine, "Check 2026")
+    qm.submit_assessment(engine, submission(rid, stage=2.0), check=Recorder())
+    with pytest.raises(DataError, match="refused"):
+        qm.submit_assessment(engine, submission(rid, stage=4.0), check=refuse)
+    assert counts(engine) == (1, 4) and set(qm.answers(engine)["stage"]) == {2.0}
     engine.dispose()
 
 
-INVALID = [
-    ({"answers": {d: AnswerInput(3.0) for d in mt.DIMENSIONS if d != "technology"}}, "Technology: choose"),
-    ({"answers": {**{d: AnswerInput(3.0) for d in mt.DIMENSIONS}, "culture": AnswerInput(5.5)}}, "outside 1–5"),
-    ({"answers": {**{d: AnswerInput(3.0) for d in mt.DIMENSIONS}, "culture": AnswerInput(2.25)}}, "half-step"),
-    ({"team": "Procurement"}, "'Procurement' does not exist"),
-    ({"round_id": 999}, "does not exist"),
-]
+def check_instrument_versions_are_numbered_and_built_in_one_transaction(url):
+    engine = fresh_engine(url)
+    assert qm.instrument_definition(engine) is None and qm.instrument_versions(engine).empty
+    seen = []
 
+    def build(current, version):
+        seen.append((current, version))
+        return json.dumps({"version": version})
 
-def check_invalid_submissions_store_nothing(url):
-    engine = _engine(url)
-    rid = _round_id(engine, "Check 2026")
-    for changes, message in INVALID:
-        with pytest.raises(SubmissionError, match=message):
-            qm.submit_assessment(engine, _sub(**{"round_id": rid, **changes}))
-        assert _counts(engine) == (0, 0)
+    assert json.loads(qm.store_instrument_version(engine, build, created_by=" Board ", reason="clearer")) == {"version": "2"}
+    qm.store_instrument_version(engine, build, created_by="Board")
+    # The first build starts from nothing stored (the shipped version 1), the second from version 2.
+    assert seen == [(None, "2"), ('{"version": "2"}', "3")]
+    assert json.loads(qm.instrument_definition(engine)) == {"version": "3"}
+    assert json.loads(qm.instrument_definition(engine, "2")) == {"version": "2"}
+    assert qm.instrument_definition(engine, "7") is None
+    versions = qm.instrument_versions(engine)
+    assert versions["version"].tolist() == ["2", "3"] and versions["created_by"].tolist() == ["Board", "Board"]
+
+    def broken(current, version):
+        raise DataError("labels must differ")
+
+    with pytest.raises(DataError, match="differ"):
+        qm.store_instrument_version(engine, broken, created_by="Board")
+    assert len(qm.instrument_versions(engine)) == 2
     engine.dispose()
 
 
-def check_a_closed_round_refuses_new_answers_and_revisions(url):
-    engine = _engine(url)
-    open_id = _round_id(engine, "Check 2026")
-    qm.submit_assessment(engine, _sub(open_id, stage=2.0))
-    qm.close_round(engine, open_id, closed_on=dt.date(2026, 10, 31))
-    for rid in (open_id, _round_id(engine, "Check 2025")):
-        with pytest.raises(SubmissionError, match="is closed"):
-            qm.submit_assessment(engine, _sub(rid, stage=4.0))
-    assert _counts(engine) == (1, 4)
-    assert set(qm.answers(engine)["stage"]) == {2.0}
+def check_refusals_are_data_errors_and_write_nothing(url):
+    engine = fresh_engine(url)
+    with pytest.raises(DataError, match="The team 'Nobody' does not exist"):
+        qm.set_targets(engine, {"culture": 3.0}, team="Nobody", set_by="Board")
+    assert qm.targets(engine).empty
+    qm.open_round(engine, name="Check 2027", opened_on=dt.date(2027, 3, 1))
+    with pytest.raises(DataError, match="A round named 'Check 2027' exists already"):
+        qm.open_round(engine, name="Check 2027", opened_on=dt.date(2027, 3, 1))
+    with pytest.raises(DataError, match="There is no round with id 999"):
+        qm.close_round(engine, 999)
+    assert qm.rounds(engine)["name"].tolist() == ["Check 2025", "Check 2026", "Check 2027"]
     engine.dispose()
 
 
 SCENARIOS = [
-    check_submit_stores_answers_with_round_team_role_and_version,
-    check_resubmitting_in_an_open_round_replaces_the_respondents_own_answers,
-    check_invalid_submissions_store_nothing,
-    check_a_closed_round_refuses_new_answers_and_revisions,
+    check_the_check_sees_the_round_and_teams_of_the_transaction,
+    check_a_refused_revision_leaves_the_earlier_answers,
+    check_instrument_versions_are_numbered_and_built_in_one_transaction,
+    check_refusals_are_data_errors_and_write_nothing,
 ]
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda f: f.__name__[6:])
-def test_submissions_on_sqlite(scenario, sqlite_url):
+def test_storage_on_sqlite(scenario, sqlite_url):
     scenario(sqlite_url)
 
 
-def _parallel(engine, submissions) -> list[BaseException]:
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(len(submissions))
-
-    def run(sub):
-        try:
-            barrier.wait()
-            qm.submit_assessment(engine, sub)
-        except BaseException as exc:  # collected and asserted on below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(sub,)) for sub in submissions]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return errors
-
-
-def _concurrency(url: str) -> None:
-    engine = _engine(url)
-    rid = _round_id(engine, "Check 2026")
-    subs = [_sub(rid, respondent=f"person-{i:02d}", stage=1.0 + (i % 9) / 2,
-                 team="Sales" if i % 2 else "Legal") for i in range(50)]
-    assert _parallel(engine, subs) == []
-    assert _counts(engine) == (50, 200)
-    data = qm.answers(engine)
-    assert data["respondent"].nunique() == 50
-    # every respondent's own stage arrived intact
-    expected = {f"person-{i:02d}": 1.0 + (i % 9) / 2 for i in range(50)}
-    assert data.groupby("respondent")["stage"].first().to_dict() == expected
-    # the same person submitting ten times at once leaves exactly one assessment
-    assert _parallel(engine, [_sub(rid, respondent="same", stage=2.0 + (i % 2)) for i in range(10)]) == []
-    assert _counts(engine) == (51, 204)
-    engine.dispose()
-
-
-def test_fifty_parallel_submissions_on_sqlite(sqlite_url):
-    _concurrency(sqlite_url)
-
-
-def test_fifty_parallel_submissions_on_postgresql(pg_url):
-    _concurrency(pg_url)
-
-
-def check_targets_company_and_team(url):
-    engine = _engine(url)
-    qm.set_targets(engine, {"culture": 3.0, "technology": 3.5}, set_by="Board", set_on=dt.date(2026, 1, 10))
-    qm.set_targets(engine, {"culture": 3.5}, set_by="Board", set_on=dt.date(2026, 1, 10))  # replaces, not adds
-    qm.set_targets(engine, {"customer_involvement": 4.0}, team="Sales", set_by="Board")
-    tg = qm.targets(engine)
-    assert len(tg) == 3
-    company = tg[tg["team"].isna()].set_index("dimension")["target"].to_dict()
-    assert company == {"culture": 3.5, "technology": 3.5}
-    assert tg.loc[tg["team"] == "Sales", "target"].item() == 4.0
-    qm.set_targets(engine, {"technology": None}, set_by="Board")
-    assert len(qm.targets(engine)) == 2
-    with pytest.raises(MaturityDataError, match="does not exist"):
-        qm.set_targets(engine, {"culture": 3.0}, team="Nobody", set_by="Board")
-    with pytest.raises(MaturityDataError, match="not a stage"):
-        qm.set_targets(engine, {"culture": 3.3}, set_by="Board")
-    with pytest.raises(MaturityDataError, match="who sets"):
-        qm.set_targets(engine, {"culture": 3.0}, set_by=" ")
-    assert len(qm.targets(engine)) == 2
-    engine.dispose()
-
-
-def check_rounds_open_close_and_count(url):
-    engine = _engine(url)
-    new = qm.open_round(engine, name="Check 2027", opened_on=dt.date(2027, 3, 1))
-    with pytest.raises(MaturityDataError, match="exists already"):
-        qm.open_round(engine, name="Check 2027", opened_on=dt.date(2027, 3, 1))
-    with pytest.raises(MaturityDataError, match="name"):
-        qm.open_round(engine, name=" ", opened_on=dt.date(2027, 3, 1))
-    qm.submit_assessment(engine, _sub(new))
-    r = qm.rounds(engine).set_index("name")
-    assert r["status"].to_dict() == {"Check 2025": "closed", "Check 2026": "open", "Check 2027": "open"}
-    assert r["respondents"].to_dict() == {"Check 2025": 0, "Check 2026": 0, "Check 2027": 1}
-    with pytest.raises(MaturityDataError, match="no round"):
-        qm.close_round(engine, 999)
-    engine.dispose()
-
-
-def check_stage_labels_are_saved_as_new_instrument_versions(url):
-    engine = _engine(url)
-    assert qm.instrument(engine).version == "1" and qm.instrument_versions(engine).empty
-    v2 = qm.save_stage_labels(engine, {"it": ("Isola", "Megafono", "Ascolto", "Coinvolgimento", "Social Business")},
-                              created_by="Board", reason="nome più chiaro")
-    assert v2.version == "2"
-    v3 = qm.save_stage_labels(engine, {"en": ("Island", "Megaphone", "Listening", "Involvement", "Social Business")},
-                              created_by="Board")
-    latest = qm.instrument(engine)
-    assert latest.version == "3"
-    assert latest.stage_label(2, "it") == "Megafono" and latest.stage_label(2) == "Megaphone"  # edits accumulate
-    assert qm.instrument(engine, "2").stage_label(2) == "Channel"
-    assert qm.instrument(engine, "1").stage_label(2, "it") == "Canale"
-    assert qm.instrument_versions(engine)["version"].tolist() == ["2", "3"]
-    with pytest.raises(MaturityDataError, match="differ"):
-        qm.save_stage_labels(engine, {"en": ("A", "A", "B", "C", "D")}, created_by="Board")
-    with pytest.raises(MaturityDataError, match="No instrument version '7'"):
-        qm.instrument(engine, "7")
-    assert len(qm.instrument_versions(engine)) == 2
-    # answers keep the version they were given with
-    qm.submit_assessment(engine, Submission(**{**_sub(_round_id(engine, "Check 2026")).__dict__,
-                                              "instrument_version": v3.version}))
-    assert set(qm.answers(engine)["instrument_version"]) == {"3"}
-    engine.dispose()
-
-
-SETUP_SCENARIOS = [
-    check_targets_company_and_team,
-    check_rounds_open_close_and_count,
-    check_stage_labels_are_saved_as_new_instrument_versions,
-]
-
-
-@pytest.mark.parametrize("scenario", SETUP_SCENARIOS, ids=lambda f: f.__name__[6:])
-def test_setup_on_sqlite(scenario, sqlite_url):
-    scenario(sqlite_url)
-
-
-def test_every_scenario_on_postgresql(pg_url):
+def test_storage_on_postgresql(pg_url):
     """The same scenarios in one PostgreSQL database (each starts from a clean slate)."""
-    for scenario in (*SCENARIOS, *SETUP_SCENARIOS):
+    for scenario in SCENARIOS:
         scenario(pg_url)
 
 

@@ -12,7 +12,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from cs_metrics import ttfv
-from cs_metrics.storage import db, models as m
+from cs_metrics.storage import db
+from cs_metrics.storage import models as m
 from cs_metrics.storage.queries import CustomerFilter
 from cs_metrics.storage.queries import ttfv as qt
 from tests.conftest import skip_or_fail
@@ -29,6 +30,21 @@ def engine(request, tmp_path_factory):
         url, drop = _postgres_database()
     engine = db.make_engine(url)
     db.upgrade(engine)
+    build_company(engine)
+    yield engine
+    engine.dispose()
+    if drop:
+        drop()
+
+
+def build_company(engine) -> None:
+    """Four customers and their milestones (the same company serves ``tests/services/test_onboarding.py``).
+
+    Alpha (SMB, signed 2026-01-01): first value 2026-01-20, and a second first-value row 2026-02-02.
+    Beta (Enterprise, signed 2026-02-01): a kick-off dated before signing, first value not reached.
+    Gamma (SMB, signed 2026-03-01): churned 2026-04-01 without first value.
+    Delta (Mid-Market, signed 2026-05-01): kick-off and activation, no first-value milestone.
+    """
     with db.session_scope(engine) as s:
         s.add_all([
             m.Customer(id=1, external_id="c1", name="Alpha", segment="SMB", region="Italy", owner="Ann",
@@ -51,10 +67,6 @@ def engine(request, tmp_path_factory):
             m.Milestone(customer_id=4, kind="kickoff", name="Kick-off", reached_on=D(2026, 5, 3), target_days=7),
             m.Milestone(customer_id=4, kind="activation", name="Activated", reached_on=D(2026, 5, 3), target_days=None),
         ])
-    yield engine
-    engine.dispose()
-    if drop:
-        drop()
 
 
 def _postgres_database():

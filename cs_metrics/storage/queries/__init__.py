@@ -139,19 +139,6 @@ def customers(engine: Engine, *, flt: CustomerFilter = ALL) -> pd.DataFrame:
     return _frame(engine, stmt, dates=("signed_on", "renewal_date", "churned_on"))
 
 
-def arr_in_month(engine: Engine, *, month: dt.date, flt: CustomerFilter = ALL) -> tuple[int, float]:
-    """(customers with revenue, ARR = 12 x total MRR) in the month starting ``month``."""
-    stmt = _apply(
-        select(func.count(m.RevenueMonth.customer_id), func.coalesce(func.sum(m.RevenueMonth.mrr), 0.0))
-        .join(m.Customer, m.Customer.id == m.RevenueMonth.customer_id)
-        .where(m.RevenueMonth.month == month),
-        flt,
-    )
-    with engine.connect() as conn:
-        n, mrr = conn.execute(stmt).one()
-    return int(n), float(mrr) * 12.0
-
-
 def arr_by_month(engine: Engine, *, months: tuple[dt.date, ...], flt: CustomerFilter = ALL) -> pd.DataFrame:
     """Per month of ``months`` (first days): ``month``, ``customers`` with revenue, ``arr`` (12 x
     total MRR); months without revenue come back with 0 and 0."""
@@ -174,28 +161,6 @@ def arr_by_month(engine: Engine, *, months: tuple[dt.date, ...], flt: CustomerFi
 
 
 # --- NPS -----------------------------------------------------------------------------------------
-
-
-def nps_class_counts(
-    engine: Engine, *, start: dt.date, end: dt.date, flt: CustomerFilter = ALL
-) -> tuple[int, int, int]:
-    """(detractors, passives, promoters) among valid responses in ``[start, end)``.
-
-    Responses without a customer (anonymous) count only when no customer filter is set; scores
-    outside 0-10 are not counted (``nps_invalid_scores`` lists them).
-    """
-    r = m.NpsResponse
-    valid = (r.score >= 0) & (r.score <= 10)
-    stmt = select(
-        func.coalesce(func.sum(case((valid & (r.score <= 6), 1), else_=0)), 0),
-        func.coalesce(func.sum(case((valid & (r.score >= 7) & (r.score <= 8), 1), else_=0)), 0),
-        func.coalesce(func.sum(case((valid & (r.score >= 9), 1), else_=0)), 0),
-    ).where(r.responded_on >= start, r.responded_on < end)
-    if not flt.is_all:
-        stmt = _apply(stmt.join(m.Customer, m.Customer.id == r.customer_id), flt)
-    with engine.connect() as conn:
-        d, p, pr = conn.execute(stmt).one()
-    return int(d), int(p), int(pr)
 
 
 def _class_sums(r: Any) -> list[Any]:

@@ -16,7 +16,7 @@ written, and the respondent's assessment is upserted with ``ON CONFLICT`` on the
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Protocol
 
@@ -153,30 +153,55 @@ def instrument_definition(engine: Engine, version: str | None = None) -> str | N
 # --- writes --------------------------------------------------------------------------------------
 
 
-def save_stage_labels(
-    engine: Engine, labels: Mapping[str, tuple[str, ...]], *, created_by: str, reason: str = ""
-) -> Instrument:
-    """Store new stage labels as a new instrument version (the newest becomes the one in use).
+class AnswerLike(Protocol):
+    """What storage reads from one answer of a submission."""
 
-    Earlier answers keep the version they were given with; statements are unchanged.
+    stage: float
+    evidence: str | None
+    confidence: str | None
+    comment: str | None
+
+
+class SubmissionLike(Protocol):
+    """What storage reads from a (checked) submission."""
+
+    round_id: int | None
+    team: str | None
+    respondent: str
+    role: str | None
+    answers: Mapping[str, AnswerLike]
+    instrument_version: str
+
+
+#: ``check(submission, teams=..., round_status=..., round_name=...)``: raises when the submission
+#: cannot be stored, else returns it cleaned (the team one of ``teams``, stages as floats).
+SubmissionCheck = Callable[..., SubmissionLike]
+
+
+def store_instrument_version(
+    engine: Engine, build: Callable[[str | None, str], str], *, created_by: str, reason: str = ""
+) -> str:
+    """Store a new instrument version (the newest becomes the one in use); return its definition.
+
+    In one transaction: reads the newest stored definition (None when only the shipped version 1
+    exists), numbers the new version one above the highest stored (at least 2), and stores
+    ``build(newest_definition, new_version)``, the new JSON definition. Whatever ``build`` raises
+    leaves nothing written.
     """
-    if not (created_by or "").strip():
-        raise MaturityDataError("Enter who is changing the labels.")
+    I = m.MaturityInstrument
     with _write(engine) as conn:
-        current = conn.execute(
-            select(m.MaturityInstrument.definition).order_by(m.MaturityInstrument.id.desc()).limit(1)
-        ).scalar_one_or_none()
-        base = maturity.instrument_from_json(current) if current else maturity.load_instrument("1")
-        stored = conn.execute(select(m.MaturityInstrument.version)).scalars().all()
+        current = conn.execute(select(I.definition).order_by(I.id.desc()).limit(1)).scalar_one_or_none()
+        stored = conn.execute(select(I.version)).scalars().all()
         numbers = [int(v) for v in stored if str(v).isdigit()] + [1]
-        new = base.with_stage_labels(labels, version=str(max(numbers) + 1))
+        version = str(max(numbers) + 1)
+        definition = build(current, version)
         conn.execute(
-            insert(m.MaturityInstrument).values(
-                version=new.version, created_at=dt.datetime.now(dt.UTC), created_by=created_by.strip()[:120],
-                reason=(reason or "").strip(), definition=new.to_json(),
+            insert(I).values(
+                version=version, created_at=dt.datetime.now(dt.UTC), created_by=created_by.strip()[:120],
+                reason=(reason or "").strip(), definition=definition,
             )
         )
-    return new
+    return definition
 
 
 def set_targets(
@@ -187,18 +212,17 @@ def set_targets(
     set_by: str,
     set_on: dt.date | None = None,
 ) -> None:
-    """Set (or, with None, remove) the target stage per dimension, company-wide or for one team."""
-    data = pd.DataFrame({"dimension": list(targets), "target": list(targets.values())})
-    maturity.check_targets(data)
-    if not (set_by or "").strip():
-        raise MaturityDataError("Enter who sets the targets.")
+    """Set (or, with None, remove) the target stage per dimension, company-wide or for one team.
+
+    Raises ``DataError`` when ``team`` does not exist (nothing is written).
+    """
     set_on = set_on or dt.date.today()
     with _write(engine) as conn:
         team_id = None
         if team is not None:
             team_id = conn.execute(select(m.Team.id).where(m.Team.name == team)).scalar_one_or_none()
             if team_id is None:
-                raise MaturityDataError(f"The team {team!r} does not exist; choose one of the listed teams.")
+                raise DataError(f"The team {team!r} does not exist; choose one of the listed teams.")
         T = m.MaturityTarget
         for dimension, target in targets.items():
             same = (T.dimension == dimension) & (T.team_id.is_(None) if team_id is None else T.team_id == team_id)
@@ -209,10 +233,8 @@ def set_targets(
 
 
 def open_round(engine: Engine, *, name: str, opened_on: dt.date, instrument_version: str = "1") -> int:
-    """Open a new round and return its id (a round's name must be new)."""
+    """Open a new round and return its id; ``DataError`` when a round has that name already."""
     name = (name or "").strip()
-    if not name:
-        raise MaturityDataError("Give the new round a name, for example 'Maturity check March 2027'.")
     try:
         with _write(engine) as conn:
             return conn.execute(
@@ -221,11 +243,11 @@ def open_round(engine: Engine, *, name: str, opened_on: dt.date, instrument_vers
                 .returning(m.AssessmentRound.id)
             ).scalar_one()
     except IntegrityError:
-        raise MaturityDataError(f"A round named {name!r} exists already; choose another name.") from None
+        raise DataError(f"A round named {name!r} exists already; choose another name.") from None
 
 
 def close_round(engine: Engine, round_id: int, *, closed_on: dt.date | None = None) -> None:
-    """Close a round: its answers can no longer be given or revised."""
+    """Close a round: its answers can no longer be given or revised (``DataError`` when unknown)."""
     with _write(engine) as conn:
         done = conn.execute(
             update(m.AssessmentRound)
@@ -233,30 +255,30 @@ def close_round(engine: Engine, round_id: int, *, closed_on: dt.date | None = No
             .values(status="closed", closed_on=closed_on or dt.date.today())
         ).rowcount
     if not done:
-        raise MaturityDataError(f"There is no round with id {round_id}.")
+        raise DataError(f"There is no round with id {round_id}.")
 
 
-def submit_assessment(engine: Engine, submission: Submission, *, now: dt.datetime | None = None) -> int:
-    """Validate and store one respondent's self-assessment; return the assessment id.
+def submit_assessment(
+    engine: Engine, submission: Any, *, check: SubmissionCheck, now: dt.datetime | None = None
+) -> int:
+    """Check and store one respondent's self-assessment; return the assessment id.
 
-    A respondent who submits again for the same round and team replaces their earlier answers
-    (allowed while the round is open). Everything happens in one transaction.
-
-    Raises
-    ------
-    cs_metrics.maturity.SubmissionError
-        With every problem to fix (closed or unknown round, unknown team, missing dimension,
-        stage outside 1–5 or off the half-step grid, ...); nothing is written.
+    In one transaction: reads the chosen round (share-locked on PostgreSQL) and the team names,
+    calls ``check(submission, teams=<team names>, round_status=<status, None when the round does
+    not exist>, round_name=<name or None>)``, and stores what it returns (see ``SubmissionLike``).
+    A respondent who submits again for the same round and team replaces their earlier answers.
+    Whatever ``check`` raises propagates and nothing is written.
     """
     now = now or dt.datetime.now(dt.UTC)
     R, A, W = m.AssessmentRound, m.Assessment, m.AssessmentAnswer
     with _write(engine) as conn:
-        round_stmt = select(R.id, R.name, R.status).where(R.id == submission.round_id)
+        round_id = submission.round_id
+        round_stmt = select(R.id, R.name, R.status).where(R.id == round_id)
         if engine.dialect.name == "postgresql":
             round_stmt = round_stmt.with_for_update(read=True)
-        rnd = conn.execute(round_stmt).first() if submission.round_id is not None else None
-        team_ids = dict(conn.execute(select(m.Team.name, m.Team.id)).all())
-        clean = maturity.check_submission(
+        rnd = conn.execute(round_stmt).first() if round_id is not None else None
+        team_ids: dict[str, int] = dict(conn.execute(select(m.Team.name, m.Team.id)).all())
+        clean: SubmissionLike = check(
             submission, teams=team_ids, round_status=rnd.status if rnd else None, round_name=rnd.name if rnd else None
         )
         values = {

@@ -1,0 +1,112 @@
+"""The Maturity page's set-up: targets with the next step per dimension, rounds to open and close,
+and the stage labels (saving them adds an instrument version)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from cs_metrics import maturity as mt
+from cs_metrics.services import maturity as service
+from ui import components, loaders
+from ui.maturity_form import LANGS, plain
+
+ROUND_COLUMNS = {"name": "Round", "opened_on": "Opened", "closed_on": "Closed", "status": "Status",
+                 "instrument_version": "Instrument version", "respondents": "Respondents"}
+
+
+def targets_and_next_steps(
+    answers: pd.DataFrame, targets: pd.DataFrame, inst: mt.Instrument, lang: str, *, teams: list[str]
+) -> None:
+    """The gap to each target in the newest round, the statement of the next stage up, and the
+    form that sets the targets of the company or of one team."""
+    dim_labels = {d: inst.dimension_label(d, lang) for d in mt.DIMENSIONS}
+    scope = st.selectbox("Targets for", ["Whole company", *teams], key="mat_plan_team")
+    team = None if scope == "Whole company" else scope
+    order = mt.round_order(answers)
+    if order:
+        plan = mt.team_profile(answers, targets, round=order[-1], team=team)
+        st.caption(f"Medians from {plain(order[-1])}; the next step is always the statement of the next stage up.")
+        for row in plan.itertuples():
+            st.markdown(f"**{plain(dim_labels[row.dimension])}** · now {mt.fmt_stage(row.median)}, target "
+                        f"{mt.fmt_stage(row.target)}, gap {mt.fmt_stage(row.gap)}")
+            if row.next_stage == row.next_stage:
+                st.caption(f"Next step, stage {int(row.next_stage)} {plain(inst.stage_label(row.next_stage, lang))}: "
+                           + plain(inst.descriptor(row.dimension, int(row.next_stage), lang)))
+            elif row.gap == row.gap and row.gap <= 0:
+                st.caption("Target reached.")
+    with st.form("mat_targets"):
+        st.write(f"Set targets for {scope}")
+        current = mt.select_answers(targets, team=team) if team else targets[targets["team"].isna()]
+        now = dict(zip(current["dimension"], current["target"], strict=True))
+        chosen = {d: st.selectbox(dim_labels[d], mt.STAGE_STEPS, key=f"mat_target_{d}_{scope}",
+                                  index=mt.STAGE_STEPS.index(now[d]) if d in now else None,
+                                  format_func=lambda s: inst.step_label(s, lang)) for d in mt.DIMENSIONS}
+        who = st.text_input("Set by", key="mat_target_by")
+        if st.form_submit_button("Save targets"):
+            try:
+                service.set_targets(loaders.engine(), chosen, team=team, set_by=who)
+            except mt.MaturityDataError as exc:
+                st.error(str(exc))
+            else:
+                loaders.invalidate()
+                st.success("Targets saved.")
+                st.rerun()
+
+
+def rounds_and_instrument(rounds: pd.DataFrame, inst: mt.Instrument, lang: str) -> None:
+    """The rounds with forms to open and close one; the stages and the form to relabel them."""
+    round_names = dict(zip(rounds["id"], rounds["name"], strict=True))
+    open_ids = rounds.loc[rounds["status"] == "open", "id"].tolist()
+    st.subheader("Rounds")
+    components.table(
+        rounds.drop(columns="id").rename(columns=ROUND_COLUMNS), hide_index=True, width="stretch",
+        column_config={c: st.column_config.DateColumn(format="YYYY-MM-DD") for c in ("Opened", "Closed")},
+    )
+    o1, o2 = st.columns(2)
+    with o1.form("mat_open_round"):
+        name = st.text_input("New round name", key="mat_new_round")
+        if st.form_submit_button("Open a new round"):
+            try:
+                service.open_round(loaders.engine(), name=name, opened_on=dt.date.today(), instrument_version=inst.version)
+            except mt.MaturityDataError as exc:
+                st.error(str(exc))
+            else:
+                loaders.invalidate()
+                st.rerun()
+    with o2.form("mat_close_round"):
+        closing = st.selectbox("Open round", open_ids, format_func=round_names.get, key="mat_close_id", index=None)
+        if st.form_submit_button("Close this round"):
+            if closing is None:
+                st.warning("Choose the round to close.")
+            else:
+                service.close_round(loaders.engine(), closing)
+                loaders.invalidate()
+                st.rerun()
+    stage_labels(inst, lang)
+
+
+def stage_labels(inst: mt.Instrument, lang: str) -> None:
+    """The stages with their meaning, the form to relabel them, and the stored versions."""
+    labels = inst.stage_labels(lang)
+    st.subheader("Stages")
+    components.table(pd.DataFrame({"Stage": list(mt.STAGES), "Label": list(labels),
+                                   "Meaning": [inst.stage_meaning(s, lang) for s in mt.STAGES]}),
+                     hide_index=True, width="stretch")
+    with st.form("mat_labels"):
+        st.write(f"Edit the stage labels ({LANGS[lang]}); saving adds a new instrument version, earlier answers keep theirs.")
+        new = [st.text_input(f"Stage {s}", value=labels[s - 1], key=f"mat_label_{lang}_{s}") for s in mt.STAGES]
+        by = st.text_input("Changed by", key="mat_label_by")
+        if st.form_submit_button("Save labels"):
+            try:
+                service.save_stage_labels(loaders.engine(), {lang: tuple(new)}, created_by=by)
+            except mt.MaturityDataError as exc:
+                st.error(str(exc))
+            else:
+                loaders.invalidate()
+                st.rerun()
+    versions = loaders.load(service.instrument_versions)
+    if not versions.empty:
+        components.table(versions, hide_index=True, width="stretch")
