@@ -1,0 +1,74 @@
+"""Validated, all-or-nothing imports of CSV and XLSX files, one entity at a time.
+
+An import runs in three steps, the same from the Data page and from the command line:
+
+1. **Read** (``read_table``): the bytes of a CSV (UTF-8 with or without BOM, UTF-16, cp1252 or
+   Latin-1; separated by ``,`` ``;`` tab or ``|``) or of an XLSX workbook become a table of
+   texts. Unreadable files (empty, binary, too large, wrong extension, mixed encodings, formulas
+   in cells) give problems, never exceptions.
+2. **Map** (``auto_mapping``): each field of the entity (``ENTITIES``) is matched to a column of
+   the file by its name or a known alias in English or Italian; people can change the mapping
+   and save it by name (``save_mapping``) to reuse it for the next file from the same source.
+3. **Check, then write** (``dry_run``, ``commit``): every value is parsed (decimal commas,
+   thousands separators, ISO, day/month/year and Excel-serial dates) and checked (required
+   fields, ranges, controlled vocabularies, references to customers and teams, duplicate keys,
+   dates in the future for events). A dry run only reads. A commit checks again inside one
+   transaction and writes everything or nothing: rows whose key (the source system's id, or a
+   natural key such as customer + month) is already stored are updated, the others inserted, so
+   importing the same file twice changes nothing the second time. Each commit adds a line to
+   ``import_log``.
+
+A whole-database export (``cs_metrics.storage.export``) is read back by ``import_archive``.
+
+Command line::
+
+    python -m cs_metrics.storage.ingest ENTITY FILE [--dry-run] [--mapping NAME] [--database-url URL]
+
+ENTITY is one of ``customers``, ``revenue``, ``nps_responses``, ``milestones``,
+``health_signals``, ``churn_events``, ``teams``, ``assessments``, ``meetings``, or ``archive``
+for a ZIP written by the export. The exit code is 0 when the file was imported (or, with
+``--dry-run``, would be), 1 when it has problems (listed on standard error), 2 when the
+database cannot be used.
+
+The modules of this package, in the order a file passes through them: ``readers`` (bytes ->
+text cells), ``mapping`` (which column holds which field; saved mappings), ``values`` (cells ->
+typed values), ``plan`` (per-entity rules, references, duplicates), ``upsert`` (insert or
+update by key), ``run`` (dry run and commit), ``history`` (the import log); beside them
+``report`` (problems and counts), ``archive`` (restoring an export), ``templates`` and ``cli``.
+The entities themselves are described in ``cs_metrics.storage.entities``.
+"""
+
+from cs_metrics.errors import DataError
+from cs_metrics.storage.entities import ENTITIES, MAX_TEXT_CHARS, EntitySpec, FieldSpec
+from cs_metrics.storage.ingest.archive import ARCHIVE, import_archive
+from cs_metrics.storage.ingest.cli import main
+from cs_metrics.storage.ingest.history import import_history
+from cs_metrics.storage.ingest.mapping import auto_mapping, check_mapping, save_mapping, saved_mappings
+from cs_metrics.storage.ingest.readers import (
+    MAX_FILE_BYTES,
+    TEXT_EXTENSIONS,
+    WORKBOOK_EXTENSIONS,
+    RawTable,
+    read_table,
+)
+from cs_metrics.storage.ingest.report import MAX_PROBLEMS_LISTED, ImportReport, Problem
+from cs_metrics.storage.ingest.run import commit, dry_run, preview
+from cs_metrics.storage.ingest.templates import field_guide, template_csv, template_xlsx
+from cs_metrics.storage.ingest.upsert import CHUNK_ROWS
+from cs_metrics.storage.ingest.values import (
+    EARLIEST_DATE,
+    column_decimal,
+    day_first,
+    parse_bool,
+    parse_date,
+    parse_number,
+)
+from cs_metrics.storage.tables import Progress
+
+__all__ = [
+    "ARCHIVE", "CHUNK_ROWS", "EARLIEST_DATE", "ENTITIES", "MAX_FILE_BYTES", "MAX_PROBLEMS_LISTED", "MAX_TEXT_CHARS",
+    "TEXT_EXTENSIONS", "WORKBOOK_EXTENSIONS", "DataError", "EntitySpec", "FieldSpec", "ImportReport", "Problem",
+    "Progress", "RawTable", "auto_mapping", "check_mapping", "column_decimal", "commit", "day_first", "dry_run",
+    "field_guide", "import_archive", "import_history", "main", "parse_bool", "parse_date", "parse_number",
+    "preview", "read_table", "save_mapping", "saved_mappings", "template_csv", "template_xlsx",
+]

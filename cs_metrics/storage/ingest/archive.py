@@ -1,0 +1,119 @@
+"""Restoring a whole-database export: the ZIP written by ``cs_metrics.storage.export.export_zip``
+read back into a database, every table replaced in one transaction."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from cs_metrics.storage import models as m
+from cs_metrics.storage.export import DOC_FILES, read_table_csv, reset_sequences, store_default_model
+from cs_metrics.storage.ingest.history import log_import
+from cs_metrics.storage.ingest.readers import MAX_FILE_BYTES
+from cs_metrics.storage.ingest.report import ImportReport, shorten
+from cs_metrics.storage.ingest.upsert import CHUNK_ROWS
+from cs_metrics.storage.tables import Progress, export_tables
+
+#: What the command line and the page accept besides the entities: a whole-database export.
+ARCHIVE = "archive"
+
+
+def import_archive(engine: Engine, data: bytes, *, filename: str = "", who: str | None = None, apply: bool = True,
+                   replace: bool = False, progress: Progress | None = None,
+                   max_bytes: int = MAX_FILE_BYTES * 4) -> ImportReport:
+    """Restore a ZIP written by ``export.export_zip``: every table replaced, in one transaction.
+
+    A database holding data is only replaced with ``replace=True``. Tables missing from the
+    archive end up empty (a default health model is stored when the archive has none). With
+    ``apply=False`` nothing is written: the report says what a restore would do.
+    """
+    report = ImportReport(ARCHIVE, filename or "", dry_run=not apply)
+    try:
+        contents = _read_archive(data, filename, report, max_bytes)
+        if contents is None or not report.ok:
+            return report
+        context = engine.begin() if apply else engine.connect()
+        with context as conn:
+            customers = conn.execute(select(func.count()).select_from(m.Customer.__table__)).scalar_one()
+            if customers and not replace:
+                report.add(None, None, f"{customers:,} customers", "The database already holds data. Restoring "
+                           "an export replaces all of it: confirm the replacement (command line: --replace).",
+                           "database not empty")
+                if apply:
+                    conn.rollback()
+                return report
+            report.inserted = report.rows
+            if not apply:
+                return report
+            _replace_everything(conn, contents, report, progress)
+            log_import(conn, ARCHIVE, filename, inserted=report.rows, updated=0, who=who)
+        report.committed = True
+        report.dry_run = False
+    except SQLAlchemyError as exc:
+        report.inserted = 0
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0][:300]
+        report.add(None, None, "", f"The database refused the archive ({reason}). Nothing was changed.", "database")
+    except Exception as exc:
+        report.inserted = 0
+        report.add(None, None, "", f"The archive could not be read ({type(exc).__name__}: {shorten(exc, 200)}). "
+                   "Nothing was changed.", "internal")
+    return report
+
+
+def _read_archive(data: bytes, filename: str, report: ImportReport,
+                  max_bytes: int) -> dict[str, list[dict[str, Any]]] | None:
+    """The rows of each table file of the archive (table name -> rows); problems go to ``report``
+    (None when the archive cannot be used at all)."""
+    if len(data or b"") > max_bytes:
+        report.add(None, None, f"{len(data) / 1e6:,.0f} MB", f"The archive is larger than {max_bytes / 1e6:,.0f} MB.",
+                   "file too large")
+        return None
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data or b""))
+        names = set(archive.namelist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        report.add(None, None, filename, "This is not a ZIP archive written by the export. Choose the .zip "
+                   "file that 'Export everything' downloaded.", "wrong file type")
+        return None
+    tables = export_tables()
+    known = {f"{t.name}.csv" for t in tables}
+    for name in sorted(names - known - set(DOC_FILES)):
+        report.add(None, None, name, "This file is not a table this version of Outside In knows; it was left "
+                   "out of the check. Remove it from the archive.", "unknown table")
+    if not names & known:
+        report.add(None, None, filename, "The archive holds none of the expected table files "
+                   f"({', '.join(sorted(known)[:4])}, ...).", "wrong file type")
+        return None
+    contents: dict[str, list[dict[str, Any]]] = {}
+    for table in tables:
+        name = f"{table.name}.csv"
+        if name not in names:
+            continue
+        rows = read_table_csv(table, archive.read(name), report)
+        contents[table.name] = rows
+        report.rows += len(rows)
+    return contents
+
+
+def _replace_everything(conn: Connection, contents: dict[str, list[dict[str, Any]]], report: ImportReport,
+                        progress: Progress | None) -> None:
+    """Delete every row of every table, then insert the archive's rows with their ids."""
+    tables = export_tables()
+    for table in reversed(tables):
+        conn.execute(delete(table))
+    done = 0
+    for table in tables:
+        rows = contents.get(table.name, [])
+        for start in range(0, len(rows), CHUNK_ROWS):
+            conn.execute(table.insert(), rows[start:start + CHUNK_ROWS])
+            done += len(rows[start:start + CHUNK_ROWS])
+            if progress:
+                progress(done / max(report.rows, 1), f"writing rows {done:,} of {report.rows:,}")
+    if not contents.get(m.HealthModel.__tablename__):
+        store_default_model(conn)
+    reset_sequences(conn, tables)

@@ -1,0 +1,147 @@
+"""Running an import: read, map, check, then write everything or nothing.
+
+A dry run (``dry_run``) only reads, and counts what a commit would insert, update and leave as
+it is. A commit (``commit``) checks the file again inside one transaction and writes everything
+or nothing; each commit adds a line to ``import_log``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from cs_metrics.storage.entities import ENTITIES
+from cs_metrics.storage.ingest.archive import ARCHIVE, import_archive
+from cs_metrics.storage.ingest.history import log_import
+from cs_metrics.storage.ingest.mapping import auto_mapping, choose_mapping
+from cs_metrics.storage.ingest.plan import PLANS
+from cs_metrics.storage.ingest.readers import MAX_FILE_BYTES, read_table
+from cs_metrics.storage.ingest.report import ImportReport, shorten
+from cs_metrics.storage.ingest.upsert import diff, upsert
+from cs_metrics.storage.ingest.values import parse_table
+from cs_metrics.storage.tables import Progress
+
+
+def preview(data: bytes, filename: str, entity: str, *, max_bytes: int = MAX_FILE_BYTES) -> tuple[list[str], ImportReport]:
+    """The columns of a file and the problems found just reading it (for choosing the mapping).
+
+    Example
+    -------
+    >>> columns, report = preview(b"Cliente;Mese;MRR\\nC1;2026-01;10\\n", "r.csv", "revenue")
+    >>> columns, report.ok, report.rows
+    (['Cliente', 'Mese', 'MRR'], True, 1)
+    """
+    report = ImportReport(entity, filename or "")
+    if entity == ARCHIVE:
+        return [], report
+    try:
+        raw = read_table(data, filename or "", report, max_bytes=max_bytes, entity=entity)
+    except Exception as exc:  # the dry run reports the same file in detail
+        report.add(None, None, "", f"The file could not be read ({type(exc).__name__}).", "internal")
+        return [], report
+    if raw is None:
+        return [], report
+    report.rows = len(raw.frame)
+    report.file_format = raw.file_format
+    report.mapping = auto_mapping(entity, list(raw.frame.columns))
+    return list(raw.frame.columns), report
+
+
+def dry_run(engine: Engine, entity: str, data: bytes, *, filename: str = "", mapping: dict[str, str | None] | None = None,
+            today: dt.date | None = None, max_bytes: int = MAX_FILE_BYTES) -> ImportReport:
+    """Read and check a file without writing anything; the report says what a commit would do.
+
+    Parameters
+    ----------
+    engine
+        The database the file would go into (references are checked against it).
+    entity
+        A key of ``ENTITIES`` (or ``"archive"`` for a whole-database export).
+    data, filename
+        The file's bytes and name (the extension decides CSV or XLSX).
+    mapping
+        Field -> column of the file; fields left out are matched automatically.
+    today
+        The day after which event dates count as "in the future" (default: today).
+    """
+    return _run(engine, entity, data, filename=filename, mapping=mapping, today=today, max_bytes=max_bytes,
+                apply=False)
+
+
+def commit(engine: Engine, entity: str, data: bytes, *, filename: str = "", mapping: dict[str, str | None] | None = None,
+           who: str | None = None, today: dt.date | None = None, progress: Progress | None = None,
+           max_bytes: int = MAX_FILE_BYTES, replace: bool = False) -> ImportReport:
+    """Check the file again and, only when it has no problem, write it in one transaction.
+
+    Returns the report; ``report.committed`` is False (and nothing was written) when the file has
+    problems or the database refused the rows. ``replace`` is for archives: allow replacing data.
+    """
+    return _run(engine, entity, data, filename=filename, mapping=mapping, today=today, max_bytes=max_bytes,
+                apply=True, who=who, progress=progress, replace=replace)
+
+
+def _run(engine: Engine, entity: str, data: bytes, *, filename: str, mapping: dict[str, str | None] | None,
+         today: dt.date | None, max_bytes: int, apply: bool, who: str | None = None,
+         progress: Progress | None = None, replace: bool = False) -> ImportReport:
+    """Read, map and check ``data``; with ``apply``, write it in one transaction (see ``commit``)."""
+    if entity == ARCHIVE:
+        return import_archive(engine, data, filename=filename, who=who, apply=apply, replace=replace,
+                              progress=progress, max_bytes=max_bytes)
+    report = ImportReport(entity, filename or "", dry_run=not apply)
+    if entity not in ENTITIES:
+        report.add(None, None, entity, f"Unknown entity {entity!r}; use one of {', '.join(ENTITIES)}.", "file")
+        return report
+    today = today or dt.date.today()
+    try:
+        raw = read_table(data, filename or "", report, max_bytes=max_bytes, entity=entity)
+        if raw is None:
+            return report
+        report.raw = raw.frame
+        report.rows = len(raw.frame)
+        report.file_format = raw.file_format
+        chosen = choose_mapping(entity, list(raw.frame.columns), mapping, report)
+        if report.problem_counts.get("missing column"):
+            return report
+        # File-level problems found so far (formulas, ragged rows) are listed with the value checks.
+        parsed = parse_table(entity, raw, chosen, report, today)
+        if progress:
+            progress(0.0, "checking references")
+        context = engine.begin() if apply else engine.connect()
+        with context as conn:
+            writes, defaults = PLANS[entity](conn, parsed, report)
+            if not report.ok:
+                if apply:
+                    conn.rollback()
+                return report
+            if not apply:
+                for table, rows, key in writes.steps:
+                    ins, upd, same = diff(conn, table, rows, key)
+                    report.inserted += len(ins)
+                    report.updated += len(upd)
+                    report.unchanged += same
+                if writes.custom:
+                    writes.custom(conn, report, None, False)
+                return report
+            for table, rows, key in writes.steps:
+                upsert(conn, table, rows, key, report, progress, defaults)
+            if writes.custom:
+                writes.custom(conn, report, progress, True)
+            log_import(conn, entity, filename, inserted=report.inserted, updated=report.updated, who=who)
+        report.committed = True
+        report.dry_run = False
+        if progress:
+            progress(1.0, "done")
+    except SQLAlchemyError as exc:
+        report.inserted = report.updated = report.unchanged = 0
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0][:300]
+        report.add(None, None, "", f"The database refused the rows ({reason}). Nothing was written; check the "
+                   "file again (another person may have changed the data meanwhile).", "database")
+    except (MemoryError, RecursionError):
+        raise
+    except Exception as exc:  # a file shaped in a way no rule foresaw: say so, write nothing
+        report.inserted = report.updated = report.unchanged = 0
+        report.add(None, None, "", f"The file could not be read ({type(exc).__name__}: {shorten(exc, 200)}). "
+                   "Nothing was written; save it again as CSV UTF-8 with a header row.", "internal")
+    return report

@@ -1,0 +1,306 @@
+"""Values: the text cells of a file become typed values, each bad value a problem of its row.
+
+Numbers are read the Italian and the English way (decimal commas, thousands separators,
+currency signs), dates as ISO, day/month/year (or month/day/year when a column says so) or Excel
+serials, yes/no in both languages, controlled values by their spellings; then each value is
+checked against its field (required, range, steps, length, not in the future).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from cs_metrics.storage.entities import ENTITIES, MAX_TEXT_CHARS, EntitySpec, FieldSpec, norm, short_number
+from cs_metrics.storage.ingest.readers import RawTable
+from cs_metrics.storage.ingest.report import ImportReport
+
+#: Dates before this day are taken for typing mistakes (e.g. a two-digit year).
+EARLIEST_DATE = dt.date(1970, 1, 1)
+
+_NUMBER_CHARS = re.compile(r"[\s€$£%']|EUR|USD", re.IGNORECASE)
+_THOUSANDS_DOT = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")
+_THOUSANDS_COMMA = re.compile(r"^[+-]?\d{1,3}(,\d{3})+$")
+
+
+def parse_number(text: str, decimal: str = ".") -> float | None:
+    """A number written the Italian or the English way; None when it is not a number.
+
+    Example
+    -------
+    >>> parse_number("1.234,50", ","), parse_number("1,234.50"), parse_number("12,5", ","), parse_number("x")
+    (1234.5, 1234.5, 12.5, None)
+    """
+    s = _NUMBER_CHARS.sub("", text)
+    if not s:
+        return None
+    if s.startswith("(") and s.endswith(")"):
+        s = "-" + s[1:-1]
+    if "," in s and "." in s:
+        if s.rfind(",") > s.rfind("."):
+            s = s.replace(".", "").replace(",", ".")
+        else:
+            s = s.replace(",", "")
+    elif "," in s:
+        if decimal == "." and _THOUSANDS_COMMA.match(s):
+            s = s.replace(",", "")
+        else:
+            s = s.replace(",", ".")
+    elif "." in s and decimal == "," and _THOUSANDS_DOT.match(s):
+        s = s.replace(".", "")
+    try:
+        value = float(s)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def column_decimal(values: Iterable[str], hint: str = ".") -> str:
+    """``","`` when the column writes decimals with a comma (``12,5``), else ``"."``."""
+    comma = dot = 0
+    for v in values:
+        s = _NUMBER_CHARS.sub("", v)
+        if re.fullmatch(r"[+-]?\d*,\d+", s) and not _THOUSANDS_COMMA.match(s):
+            comma += 1
+        elif re.fullmatch(r"[+-]?\d*\.\d+", s) and not _THOUSANDS_DOT.match(s):
+            dot += 1
+        elif re.fullmatch(r"[+-]?[\d.]*\d,\d+", s):
+            comma += 1
+        elif re.fullmatch(r"[+-]?[\d,]*\d\.\d+", s):
+            dot += 1
+    if comma or dot:
+        return "," if comma > dot else "."
+    return hint
+
+
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$")
+_SLASH_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?:[ T,]+(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?)?$")
+_YMD_SLASH = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$")
+_MONTH_ONLY = re.compile(r"^(?:(\d{4})[-/.](\d{1,2})|(\d{1,2})[-/.](\d{4}))$")
+_SERIAL = re.compile(r"^\d{1,7}(?:\.\d+)?$")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def day_first(values: Iterable[str]) -> bool:
+    """False only when some ``a/b/yyyy`` value has ``b`` > 12 and none has ``a`` > 12 (US order)."""
+    first_big = second_big = False
+    for v in values:
+        match = _SLASH_DATE.match(v)
+        if match:
+            a, b = int(match.group(1)), int(match.group(2))
+            first_big |= a > 12
+            second_big |= b > 12
+    return not (second_big and not first_big)
+
+
+def parse_date(text: str, *, dayfirst: bool = True, month: bool = False) -> tuple[dt.datetime | None, str]:
+    """Parse one date; returns (value, "") or (None, reason).
+
+    Example
+    -------
+    >>> parse_date("31/03/2026")[0].date(), parse_date("2026-03-31")[0].date(), parse_date("46112")[0].date()
+    (datetime.date(2026, 3, 31), datetime.date(2026, 3, 31), datetime.date(2026, 3, 31))
+    """
+    s = text.strip()
+    try:
+        if match := _ISO_DATE.match(s):
+            y, mo, d = int(match.group(1)), int(match.group(2)), int(match.group(3))
+            hh, mm, ss = (int(match.group(i) or 0) for i in (4, 5, 6))
+            value = dt.datetime(y, mo, d, hh, mm, ss)
+            if match.group(7):
+                tz = match.group(7)
+                offset = dt.timedelta(0) if tz == "Z" else dt.timedelta(
+                    hours=int(tz[1:3]), minutes=int(tz[-2:])) * (1 if tz[0] == "+" else -1)
+                value = (value - offset)
+            return value, ""
+        if match := _SLASH_DATE.match(s):
+            a, b, y = int(match.group(1)), int(match.group(2)), match.group(3)
+            year = int(y) if len(y) == 4 else 2000 + int(y) if int(y) < 70 else 1900 + int(y)
+            d, mo = (a, b) if dayfirst else (b, a)
+            hh, mm, ss = (int(match.group(i) or 0) for i in (4, 5, 6))
+            return dt.datetime(year, mo, d, hh, mm, ss), ""
+        if match := _YMD_SLASH.match(s):
+            return dt.datetime(int(match.group(1)), int(match.group(2)), int(match.group(3))), ""
+        if month and (match := _MONTH_ONLY.match(s)):
+            y, mo = (match.group(1), match.group(2)) if match.group(1) else (match.group(4), match.group(3))
+            return dt.datetime(int(y), int(mo), 1), ""
+        if _SERIAL.match(s):
+            serial = float(s)
+            if 1 <= serial < 2_958_466:
+                return dt.datetime.combine(_EXCEL_EPOCH, dt.time()) + dt.timedelta(days=serial), ""
+    except (ValueError, OverflowError):
+        return None, "is not a real calendar date (check day and month)"
+    expected = "2026-03-31, 31/03/2026 or an Excel date" if not month else "2026-03, 03/2026 or a date"
+    return None, f"is not a date; write it as {expected}"
+
+
+_TRUE = {"1", "true", "yes", "y", "si", "s", "x", "vero", "t", "ok", "filled", "compilato", "compilata"}
+_FALSE = {"0", "false", "no", "n", "falso", "f", "", "empty", "vuoto", "non compilato", "non compilata"}
+
+
+def parse_bool(text: str) -> bool | None:
+    """yes/no in English or Italian (also 1/0, true/false, x); None when unclear.
+
+    Example
+    -------
+    >>> parse_bool("Sì"), parse_bool("no"), parse_bool("maybe")
+    (True, False, None)
+    """
+    s = norm(text)
+    if s in _TRUE:
+        return True
+    if s in _FALSE:
+        return False
+    return None
+
+
+def _choice_lookup(f: FieldSpec) -> dict[str, str]:
+    lookup = {norm(c): c for c in f.choices}
+    lookup.update({norm(c).replace(" ", ""): c for c in f.choices})
+    for spelling, canonical in f.synonyms:
+        lookup.setdefault(norm(spelling), canonical)
+    return lookup
+
+
+def typed_column(f: FieldSpec, raw: pd.Series, column: str, report: ImportReport, today: dt.date,
+                 decimal_hint: str) -> pd.Series:
+    """Parse the cells of ``raw`` (the file's ``column``) as field ``f``; bad values become None
+    and a problem each. ``decimal_hint`` is the decimal mark assumed when the column does not
+    show one."""
+    out = pd.Series([None] * len(raw), index=raw.index, dtype=object)
+    present = raw != ""
+    if f.required:
+        for row in raw.index[~present]:
+            report.add(int(row), column, "", f"{f.name} is required: fill it in ({f.format_hint()}).",
+                       "missing required value")
+    values = raw[present]
+    if values.empty:
+        return out
+    uniques = pd.unique(values.to_numpy())
+    parsed: dict[str, tuple[Any, str]] = {}
+    if f.kind == "text":
+        limit = f.max_length or MAX_TEXT_CHARS
+        for u in uniques:
+            parsed[u] = (u, "") if len(u) <= limit else (None, f"is {len(u):,} characters long; the limit is {limit:,}. "
+                                                         "Shorten it.")
+    elif f.kind in ("int", "float"):
+        decimal = column_decimal(uniques[:2000], decimal_hint)
+        for u in uniques:
+            number = parse_number(u, decimal)
+            if number is None:
+                parsed[u] = (None, f"is not a number ({f.format_hint()})")
+            elif f.kind == "int" and number != int(number):
+                parsed[u] = (None, "must be a whole number")
+            elif f.minimum is not None and number < f.minimum or f.maximum is not None and number > f.maximum:
+                parsed[u] = (None, f"is out of range ({f.format_hint()})")
+            elif f.step and abs(number / f.step - round(number / f.step)) > 1e-9:
+                parsed[u] = (None, f"must be in steps of {short_number(f.step)} (for example 2 or 2.5)")
+            else:
+                parsed[u] = (int(number) if f.kind == "int" else float(number), "")
+    elif f.kind in ("date", "datetime", "month"):
+        dayfirst = day_first(uniques[:5000])
+        for u in uniques:
+            value, reason = parse_date(u, dayfirst=dayfirst, month=f.kind == "month")
+            if value is None:
+                parsed[u] = (None, reason)
+                continue
+            day = value.date()
+            if f.kind == "month":
+                day = day.replace(day=1)
+            if day < EARLIEST_DATE:
+                parsed[u] = (None, f"is before {EARLIEST_DATE.year}: check the year")
+            elif f.past_only and day > today:
+                parsed[u] = (None, f"is in the future (after {today.isoformat()}); events can only be imported "
+                                   "once they happened")
+            elif day.year > today.year + 50:
+                parsed[u] = (None, "is too far in the future: check the year")
+            elif f.kind == "datetime":
+                parsed[u] = (value.replace(tzinfo=dt.UTC), "")
+            else:
+                parsed[u] = (day, "")
+    elif f.kind == "bool":
+        for u in uniques:
+            value = parse_bool(u)
+            parsed[u] = (value, "") if value is not None else (None, "is not yes or no (also true/false, sì/no, 1/0)")
+    elif f.kind in ("choice", "choices"):
+        lookup = _choice_lookup(f)
+        for u in uniques:
+            parts = [u] if f.kind == "choice" else [p for p in re.split(r"[;,|]", u) if p.strip()]
+            keys = [lookup.get(norm(p)) or lookup.get(norm(p).replace(" ", "")) for p in parts]
+            if any(k is None for k in keys):
+                unknown = next(p for p, k in zip(parts, keys) if k is None)
+                parsed[u] = (None, f"{unknown.strip()!r} is not a known value; use one of: {', '.join(f.choices)}")
+            else:
+                parsed[u] = (keys[0] if f.kind == "choice" else ";".join(dict.fromkeys(keys)), "")
+    # Plain Python objects (no pandas type inference: ints stay ints, None stays None).
+    present_values = values.tolist()
+    positions = raw.index.get_indexer(values.index)
+    cells = out.to_numpy(dtype=object, copy=True)
+    for position, u in zip(positions, present_values):
+        cells[position] = parsed[u][0]
+    out = pd.Series(cells, index=raw.index, dtype=object)
+    for u, (value, reason) in parsed.items():
+        if reason:
+            for row in values.index[values.to_numpy() == u]:
+                report.add(int(row), column, u, f"{f.name} {reason}.", _kind_of(reason))
+    return out
+
+
+def _kind_of(reason: str) -> str:
+    for needle, kind in (("out of range", "out of range"), ("steps of", "out of range"),
+                         ("future", "date in the future"), ("not a date", "bad date"), ("calendar", "bad date"),
+                         ("before 19", "bad date"), ("not a number", "wrong type"), ("whole number", "wrong type"),
+                         ("yes or no", "wrong type"),
+                         ("characters long", "too long"), ("not a known value", "unknown value")):
+        if needle in reason:
+            return kind
+    return "bad value"
+
+
+@dataclass
+class Parsed:
+    """A file's typed values: one column per mapped field, indexed by the file's row numbers."""
+
+    spec: EntitySpec
+    values: pd.DataFrame
+    mapping: dict[str, str | None]
+
+    def has(self, name: str) -> bool:
+        """True when the mapping gives field ``name`` a column."""
+        return bool(self.mapping.get(name))
+
+
+def parse_table(entity: str, raw: RawTable, mapping: dict[str, str | None], report: ImportReport,
+                today: dt.date) -> Parsed:
+    """Every mapped field of ``raw`` as typed values; bad values become None and problems in ``report``.
+
+    Example
+    -------
+    >>> from cs_metrics.storage.ingest.readers import read_table
+    >>> report = ImportReport("revenue", "r.csv")
+    >>> raw = read_table(b"Cliente;Mese;MRR\\nC1;03/2026;1.234,5\\n", "r.csv", report)
+    >>> parsed = parse_table("revenue", raw, {"customer_id": "Cliente", "month": "Mese", "mrr": "MRR"},
+    ...                      report, dt.date(2026, 10, 31))
+    >>> parsed.values.loc[2].tolist(), report.ok
+    (['C1', datetime.date(2026, 3, 1), 1234.5], True)
+    """
+    spec = ENTITIES[entity]
+    hint = "," if raw.file_format.get("separator") in (";", "\t") else "."
+    columns = {}
+    for f in spec.fields:
+        source = mapping.get(f.name)
+        if source and source in raw.frame.columns:
+            columns[f.name] = typed_column(f, raw.frame[source], source, report, today, hint)
+    values = pd.DataFrame(columns, index=raw.frame.index)
+    return Parsed(spec, values, mapping)
+
+
+def column_of(parsed: Parsed, name: str) -> str:
+    """The file's column that holds field ``name`` (the field's own name when none does), for messages."""
+    return parsed.mapping.get(name) or name

@@ -1,0 +1,86 @@
+"""Prepare the database for the app: connect, migrate, and load the demo company into a new one.
+
+Command line (used by ``make run``)::
+
+    python -m cs_metrics.storage.setup prepare [--database-url URL] [--no-demo]
+    python -m cs_metrics.storage.setup status  [--database-url URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from sqlalchemy.engine import Engine
+
+from cs_metrics.errors import ConfigurationError, SchemaError
+from cs_metrics.storage.db import (
+    check_connection,
+    current_revision,
+    dataset_meta,
+    head_revision,
+    is_empty,
+    make_engine,
+    safe_url,
+    upgrade,
+)
+from cs_metrics.storage.demo.loading import load_demo as load_demo_company
+
+
+def prepare_database(url: str | None = None, *, load_demo: bool = True) -> Engine:
+    """Connect, migrate, and load the demo company into a new, empty database.
+
+    A database whose data was cleared on purpose (``app_meta.dataset == "cleared"``) stays empty.
+
+    Parameters
+    ----------
+    url
+        The database URL; default ``$DATABASE_URL``, else the embedded SQLite file.
+    load_demo
+        Load the demo company when the database is new and empty.
+
+    Returns
+    -------
+    Engine
+        The engine of the prepared database.
+
+    Raises
+    ------
+    ConfigurationError, SchemaError
+        With a message for the person starting the app.
+    """
+    engine = make_engine(url)
+    check_connection(engine)
+    upgrade(engine)
+    if load_demo and is_empty(engine) and "dataset" not in dataset_meta(engine):
+        load_demo_company(engine)
+    return engine
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Prepare the database or report its state; returns the exit code (2 for bad configuration)."""
+    parser = argparse.ArgumentParser(prog="python -m cs_metrics.storage.setup", description=__doc__.split("\n")[0])
+    parser.add_argument("command", choices=("prepare", "status"))
+    parser.add_argument("--database-url", default=None, help="default: $DATABASE_URL or data/outside_in.db")
+    parser.add_argument("--no-demo", action="store_true", help="do not load the demo company into an empty database")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "prepare":
+            engine = prepare_database(args.database_url, load_demo=not args.no_demo)
+        else:
+            engine = make_engine(args.database_url)
+            check_connection(engine)
+        meta = dataset_meta(engine) if current_revision(engine) else {}
+        print(
+            f"Database {safe_url(str(engine.url))}: schema {current_revision(engine) or 'none'} "
+            f"(newest known {head_revision()}), dataset: {meta.get('dataset', 'own data' if current_revision(engine) else 'empty')}."
+        )
+    except (ConfigurationError, SchemaError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

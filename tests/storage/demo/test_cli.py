@@ -1,0 +1,49 @@
+"""Tests of the demo's command line, ``python -m cs_metrics.storage.demo``."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import create_engine
+
+from tests.conftest import ROOT
+from tests.storage.demo.conftest import db_counts
+
+
+def _run_cli(*args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    return subprocess.run(
+        [sys.executable, "-m", "cs_metrics.storage.demo", *args],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_cli_loads_a_small_company(tmp_path):
+    pytest.importorskip("cs_metrics.storage.db", reason="the CLI needs cs_metrics.storage.db")
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    done = _run_cli("--customers", "50", "--seed", "1", "--as-of", "2026-10-31", "--database-url", url)
+    assert done.returncode == 0, done.stderr
+    assert "customer 50" in done.stdout and " s: " in done.stdout
+    engine = create_engine(url)
+    assert db_counts(engine)["customer"] == 50
+    engine.dispose()
+    again = _run_cli("--customers", "50", "--seed", "1", "--database-url", url)
+    assert again.returncode == 2 and "--replace" in again.stderr and "Traceback" not in again.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--customers", "-5"), "customers must be between 1"),
+        (("--customers", "many"), "invalid int value"),
+        (("--as-of", "2026-13-01"), "not a date"),
+    ],
+)
+def test_cli_rejects_bad_arguments(tmp_path, args, message):
+    done = _run_cli(*args, "--database-url", f"sqlite:///{tmp_path / 'x.db'}")
+    assert done.returncode == 2
+    assert message in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "x.db").exists()

@@ -1,0 +1,68 @@
+"""Running imports: every entity imports, a second import changes nothing, commits are all or
+nothing and report their progress."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from cs_metrics.storage import ingest
+from cs_metrics.storage import models as m
+from cs_metrics.storage.ingest import run
+from tests.storage.ingest.conftest import ENTITY_FILES, commit_file, dry_file, table_counts
+
+EXPECTED_INSERTS = {"customers": 2, "revenue": 3, "nps_responses": 2, "milestones": 2, "health_signals": 2,
+                    "churn_events": 1, "teams": 1, "assessments": 3, "meetings": 2}
+
+
+@pytest.mark.parametrize("entity", list(ingest.ENTITIES))
+def test_each_entity_imports_and_a_second_import_changes_nothing(engine, entity):
+    content = ENTITY_FILES[entity]
+    dry = dry_file(engine, entity, content)
+    assert dry.ok, dry.problems
+    assert (dry.inserted, dry.updated) == (EXPECTED_INSERTS[entity], 0) or entity == "customers"
+    first = commit_file(engine, entity, content, who="tester")
+    assert first.committed and first.inserted == dry.inserted
+    after_first = table_counts(engine)
+    second = commit_file(engine, entity, content)
+    assert second.committed and (second.inserted, second.updated) == (0, 0)
+    assert second.unchanged == first.inserted + first.updated + first.unchanged
+    after_second = table_counts(engine)
+    assert {k: v for k, v in after_second.items() if k != "import_log"} == {
+        k: v for k, v in after_first.items() if k != "import_log"}
+    with engine.connect() as conn:
+        log = conn.execute(select(m.ImportLog).order_by(m.ImportLog.id.desc())).all()
+    assert (log[1].entity, log[1].source_file, log[1].inserted, log[1].who) == (entity, "f.csv", first.inserted, "tester")
+
+
+def test_formula_like_text_is_stored_as_text(engine):
+    report = commit_file(engine, "nps_responses", "responded_on,score,comment\n2026-05-01,2,=cmd|' /C calc'!A0\n")
+    assert report.committed
+    with engine.connect() as conn:
+        assert conn.execute(select(m.NpsResponse.comment)).scalar_one() == "=cmd|' /C calc'!A0"
+
+
+def test_a_database_error_rolls_back_everything(engine, monkeypatch):
+    before = table_counts(engine)
+    original = run.upsert
+    calls = []
+
+    def failing(conn, table, rows, key, *args, **kwargs):
+        original(conn, table, rows, key, *args, **kwargs)
+        calls.append(table)
+        raise SQLAlchemyError("disk full")
+
+    monkeypatch.setattr(run, "upsert", failing)
+    report = commit_file(engine, "revenue", ENTITY_FILES["revenue"])
+    assert calls and not report.committed and report.problem_counts == {"database": 1}
+    assert "Nothing was written" in report.problems[0].reason
+    assert table_counts(engine) == before
+
+
+def test_commit_reports_progress(engine):
+    lines = "".join(f"C1,{2000 + i // 12}-{i % 12 + 1:02d},{i}\n" for i in range(12 * 25))
+    seen = []
+    report = commit_file(engine, "revenue", "customer_id,month,mrr\n" + lines, progress=lambda s, msg: seen.append(s))
+    assert report.committed and report.inserted == 300
+    assert seen[-1] == 1.0 and all(0 <= s <= 1 for s in seen)
