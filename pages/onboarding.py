@@ -5,7 +5,7 @@ import streamlit as st
 from cs_metrics import ttfv
 from cs_metrics.charts import ttfv as charts
 from cs_metrics.formatting import fmt_interval, fmt_value
-from cs_metrics.services import onboarding
+from cs_metrics.services import figures, onboarding
 from ui import components, loaders
 
 selection = components.page_header(
@@ -53,12 +53,8 @@ else:
 
     by_label = st.selectbox("Compare by", ["All customers", *ttfv.GROUPINGS.values()], key="onboarding_group_by")
     by = next((col for col, label in ttfv.GROUPINGS.items() if label == by_label), None)
-    curve = ttfv.survival_curve(cohort, by=by)
-    shown_targets = ttfv.targets_in(cohort, targets=targets, default=default)
-    st.plotly_chart(
-        charts.survival_figure(curve, marks=ttfv.curve_at(curve, days=(30, 60, 90)), targets=shown_targets),
-        width="stretch",
-    )
+    st.plotly_chart(loaders.load(figures.ttfv_curve_figure, period=period, as_of=as_of, flt=flt, by=by,
+                                 targets=targets, default=default, mark_days=(30, 60, 90)), width="stretch")
     st.caption("Steps fall as customers reach first value; dots mark days 30, 60 and 90; dashed lines are the "
                "segments' targets. The shaded band is the 95% interval (shown for up to four groups).")
     summary = ttfv.ttfv_summary(cohort, by=by)

@@ -32,7 +32,8 @@ from cs_metrics.period import Period
 from cs_metrics.selection import ALL, CustomerFilter
 from cs_metrics.services import nps as nps_data
 from cs_metrics.services.churn import churn_in_period
-from cs_metrics.services.overview import signing_cohort, ttfv_durations
+from cs_metrics.services.onboarding import onboarding_durations
+from cs_metrics.services.overview import signing_cohort
 from cs_metrics.tiles import MIN_NPS_RESPONSES, Tile
 
 #: The line drawn on the curve when no segment targets are given.
@@ -126,7 +127,7 @@ def ttfv_curve_figure(
     """
     if by is not None and by not in ttfv.GROUPINGS:
         raise DataError(f"Unknown grouping {by!r}; use one of {list(ttfv.GROUPINGS)} or None.")
-    cohort = signing_cohort(ttfv_durations(engine, as_of=as_of, flt=flt), period)
+    cohort = signing_cohort(onboarding_durations(engine, as_of=as_of, flt=flt), period)
     curve = ttfv.survival_curve(cohort, by=by)
     marks = ttfv.curve_at(curve, days=tuple(mark_days)) if mark_days else None
     if targets is None:

@@ -9,8 +9,8 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from cs_metrics import ttfv
+from cs_metrics.selection import ALL, CustomerFilter
 from cs_metrics.storage import queries as q
-from cs_metrics.storage.queries import ALL, CustomerFilter
 from cs_metrics.storage.queries import ttfv as qt
 
 

@@ -23,6 +23,7 @@ from cs_metrics import health, maturity, meetings, nps, retention, ttfv
 from cs_metrics.formatting import fmt_value
 from cs_metrics.period import Period, shift_months
 from cs_metrics.services.health import health_scores
+from cs_metrics.services.onboarding import onboarding_durations
 from cs_metrics.stats import ratio_difference, ratio_interval
 from cs_metrics.storage import queries as q
 from cs_metrics.storage.queries import churn as qc
@@ -161,14 +162,6 @@ def health_tiles(
 # --- onboarding ------------------------------------------------------------------------------------
 
 
-def ttfv_durations(
-    engine: Engine, *, as_of: dt.date, flt: q.CustomerFilter = q.ALL, customers: pd.DataFrame | None = None
-) -> pd.DataFrame:
-    """``ttfv.ttfv_durations`` of the customers, observed up to ``as_of``."""
-    cust = q.customers(engine, flt=flt) if customers is None else customers
-    return ttfv.ttfv_durations(cust, q.first_value_dates(engine, flt=flt), as_of=as_of)
-
-
 def signing_cohort(durations: pd.DataFrame, period: Period) -> pd.DataFrame:
     """The customers of ``durations`` signed in ``period``, without the data-problem report."""
     cohort = ttfv.signed_in(durations, start=period.start, end=period.end)
@@ -188,13 +181,12 @@ def _log_rank(cur: pd.DataFrame, prev: pd.DataFrame) -> float:
 
 
 def ttfv_tiles(
-    engine: Engine, *, period: Period, as_of: dt.date, previous: Period | None = None,
-    flt: q.CustomerFilter = q.ALL, customers: pd.DataFrame | None = None,
+    engine: Engine, *, period: Period, as_of: dt.date, previous: Period | None = None, flt: q.CustomerFilter = q.ALL,
 ) -> list[Tile]:
     """Kaplan-Meier median days to first value, and the share reaching it within the target, for
     customers signed in the period; the change is tested with a log-rank test of the two cohorts."""
     prev_period = previous or period.previous()
-    durations = ttfv_durations(engine, as_of=as_of, flt=flt, customers=customers)
+    durations = onboarding_durations(engine, as_of=as_of, flt=flt)
     cur_c, prev_c = signing_cohort(durations, period), signing_cohort(durations, prev_period)
     cur, prev = _summary(cur_c), _summary(prev_c)
     p_value = _log_rank(cur_c, prev_c)
@@ -495,7 +487,7 @@ def overview_tiles(
     if "health" in wanted:
         tiles.extend(health_tiles(engine, **scope))
     if "onboarding" in wanted:
-        tiles.extend(ttfv_tiles(engine, as_of=as_of, customers=frame, **scope))
+        tiles.extend(ttfv_tiles(engine, as_of=as_of, **scope))
     if "retention" in wanted:
         tiles.extend(retention_tiles(engine, customers=frame, first_day=first_day, **scope))
     if "maturity" in wanted:

@@ -16,7 +16,14 @@ from cs_metrics.services import meetings as meeting_service
 from cs_metrics.services import overview
 from cs_metrics.storage import db, demo
 from cs_metrics.storage import queries as q
-from cs_metrics.tiles import DETECTABLE, NOT_APPLICABLE, NOT_DETECTABLE, NOT_TESTABLE, SPARK_POINTS
+from cs_metrics.tiles import (
+    DETECTABLE,
+    NOT_APPLICABLE,
+    NOT_DETECTABLE,
+    NOT_TESTABLE,
+    SPARK_POINTS,
+    tile_numbers,
+)
 
 PERIOD = Period(dt.date(2025, 11, 1), dt.date(2026, 10, 31))
 AS_OF = dt.date(2026, 10, 31)
@@ -172,7 +179,7 @@ def test_overview_tiles_are_the_same_on_postgresql(pg_url, tmp_path):
         engine = db.make_engine(url)
         db.upgrade(engine)
         demo.load_demo(engine, customers=120, seed=3, as_of=AS_OF)
-        numbers.append(overview.tile_numbers(overview.overview_tiles(engine, period=PERIOD, as_of=AS_OF)))
+        numbers.append(tile_numbers(overview.overview_tiles(engine, period=PERIOD, as_of=AS_OF)))
         engine.dispose()
     sqlite, postgres = numbers
     assert sqlite.keys() == postgres.keys()
