@@ -1,9 +1,37 @@
-"""What the database holds, for the shell and the Data page: the dataset's origin (demo or
-imported), the extent of the data, the filter options and the row counts."""
+"""The data itself, for the shell and the Data page: what the database holds (origin, extent,
+rows per entity, filter options), imports (preview, mapping, dry run, all-or-nothing commit,
+templates, the import log), the whole-database export, the demo company and the resets.
+
+Storage does the work (``cs_metrics.storage.ingest``, ``export``, ``db``, ``demo``); the page
+reaches it only through here.
+"""
 
 from __future__ import annotations
 
-from cs_metrics.storage.db import dataset_meta
+from cs_metrics.storage.db import clear_data, dataset_meta
+from cs_metrics.storage.demo import load_demo
+from cs_metrics.storage.export import export_filename, export_zip, reset_database
+from cs_metrics.storage.ingest import (
+    ARCHIVE,
+    ENTITIES,
+    MAX_FILE_BYTES,
+    DataError,
+    ImportReport,
+    commit,
+    dry_run,
+    field_guide,
+    import_history,
+    preview,
+    save_mapping,
+    saved_mappings,
+    template_csv,
+    template_xlsx,
+)
 from cs_metrics.storage.queries import data_extent, filter_options, table_counts
 
-__all__ = ["data_extent", "dataset_meta", "filter_options", "table_counts"]
+__all__ = [
+    "ARCHIVE", "ENTITIES", "MAX_FILE_BYTES", "DataError", "ImportReport", "clear_data", "commit", "data_extent",
+    "dataset_meta", "dry_run", "export_filename", "export_zip", "field_guide", "filter_options", "import_history",
+    "load_demo", "preview", "reset_database", "save_mapping", "saved_mappings", "table_counts", "template_csv",
+    "template_xlsx",
+]

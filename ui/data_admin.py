@@ -1,0 +1,62 @@
+"""The Data page's export, demo company and reset sections (each destructive step confirmed)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from cs_metrics.services import data
+from ui import loaders
+from ui.data_import import MESSAGE
+
+ZIP = "application/zip"
+
+
+def export_section() -> None:
+    st.subheader("Export everything")
+    st.caption(
+        "One CSV per table in a ZIP, with a description of every column. Importing it back (choose "
+        "'Everything (export ZIP)' above) gives exactly the same database. Text that a spreadsheet would run "
+        "as a formula is prefixed with a quote in the CSV files."
+    )
+    st.download_button("Download export (ZIP)", lambda: data.export_zip(loaders.engine()), data.export_filename(),
+                       ZIP, key="export_zip")
+
+
+def demo_and_reset_section() -> None:
+    st.subheader("Demo company and reset")
+    left, right = st.columns(2)
+    with left, st.container(border=True):
+        st.markdown("**Clear all data**")
+        st.caption("Deletes every customer, response, signal, meeting and assessment. Health-model versions and the "
+                   "import log stay.")
+        sure_clear = st.checkbox("Yes, delete all data", key="confirm_clear")
+        if st.button("Clear data", disabled=not sure_clear, type="primary"):
+            data.clear_data(loaders.engine())
+            loaders.invalidate()
+            st.session_state[MESSAGE] = "All data was cleared. The app will not load the demo again by itself."
+            st.rerun()
+    with right, st.container(border=True):
+        st.markdown("**Load the demo company**")
+        st.caption("Replaces all data with a freshly generated demo company.")
+        size = st.number_input("Customers", min_value=50, max_value=20000, value=1500, step=50, key="demo_size")
+        sure_load = st.checkbox("Yes, replace all data with the demo", key="confirm_demo")
+        if st.button("Load demo", disabled=not sure_load):
+            with st.spinner("Generating the demo company…"):
+                result = data.load_demo(loaders.engine(), customers=int(size), replace=True)
+            loaders.invalidate()
+            st.session_state[MESSAGE] = f"Demo company loaded: {result.get('customer', 0):,} customers."
+            st.rerun()
+    with st.container(border=True):
+        st.markdown("**Reset the database**")
+        st.caption(
+            "Deletes everything: all data, the import log, saved mappings and every health-model version (the "
+            "default model is stored again). Download an export first if you may want any of it back."
+        )
+        st.download_button("Download an export first (ZIP)", lambda: data.export_zip(loaders.engine()),
+                           data.export_filename(), ZIP, key="reset_export")
+        sure_reset = st.checkbox("Yes, delete everything in the database", key="confirm_reset")
+        if st.button("Reset database", disabled=not sure_reset):
+            data.reset_database(loaders.engine())
+            loaders.invalidate()
+            st.session_state[MESSAGE] = "The database was reset: it is empty, with the default health model."
+            st.rerun()
