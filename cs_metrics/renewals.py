@@ -22,7 +22,7 @@ class ContractDataError(DataError):
     """Customer or contract columns needed for contract ends or renewals are missing or invalid."""
 
 
-def _add_months(days: pd.Series, months: np.ndarray) -> pd.Series:
+def _shift_months_each(days: pd.Series, months: np.ndarray) -> pd.Series:
     """Add whole months to dates, clipping the day of the month to the target month's length."""
     d = pd.to_datetime(days).to_numpy().astype("datetime64[D]")
     m = d.astype("datetime64[M]")
@@ -93,7 +93,7 @@ def contract_ends(
     if rows.size == 0:
         return pd.DataFrame(columns=columns)
     k = np.arange(rows.size) - np.repeat(np.concatenate([[0], np.cumsum(count)[:-1]]), count) + lo[rows]
-    ends = _add_months(signed.iloc[rows].reset_index(drop=True), k * term[rows])
+    ends = _shift_months_each(signed.iloc[rows].reset_index(drop=True), k * term[rows])
     churn = churned.iloc[rows].reset_index(drop=True)
     inside = (ends >= pd.Timestamp(start)) & (ends < pd.Timestamp(end))
     still_customer = churn.isna() | (churn >= ends)

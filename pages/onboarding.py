@@ -5,7 +5,7 @@ import streamlit as st
 from cs_metrics import ttfv
 from cs_metrics.charts import ttfv as charts
 from cs_metrics.formatting import fmt_interval, fmt_value
-from cs_metrics.services import figures, onboarding
+from cs_metrics.services import figures, onboarding, overview
 from ui import components, loaders
 
 selection = components.page_header(
@@ -37,14 +37,15 @@ st.subheader("How long customers wait for first value")
 if cohort.empty:
     components.empty_state(f"No customer signed {period.label()}. Choose a longer period to see the curve.")
 else:
-    overall = ttfv.ttfv_summary(cohort).iloc[0]
+    median, within_30 = loaders.load(overview.ttfv_tiles, period=period, as_of=as_of, flt=flt)
     counts = ttfv.onboarding_counts(cohort)
     tiles = st.columns(4)
-    tiles[0].metric("Median time to first value", fmt_value(overall["median"], "days"),
+    tiles[0].metric(median.label, fmt_value(median.value, "days"),
                     help="Kaplan-Meier median: customers still onboarding count up to the day they were last seen.")
-    tiles[0].caption(" · ".join(x for x in (fmt_interval(overall["median_low"], overall["median_high"], "days"),
-                                            f"n = {counts.n:,}") if x))
-    for tile, row in zip(tiles[1:], ttfv.reached_by(cohort, days=(30, 60, 90)).itertuples()):
+    tiles[0].caption(" · ".join(x for x in (fmt_interval(median.low, median.high, "days"), f"n = {median.n:,}") if x))
+    tiles[1].metric(within_30.label, fmt_value(within_30.value, "share"))
+    tiles[1].caption(fmt_interval(within_30.low, within_30.high, "share") or "beyond the follow-up so far")
+    for tile, row in zip(tiles[2:], ttfv.reached_by(cohort, days=(60, 90)).itertuples()):
         tile.metric(f"First value within {row.days} days", fmt_value(row.share, "share"))
         tile.caption(fmt_interval(row.low, row.high, "share") or "beyond the follow-up so far")
     st.info(f"{counts.sentence()}. They are not dropped: the curve counts each of them up to the day they were last seen.")

@@ -85,3 +85,40 @@ def any_db_url(request, tmp_path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'test.db'}"
     return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture()
+def engine(any_db_url):
+    """An empty database at the newest schema, once on SQLite and once on PostgreSQL."""
+    from cs_metrics.storage import db
+
+    engine = db.make_engine(any_db_url)
+    db.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def _health_customer(id_, segment, **kw):
+    from cs_metrics.storage import models as m
+
+    return m.Customer(id=id_, external_id=f"C{id_}", name=f"Customer {id_}", segment=segment, region="Italy",
+                      owner=kw.pop("owner", "Anna"), signed_on=dt.date(2025, 1, 1), arr=1200.0, **kw)
+
+
+@pytest.fixture()
+def small(engine):
+    """Three customers: 1 SMB with two months of signals (January, February 2026), 2 Enterprise
+    with usage only, 3 churned on 10 March 2026; January revenue for 1 and 2."""
+    from cs_metrics.storage import db
+    from cs_metrics.storage import models as m
+
+    jan, feb = dt.date(2026, 1, 1), dt.date(2026, 2, 1)
+    with db.session_scope(engine) as s:
+        s.add_all([_health_customer(1, "SMB"), _health_customer(2, "Enterprise", owner="Bruno"),
+                   _health_customer(3, "SMB", status="churned", churned_on=dt.date(2026, 3, 10))])
+        s.flush()
+        s.add_all([m.RevenueMonth(customer_id=1, month=jan, mrr=100.0), m.RevenueMonth(customer_id=2, month=jan, mrr=500.0)])
+        rows = [(1, jan, "usage", 0.45), (1, jan, "billing_issue", 1.0), (1, feb, "usage", 0.8),
+                (2, jan, "usage", 0.1), (3, jan, "usage", 0.2)]
+        s.add_all([m.HealthSignal(customer_id=c, month=mo, signal=k, value=v) for c, mo, k, v in rows])
+    return engine

@@ -195,6 +195,10 @@ def ttfv_tiles(
     within = f"within_{target}"
     spark = [(w.last, _summary(signing_cohort(durations, w))) for w in sparkline_windows(period)]
     n, n_prev = int(cur["n"]), int(prev["n"])
+    share_low = share_high = math.nan
+    if n:  # the Kaplan-Meier pointwise interval of 1 - S(target)
+        reached = ttfv.reached_by(cur_c, days=(target,)).iloc[0]
+        share_low, share_high = float(reached["low"]), float(reached["high"])
     common = dict(n=n, n_previous=n_prev, enough=n >= MIN_CUSTOMERS, test=verdict, p_value=p_value,
                   test_name="log-rank test", area="onboarding",
                   detail=f"{int(cur['censored'])} of {n} still onboarding")
@@ -206,10 +210,10 @@ def ttfv_tiles(
              "log-rank test of the two signing cohorts.",
              series=tuple((last, float(s["median"])) for last, s in spark), **common),
         Tile(key="ttfv_within_target", label=f"First value within {target} days", unit="share",
-             value=float(cur[within]), previous=float(prev[within]),
+             value=float(cur[within]), previous=float(prev[within]), low=share_low, high=share_high,
              definition=f"Share of customers signed in the period who reached first value within {target} "
-             "days of signing (1 - S(t) of the Kaplan-Meier curve, so customers still onboarding count). "
-             "Tested with the log-rank test of the two signing cohorts.",
+             "days of signing (1 - S(t) of the Kaplan-Meier curve, so customers still onboarding count), with "
+             "its pointwise 95% interval. Tested with the log-rank test of the two signing cohorts.",
              series=tuple((last, float(s[within])) for last, s in spark), **common),
     ]
 

@@ -4,7 +4,6 @@ functions of ``cs_metrics.churn`` and ``cs_metrics.retention`` on small hand-mad
 import math
 
 import pandas as pd
-import pytest
 from pytest import approx
 
 from cs_metrics import churn, retention

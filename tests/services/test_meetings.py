@@ -13,21 +13,12 @@ from cs_metrics import meetings as mt
 from cs_metrics.errors import DataError
 from cs_metrics.period import Period
 from cs_metrics.services import meetings as svc
-from cs_metrics.storage import db
 from cs_metrics.storage import models as m
 from cs_metrics.storage.queries import meetings as qm
 
 TODAY = dt.date(2026, 3, 31)
 START, END = dt.date(2026, 1, 1), dt.date(2026, 4, 1)
 QUARTER = Period.window(START, END)  # 2026-01-01 to 2026-03-31
-
-
-@pytest.fixture()
-def engine(any_db_url):
-    engine = db.make_engine(any_db_url)
-    db.upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 def _it_weekly() -> mt.MeetingDraft:

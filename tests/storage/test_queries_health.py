@@ -8,39 +8,12 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from cs_metrics.storage import db
-from cs_metrics.storage import models as m
 from cs_metrics.storage.queries import CustomerFilter
 from cs_metrics.storage.queries import health as hq
 
 JAN, FEB = dt.date(2026, 1, 1), dt.date(2026, 2, 1)
 
 
-@pytest.fixture()
-def engine(any_db_url):
-    engine = db.make_engine(any_db_url)
-    db.upgrade(engine)
-    yield engine
-    engine.dispose()
-
-
-def _customer(id_, segment, **kw):
-    return m.Customer(id=id_, external_id=f"C{id_}", name=f"Customer {id_}", segment=segment, region="Italy",
-                      owner=kw.pop("owner", "Anna"), signed_on=dt.date(2025, 1, 1), arr=1200.0, **kw)
-
-
-@pytest.fixture()
-def small(engine):
-    """Three customers: 1 SMB with two months of signals, 2 Enterprise with usage only, 3 churned."""
-    with db.session_scope(engine) as s:
-        s.add_all([_customer(1, "SMB"), _customer(2, "Enterprise", owner="Bruno"),
-                   _customer(3, "SMB", status="churned", churned_on=dt.date(2026, 3, 10))])
-        s.flush()
-        s.add_all([m.RevenueMonth(customer_id=1, month=JAN, mrr=100.0), m.RevenueMonth(customer_id=2, month=JAN, mrr=500.0)])
-        rows = [(1, JAN, "usage", 0.45), (1, JAN, "billing_issue", 1.0), (1, FEB, "usage", 0.8),
-                (2, JAN, "usage", 0.1), (3, JAN, "usage", 0.2)]
-        s.add_all([m.HealthSignal(customer_id=c, month=mo, signal=k, value=v) for c, mo, k, v in rows])
-    return engine
 
 
 def test_signal_matrix_coverage_churn_and_history(small):

@@ -9,19 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from cs_metrics.errors import DataError
-from cs_metrics.storage import db
 from cs_metrics.storage import models as m
 from cs_metrics.storage.queries import meetings as qm
 
 START, END = dt.date(2026, 1, 1), dt.date(2026, 4, 1)
-
-
-@pytest.fixture()
-def engine(any_db_url):
-    engine = db.make_engine(any_db_url)
-    db.upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 def _meeting(held_on: dt.date, department: str, meeting_type: str, duration: int, *, title=None, attendees=None,
