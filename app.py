@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from cs_metrics.errors import ConfigurationError, SchemaError
-from ui import components, filters, loaders
+from ui import components, filters, loaders, shell
 
 st.set_page_config(page_title="Outside In", layout="wide", initial_sidebar_state="expanded")
 
@@ -29,11 +29,12 @@ PAGES = {
         st.Page("pages/maturity.py", title="Maturity", url_path="maturity"),
         st.Page("pages/meetings.py", title="Meetings", url_path="meetings"),
     ],
-    "Share": [st.Page("pages/board_pack.py", title="Board pack", url_path="board-pack")],
+    "Share": [st.Page("pages/board_pack.py", title="Board pack", url_path="board_pack")],
     "Data": [st.Page("pages/data.py", title="Data", url_path="data")],
 }
 
 navigation = st.navigation(PAGES)
+shell.mark_routed()
 filters.sidebar()
 components.demo_banner()
 navigation.run()

@@ -4,8 +4,9 @@ templates; export everything; the demo company; reset."""
 import streamlit as st
 
 from cs_metrics.services import data
-from ui import components, data_admin, data_import, loaders
+from ui import components, data_admin, data_import, loaders, shell
 
+shell.require_router()
 st.title("Data")
 if message := st.session_state.pop(data_import.MESSAGE, None):
     st.success(message)

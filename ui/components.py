@@ -11,7 +11,7 @@ from cs_metrics.charts import overview as overview_charts
 from cs_metrics.formatting import fmt_change, fmt_interval, fmt_value
 from cs_metrics.services import data as data_service
 from cs_metrics.tiles import AREAS, COMPANY_WIDE, Tile, verdict_text
-from ui import filters, loaders
+from ui import filters, loaders, shell
 
 #: The page each area's tiles link to (the sidebar filters travel with the session).
 AREA_PAGES: dict[str, str] = {
@@ -31,6 +31,7 @@ def page_header(title: str, what: str | None = None, *, company_wide: bool = Fal
 
     ``company_wide`` pages (maturity, meetings) are not filtered by customer and say so.
     """
+    shell.require_router()
     selection = filters.current()
     st.title(title)
     scope = "company-wide: the customer filters do not apply" if company_wide else selection.customers.describe()

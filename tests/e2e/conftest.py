@@ -5,6 +5,7 @@ Set OUTSIDE_IN_REQUIRE_BROWSER=1 (CI does) to turn a missing Chromium or Playwri
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -50,10 +51,9 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture(scope="session")
-def app_server(demo_db_file, tmp_path_factory):
-    """`streamlit run app.py` on a copy of the demo database; yields the base URL."""
-    folder = tmp_path_factory.mktemp("e2e")
+@contextlib.contextmanager
+def streamlit_server(demo_db_file, folder):
+    """A freshly started `streamlit run app.py` on a copy of the demo database; yields the base URL."""
     db_copy = folder / "demo.db"
     shutil.copy(demo_db_file, db_copy)
     port = _free_port()
@@ -66,24 +66,32 @@ def app_server(demo_db_file, tmp_path_factory):
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.terminate()
-        pytest.fail(f"streamlit did not start; log:\n{(folder / 'streamlit.log').read_text()}")
-    yield base
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            pytest.fail(f"streamlit did not start; log:\n{(folder / 'streamlit.log').read_text()}")
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def app_server(demo_db_file, tmp_path_factory):
+    """`streamlit run app.py` on a copy of the demo database, shared by the browser tests."""
+    with streamlit_server(demo_db_file, tmp_path_factory.mktemp("e2e")) as base:
+        yield base
 
 
 @pytest.fixture()
