@@ -1,7 +1,8 @@
 """Display formats shared by pages, tiles and exports. Metrics never round; only these functions do.
 
 Units: ``points`` (NPS), ``share`` (0-1), ``days``, ``count``, ``currency``, ``stage`` (maturity,
-1-5).
+1-5). Money is shown in the company's currency (``currency=``, an ISO 4217 code; euro when not
+given).
 """
 
 from __future__ import annotations
@@ -9,12 +10,39 @@ from __future__ import annotations
 import math
 
 
+#: Symbols written before an amount; other currencies are written with their code ("CHF 12k").
+CURRENCY_SYMBOLS: dict[str, str] = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "INR": "₹", "CNY": "¥"}
+
+
+def currency_symbol(currency: str = "EUR") -> str:
+    """What is written before an amount in ``currency``: its symbol, or its code and a space.
+
+    >>> currency_symbol("USD"), currency_symbol("CHF")
+    ('$', 'CHF ')
+    """
+    code = (currency or "EUR").upper()
+    return CURRENCY_SYMBOLS.get(code, f"{code} ")
+
+
+def money_format(currency: str = "EUR") -> str:
+    """A printf-style format for whole amounts in ``currency`` (for table columns).
+
+    >>> money_format("USD") % 1234567.4
+    '$1,234,567'
+    """
+    return currency_symbol(currency).replace("%", "%%") + "%,.0f"
+
+
 def _missing(value: float | None) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def fmt_value(value: float | None, unit: str) -> str:
-    """Format a metric value for display by its unit (points, share, days, count, currency)."""
+def fmt_value(value: float | None, unit: str, *, currency: str = "EUR") -> str:
+    """Format a metric value for display by its unit (points, share, days, count, currency, stage).
+
+    >>> fmt_value(56_250_000.0, "currency", currency="USD"), fmt_value(950.0, "currency")
+    ('$56.25M', '€950')
+    """
     if _missing(value):
         return "–"
     if unit == "stage":
@@ -26,17 +54,18 @@ def fmt_value(value: float | None, unit: str) -> str:
     if unit == "days":
         return f"{value:.0f} days"
     if unit == "currency":
+        symbol = currency_symbol(currency)
         if abs(value) >= 1e9:
-            return f"€{value / 1e9:.2f}B"
+            return f"{symbol}{value / 1e9:.2f}B"
         if abs(value) >= 1e6:
-            return f"€{value / 1e6:.2f}M"
+            return f"{symbol}{value / 1e6:.2f}M"
         if abs(value) >= 1e3:
-            return f"€{value / 1e3:.0f}k"
-        return f"€{value:.0f}"
+            return f"{symbol}{value / 1e3:.0f}k"
+        return f"{symbol}{value:.0f}"
     return f"{value:,.0f}"
 
 
-def fmt_change(change: float | None, unit: str) -> str:
+def fmt_change(change: float | None, unit: str, *, currency: str = "EUR") -> str:
     """Format a change between periods (shares as percentage points)."""
     if _missing(change):
         return "no previous value"
@@ -49,11 +78,12 @@ def fmt_change(change: float | None, unit: str) -> str:
     if unit == "days":
         return f"{change:+.0f} days"
     if unit == "currency":
-        return fmt_value(change, unit) if change < 0 else "+" + fmt_value(change, unit)
+        text = fmt_value(change, unit, currency=currency)
+        return text if change < 0 else "+" + text
     return f"{change:+,.0f}"
 
 
-def fmt_interval(low: float | None, high: float | None, unit: str) -> str:
+def fmt_interval(low: float | None, high: float | None, unit: str, *, currency: str = "EUR") -> str:
     """Format an interval as "95% CI low to high", or an empty string when unknown."""
     if _missing(low) or _missing(high):
         return ""
@@ -63,4 +93,4 @@ def fmt_interval(low: float | None, high: float | None, unit: str) -> str:
         return f"95% CI {low:+.0f} to {high:+.0f}"
     if unit == "days":
         return f"95% CI {low:.0f}–{high:.0f} days"
-    return f"95% CI {fmt_value(low, unit)}–{fmt_value(high, unit)}"
+    return f"95% CI {fmt_value(low, unit, currency=currency)}–{fmt_value(high, unit, currency=currency)}"

@@ -72,6 +72,15 @@ CHURN_REASONS: dict[str, tuple[str, str, bool]] = {
     "champion_left": ("Internal champion left", "relationship", True),
 }
 
+#: Reasons of consumer businesses and the reason "not known", offered beside ``CHURN_REASONS`` in a
+#: new company's vocabulary. A customer who moved away or died left for reasons outside the company's
+#: control; a reason not known yet is neither.
+OTHER_CHURN_REASONS: dict[str, tuple[str, str, bool | None]] = {
+    "moved": ("Customer moved away", "customer circumstances", False),
+    "deceased": ("Customer deceased", "customer circumstances", False),
+    "unknown": ("Reason not known", "unknown", None),
+}
+
 #: Departments whose meetings are logged; ``CUSTOMER_ITEM_ADOPTERS`` in the demo adopted the
 #: mandatory "customer item" in their minutes part-way through the history.
 DEPARTMENTS: tuple[str, ...] = (
@@ -103,3 +112,35 @@ MATURITY_DIMENSIONS: tuple[str, ...] = (
 RESPONDENT_ROLES: tuple[str, ...] = ("executive", "manager", "individual_contributor")
 
 CONFIDENCE_LEVELS: tuple[str, ...] = ("low", "medium", "high")
+
+#: The vocabularies a company edits (Data page), by kind: what data rows of that kind may hold.
+VOCABULARY_KINDS: dict[str, str] = {
+    "segment": "Segments",
+    "region": "Regions",
+    "touchpoint": "NPS touchpoints (survey types)",
+    "churn_reason": "Churn reasons",
+    "department": "Departments",
+    "meeting_type": "Meeting types",
+}
+
+#: Currency of a new company (ISO 4217 code); the Data page changes it.
+DEFAULT_CURRENCY = "EUR"
+
+
+def default_terms() -> dict[str, list[dict[str, object]]]:
+    """A new company's vocabularies: per kind, the terms ``key``, ``label``, ``category``,
+    ``controllable`` (the last two for churn reasons only), in display order.
+
+    >>> [t["key"] for t in default_terms()["segment"]]
+    ['SMB', 'Mid-Market', 'Enterprise']
+    """
+    plain = {"segment": SEGMENTS, "region": REGIONS, "touchpoint": NPS_TOUCHPOINTS, "department": DEPARTMENTS,
+             "meeting_type": MEETING_TYPES}
+    out: dict[str, list[dict[str, object]]] = {
+        kind: [{"key": key, "label": key, "category": None, "controllable": None} for key in keys]
+        for kind, keys in plain.items()
+    }
+    reasons = {**CHURN_REASONS, **OTHER_CHURN_REASONS}
+    out["churn_reason"] = [{"key": key, "label": label, "category": category, "controllable": controllable}
+                           for key, (label, category, controllable) in reasons.items()]
+    return {kind: out[kind] for kind in VOCABULARY_KINDS}

@@ -30,6 +30,7 @@ from sqlmodel import Session, create_engine
 from cs_metrics.default_health_model import DEFAULT_MODEL
 from cs_metrics.errors import ConfigurationError, SchemaError
 from cs_metrics.storage import models
+from cs_metrics.storage.vocabulary import seed_vocabulary
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATABASE_PATH = ROOT / "data" / "outside_in.db"
@@ -37,7 +38,7 @@ DEFAULT_DATABASE_URL = f"sqlite:///{DEFAULT_DATABASE_PATH}"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 #: Tables holding configuration rather than data: clearing the data keeps them.
-CONFIG_TABLES = (models.HealthModel, models.ImportLog)
+CONFIG_TABLES = (models.HealthModel, models.ImportLog, models.VocabularyTerm)
 #: ``app_meta`` keys that describe the loaded dataset (removed when data is cleared).
 DATASET_META_KEYS = ("dataset", "demo_seed", "demo_customers", "demo_as_of", "generated_at")
 #: Tables holding data, in insert order: everything but the configuration tables and ``app_meta``.
@@ -211,6 +212,7 @@ def upgrade(engine: Engine) -> None:
         config.attributes["connection"] = conn
         command.upgrade(config, "heads")
     seed_default_health_model(engine)
+    seed_vocabulary(engine)
 
 
 def seed_default_health_model(engine: Engine) -> None:
@@ -238,9 +240,11 @@ def is_empty(engine: Engine) -> bool:
 
 
 def dataset_meta(engine: Engine) -> dict[str, str]:
-    """The ``app_meta`` key/value facts (e.g. ``dataset == 'demo'``)."""
+    """The ``app_meta`` facts about the loaded dataset (``DATASET_META_KEYS``: e.g. ``dataset == 'demo'``);
+    the company's settings (currency) are read by ``cs_metrics.storage.vocabulary``."""
     with engine.connect() as conn:
-        rows = conn.execute(select(models.AppMeta.key, models.AppMeta.value)).all()
+        rows = conn.execute(select(models.AppMeta.key, models.AppMeta.value)
+                            .where(models.AppMeta.key.in_(DATASET_META_KEYS))).all()
     return {key: value for key, value in rows}
 
 

@@ -51,6 +51,7 @@ from cs_metrics.storage import db
 from cs_metrics.storage import models as m
 from cs_metrics.storage.entities import ENTITIES
 from cs_metrics.storage.tables import Progress, column_default, export_tables, models_by_table
+from cs_metrics.storage.vocabulary import seed_in
 
 #: Files of an archive that describe it rather than hold a table.
 DOC_FILES = ("README.txt", "columns.csv")
@@ -392,12 +393,14 @@ def store_default_model(conn: Connection) -> None:
 
 
 def reset_database(engine: Engine) -> None:
-    """Delete every row of every table (data, import log, saved mappings, health-model versions) in
-    one transaction, store the default health model again, and mark the database as cleared so
+    """Delete every row of every table (data, import log, saved mappings, health-model versions,
+    vocabularies and settings) in one transaction, store the default health model and vocabularies
+    again, and mark the database as cleared so
     the demo company is not loaded again by itself."""
     tables = export_tables()
     with engine.begin() as conn:
         for table in reversed(tables):
             conn.execute(delete(table))
         store_default_model(conn)
+        seed_in(conn)
         conn.execute(m.AppMeta.__table__.insert().values(key="dataset", value="cleared"))

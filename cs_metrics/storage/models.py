@@ -85,6 +85,7 @@ class NpsResponse(SQLModel, table=True):
     customer_id: int | None = Field(default=None, foreign_key="customer.id", index=True)
     send_id: int | None = Field(default=None, foreign_key="nps_survey_send.id")
     responded_on: dt.date = Field(index=True)
+    responded_at: dt.datetime | None = None  # the time of the answer, when the survey tool gives it
     score: int
     comment: str | None = None
     language: str | None = Field(default=None, max_length=8)
@@ -328,15 +329,33 @@ class BoardPack(SQLModel, table=True):
     sections: str = Field(default="", max_length=200)  # comma-separated area keys
     language: str = Field(default="en", max_length=2)
     filters: str = Field(default="{}")  # JSON: segments, regions, owners
-    numbers: str = Field(default="{}")  # JSON: the figures of the pack (see cs_metrics.boardpack)
+    numbers: str = Field(default="{}")  # JSON: the figures of the pack (see cs_metrics.report.pack)
     pdf: bytes | None = None
     pptx: bytes | None = None
     html: bytes
 
 
+class VocabularyTerm(SQLModel, table=True):
+    """One value of a company's own vocabulary: a segment, a region, a survey touchpoint, a churn
+    reason (with its category and whether the company could have acted on it), a department or a
+    meeting type. ``key`` is what data rows store; ``label`` what people read."""
+
+    __tablename__ = "vocabulary_term"
+    __table_args__ = (UniqueConstraint("kind", "key", name="uq_vocabulary_kind_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=30, index=True)
+    key: str = Field(max_length=80)
+    label: str = Field(max_length=120)
+    position: int = Field(default=0)
+    category: str | None = Field(default=None, max_length=40)
+    controllable: bool | None = None
+
+
 #: Tables in dependency order (parents first): the order to insert, the reverse order to delete.
 TABLES_IN_ORDER: tuple[type[SQLModel], ...] = (
     AppMeta,
+    VocabularyTerm,
     Customer,
     RevenueMonth,
     NpsSurveySend,

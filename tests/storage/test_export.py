@@ -11,6 +11,7 @@ import zipfile
 import pytest
 from sqlalchemy import func, select, update
 
+from cs_metrics import vocab
 from cs_metrics.storage import db, demo, export, ingest
 from cs_metrics.storage import models as m
 
@@ -90,7 +91,12 @@ def test_csv_files_neutralise_formulas_and_are_documented(filled):
 def test_reset_database_empties_everything_but_the_default_model(filled):
     export.reset_database(filled)
     counts = {t: len(rows) for t, rows in _snapshot(filled).items()}
-    assert counts.pop("health_model") == 1 and counts.pop("app_meta") == 1
+    # Kept again after the reset: the default health model, the default vocabularies (one row per
+    # term of vocab.default_terms) and three app_meta keys: dataset = cleared, the default currency,
+    # and the mark that the vocabularies were stored.
+    default_terms = sum(len(terms) for terms in vocab.default_terms().values())
+    assert counts.pop("health_model") == 1 and counts.pop("app_meta") == 3
+    assert counts.pop("vocabulary_term") == default_terms
     assert set(counts.values()) == {0}
     assert db.dataset_meta(filled) == {"dataset": "cleared"}
     with filled.connect() as conn:

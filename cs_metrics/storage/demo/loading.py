@@ -99,6 +99,8 @@ def load_demo(
 def _python_values(series: pd.Series, column_type: Any) -> list[Any]:
     """A column as Python values for the DBAPI: dates as ``date``, missing as None."""
     missing = series.isna().to_numpy()
+    if missing.all():
+        return [None] * len(series)
     if isinstance(column_type, TypeDecorator):
         column_type = column_type.impl
     if isinstance(column_type, DateTime):
