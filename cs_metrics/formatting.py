@@ -25,10 +25,11 @@ def currency_symbol(currency: str = "EUR") -> str:
 
 
 def money_format(currency: str = "EUR") -> str:
-    """A printf-style format for whole amounts in ``currency`` (for table columns).
+    """The number format of a table column of whole amounts in ``currency`` (printf style, with
+    thousands separators, as Streamlit's ``NumberColumn`` reads it).
 
-    >>> money_format("USD") % 1234567.4
-    '$1,234,567'
+    >>> money_format("USD"), money_format("CHF")
+    ('$%,.0f', 'CHF %,.0f')
     """
     return currency_symbol(currency).replace("%", "%%") + "%,.0f"
 
