@@ -1,20 +1,27 @@
 """Why customers leave: reasons, controllable churn, early churn, follow-up and contradictions.
 
 Every churned customer should have a known reason, confirmed in a follow-up call some days or
-weeks after the churn (not a survey). Only two reasons are outside the company's control: the
-customer company was acquired, or it went out of business (``vocab.CHURN_REASONS``); every other
-reason could have been acted on. Churn within ``EARLY_DAYS`` of signing points at the wrong
-customers being acquired or at onboarding, and is read as its own class.
+weeks after the churn (not a survey). The reasons belong to the company: a table with one row per
+reason, ``key`` (what churn rows store), ``label``, ``category`` and ``controllable`` (True: the
+company could have acted on it; False: outside its control, such as a customer company acquired or
+gone out of business, or a consumer who moved away; None: not known). Functions that label or
+classify reasons take it as ``reasons=``; without it they use a new company's reasons
+(``default_reasons``). Churn within ``EARLY_DAYS`` of signing points at the wrong customers being
+acquired or at onboarding, and is read as its own class.
 
 The functions take a churn table with one row per churned customer: ``customer_id``,
 ``churned_on``, ``primary_reason``, ``category``, ``controllable``, ``arr_lost`` and optionally
-``contributing_reasons`` (";"-separated reason keys). ``cs_metrics.services.churn`` reads them
-from the database and assembles what the Churn & retention page shows.
+``contributing_reasons`` (";"-separated reason keys). A row's own ``category`` and
+``controllable`` come first; where they are missing, the reason's entry in ``reasons`` fills
+them. ``cs_metrics.services.churn`` reads them from the database and assembles what the Churn &
+retention page shows.
 """
 
 from __future__ import annotations
 
+import functools
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -29,11 +36,16 @@ EARLY_DAYS = 90
 #: The pooled cohort curve stops at months observed for fewer customers than this: beyond it only
 #: the oldest cohorts remain and the curve says more about them than about the company.
 MIN_CURVE_CUSTOMERS = 30
-#: Label of rows whose reason or category is not in ``vocab.CHURN_REASONS`` and not given.
+#: Label of rows whose category is neither given nor in the company's reasons.
 UNCATEGORISED = "uncategorised"
 CONTROLLABLE = "Controllable"
-NOT_CONTROLLABLE = "Not controllable (acquired / out of business)"
+NOT_CONTROLLABLE = "Not controllable"
 UNKNOWN = "Not known yet"
+#: Columns of a company's table of churn reasons.
+REASON_COLUMNS: tuple[str, ...] = ("key", "label", "category", "controllable")
+
+#: A reason's entry: (label, category, controllable).
+ReasonEntry = tuple[str, "str | None", "bool | None"]
 
 
 class ChurnDataError(DataError):
@@ -52,9 +64,106 @@ def check_churn(
         )
 
 
-def reason_label(reason: str) -> str:
-    """Display label of a reason key (the key itself when unknown)."""
-    return vocab.CHURN_REASONS.get(reason, (reason,))[0]
+# --- the company's reasons -------------------------------------------------------------------------
+
+
+def default_reasons() -> pd.DataFrame:
+    """The churn reasons of a new company: ``key``, ``label``, ``category``, ``controllable``
+    (``vocab.default_terms()["churn_reason"]``: the B2B reasons, the consumer reasons "moved" and
+    "deceased", and "unknown").
+
+    Example
+    -------
+    >>> r = default_reasons().set_index("key")
+    >>> r.loc["acquired", "controllable"], r.loc["moved", "controllable"], r.loc["unknown", "controllable"]
+    (False, False, None)
+    """
+    rows = vocab.default_terms()["churn_reason"]
+    frame = pd.DataFrame(rows, columns=list(REASON_COLUMNS))
+    frame["controllable"] = pd.Series([r["controllable"] for r in rows], dtype=object)
+    return frame
+
+
+def check_reasons(reasons: pd.DataFrame) -> None:
+    """Raise ``ChurnDataError`` when a table of churn reasons lacks one of ``REASON_COLUMNS``."""
+    missing = [c for c in REASON_COLUMNS if c not in reasons.columns]
+    if missing:
+        raise ChurnDataError(
+            f"The table of churn reasons needs the column(s) {missing}: one row per reason with key, label, "
+            "category and controllable (True, False, or empty when not known)."
+        )
+
+
+def _absent(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def _flag(value: object) -> bool | None:
+    return None if _absent(value) else bool(value)
+
+
+def _text(value: object) -> str | None:
+    return None if _absent(value) else (str(value).strip() or None)
+
+
+@functools.cache
+def _default_lookup() -> Mapping[str, ReasonEntry]:
+    return _lookup(default_reasons())
+
+
+def _lookup(reasons: pd.DataFrame) -> dict[str, ReasonEntry]:
+    check_reasons(reasons)
+    return {
+        str(r.key): (_text(r.label) or str(r.key), _text(r.category), _flag(r.controllable))
+        for r in reasons.itertuples(index=False)
+    }
+
+
+def reason_lookup(reasons: pd.DataFrame | None = None) -> Mapping[str, ReasonEntry]:
+    """Reason key -> (label, category, controllable) of the company's ``reasons`` (default: a new
+    company's, ``default_reasons``).
+
+    Example
+    -------
+    >>> mine = pd.DataFrame({"key": ["cheaper_plan"], "label": ["Moved to cheaper plan"],
+    ...                      "category": ["price"], "controllable": [True]})
+    >>> reason_lookup(mine)["cheaper_plan"]
+    ('Moved to cheaper plan', 'price', True)
+    """
+    return _default_lookup() if reasons is None else _lookup(reasons)
+
+
+def reason_label(reason: str, reasons: pd.DataFrame | None = None) -> str:
+    """Display label of a reason key in the company's ``reasons`` (the key itself when unknown).
+
+    >>> reason_label("moved"), reason_label("left_for_the_moon")
+    ('Customer moved away', 'left_for_the_moon')
+    """
+    return reason_lookup(reasons).get(reason, (reason, None, None))[0]
+
+
+def category_flags(reasons: pd.DataFrame | None = None) -> dict[str, bool | None]:
+    """Category -> whether its reasons are controllable: False when every reason of the category
+    is outside the company's control, True when at least one is controllable, None when none is
+    known either way.
+
+    >>> flags = category_flags()
+    >>> flags["company event"], flags["commercial"], flags["unknown"]
+    (False, True, None)
+    """
+    flags: dict[str, list[bool | None]] = {}
+    for _label, category, controllable in reason_lookup(reasons).values():
+        if category is not None:
+            flags.setdefault(category, []).append(controllable)
+    out: dict[str, bool | None] = {}
+    for category, values in flags.items():
+        if any(v is True for v in values):
+            out[category] = True
+        elif values and all(v is False for v in values):
+            out[category] = False
+        else:
+            out[category] = None
+    return out
 
 
 def _with_reason(churn: pd.DataFrame) -> pd.DataFrame:
@@ -63,23 +172,34 @@ def _with_reason(churn: pd.DataFrame) -> pd.DataFrame:
     return churn[known.to_numpy()]
 
 
-def _categories(frame: pd.DataFrame) -> pd.Series:
+def _arr_lost(frame: pd.DataFrame) -> pd.Series:
+    if "arr_lost" not in frame.columns:
+        return pd.Series(0.0, index=frame.index)
+    return pd.to_numeric(frame["arr_lost"], errors="coerce").fillna(0.0)
+
+
+def _labels(keys: pd.Series, lookup: Mapping[str, ReasonEntry]) -> pd.Series:
+    """The label of each reason key (None where there is no reason)."""
+    return keys.map(lambda r: lookup.get(r, (r, None, None))[0] if isinstance(r, str) else None)
+
+
+def _categories(frame: pd.DataFrame, lookup: Mapping[str, ReasonEntry]) -> pd.Series:
     given = (
         frame["category"] if "category" in frame.columns else pd.Series(None, index=frame.index, dtype=object)
     )
-    from_vocab = frame["primary_reason"].map(lambda r: vocab.CHURN_REASONS.get(r, (None, None))[1])
+    from_vocab = frame["primary_reason"].map(lambda r: lookup.get(r, (None, None, None))[1])
     out = given.where(given.notna() & (given.astype(str) != "None"), from_vocab)
     return out.fillna(UNCATEGORISED).astype(str)
 
 
-def _controllable(frame: pd.DataFrame) -> pd.Series:
-    """True / False / NA per row: the given flag, else the vocabulary's, else unknown."""
+def _controllable(frame: pd.DataFrame, lookup: Mapping[str, ReasonEntry]) -> pd.Series:
+    """True / False / NA per row: the given flag, else the company's reason's, else not known."""
     given = (
         frame["controllable"].astype("boolean")
         if "controllable" in frame.columns
         else pd.Series(pd.NA, index=frame.index, dtype="boolean")
     )
-    from_vocab = frame["primary_reason"].map(lambda r: vocab.CHURN_REASONS.get(r, (None, None, None))[2])
+    from_vocab = frame["primary_reason"].map(lambda r: lookup.get(r, (None, None, None))[2])
     return given.fillna(from_vocab.astype("boolean"))
 
 
@@ -105,7 +225,12 @@ def missing_reasons(churn: pd.DataFrame, *, examples: int = retention.EXAMPLE_RO
 
 
 def reason_pareto(
-    churn: pd.DataFrame, *, weight: str | None = None, by_category: bool = False, contributing: bool = False
+    churn: pd.DataFrame,
+    *,
+    weight: str | None = None,
+    by_category: bool = False,
+    contributing: bool = False,
+    reasons: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Churn reasons (or categories) from most to least frequent, with cumulative shares.
 
@@ -119,11 +244,13 @@ def reason_pareto(
         column): sort and share by that amount.
     by_category
         One row per category instead of per reason (a missing category is taken from the
-        vocabulary, else ``"uncategorised"``).
+        company's ``reasons``, else ``"uncategorised"``).
     contributing
         Count contributing reasons too: ``count`` becomes the number of mentions, split in
         ``primary`` and ``contributing``; ``arr_lost`` adds the churned ARR of every customer
         that mentions the reason.
+    reasons
+        The company's churn reasons (``REASON_COLUMNS``); default ``default_reasons()``.
 
     Returns
     -------
@@ -146,20 +273,9 @@ def reason_pareto(
     key = "category" if by_category else "reason"
     rows = _with_reason(churn)
     missing = int(len(churn) - len(rows))
-    arr = (
-        pd.to_numeric(rows["arr_lost"], errors="coerce").fillna(0.0)
-        if "arr_lost" in rows.columns
-        else pd.Series(0.0, index=rows.index)
-    )
-    mentions = pd.DataFrame(
-        {
-            "reason": rows["primary_reason"].astype(str),
-            "arr_lost": arr,
-            "primary": 1,
-            "contributing": 0,
-            "customer_id": rows["customer_id"],
-        }
-    )
+    arr = _arr_lost(rows)
+    mentions = pd.DataFrame({"reason": rows["primary_reason"].astype(str), "arr_lost": arr, "primary": 1,
+                             "contributing": 0, "customer_id": rows["customer_id"]})
     if contributing and "contributing_reasons" in rows.columns:
         extra = rows["contributing_reasons"].where(rows["contributing_reasons"].notna(), "").astype(str)
         lists = extra.map(lambda s: [r.strip() for r in s.split(";") if r.strip() and r.strip() != "None"])
@@ -172,7 +288,7 @@ def reason_pareto(
         frame = pd.DataFrame({"primary_reason": mentions["reason"]})
         if not contributing and "category" in rows.columns:
             frame["category"] = rows["category"].to_numpy()
-        mentions["category"] = _categories(frame).to_numpy()
+        mentions["category"] = _categories(frame, reason_lookup(reasons)).to_numpy()
     columns = [key, "count", "arr_lost", "share", "cumulative_share"] + (
         ["primary", "contributing"] if contributing else []
     )
@@ -201,11 +317,15 @@ def reason_pareto(
     return out
 
 
-def controllable_split(churn: pd.DataFrame, *, weight: str | None = None) -> pd.DataFrame:
-    """Churn split in controllable, not controllable (acquired / out of business) and not known.
+def controllable_split(
+    churn: pd.DataFrame, *, weight: str | None = None, reasons: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Churn split in controllable, not controllable and not known.
 
     Returns ``group``, ``count``, ``arr_lost``, ``share`` (of count, or of ``weight``) in that
-    fixed order; the flag comes from ``controllable`` and, when missing, from the reason.
+    fixed order; the flag comes from ``controllable`` and, when missing, from the reason's entry
+    in the company's ``reasons`` (default ``default_reasons()``). Customers without a reason, and
+    reasons whose controllability is not known (None, or not among ``reasons``), are "not known".
 
     Example
     -------
@@ -215,14 +335,9 @@ def controllable_split(churn: pd.DataFrame, *, weight: str | None = None) -> pd.
     [2, 1, 1]
     """
     check_churn(churn)
-    flag = _controllable(churn)
+    flag = _controllable(churn, reason_lookup(reasons))
     group = np.where(flag.isna(), UNKNOWN, np.where(flag.fillna(False), CONTROLLABLE, NOT_CONTROLLABLE))
-    arr = (
-        pd.to_numeric(churn["arr_lost"], errors="coerce").fillna(0.0)
-        if "arr_lost" in churn.columns
-        else pd.Series(0.0, index=churn.index)
-    )
-    frame = pd.DataFrame({"group": group, "arr_lost": arr.to_numpy(), "n": 1})
+    frame = pd.DataFrame({"group": group, "arr_lost": _arr_lost(churn).to_numpy(), "n": 1})
     order = [CONTROLLABLE, NOT_CONTROLLABLE, UNKNOWN]
     out = (
         frame.groupby("group")
@@ -237,8 +352,11 @@ def controllable_split(churn: pd.DataFrame, *, weight: str | None = None) -> pd.
     return out[["group", "count", "arr_lost", "share"]]
 
 
-def reasons_by_quarter(churn: pd.DataFrame, *, by_category: bool = False) -> pd.DataFrame:
-    """Churned customers per quarter of churn and reason (or category), for stacked bars.
+def reasons_by_quarter(
+    churn: pd.DataFrame, *, by_category: bool = False, reasons: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Churned customers per quarter of churn and reason (or category, a missing one taken from the
+    company's ``reasons``), for stacked bars.
 
     Returns ``quarter`` (``"2025 Q3"``), ``reason`` (or ``category``), ``count``, ``arr_lost``,
     sorted by quarter; rows without a reason are left out (``attrs["missing"]``). Quarters with
@@ -263,12 +381,10 @@ def reasons_by_quarter(churn: pd.DataFrame, *, by_category: bool = False) -> pd.
     frame = pd.DataFrame(
         {
             "period": day.dt.to_period("Q").to_numpy(),
-            key: _categories(rows).to_numpy()
+            key: _categories(rows, reason_lookup(reasons)).to_numpy()
             if by_category
             else rows["primary_reason"].astype(str).to_numpy(),
-            "arr_lost": pd.to_numeric(rows.get("arr_lost", 0.0), errors="coerce").fillna(0.0).to_numpy()
-            if "arr_lost" in rows.columns
-            else 0.0,
+            "arr_lost": _arr_lost(rows).to_numpy(),
             "n": 1,
         }
     )
@@ -301,8 +417,9 @@ class FollowUp:
         return self.complete / self.n if self.n else math.nan
 
 
-def follow_up_status(churn: pd.DataFrame) -> FollowUp:
-    """Follow-up completeness: a churn is complete with a call date and a confirmed reason.
+def follow_up_status(churn: pd.DataFrame, *, reasons: pd.DataFrame | None = None) -> FollowUp:
+    """Follow-up completeness: a churn is complete with a call date and a confirmed reason; the
+    queue's ``reason`` is the label in the company's ``reasons``.
 
     Example
     -------
@@ -324,7 +441,7 @@ def follow_up_status(churn: pd.DataFrame) -> FollowUp:
     )
     queue = churn.loc[~complete].copy()
     queue["missing"] = missing[~complete.to_numpy()]
-    queue["reason"] = queue["primary_reason"].map(lambda r: reason_label(r) if isinstance(r, str) else None)
+    queue["reason"] = _labels(queue["primary_reason"], reason_lookup(reasons))
     queue = queue.sort_values("churned_on", ascending=False, ignore_index=True)
     return FollowUp(
         n=len(churn),
@@ -342,7 +459,9 @@ def _with_reason_mask(churn: pd.DataFrame) -> pd.Series:
 # --- contradictions ------------------------------------------------------------------------------
 
 
-def churn_contradictions(churn: pd.DataFrame, scored: pd.DataFrame, last_nps: pd.DataFrame) -> pd.DataFrame:
+def churn_contradictions(
+    churn: pd.DataFrame, scored: pd.DataFrame, last_nps: pd.DataFrame, *, reasons: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Churned customers whose last health band was green or whose last NPS answer was a promoter.
 
     Parameters
@@ -360,7 +479,7 @@ def churn_contradictions(churn: pd.DataFrame, scored: pd.DataFrame, last_nps: pd
     DataFrame
         One row per such customer: the churn columns, ``health_month``, ``health_score``,
         ``band``, ``nps_on``, ``nps_score``, ``nps_class``, ``nps_days_before_churn``, ``reason``
-        (label), ``green``, ``promoter``; newest churn first.
+        (its label in the company's ``reasons``), ``green``, ``promoter``; newest churn first.
 
     Example
     -------
@@ -394,7 +513,7 @@ def churn_contradictions(churn: pd.DataFrame, scored: pd.DataFrame, last_nps: pd
     if has.any():
         out.loc[has, "nps_class"] = nps.classify(out.loc[has, "nps_score"].astype(int)).to_numpy()
     out["nps_days_before_churn"] = (pd.to_datetime(out["churned_on"]) - out["nps_on"]).dt.days.astype("Int64")
-    out["reason"] = out["primary_reason"].map(lambda r: reason_label(r) if isinstance(r, str) else None)
+    out["reason"] = _labels(out["primary_reason"], reason_lookup(reasons))
     out["green"] = (out["band"] == "green").astype(bool)
     out["promoter"] = (out["nps_class"] == "promoter").astype(bool)
     flagged = out[out["green"] | out["promoter"]]
@@ -405,11 +524,14 @@ def churn_contradictions(churn: pd.DataFrame, scored: pd.DataFrame, last_nps: pd
 
 #: Plain-language explanations shown with the figures (the page and exports use the same words).
 EXPLANATIONS: dict[str, str] = {
-    "pareto": "Grey bars are company events the company could not prevent (acquired, out of business); "
-    "the line is the cumulative share.",
+    "pareto": "Grey bars are reasons outside the company's control (such as a customer company acquired or "
+    "gone out of business, or a consumer who moved away), light grey ones reasons not known; the line is the "
+    "cumulative share. Reasons, their categories and whether they are controllable are the company's own "
+    "(Data page, vocabularies).",
     "early": "Customers who leave in their first three months point to the wrong customers being sold to, "
-    f"or to an onboarding that failed them. Counted on the customers whose first {EARLY_DAYS} days "
-    "ended in the period.",
+    f"or to an onboarding that failed them. Each customer is judged once: on the day it left, if it left "
+    f"within {EARLY_DAYS} days of signing; otherwise on the day its first {EARLY_DAYS} days closed. The rate "
+    "counts the customers judged in the period.",
     "cohorts": "Revenue retention counts expansion, so a cohort can keep more than 100% of its first "
     f"month's revenue. The pooled curve stops where fewer than {MIN_CURVE_CUSTOMERS} customers have been "
     "observed that long.",

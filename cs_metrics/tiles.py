@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from cs_metrics.period import Period, month_end, shift_months
 from cs_metrics.stats import ALPHA, p_text
+from cs_metrics.vocab import DEFAULT_CURRENCY
 
 #: Below this many responses an NPS is shown as too uncertain to read.
 MIN_NPS_RESPONSES = 30
@@ -61,7 +62,9 @@ class Tile:
     below the minimum. ``test`` is one of ``DETECTABLE``, ``NOT_DETECTABLE``, ``NOT_APPLICABLE``
     (census figure), ``NOT_TESTABLE`` (sampled, but too little data); ``p_value`` and
     ``test_name`` say which test decided. ``series`` is the sparkline: ``(month end, value)``
-    pairs, oldest first. ``area`` groups tiles (see ``AREAS``).
+    pairs, oldest first. ``area`` groups tiles (see ``AREAS``). ``warnings`` are data problems
+    a person must read beside the figure (e.g. sources that disagree). ``currency`` is the ISO
+    4217 code money in the tile (its value, or amounts in its detail) is written in.
     """
 
     key: str
@@ -82,6 +85,8 @@ class Tile:
     test_name: str = ""
     series: tuple[tuple[dt.date, float], ...] = ()
     area: str = ""
+    warnings: tuple[str, ...] = ()
+    currency: str = DEFAULT_CURRENCY
 
     @property
     def change(self) -> float:

@@ -58,7 +58,8 @@ def demo_banner() -> None:
 def tile(t: Tile, *, sparkline: bool = False, verdict: bool = False, link: bool = False) -> None:
     """One KPI tile: value, change against the comparison period (grey: it is called a change only
     where a test says so), the previous value, interval and n, the detail line, and a warning below
-    the minimum n. Optionally the sparkline, the test's verdict, the area and a link to its page."""
+    the minimum n; money in the tile's currency. Optionally the sparkline, the test's verdict, the
+    area and a link to its page."""
     with st.container(border=True):
         if link:
             st.caption(AREAS[t.area] + (" · company-wide" if t.area in COMPANY_WIDE else ""))
@@ -66,12 +67,13 @@ def tile(t: Tile, *, sparkline: bool = False, verdict: bool = False, link: bool 
             st.metric(t.label, "–", help=t.definition)
             st.caption("No data for this selection.")
         else:
-            delta = fmt_change(t.change, t.unit) if t.previous == t.previous else None
+            money = {"currency": t.currency}
+            delta = fmt_change(t.change, t.unit, **money) if t.previous == t.previous else None
             chart = (overview_charts.sparkline_values(t.series) or None) if sparkline else None
-            st.metric(t.label, fmt_value(t.value, t.unit), delta=delta, delta_color="off", help=t.definition,
-                      chart_data=chart)
-            lines = [f"previous period: {fmt_value(t.previous, t.unit)}"]
-            interval = fmt_interval(t.low, t.high, t.unit)
+            st.metric(t.label, fmt_value(t.value, t.unit, **money), delta=delta, delta_color="off",
+                      help=t.definition, chart_data=chart)
+            lines = [f"previous period: {fmt_value(t.previous, t.unit, **money)}"]
+            interval = fmt_interval(t.low, t.high, t.unit, **money)
             if interval:
                 lines.append(interval)
             lines.append(f"n = {t.n:,}")
@@ -82,6 +84,8 @@ def tile(t: Tile, *, sparkline: bool = False, verdict: bool = False, link: bool 
                 st.caption(t.detail)
             if not t.enough:
                 st.warning(f"Only {t.n} observations: too few to read this figure with confidence.")
+        for warning in t.warnings:
+            st.warning(warning)
         if link and t.area in AREA_PAGES:
             try:
                 st.page_link(AREA_PAGES[t.area], label=f"Open {AREAS[t.area]} →")

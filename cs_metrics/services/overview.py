@@ -19,11 +19,12 @@ from collections.abc import Callable
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from cs_metrics import health, maturity, meetings, nps, retention, ttfv
+from cs_metrics import consistency, health, maturity, meetings, nps, retention, ttfv
 from cs_metrics.formatting import fmt_value
 from cs_metrics.period import Period, shift_months
 from cs_metrics.services.health import health_scores
 from cs_metrics.services.onboarding import onboarding_durations
+from cs_metrics.services.vocabulary import currency as company_currency
 from cs_metrics.stats import ratio_difference, ratio_interval
 from cs_metrics.storage import queries as q
 from cs_metrics.storage.queries import churn as qc
@@ -262,8 +263,8 @@ NRR_DEFINITION = (
 )
 
 
-def _arr(mrr: float) -> str:
-    return fmt_value(12 * mrr, "currency")
+def _arr(mrr: float, currency: str) -> str:
+    return fmt_value(12 * mrr, "currency", currency=currency)
 
 
 def retention_tiles(
@@ -282,11 +283,15 @@ def retention_tiles(
     windows = sparkline_windows(period)
     n, lost = retention.logo_churn_counts(cust, start=period.start, end=period.end)
     n_prev, lost_prev = retention.logo_churn_counts(cust, start=prev_period.start, end=prev_period.end)
+    joined = consistency.joined_and_left(cust, start=period.start, end=period.end)
+    inside = f"{lost} of the {n} customers active at the start lost"
+    if joined:
+        inside += f"; {joined} more joined and left within the period (not in the rate)"
     logo = Tile(
         key="logo_churn", label="Logo churn", unit="share",
         value=lost / n if n else math.nan, previous=lost_prev / n_prev if n_prev else math.nan,
         n=n, n_previous=n_prev, enough=n >= MIN_CUSTOMERS, definition=LOGO_CHURN_DEFINITION,
-        detail=f"{lost} of {n} customers lost",
+        detail=inside, extra={"joined_and_left": joined}, warnings=tuple(consistency.snapshot_signs(cust)),
         series=_series(period, lambda p: retention.logo_churn_rate(cust, start=p.start, end=p.end),
                        first_day=first_day),
         area="retention",
@@ -297,18 +302,26 @@ def retention_tiles(
     revenue = qc.revenue_in_months(engine, months=months, flt=flt)
     cur, prev, *spark = retention.revenue_retention_many(revenue, pairs)
     months_text = f"{cur.start_month:%b %Y} → {cur.end_month:%b %Y}"
+    money = company_currency(engine)
+    # Customers lost while no payer stopped paying: the revenue data cannot be read as retention.
+    warning = consistency.revenue_disagreement(lost, cur.n_churned, cur.n)
+    agrees_before = consistency.revenue_disagreement(lost_prev, prev.n_churned, prev.n) is None
     base = dict(n=cur.n, n_previous=prev.n, enough=cur.n >= MIN_CUSTOMERS, area="retention",
-                extra={"retention": cur, "retention_previous": prev})
-    grr_detail = (f"{months_text}: of {_arr(cur.starting)} ARR, {_arr(cur.contraction)} lost to contraction and "
-                  f"{_arr(cur.churned)} to churn ({cur.n_churned} of {cur.n} paying customers gone)")
+                extra={"retention": cur, "retention_previous": prev}, currency=money,
+                warnings=(warning,) if warning else ())
+    grr_detail = (f"{months_text}: of {_arr(cur.starting, money)} ARR, {_arr(cur.contraction, money)} lost to "
+                  f"contraction and {_arr(cur.churned, money)} to churn ({cur.n_churned} of {cur.n} paying "
+                  "customers gone)")
     return [
         logo,
-        Tile(key="grr", label="Gross revenue retention", unit="share", value=cur.grr, previous=prev.grr,
+        Tile(key="grr", label="Gross revenue retention", unit="share", value=math.nan if warning else cur.grr,
+             previous=prev.grr if agrees_before else math.nan,
              definition=GRR_DEFINITION, detail=grr_detail if cur.n else cur.note,
              series=tuple((w.last, r.grr) for w, r in zip(windows, spark)), **base),
-        Tile(key="nrr", label="Net revenue retention", unit="share", value=cur.nrr, previous=prev.nrr,
+        Tile(key="nrr", label="Net revenue retention", unit="share", value=math.nan if warning else cur.nrr,
+             previous=prev.nrr if agrees_before else math.nan,
              definition=NRR_DEFINITION,
-             detail=f"{months_text}: {_arr(cur.expansion)} ARR gained from expansion" if cur.n else cur.note,
+             detail=f"{months_text}: {_arr(cur.expansion, money)} ARR gained from expansion" if cur.n else cur.note,
              series=tuple((w.last, r.nrr) for w, r in zip(windows, spark)), **base),
     ]
 
@@ -326,12 +339,26 @@ def customers_tiles(
     windows = sparkline_windows(period)
     now = int(retention.active_at(cust, period.last).sum())
     before = int(retention.active_at(cust, prev_period.last).sum())
-    months = tuple(sorted({p.last.replace(day=1) for p in (period, prev_period, *windows)}))
-    arr = q.arr_by_month(engine, months=months, flt=flt).set_index("month")
+    if q.has_revenue(engine, flt=flt):
+        months = tuple(sorted({p.last.replace(day=1) for p in (period, prev_period, *windows)}))
+        arr = q.arr_by_month(engine, months=months, flt=flt).set_index("month")
 
-    def arr_of(p: Period) -> tuple[int, float]:
-        row = arr.loc[pd.Timestamp(p.last.replace(day=1))]
-        return int(row["customers"]), float(row["arr"])
+        def arr_of(p: Period) -> tuple[int, float]:
+            row = arr.loc[pd.Timestamp(p.last.replace(day=1))]
+            return int(row["customers"]), float(row["arr"])
+
+        arr_label, arr_definition = "ARR", "12 x the monthly recurring revenue of the period's last month."
+    else:  # no monthly revenue imported: the customers file's ARR column, said so
+        amounts = pd.to_numeric(cust["arr"], errors="coerce").fillna(0.0)
+
+        def arr_of(p: Period) -> tuple[int, float]:
+            active = retention.active_at(cust, p.last)
+            return int(active.sum()), float(amounts[active].sum())
+
+        arr_label = "ARR (customers file)"
+        arr_definition = ("The ARR column of the customers file, summed over the customers active on the period's "
+                          "last day; no monthly revenue is imported, so each customer counts with its ARR as the "
+                          "file gives it (current, or last before churn), in every period.")
 
     n_rev, arr_now = arr_of(period)
     _, arr_prev = arr_of(prev_period)
@@ -341,9 +368,10 @@ def customers_tiles(
              definition="Customers signed on or before the period's last day and not churned by then.",
              series=tuple((w.last, float(retention.active_at(cust, w.last).sum())) for w in windows),
              area="customers"),
-        Tile(key="arr", label="ARR", unit="currency", value=arr_now, previous=arr_prev, n=n_rev,
-             n_previous=before, definition="12 x the monthly recurring revenue of the period's last month.",
-             series=tuple((w.last, arr_of(w)[1]) for w in windows), area="customers"),
+        Tile(key="arr", label=arr_label, unit="currency", value=arr_now, previous=arr_prev, n=n_rev,
+             n_previous=before, definition=arr_definition,
+             series=tuple((w.last, arr_of(w)[1]) for w in windows), area="customers",
+             currency=company_currency(engine)),
     ]
 
 

@@ -126,17 +126,31 @@ def table_counts(engine: Engine) -> pd.DataFrame:
 
 
 def customers(engine: Engine, *, flt: CustomerFilter = ALL) -> pd.DataFrame:
-    """One row per customer: ``customer_id`` and the customer's attributes."""
-    c = m.Customer
+    """One row per customer: ``customer_id`` and the customer's attributes.
+
+    ``churned_on`` is the customer's own churn date or, where the record has none, the date of
+    its churn event (a churn file imported without updating the customers file), so that every
+    churn figure sees the same lost customers.
+    """
+    c, ce = m.Customer, m.ChurnEvent
+    events = select(ce.customer_id, func.min(ce.churned_on).label("event_on")).group_by(ce.customer_id).subquery()
     stmt = _apply(
         select(
             c.id.label("customer_id"), c.external_id, c.name, c.segment, c.region, c.industry,
             c.owner, c.plan, c.signed_on, c.contract_term_months, c.renewal_date, c.arr,
-            c.status, c.churned_on,
-        ),
+            c.status, func.coalesce(c.churned_on, events.c.event_on).label("churned_on"),
+        ).outerjoin(events, events.c.customer_id == c.id),
         flt,
     ).order_by(c.id)
     return _frame(engine, stmt, dates=("signed_on", "renewal_date", "churned_on"))
+
+
+def has_revenue(engine: Engine, *, flt: CustomerFilter = ALL) -> bool:
+    """Whether any monthly revenue is stored for these customers."""
+    rm = m.RevenueMonth
+    stmt = _apply(select(rm.id).join(m.Customer, m.Customer.id == rm.customer_id), flt).limit(1)
+    with engine.connect() as conn:
+        return conn.execute(stmt).first() is not None
 
 
 def arr_by_month(engine: Engine, *, months: tuple[dt.date, ...], flt: CustomerFilter = ALL) -> pd.DataFrame:
