@@ -1,17 +1,21 @@
-"""The import section of the Data page: what the file holds, its column mapping (automatic, saved
-or chosen), the dry run with every problem, then the all-or-nothing import."""
+"""The import section of the Data page: what the file holds, its mapping (``ui.data_mapping``), the
+dry run with every kind of problem and the values the company's vocabularies lack (which one click
+adds), then the all-or-nothing import."""
 
 from __future__ import annotations
+
+import json
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
 
+from cs_metrics import vocab
 from cs_metrics.services import data
 from ui import components, loaders
+from ui.data_mapping import MESSAGE, mapping_screen
 
-NONE = "— not in the file —"
-AUTOMATIC = "Automatic (match column names)"
-MESSAGE = "data_message"
+REPORT = "import_report"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -26,54 +30,38 @@ def _templates(entity: str) -> None:
         right.download_button("Template (Excel)", lambda: data.template_xlsx(entity), f"{entity}_template.xlsx", XLSX)
 
 
-def _mapping(entity: str, upload, payload: bytes) -> dict[str, str | None]:
-    """The mapping widgets: one select box per field, starting from a saved mapping or the automatic one."""
-    spec = data.ENTITIES[entity]
-    columns, read = data.preview(payload, upload.name, entity)
-    if read.file_format:
-        st.caption("Read as " + ", ".join(f"{k}: {v!r}" if k == "separator" else f"{k}: {v}"
-                                           for k, v in read.file_format.items()) + f"; {read.rows:,} data rows.")
-    mapping: dict[str, str | None] = {}
-    if not columns:
-        return mapping
-    saved = loaders.load(data.saved_mappings, entity)
-    chosen = st.selectbox("Column mapping", [AUTOMATIC, *saved], key=f"mapping_name_{entity}")
-    start = {**read.mapping, **{k: v for k, v in saved.get(chosen, {}).items() if v in columns}}
-    st.markdown("**Which column holds each field?** Required fields are marked with *.")
-    grid = st.columns(3)
-    for i, f in enumerate(spec.fields):
-        options = [NONE, *columns]
-        pick = grid[i % 3].selectbox(
-            f.name + (" *" if f.required else ""), options, help=f"{f.description} Format: {f.format_hint()}.",
-            index=options.index(start[f.name]) if start.get(f.name) in options else 0,
-            key=f"map_{entity}_{chosen}_{upload.file_id}_{f.name}",
-        )
-        mapping[f.name] = None if pick == NONE else pick
-    with st.popover("Save this mapping"):
-        name = st.text_input("Name (for example the source system)", key="mapping_save_name")
-        if st.button("Save mapping", key="mapping_save"):
-            try:
-                data.save_mapping(loaders.engine(), entity, name, mapping, who=st.session_state.get("import_who"))
-            except data.DataError as exc:
-                st.error(str(exc))
-            else:
-                loaders.invalidate()
-                st.session_state[MESSAGE] = f"Mapping {name.strip()!r} saved for {spec.label.lower()} files."
-                st.rerun()
-    return mapping
-
-
 def _problems(report: data.ImportReport, filename: str) -> None:
     st.error(report.summary())
     components.table(report.problem_groups(), hide_index=True, column_config={
-        "kind": "Problem", "problems": st.column_config.NumberColumn("Count", format="%d")})
+        "kind": "Problem", "problems": st.column_config.NumberColumn("Count", format="%d"),
+        "rows": "First rows", "example": st.column_config.TextColumn("For example", width="large")})
     shown = report.problems_frame()
-    st.caption(f"Every problem, row by row ({len(shown):,} listed). Row numbers are the file's, header = row 1.")
+    listed = ("every one" if len(shown) == report.problem_total
+              else f"{len(shown):,} of {report.problem_total:,}: the first ones of each kind")
+    st.caption(f"The problems, row by row ({listed}). Row numbers are the file's, header = row 1.")
     components.table(shown.drop(columns="kind"), hide_index=True, column_config={
         "row": st.column_config.NumberColumn("Row", format="%d", width="small"), "column": "Column",
         "value": "Value", "reason": st.column_config.TextColumn("Reason", width="large")})
     st.download_button("Download the rows with problems (CSV)", report.problem_rows_csv(),
                        f"problems_{filename}.csv", "text/csv", key="import_problem_rows")
+
+
+def _new_values(report: data.ImportReport, check: Callable[[], None]) -> None:
+    """For each vocabulary a file brings new values to: the values with their rows, and a button
+    that adds them to the vocabulary and checks the file again."""
+    for kind, values in report.new_values.items():
+        label = vocab.VOCABULARY_KINDS[kind]
+        listing = ", ".join(f"{v!r} ({n:,} rows)" for v, n in list(values.items())[:20])
+        more = f" and {len(values) - 20:,} more" if len(values) > 20 else ""
+        st.warning(f"Not in your {label.lower()} yet: {listing}{more}. Add them, or map the values onto yours "
+                   "above.")
+        n = len(values)
+        if st.button(f"Add {'these' if n != 1 else 'this'} {n:,} value{'s' * (n != 1)} to {label}",
+                     key=f"import_add_{kind}"):
+            data.add_new_values(loaders.engine(), kind, list(values))
+            loaders.invalidate()
+            check()
+            st.rerun()
 
 
 def import_section(counts: pd.DataFrame) -> None:
@@ -93,33 +81,39 @@ def import_section(counts: pd.DataFrame) -> None:
     if upload is None:
         return
     payload = upload.getvalue()
-    mapping = _mapping(entity, upload, payload) if entity != data.ARCHIVE else {}
+    mapping = mapping_screen(entity, upload, payload) if entity != data.ARCHIVE else None
     st.text_input("Your name (recorded in the import log)", key="import_who")
-    signature = (entity, upload.file_id, tuple(sorted(mapping.items())))
-    if st.button("Check the file (dry run)", type="primary", key="import_check"):
+    signature = (entity, upload.file_id, json.dumps(mapping, sort_keys=True, default=str))
+
+    def check() -> None:
         with st.spinner("Checking every row…"):
-            st.session_state["import_report"] = (signature, data.dry_run(
+            st.session_state[REPORT] = (signature, data.dry_run(
                 loaders.engine(), entity, payload, filename=upload.name, mapping=mapping))
-    stored = st.session_state.get("import_report")
+
+    if st.button("Check the file (dry run)", type="primary", key="import_check"):
+        check()
+    stored = st.session_state.get(REPORT)
     report = stored[1] if stored and stored[0] == signature else None
     if report is None:
         return
     if not report.ok:
         _problems(report, upload.name)
-    if report.notes:
-        st.caption(" ".join(report.notes))
+    for note in report.notes:
+        st.caption(note)
+    _new_values(report, check)
     if not report.ok:
         return
     st.info(report.summary())
     replace = True
     if entity == data.ARCHIVE and counts.set_index("entity")["rows"].get("Customers", 0) > 0:
         replace = st.checkbox("Yes, replace all data with the archive", key="confirm_restore")
-    if st.button(f"Import {report.rows:,} rows", disabled=not replace, type="primary", key="import_commit"):
+    rows = report.rows - report.skipped
+    if st.button(f"Import {rows:,} rows", disabled=not replace, type="primary", key="import_commit"):
         bar = st.progress(0.0, text="Importing…")
         done = data.commit(loaders.engine(), entity, payload, filename=upload.name, mapping=mapping,
                            who=st.session_state.get("import_who") or None, replace=replace,
                            progress=lambda share, text: bar.progress(min(max(share, 0.0), 1.0), text=text))
-        st.session_state.pop("import_report", None)
+        st.session_state.pop(REPORT, None)
         loaders.invalidate()
         if done.committed:
             st.session_state[MESSAGE] = (f"Imported {upload.name}: {done.inserted:,} added, {done.updated:,} updated, "

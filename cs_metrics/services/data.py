@@ -1,5 +1,6 @@
 """The data itself, for the shell and the Data page: what the database holds (origin, extent,
-rows per entity, filter options), imports (preview, mapping, dry run, all-or-nothing commit,
+rows per entity, filter options), imports (preview, mapping spec and saved mappings, the values a
+field accepts and adding new ones to the company's vocabularies, dry run, all-or-nothing commit,
 templates, the import log), the whole-database export, the demo company and the resets.
 
 Storage does the work (``cs_metrics.storage.ingest``, ``export``, ``db``, ``demo``); the page
@@ -17,11 +18,18 @@ from cs_metrics.storage.ingest import (
     MAX_FILE_BYTES,
     DataError,
     ImportReport,
+    add_new_values,
+    column_profile,
     commit,
+    distinct_values,
     dry_run,
+    effective_mapping,
     field_guide,
+    field_values,
     import_history,
+    mapping_json,
     preview,
+    read_mapping_file,
     save_mapping,
     saved_mappings,
     template_csv,
@@ -30,8 +38,9 @@ from cs_metrics.storage.ingest import (
 from cs_metrics.storage.queries import data_extent, filter_options, table_counts
 
 __all__ = [
-    "ARCHIVE", "ENTITIES", "MAX_FILE_BYTES", "DataError", "ImportReport", "clear_data", "commit", "data_extent",
-    "dataset_meta", "dry_run", "export_filename", "export_zip", "field_guide", "filter_options", "import_history",
-    "load_demo", "preview", "reset_database", "save_mapping", "saved_mappings", "table_counts", "template_csv",
-    "template_xlsx",
+    "ARCHIVE", "ENTITIES", "MAX_FILE_BYTES", "DataError", "ImportReport", "add_new_values",
+    "clear_data", "column_profile", "commit", "data_extent", "dataset_meta", "distinct_values", "dry_run",
+    "effective_mapping", "export_filename", "export_zip", "field_guide", "field_values", "filter_options",
+    "import_history", "load_demo", "mapping_json", "preview", "read_mapping_file", "reset_database",
+    "save_mapping", "saved_mappings", "table_counts", "template_csv", "template_xlsx",
 ]

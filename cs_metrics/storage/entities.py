@@ -1,6 +1,9 @@
 """What each importable entity looks like in a file: its fields, their kinds, the column names
 (aliases, English and Italian) that other systems use for them, and the spellings (synonyms) of
-their controlled values.
+their controlled values. Fields that hold one of the company's own vocabularies (segments, regions,
+touchpoints, churn reasons, departments, meeting types) name it in ``FieldSpec.vocabulary``: their
+allowed values are the terms stored in the database (``cs_metrics.storage.vocabulary``), not a
+fixed list.
 
 ``ENTITIES`` describes every entity file; the imports (``cs_metrics.storage.ingest``) read files by
 it and the export (``cs_metrics.storage.export``) documents its columns with it.
@@ -23,8 +26,11 @@ MAX_TEXT_CHARS = 20_000
 class FieldSpec:
     """One column of an entity file.
 
-    ``kind`` is one of ``text``, ``int``, ``float``, ``date``, ``datetime``, ``month``, ``bool``,
-    ``choice`` (one of ``choices``) or ``choices`` (several, separated by ``;`` or ``,``).
+    ``kind`` is one of ``text``, ``int``, ``float``, ``date``, ``datetime``, ``time``, ``month``,
+    ``bool``, ``choice`` (one of ``choices``) or ``choices`` (several, separated by ``;`` or ``,``).
+    A choice field with a ``vocabulary`` (a kind of ``cs_metrics.vocab.VOCABULARY_KINDS``) takes
+    its choices from the company's vocabulary of that kind; ``synonyms`` then map other spellings
+    to its keys (used when the key is in the vocabulary).
     """
 
     name: str
@@ -39,6 +45,7 @@ class FieldSpec:
     step: float | None = None
     max_length: int | None = None
     past_only: bool = False  # a date after today is a problem (events, not plans)
+    vocabulary: str | None = None  # the company vocabulary holding the choices
 
     def format_hint(self) -> str:
         """How a value is written, for templates and messages."""
@@ -48,12 +55,16 @@ class FieldSpec:
             "float": "number (1234.5 or 1.234,5)",
             "date": "date (2026-03-31, 31/03/2026 or an Excel date)",
             "datetime": "date, optionally with time (2026-03-31 14:05)",
+            "time": "time of day (14:05 or 2:05 PM)",
             "month": "month (2026-03, 03/2026 or any day of the month)",
             "bool": "yes/no (also true/false, sì/no, 1/0)",
             "choice": "one of: " + ", ".join(self.choices),
             "choices": "one or more of (separated by ;): " + ", ".join(self.choices),
         }
         text = hints[self.kind]
+        if self.vocabulary:
+            many = "one or more (separated by ;)" if self.kind == "choices" else "one"
+            text = f"{many} of your {vocab.VOCABULARY_KINDS[self.vocabulary].lower()} (Data page, vocabularies)"
         if self.minimum is not None and self.maximum is not None:
             text += f", from {short_number(self.minimum)} to {short_number(self.maximum)}"
         elif self.minimum is not None:
@@ -100,10 +111,14 @@ _CUSTOMER_REF = _f(
 _SEGMENT_SYNONYMS = (("mid market", "Mid-Market"), ("midmarket", "Mid-Market"), ("mm", "Mid-Market"),
                      ("small business", "SMB"), ("pmi", "SMB"), ("enterprise", "Enterprise"),
                      ("ent", "Enterprise"), ("grandi aziende", "Enterprise"), ("grande impresa", "Enterprise"))
+_REGION_SYNONYMS = (("italia", "Italy"), ("francia", "France"), ("germania", "DACH"), ("germany", "DACH"),
+                    ("austria", "DACH"), ("svizzera", "DACH"), ("switzerland", "DACH"), ("spagna", "Iberia"),
+                    ("spain", "Iberia"), ("portogallo", "Iberia"), ("portugal", "Iberia"),
+                    ("uk", "UK & Ireland"), ("regno unito", "UK & Ireland"), ("united kingdom", "UK & Ireland"),
+                    ("paesi nordici", "Nordics"), ("nord america", "North America"), ("usa", "North America"))
 _STATUS_SYNONYMS = (("attivo", "active"), ("in onboarding", "onboarding"), ("cessato", "churned"),
                     ("perso", "churned"), ("lost", "churned"), ("churn", "churned"), ("live", "active"))
-_CHURN_KEYS = tuple(vocab.CHURN_REASONS)
-_CHURN_SYNONYMS = tuple((label, key) for key, (label, _cat, _ctl) in vocab.CHURN_REASONS.items()) + (
+_CHURN_SYNONYMS = (
     ("acquisita", "acquired"), ("fallita", "out_of_business"), ("prezzo", "price"),
     ("concorrente", "competitor"), ("taglio budget", "budget_cut"), ("funzionalita mancante", "missing_feature"),
 )
@@ -117,9 +132,10 @@ ENTITIES: dict[str, EntitySpec] = {
         _f("name", "text", "Company name.", "customer name", "account name", "company", "company name",
            "ragione sociale", "nome cliente", "nome", "denominazione", "cliente", required=True, max_length=200),
         _f("segment", "choice", "Customer segment.", "tier", "customer segment", "segmento", "fascia",
-           required=True, choices=vocab.SEGMENTS, synonyms=_SEGMENT_SYNONYMS),
-        _f("region", "text", "Sales region or country group.", "territory", "country", "area", "regione",
-           "zona", "territorio", "paese", required=True, max_length=60),
+           required=True, vocabulary="segment", synonyms=_SEGMENT_SYNONYMS, max_length=40),
+        _f("region", "choice", "Sales region or country group.", "territory", "country", "area", "regione",
+           "zona", "territorio", "paese", required=True, vocabulary="region", synonyms=_REGION_SYNONYMS,
+           max_length=60),
         _f("industry", "text", "Industry.", "sector", "vertical", "settore", "industria", max_length=80),
         _f("owner", "text", "Customer Success Manager who owns the account.", "csm", "account owner",
            "customer success manager", "owner name", "responsabile", "referente", "gestore", max_length=120),
@@ -147,8 +163,8 @@ ENTITIES: dict[str, EntitySpec] = {
         _f("month", "month", "The month.", "period", "billing month", "date", "mese", "periodo",
            "mese competenza", required=True, past_only=True),
         _f("mrr", "float", "Monthly recurring revenue in that month.", "monthly recurring revenue",
-           "revenue", "amount", "mrr eur", "ricavo mensile", "canone mensile", "importo", "fatturato",
-           required=True, minimum=0),
+           "revenue", "amount", "mrr eur", "monthly charges", "monthly charge", "ricavo mensile",
+           "canone mensile", "importo", "fatturato", required=True, minimum=0),
     )),
     "nps_responses": EntitySpec("nps_responses", "NPS responses", "One row per survey answer; the "
                                 "customer may be left empty for anonymous answers.", (
@@ -156,18 +172,20 @@ ENTITIES: dict[str, EntitySpec] = {
            "external id", "id", "survey response id", "response", "id risposta", max_length=64),
         FieldSpec(**{**_CUSTOMER_REF.__dict__, "required": False,
                      "description": "The customer's id in your CRM; empty for an anonymous answer."}),
-        _f("responded_on", "date", "Day of the answer.", "date", "response date", "submitted", "submitted at",
-           "created at", "survey date", "data", "data risposta", "data compilazione", required=True,
-           past_only=True),
+        _f("responded_on", "date", "Day of the answer (a time written with it is kept as the time of the "
+           "answer).", "date", "response date", "submitted", "submitted at", "created at", "survey date", "data",
+           "data risposta", "data compilazione", required=True, past_only=True),
+        _f("responded_at", "time", "Time of the answer, when the file has it in a column of its own.",
+           "time", "response time", "time of response", "submitted time", "ora", "ora risposta", "orario"),
         _f("score", "int", "Likelihood to recommend, 0 to 10.", "nps", "nps score", "rating", "likelihood",
            "punteggio", "voto", "valutazione", required=True, minimum=0, maximum=10),
         _f("comment", "text", "The verbatim comment.", "feedback", "verbatim", "reason", "comments",
            "commento", "motivazione", "note", max_length=MAX_TEXT_CHARS),
         _f("language", "text", "Language code of the comment (it, en, ...).", "lang", "locale", "lingua",
            max_length=8),
-        _f("touchpoint", "choice", "Which survey: relationship (default), onboarding, support or renewal.",
-           "survey", "survey type", "channel", "tipo sondaggio", "punto di contatto",
-           choices=vocab.NPS_TOUCHPOINTS),
+        _f("touchpoint", "choice", "Which survey (touchpoint): relationship (default), onboarding, support, "
+           "renewal or one of your own.", "survey", "survey type", "channel", "tipo sondaggio",
+           "punto di contatto", vocabulary="touchpoint", max_length=40),
         _f("follow_up_status", "choice", "Closed-loop follow-up status.", "follow up status", "stato follow up",
            choices=vocab.FOLLOW_UP_STATUSES),
         _f("follow_up_owner", "text", "Who follows up.", "follow up owner", "responsabile follow up",
@@ -209,11 +227,12 @@ ENTITIES: dict[str, EntitySpec] = {
         _f("arr_lost", "float", "Annual recurring revenue lost.", "arr", "lost arr", "revenue lost",
            "arr perso", "valore perso", minimum=0),
         _f("primary_reason", "choice", "Main reason.", "reason", "churn reason", "main reason", "motivo",
-           "motivo principale", "causa", choices=_CHURN_KEYS, synonyms=_CHURN_SYNONYMS),
+           "motivo principale", "causa", vocabulary="churn_reason", synonyms=_CHURN_SYNONYMS, max_length=80),
         _f("contributing_reasons", "choices", "Other reasons.", "other reasons", "secondary reasons",
-           "altri motivi", "motivi secondari", choices=_CHURN_KEYS, synonyms=_CHURN_SYNONYMS),
+           "altri motivi", "motivi secondari", vocabulary="churn_reason", synonyms=_CHURN_SYNONYMS,
+           max_length=80),
         _f("category", "text", "Reason category (default: the primary reason's).", "reason category",
-           "categoria", max_length=40),
+           "churn category", "categoria", max_length=40),
         _f("controllable", "bool", "Could the company have prevented it? (default: from the reason; only "
            "acquired and out of business are not)", "preventable", "evitabile", "controllabile"),
         _f("reason_confirmed", "bool", "Was the reason confirmed in a call?", "confirmed", "confermato"),
@@ -225,8 +244,8 @@ ENTITIES: dict[str, EntitySpec] = {
     "teams": EntitySpec("teams", "Teams", "One row per team that scores its Social Business maturity.", (
         _f("team", "text", "Team name; the key used to update it later.", "name", "team name", "squadra",
            "nome team", "gruppo", required=True, max_length=120),
-        _f("department", "text", "Department.", "dept", "function", "dipartimento", "reparto", "funzione",
-           "area", required=True, max_length=80),
+        _f("department", "choice", "Department.", "dept", "function", "dipartimento", "reparto", "funzione",
+           "area", required=True, vocabulary="department", max_length=80),
         _f("kind", "choice", "customer_facing, internal or leadership.", "type", "team type", "tipo",
            choices=("customer_facing", "internal", "leadership"),
            synonyms=(("customer facing", "customer_facing"), ("a contatto con il cliente", "customer_facing"),
@@ -270,10 +289,10 @@ ENTITIES: dict[str, EntitySpec] = {
            "verbale", required=True, max_length=64),
         _f("held_on", "date", "Day of the meeting.", "date", "meeting date", "data", "data riunione",
            required=True, past_only=True),
-        _f("department", "text", "Department holding the meeting.", "dept", "team", "function", "dipartimento",
-           "reparto", "funzione", required=True, max_length=80),
-        _f("meeting_type", "choice", "board, executive, department, project or other.", "type", "kind",
-           "tipo", "tipo riunione", required=True, choices=vocab.MEETING_TYPES,
+        _f("department", "choice", "Department holding the meeting.", "dept", "team", "function",
+           "dipartimento", "reparto", "funzione", required=True, vocabulary="department", max_length=80),
+        _f("meeting_type", "choice", "board, executive, department, project, other or one of your own.", "type",
+           "kind", "tipo", "tipo riunione", required=True, vocabulary="meeting_type", max_length=40,
            synonyms=(("cda", "board"), ("consiglio", "board"), ("direzione", "executive"),
                      ("reparto", "department"), ("progetto", "project"), ("altro", "other"))),
         _f("title", "text", "Title of the meeting.", "meeting title", "subject", "titolo", "oggetto",
@@ -306,6 +325,20 @@ ENTITIES: dict[str, EntitySpec] = {
                      ("sfavorevole", "worsens"))),
     )),
 }
+
+
+def header_key(text: Any) -> str:
+    """The form in which a file's column names are matched to fields and aliases: ``norm`` without
+    spaces, so that case, spaces, underscores and camel case do not matter.
+
+    Example
+    -------
+    >>> header_key("customerID"), header_key("Customer ID"), header_key("customer_id")
+    ('customerid', 'customerid', 'customerid')
+    >>> header_key("MonthlyCharges") == header_key("monthly charges")
+    True
+    """
+    return norm(text).replace(" ", "")
 
 
 def norm(text: Any) -> str:

@@ -1,8 +1,12 @@
-"""Command line: ``python -m cs_metrics.storage.ingest ENTITY FILE [--dry-run] [--mapping NAME]
-[--database-url URL] [--who NAME] [--replace]``.
+"""Command line: ``python -m cs_metrics.storage.ingest ENTITY FILE [--dry-run] [--mapping NAME |
+--mapping-file SPEC.json] [--add-new-values] [--database-url URL] [--who NAME] [--replace]``.
 
-The exit code is 0 when the file was imported (or, with ``--dry-run``, would be), 1 when it has
-problems (listed on standard error), 2 when the database cannot be used.
+``--mapping`` uses a mapping saved on the Data page; ``--mapping-file`` a mapping written as JSON
+(``cs_metrics.storage.ingest.mapping``; the Data page downloads one). ``--add-new-values`` adds
+values that the company's vocabularies lack (new segments, regions, churn reasons, ...) instead
+of refusing the file. The exit code is 0 when the file was imported (or, with ``--dry-run``,
+would be), 1 when it has problems (listed on standard error, every kind with its count and first
+rows), 2 when the database cannot be used.
 """
 
 from __future__ import annotations
@@ -13,24 +17,34 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from cs_metrics.errors import ConfigurationError, DataError, SchemaError
 from cs_metrics.storage import db
 from cs_metrics.storage.entities import ENTITIES
 from cs_metrics.storage.ingest.archive import ARCHIVE
-from cs_metrics.storage.ingest.mapping import saved_mappings
+from cs_metrics.storage.ingest.mapping import read_mapping_file, saved_mappings
 from cs_metrics.storage.ingest.report import ImportReport
 from cs_metrics.storage.ingest.run import commit, dry_run
 
 
-def _print_report(report: ImportReport, stream: Any, limit: int = 50) -> None:
-    """The summary, then up to ``limit`` problems as tab-separated lines."""
+def _print_report(report: ImportReport, stream: Any) -> None:
+    """The summary and the notes, then the first problems of every kind as tab-separated lines."""
     print(report.summary(), file=stream)
+    for note in report.notes:
+        print(f"note: {note}", file=stream)
     if report.problems:
         print("row\tcolumn\tvalue\treason", file=stream)
-        for p in report.problems[:limit]:
-            print(f"{p.row if p.row is not None else '-'}\t{p.column or '-'}\t{p.value}\t{p.reason}", file=stream)
-        if report.problem_total > limit:
-            print(f"... and {report.problem_total - limit:,} more problems.", file=stream)
+        for p in report.problem_examples().itertuples(index=False):
+            row = "-" if pd.isna(p.row) else p.row
+            print(f"{row}\t{p.column or '-'}\t{p.value}\t{p.reason}", file=stream)
+        listed = len(report.problem_examples())
+        if report.problem_total > listed:
+            print(f"... and {report.problem_total - listed:,} more problems (the first rows of each kind are shown).",
+                  file=stream)
+    for kind, values in report.new_values.items():
+        if values and not report.ok:
+            print(f"{len(values):,} new value(s) for {kind}: add them with --add-new-values.", file=stream)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -40,7 +54,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("entity", choices=[*ENTITIES, ARCHIVE])
     parser.add_argument("file", type=Path)
     parser.add_argument("--dry-run", action="store_true", help="check only; write nothing")
-    parser.add_argument("--mapping", default=None, help="name of a saved column mapping for this entity")
+    how = parser.add_mutually_exclusive_group()
+    how.add_argument("--mapping", default=None, help="name of a mapping saved on the Data page for this entity")
+    how.add_argument("--mapping-file", type=Path, default=None, help="a mapping written as JSON")
+    parser.add_argument("--add-new-values", action="store_true",
+                        help="add values the company's vocabularies lack (segments, regions, reasons, ...)")
     parser.add_argument("--database-url", default=None, help="default: $DATABASE_URL or data/outside_in.db")
     parser.add_argument("--who", default=None, help="name recorded in the import log")
     parser.add_argument("--replace", action="store_true", help="archive only: replace data already stored")
@@ -55,9 +73,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         db.check_connection(engine)
         db.upgrade(engine)
         mapping = None
+        if (args.mapping or args.mapping_file) and args.entity == ARCHIVE:
+            raise DataError("--mapping and --mapping-file apply to entity files, not to archives.")
+        if args.mapping_file:
+            try:
+                mapping = read_mapping_file(args.entity, args.mapping_file.read_bytes())
+            except OSError as exc:
+                raise DataError(f"cannot read {args.mapping_file}: {exc.strerror}") from None
         if args.mapping:
-            if args.entity == ARCHIVE:
-                raise DataError("--mapping applies to entity files, not to archives.")
             mapping = saved_mappings(engine, args.entity).get(args.mapping)
             if mapping is None:
                 names = ", ".join(saved_mappings(engine, args.entity)) or "none saved yet"
@@ -73,10 +96,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{share:6.1%} {message}", file=sys.stderr, flush=True)
 
     if args.dry_run:
-        report = dry_run(engine, args.entity, data, filename=args.file.name, mapping=mapping)
+        report = dry_run(engine, args.entity, data, filename=args.file.name, mapping=mapping,
+                         add_new_values=args.add_new_values)
     else:
         report = commit(engine, args.entity, data, filename=args.file.name, mapping=mapping, who=args.who,
-                        progress=progress, replace=args.replace)
+                        progress=progress, replace=args.replace, add_new_values=args.add_new_values)
     _print_report(report, sys.stdout if report.ok else sys.stderr)
     engine.dispose()
     return 0 if report.ok else 1

@@ -1,24 +1,93 @@
-"""Mapping: which column of a file holds which field of an entity.
+"""Mapping: where each field of an entity comes from in a file.
 
-Each field is matched to a column by its name or a known alias (``cs_metrics.storage.entities``),
-in English or Italian; people can change the mapping and save it by name (``save_mapping``) to
-reuse it for the next file from the same source.
+A mapping is plain JSON, the same on the Data page, in a saved mapping (``save_mapping``) and in a
+mapping file for the command line (``--mapping-file``). Its full form::
+
+    {
+      "fields": {
+        "customer_id": {"column": "customerID"},
+        "name":        {"column": "customerID"},
+        "segment":     {"column": "Contract"},
+        "status":      {"column": "Churn", "values": {"Yes": "churned", "No": "active"}},
+        "region":      {"constant": "North America"},
+        "signed_on":   {"derive": "months_before", "column": "tenure", "date": "2026-10-31"},
+        "arr":         {"derive": "times", "column": "MonthlyCharges", "factor": 12},
+        "churned_on":  {"constant": "2026-10-31", "when": {"column": "Churn", "in": ["Yes"]}},
+        "owner":       null
+      },
+      "filter": [{"column": "gender", "not_in": [""]}],
+      "skip_blank_required": true
+    }
+
+``fields`` gives one rule per field; a field left out is matched to a column by its name or a known
+alias (``auto_mapping``), and ``null`` leaves it out of the import even where a column's name would
+match. A rule is one of:
+
+* ``{"column": C}``: the cell of column ``C``; one column may feed several fields;
+* ``{"constant": V}``: the same value on every row;
+* ``{"derive": "months_before", "column": C, "date": "YYYY-MM-DD"}``: the date ``C`` months before
+  ``date``, on the same day of the month (a signing date from a tenure in months);
+* ``{"derive": "times", "column": C, "factor": F}``: the number in ``C`` times ``F`` (an annual
+  revenue from a monthly charge: ``F`` = 12).
+
+Any rule may add ``"values": {"as in the file": "as imported", ...}``, applied to the cell before
+the field reads it (case, accents and runs of spaces do not matter; values not listed pass
+unchanged; ``""`` is a blank cell), and ``"when": condition``: the field is set only on the rows
+where the condition holds, and blank elsewhere.
+
+A condition is ``{"column": C, "in": [v, ...]}`` or ``{"column": C, "not_in": [v, ...]}``, its
+values compared like those of ``values``. ``filter`` is a list of conditions: only rows that meet all
+of them are imported, the others are counted in a note. With ``skip_blank_required`` a row whose
+required field is blank is left out and counted in a note, instead of being a problem.
+
+Columns are found by their exact name, else by their name without case, spaces, underscores and
+camel case (``customerID`` = ``Customer ID`` = ``customer_id``). An older saved mapping
+``{field: column}`` reads as ``{"fields": {field: {"column": column}}}``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import Counter
+import unicodedata
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from sqlalchemy import and_, select, update
 from sqlalchemy.engine import Engine
 
 from cs_metrics.errors import DataError
 from cs_metrics.storage import models as m
-from cs_metrics.storage.entities import ENTITIES, norm
-from cs_metrics.storage.ingest.report import ImportReport, shorten
+from cs_metrics.storage.entities import ENTITIES, header_key
+from cs_metrics.storage.ingest.report import shorten
+
+#: The calculations a rule can ``derive`` a field with.
+DERIVATIONS = {"months_before": "a date minus a number of months from a column",
+               "times": "a column's number times a factor"}
+_RULE_KEYS = {"column", "constant", "derive", "date", "factor", "values", "when"}
+
+
+def value_key(text: Any) -> str:
+    """The form in which cells are compared with the values of a value map or a condition: case,
+    accents, surrounding and repeated spaces do not matter.
+
+    Example
+    -------
+    >>> value_key("  Month-to-Month "), value_key("Sì"), value_key("-1") == value_key("1")
+    ('month-to-month', 'si', False)
+    """
+    text = unicodedata.normalize("NFKD", "" if text is None else str(text))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    return " ".join(text.split())
+
+
+def find_column(name: str, columns: Sequence[str]) -> str | None:
+    """The column of ``columns`` called ``name``: the exact name, else the only column with the same
+    ``header_key`` (None when there is none, or more than one)."""
+    if name in columns:
+        return name
+    hits = [c for c in columns if header_key(c) == header_key(name)]
+    return hits[0] if len(hits) == 1 else None
 
 
 def matched_fields(entity: str | None, columns: Iterable[str]) -> dict[str, str]:
@@ -29,7 +98,8 @@ def matched_fields(entity: str | None, columns: Iterable[str]) -> dict[str, str]
 
 
 def auto_mapping(entity: str, columns: Sequence[str]) -> dict[str, str | None]:
-    """Match each field of ``entity`` to a column of the file by name or known alias.
+    """Match each field of ``entity`` to a column of the file by name or known alias, ignoring case,
+    spaces, underscores and camel case.
 
     Returns field name -> column (None when no column matches). A column is used once.
 
@@ -37,9 +107,11 @@ def auto_mapping(entity: str, columns: Sequence[str]) -> dict[str, str | None]:
     -------
     >>> auto_mapping("revenue", ["Codice cliente", "Mese", "Canone mensile", "Note"])
     {'customer_id': 'Codice cliente', 'month': 'Mese', 'mrr': 'Canone mensile'}
+    >>> auto_mapping("revenue", ["customerID", "billing_month", "MonthlyCharges"])
+    {'customer_id': 'customerID', 'month': 'billing_month', 'mrr': 'MonthlyCharges'}
     """
     spec = ENTITIES[entity]
-    normalised = {column: norm(column) for column in columns}
+    keys = {column: header_key(column) for column in columns}
     taken: set[str] = set()
     result: dict[str, str | None] = {}
     # Exact field names first, then aliases in order of preference.
@@ -47,9 +119,9 @@ def auto_mapping(entity: str, columns: Sequence[str]) -> dict[str, str | None]:
         for f in spec.fields:
             if result.get(f.name):
                 continue
-            names = [norm(f.name)] if pass_ == 0 else [norm(a) for a in f.aliases]
+            names = [header_key(f.name)] if pass_ == 0 else [header_key(a) for a in f.aliases]
             for name in names:
-                hit = next((c for c, n in normalised.items() if n == name and c not in taken), None)
+                hit = next((c for c, k in keys.items() if k == name and c not in taken), None)
                 if hit:
                     result[f.name] = hit
                     taken.add(hit)
@@ -57,43 +129,167 @@ def auto_mapping(entity: str, columns: Sequence[str]) -> dict[str, str | None]:
     return {f.name: result.get(f.name) for f in spec.fields}
 
 
-def check_mapping(entity: str, mapping: dict[str, str | None], columns: Sequence[str], report: ImportReport) -> None:
-    """Report required fields without a column, and columns that do not exist in the file."""
-    spec = ENTITIES[entity]
-    used = [c for c in mapping.values() if c]
-    for f in spec.fields:
-        column = mapping.get(f.name)
-        if column and column not in columns:
-            report.add(None, f.name, column, f"The mapping uses the column {column!r}, which is not in the file.",
-                       "missing column")
-        elif not column and f.required:
-            report.add(None, f.name, "", f"No column holds the required field {f.name!r} ({f.description}) "
-                       f"Rename a column to {f.name!r} or choose it in the mapping. The file's columns are: "
-                       f"{', '.join(columns[:20])}.", "missing column")
-    for column, n in Counter(used).items():
-        if n > 1:
-            report.add(None, column, column, "The same column is mapped to two fields; map each field to its "
-                       "own column.", "missing column")
+def _text(value: Any, where: str) -> str:
+    """A value of a mapping as text (numbers and yes/no are written as JSON writes them)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, int, float)):
+        return str(value).strip()
+    raise DataError(f"{where}: give a text or a number, not {json.dumps(value)[:60]}.")
 
 
-def save_mapping(engine: Engine, entity: str, name: str, mapping: dict[str, str | None], *, who: str | None = None) -> None:
-    """Store (or replace) a named mapping of ``entity`` fields to source column names.
+def _condition(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict) or not isinstance(value.get("column"), str) or not value["column"].strip():
+        raise DataError(f'{where}: write a condition as {{"column": "Churn", "in": ["Yes"]}} '
+                        '(or "not_in" instead of "in").')
+    ops = [k for k in ("in", "not_in") if k in value]
+    unknown = set(value) - {"column", "in", "not_in"}
+    if len(ops) != 1 or unknown:
+        raise DataError(f'{where}: a condition has a "column" and either "in" or "not_in" (a list of values).')
+    values = value[ops[0]]
+    if isinstance(values, (str, int, float)):
+        values = [values]
+    if not isinstance(values, list) or not values:
+        raise DataError(f'{where}: "{ops[0]}" must list at least one value, e.g. ["Yes"].')
+    return {"column": value["column"].strip(), ops[0]: [_text(v, where) for v in values]}
+
+
+def _rule(entity: str, field: str, rule: Any) -> dict[str, Any] | None:
+    """One field's rule in its canonical form (see the module's description)."""
+    where = f"{entity}.{field}"
+    if rule is None:
+        return None
+    if isinstance(rule, str):
+        rule = {"column": rule}
+    if not isinstance(rule, dict):
+        raise DataError(f'{where}: write a rule as {{"column": "..."}}, {{"constant": "..."}} or '
+                        '{"derive": ..., "column": ...}.')
+    unknown = sorted(set(rule) - _RULE_KEYS)
+    if unknown:
+        raise DataError(f"{where}: unknown key {unknown[0]!r}; a rule may hold {', '.join(sorted(_RULE_KEYS))}.")
+    out: dict[str, Any] = {}
+    if "constant" in rule:
+        if "column" in rule or "derive" in rule:
+            raise DataError(f"{where}: give either a constant or a column, not both.")
+        if "values" in rule:
+            raise DataError(f"{where}: a value map applies to a column; write the constant as it should be imported.")
+        out["constant"] = _text(rule["constant"], where)
+    else:
+        column = rule.get("column")
+        if not isinstance(column, str) or not column.strip():
+            raise DataError(f'{where}: name the column, e.g. {{"column": "Customer ID"}}, or give a "constant".')
+        out["column"] = column.strip()
+        derive = rule.get("derive")
+        if derive is not None:
+            if derive not in DERIVATIONS:
+                raise DataError(f"{where}: unknown calculation {derive!r}; use one of {', '.join(DERIVATIONS)}.")
+            out["derive"] = derive
+            if derive == "months_before":
+                try:
+                    out["date"] = dt.date.fromisoformat(str(rule.get("date", "")).strip()).isoformat()
+                except ValueError:
+                    raise DataError(f'{where}: months_before needs "date" as YYYY-MM-DD (the day the months '
+                                    'count back from, e.g. the day of the export).') from None
+            else:
+                factor = rule.get("factor")
+                if isinstance(factor, bool) or not isinstance(factor, (int, float)) or factor != factor:
+                    raise DataError(f'{where}: times needs a number "factor", e.g. 12 (months in a year).')
+                out["factor"] = factor
+        elif "date" in rule or "factor" in rule:
+            raise DataError(f'{where}: "date" and "factor" belong to a rule with "derive".')
+    if rule.get("values"):
+        if not isinstance(rule["values"], dict):
+            raise DataError(f'{where}: write the value map as {{"as in the file": "as imported", ...}}.')
+        out["values"] = {_text(k, where): _text(v, where) for k, v in rule["values"].items()}
+    if rule.get("when") is not None:
+        out["when"] = _condition(rule["when"], f"{where} when")
+    return out
+
+
+def read_mapping(entity: str, spec: Any) -> dict[str, Any]:
+    """A mapping in its canonical form: ``fields``, ``filter``, ``skip_blank_required``.
+
+    Accepts the full form described in this module, or an older ``{field: column}`` mapping.
 
     Raises
     ------
     DataError
-        Empty or too long name, unknown entity, or fields the entity does not have.
+        Unknown entity or field, or a rule, condition or option that is not written as described;
+        the message says where and how to write it.
+
+    Example
+    -------
+    >>> read_mapping("teams", {"team": "Squadra", "kind": None})
+    {'fields': {'team': {'column': 'Squadra'}, 'kind': None}, 'filter': [], 'skip_blank_required': False}
     """
-    name = (name or "").strip()
     if entity not in ENTITIES:
         raise DataError(f"Unknown entity {entity!r}; use one of {', '.join(ENTITIES)}.")
+    if spec is None:
+        spec = {}
+    if not isinstance(spec, dict):
+        raise DataError('A mapping is a JSON object: {"fields": {...}, "filter": [...], "skip_blank_required": false}.')
+    if not {"fields", "filter", "skip_blank_required"} & set(spec):
+        spec = {"fields": spec}  # an older mapping: {field: column}
+    if not isinstance(spec.get("fields", {}), dict):
+        raise DataError('Write "fields" as {"field": {"column": "..."}, ...}.')
+    unknown = sorted(set(spec) - {"fields", "filter", "skip_blank_required", "entity", "version"})
+    if unknown:
+        raise DataError(f"The mapping has an unknown key {unknown[0]!r}; use fields, filter and skip_blank_required.")
+    names = [f.name for f in ENTITIES[entity].fields]
+    fields = {}
+    for name, rule in spec.get("fields", {}).items():
+        if name not in names:
+            raise DataError(f"{entity} has no field {name!r}; the fields are {', '.join(sorted(names))}.")
+        fields[name] = _rule(entity, name, rule)
+    conditions = spec.get("filter") or []
+    if isinstance(conditions, dict):
+        conditions = [conditions]
+    if not isinstance(conditions, list):
+        raise DataError('Write "filter" as a list of conditions, e.g. [{"column": "Churn", "in": ["Yes"]}].')
+    skip = spec.get("skip_blank_required", False)
+    if not isinstance(skip, bool):
+        raise DataError('"skip_blank_required" is true or false.')
+    return {"fields": {n: fields[n] for n in names if n in fields},
+            "filter": [_condition(c, f"filter {i + 1}") for i, c in enumerate(conditions)],
+            "skip_blank_required": skip}
+
+
+def mapping_json(entity: str, spec: Any) -> str:
+    """The mapping as the JSON text of a mapping file (``--mapping-file``), checked and canonical."""
+    return json.dumps(read_mapping(entity, spec), ensure_ascii=False, indent=2)
+
+
+def read_mapping_file(entity: str, data: bytes | str) -> dict[str, Any]:
+    """A mapping file's JSON text in its canonical form (``read_mapping``).
+
+    Raises
+    ------
+    DataError
+        The text is not JSON (the message gives the line and column) or not a mapping.
+    """
+    try:
+        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+        spec = json.loads(text)
+    except UnicodeDecodeError:
+        raise DataError("The mapping file is not UTF-8 text; save it again as UTF-8 JSON.") from None
+    except json.JSONDecodeError as exc:
+        raise DataError(f"The mapping file is not valid JSON ({exc.msg} at line {exc.lineno}, column "
+                        f"{exc.colno}).") from None
+    return read_mapping(entity, spec)
+
+
+def save_mapping(engine: Engine, entity: str, name: str, spec: Any, *, who: str | None = None) -> None:
+    """Store (or replace) a named mapping of ``entity`` (the whole spec, see ``read_mapping``).
+
+    Raises
+    ------
+    DataError
+        Empty or too long name, unknown entity, or a spec that ``read_mapping`` refuses.
+    """
+    name = (name or "").strip()
+    clean = read_mapping(entity, spec)
     if not name or len(name) > 80:
         raise DataError("Give the mapping a name of 1 to 80 characters (for example the source system: 'HubSpot').")
-    fields = {f.name for f in ENTITIES[entity].fields}
-    unknown = [k for k in mapping if k not in fields]
-    if unknown:
-        raise DataError(f"{entity} has no field {unknown[0]!r}; the fields are {', '.join(sorted(fields))}.")
-    clean = {k: v for k, v in mapping.items() if v}
     t = m.ImportMapping.__table__
     now = dt.datetime.now(dt.UTC)
     with engine.begin() as conn:
@@ -106,45 +302,16 @@ def save_mapping(engine: Engine, entity: str, name: str, mapping: dict[str, str 
             conn.execute(update(t).where(t.c.id == found).values(**values))
 
 
-def saved_mappings(engine: Engine, entity: str) -> dict[str, dict[str, str]]:
-    """Saved mappings of ``entity``: name -> {field: column}."""
+def saved_mappings(engine: Engine, entity: str) -> dict[str, dict[str, Any]]:
+    """Saved mappings of ``entity``: name -> the spec in its canonical form (``read_mapping``); a
+    saved mapping that no longer fits the entity is left out."""
     t = m.ImportMapping.__table__
     with engine.connect() as conn:
         rows = conn.execute(select(t.c.name, t.c.mapping).where(t.c.entity == entity).order_by(t.c.name)).all()
     out = {}
     for name, text in rows:
         try:
-            out[name] = {k: v for k, v in json.loads(text).items() if isinstance(v, str)}
-        except (ValueError, AttributeError):
+            out[name] = read_mapping_file(entity, text)
+        except DataError:
             continue
     return out
-
-
-def choose_mapping(entity: str, columns: Sequence[str], mapping: dict[str, str | None] | None,
-                   report: ImportReport) -> dict[str, str | None]:
-    """The mapping an import uses: ``mapping`` (fields a person chose) over ``auto_mapping``.
-
-    A chosen optional field whose column this file lacks is left out, with a note in ``report``
-    (a saved mapping may name a column that only some files of the source have). The mapping is
-    checked (``check_mapping``) and kept in ``report.mapping``.
-
-    Example
-    -------
-    >>> report = ImportReport("teams", "t.csv")
-    >>> choose_mapping("teams", ["Squadra", "Reparto"], {"team": "Squadra", "kind": "Tipo"}, report)
-    {'team': 'Squadra', 'department': 'Reparto', 'kind': None}
-    >>> report.ok, report.notes
-    (True, ["The mapping's column 'Tipo' for kind is not in this file; kind is left as it is."])
-    """
-    auto = auto_mapping(entity, columns)
-    given = {k: v for k, v in (mapping or {}).items() if k in auto}
-    spec = ENTITIES[entity]
-    for name, column in list(given.items()):
-        if column and column not in columns and not spec.field(name).required:
-            report.notes.append(f"The mapping's column {column!r} for {name} is not in this file; "
-                                f"{name} is left as it is.")
-            given[name] = None
-    chosen = {**auto, **given}
-    report.mapping = chosen
-    check_mapping(entity, chosen, columns, report)
-    return chosen

@@ -3,12 +3,14 @@
 A plan turns a file's typed values (``values.Parsed``) into table rows: it resolves references
 (customers by their CRM id, teams by name), finds rows that repeat a key of an earlier row,
 applies the entity's own rules (dates in order, rows of one meeting or one submission that must
-agree, defaults derived from a churn reason), and says which table each row goes to under which
-key. Meetings and assessments, written as a parent with its children, bring their own writer.
+agree, a churn reason's category and controllability from its term in the company's vocabulary,
+the time of an NPS answer), and says which table each row goes to under which key. Meetings and
+assessments, written as a parent with its children, bring their own writer.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,11 +19,10 @@ import pandas as pd
 from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection
 
-from cs_metrics import vocab
 from cs_metrics.storage import models as m
 from cs_metrics.storage.ingest.report import ImportReport
 from cs_metrics.storage.ingest.upsert import diff, existing_rows, upsert
-from cs_metrics.storage.ingest.values import Parsed, column_of
+from cs_metrics.storage.ingest.values import Parsed, column_of, day_first, has_time, parse_time
 from cs_metrics.storage.tables import Progress
 
 #: Writes (``apply=True``) or only counts (``apply=False``) the rows of a parent with its children:
@@ -157,22 +158,19 @@ def _plan_simple(table: Any, key_fields: Sequence[str], label: str, defaults: di
 
 
 def _check_churn(parsed: Parsed, report: ImportReport) -> None:
-    """Fill category and controllable from the primary reason where the file leaves them empty."""
+    """Fill category and controllable from the primary reason's term in the company's vocabulary
+    where the file leaves them empty."""
     v = parsed.values
     if "primary_reason" in v:
+        defaults = {r: parsed.vocabularies.reason_defaults(r) for r in v["primary_reason"].dropna().unique()}
         reasons = v["primary_reason"]
-        if "category" not in v or not parsed.has("category"):
-            v["category"] = [vocab.CHURN_REASONS[r][1] if r else None for r in reasons]
-            parsed.mapping["category"] = parsed.mapping.get("category") or "category"
-        else:
-            v["category"] = [c if c is not None else (vocab.CHURN_REASONS[r][1] if r else None)
-                             for c, r in zip(v["category"], reasons)]
-        derived = [vocab.CHURN_REASONS[r][2] if r else None for r in reasons]
-        if "controllable" not in v or not parsed.has("controllable"):
-            v["controllable"] = derived
-            parsed.mapping["controllable"] = parsed.mapping.get("controllable") or "controllable"
-        else:
-            v["controllable"] = [c if c is not None else d for c, d in zip(v["controllable"], derived)]
+        for position, name in enumerate(("category", "controllable")):
+            derived = [defaults[r][position] if r is not None else None for r in reasons]
+            if name not in v or not parsed.has(name):
+                v[name] = derived
+                parsed.mapping[name] = parsed.mapping.get(name) or name
+            else:
+                v[name] = [c if c is not None else d for c, d in zip(v[name], derived)]
 
 
 def _check_nps(parsed: Parsed, report: ImportReport) -> None:
@@ -186,24 +184,47 @@ def _check_nps(parsed: Parsed, report: ImportReport) -> None:
                            "follow_up_done_on is before responded_on; check both dates.", "bad date")
 
 
+def _answer_times(parsed: Parsed) -> None:
+    """The time of each answer (``responded_at``, UTC): the day with the time of its own column, or
+    with the time written in the day's cell; None when the file gives no time."""
+    v = parsed.values
+    if "responded_on" not in v:
+        return
+    if parsed.has("responded_at") and "responded_at" in v:
+        times = v["responded_at"]
+    elif "responded_on" in parsed.texts:
+        cells = parsed.texts["responded_on"]
+        dayfirst = day_first(pd.unique(cells.to_numpy())[:5000])
+        times = pd.Series([parse_time(c, dayfirst=dayfirst)[0] if has_time(c) else None for c in cells],
+                          index=cells.index, dtype=object)
+        parsed.mapping["responded_at"] = parsed.mapping.get("responded_on")
+    else:
+        return
+    v["responded_at"] = pd.Series([dt.datetime.combine(d, t, tzinfo=dt.UTC) if d is not None and t is not None
+                                   else None for d, t in zip(v["responded_on"], times)], index=v.index, dtype=object)
+
+
 def _plan_nps(conn: Connection, parsed: Parsed, report: ImportReport) -> tuple[Writes, dict[str, Any]]:
     _check_nps(parsed, report)
+    _answer_times(parsed)
     ids = _resolve_customers(conn, parsed, report)
     v = parsed.values
     has_id = v["response_id"].notna() if "response_id" in v else pd.Series(False, index=v.index)
     _duplicates(parsed, ["response_id"], report, "response id")
-    natural = ["customer_id", "responded_on", "score", "comment", "touchpoint"]
+    natural = ["customer_id", "responded_on", "responded_at", "score", "comment", "touchpoint"]
     frame = v.reindex(columns=natural).loc[~has_id.to_numpy()].astype(object).fillna("∅")
-    _duplicates(parsed, natural, report, "answer (same customer, day, score, comment and touchpoint)", frame=frame)
+    _duplicates(parsed, natural, report, "answer (same customer, day, time, score, comment and touchpoint)",
+                frame=frame)
     mapping = {f.name: f.name for f in parsed.spec.fields if f.name != "customer_id"}
     mapping["response_id"] = "external_id"
     rows = _rows(parsed, mapping, extra={"customer_id": ids.tolist()})
     with_id = [r for r, h in zip(rows, has_id) if h]
     without = [dict(r, external_id=None) if "external_id" in r else r for r, h in zip(rows, has_id) if not h]
-    key = ("customer_id", "responded_on", "score", "comment", "touchpoint")
+    key = ("customer_id", "responded_on", "responded_at", "score", "comment", "touchpoint")
     for r in without:
         r.setdefault("touchpoint", "relationship")
         r.setdefault("comment", None)
+        r.setdefault("responded_at", None)
     return Writes(steps=[(m.NpsResponse, with_id, ("external_id",)), (m.NpsResponse, without, key)]), {
         "touchpoint": "relationship"}
 

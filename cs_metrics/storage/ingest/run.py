@@ -2,30 +2,36 @@
 
 A dry run (``dry_run``) only reads, and counts what a commit would insert, update and leave as
 it is. A commit (``commit``) checks the file again inside one transaction and writes everything
-or nothing; each commit adds a line to ``import_log``.
+or nothing; each commit adds a line to ``import_log``. With ``add_new_values``, values that the
+company's vocabularies do not hold yet are added in the same transaction instead of being problems.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from cs_metrics.errors import DataError
 from cs_metrics.storage.entities import ENTITIES
 from cs_metrics.storage.ingest.archive import ARCHIVE, import_archive
 from cs_metrics.storage.ingest.history import log_import
-from cs_metrics.storage.ingest.mapping import auto_mapping, choose_mapping
 from cs_metrics.storage.ingest.plan import PLANS
 from cs_metrics.storage.ingest.readers import MAX_FILE_BYTES, read_table
 from cs_metrics.storage.ingest.report import ImportReport, shorten
+from cs_metrics.storage.ingest.rules import apply_mapping, effective_mapping, sources
 from cs_metrics.storage.ingest.upsert import diff, upsert
 from cs_metrics.storage.ingest.values import parse_table
+from cs_metrics.storage.ingest.vocabularies import Vocabularies
 from cs_metrics.storage.tables import Progress
 
 
 def preview(data: bytes, filename: str, entity: str, *, max_bytes: int = MAX_FILE_BYTES) -> tuple[list[str], ImportReport]:
-    """The columns of a file and the problems found just reading it (for choosing the mapping).
+    """The columns of a file and the problems found just reading it (for choosing the mapping):
+    ``report.raw`` holds the cells as read, ``report.spec`` the automatic mapping and
+    ``report.mapping`` the column it finds for each field.
 
     Example
     -------
@@ -45,12 +51,15 @@ def preview(data: bytes, filename: str, entity: str, *, max_bytes: int = MAX_FIL
         return [], report
     report.rows = len(raw.frame)
     report.file_format = raw.file_format
-    report.mapping = auto_mapping(entity, list(raw.frame.columns))
+    report.raw = raw.frame
+    report.spec = effective_mapping(entity, list(raw.frame.columns))
+    report.mapping = sources(report.spec)
     return list(raw.frame.columns), report
 
 
-def dry_run(engine: Engine, entity: str, data: bytes, *, filename: str = "", mapping: dict[str, str | None] | None = None,
-            today: dt.date | None = None, max_bytes: int = MAX_FILE_BYTES) -> ImportReport:
+def dry_run(engine: Engine, entity: str, data: bytes, *, filename: str = "", mapping: Any = None,
+            today: dt.date | None = None, max_bytes: int = MAX_FILE_BYTES,
+            add_new_values: bool = False) -> ImportReport:
     """Read and check a file without writing anything; the report says what a commit would do.
 
     Parameters
@@ -62,29 +71,34 @@ def dry_run(engine: Engine, entity: str, data: bytes, *, filename: str = "", map
     data, filename
         The file's bytes and name (the extension decides CSV or XLSX).
     mapping
-        Field -> column of the file; fields left out are matched automatically.
+        Where each field comes from (``cs_metrics.storage.ingest.mapping``; an older ``{field:
+        column}`` mapping too); fields left out are matched automatically.
     today
         The day after which event dates count as "in the future" (default: today).
+    add_new_values
+        Values the company's vocabularies lack are to be added (a note), not problems.
     """
     return _run(engine, entity, data, filename=filename, mapping=mapping, today=today, max_bytes=max_bytes,
-                apply=False)
+                apply=False, add_new_values=add_new_values)
 
 
-def commit(engine: Engine, entity: str, data: bytes, *, filename: str = "", mapping: dict[str, str | None] | None = None,
+def commit(engine: Engine, entity: str, data: bytes, *, filename: str = "", mapping: Any = None,
            who: str | None = None, today: dt.date | None = None, progress: Progress | None = None,
-           max_bytes: int = MAX_FILE_BYTES, replace: bool = False) -> ImportReport:
+           max_bytes: int = MAX_FILE_BYTES, replace: bool = False, add_new_values: bool = False) -> ImportReport:
     """Check the file again and, only when it has no problem, write it in one transaction.
 
     Returns the report; ``report.committed`` is False (and nothing was written) when the file has
     problems or the database refused the rows. ``replace`` is for archives: allow replacing data.
+    With ``add_new_values``, values the company's vocabularies lack are added to them in the same
+    transaction.
     """
     return _run(engine, entity, data, filename=filename, mapping=mapping, today=today, max_bytes=max_bytes,
-                apply=True, who=who, progress=progress, replace=replace)
+                apply=True, who=who, progress=progress, replace=replace, add_new_values=add_new_values)
 
 
-def _run(engine: Engine, entity: str, data: bytes, *, filename: str, mapping: dict[str, str | None] | None,
+def _run(engine: Engine, entity: str, data: bytes, *, filename: str, mapping: Any,
          today: dt.date | None, max_bytes: int, apply: bool, who: str | None = None,
-         progress: Progress | None = None, replace: bool = False) -> ImportReport:
+         progress: Progress | None = None, replace: bool = False, add_new_values: bool = False) -> ImportReport:
     """Read, map and check ``data``; with ``apply``, write it in one transaction (see ``commit``)."""
     if entity == ARCHIVE:
         return import_archive(engine, data, filename=filename, who=who, apply=apply, replace=replace,
@@ -101,11 +115,17 @@ def _run(engine: Engine, entity: str, data: bytes, *, filename: str, mapping: di
         report.raw = raw.frame
         report.rows = len(raw.frame)
         report.file_format = raw.file_format
-        chosen = choose_mapping(entity, list(raw.frame.columns), mapping, report)
-        if report.problem_counts.get("missing column"):
+        try:
+            cells = apply_mapping(entity, raw, mapping, report)
+        except DataError as exc:
+            report.add(None, None, "", f"{exc}", "mapping")
+            return report
+        if cells is None:
             return report
         # File-level problems found so far (formulas, ragged rows) are listed with the value checks.
-        parsed = parse_table(entity, raw, chosen, report, today)
+        vocabularies = Vocabularies.load(engine)
+        parsed = parse_table(entity, cells, report, today, vocabularies)
+        vocabularies.report_new(report, add=add_new_values)
         if progress:
             progress(0.0, "checking references")
         context = engine.begin() if apply else engine.connect()
@@ -115,6 +135,8 @@ def _run(engine: Engine, entity: str, data: bytes, *, filename: str, mapping: di
                 if apply:
                     conn.rollback()
                 return report
+            if apply and add_new_values:
+                vocabularies.add_new(conn)
             if not apply:
                 for table, rows, key in writes.steps:
                     ins, upd, same = diff(conn, table, rows, key)

@@ -2,8 +2,9 @@
 
 Numbers are read the Italian and the English way (decimal commas, thousands separators,
 currency signs), dates as ISO, day/month/year (or month/day/year when a column says so) or Excel
-serials, yes/no in both languages, controlled values by their spellings; then each value is
-checked against its field (required, range, steps, length, not in the future).
+serials, times of day, yes/no in both languages, controlled values by their spellings and the
+company's vocabularies by their terms (``vocabularies``); then each value is checked against its
+field (required, range, steps, length, not in the future).
 """
 
 from __future__ import annotations
@@ -11,15 +12,15 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from cs_metrics.storage.entities import ENTITIES, MAX_TEXT_CHARS, EntitySpec, FieldSpec, norm, short_number
-from cs_metrics.storage.ingest.readers import RawTable
 from cs_metrics.storage.ingest.report import ImportReport
+from cs_metrics.storage.ingest.vocabularies import Vocabularies
 
 #: Dates before this day are taken for typing mistakes (e.g. a two-digit year).
 EARLIEST_DATE = dt.date(1970, 1, 1)
@@ -140,6 +141,55 @@ def parse_date(text: str, *, dayfirst: bool = True, month: bool = False) -> tupl
     return None, f"is not a date; write it as {expected}"
 
 
+def has_time(text: str) -> bool:
+    """True when a date cell also gives a time of day (``2026-03-31 14:05``, ``31/03/2026 9.30``, an
+    Excel serial with a fraction).
+
+    Example
+    -------
+    >>> has_time("2026-03-31 14:05"), has_time("31/03/2026"), has_time("46112.5")
+    (True, False, True)
+    """
+    s = text.strip()
+    match = _ISO_DATE.match(s) or _SLASH_DATE.match(s)
+    if match:
+        return match.group(4) is not None
+    return bool(_SERIAL.match(s)) and "." in s and float(s) % 1 > 0
+
+
+_TIME = re.compile(r"^(\d{1,2})[:.](\d{2})(?:[:.](\d{2})(?:\.\d+)?)?\s*([ap]\.?m\.?)?$", re.IGNORECASE)
+
+
+def parse_time(text: str, *, dayfirst: bool = True) -> tuple[dt.time | None, str]:
+    """A time of day (``14:05``, ``14:05:33``, ``2:05 PM``, an Excel day fraction, or the time of a
+    date with time); returns (value, "") or (None, reason).
+
+    Example
+    -------
+    >>> parse_time("14:05")[0], parse_time("2:05 pm")[0], parse_time("0.75")[0], parse_time("25:00")[1]
+    (datetime.time(14, 5), datetime.time(14, 5), datetime.time(18, 0), 'is not a time of day; write it as 14:05')
+    """
+    s = text.strip()
+    reason = "is not a time of day; write it as 14:05"
+    if match := _TIME.match(s):
+        hh, mm, ss = int(match.group(1)), int(match.group(2)), int(match.group(3) or 0)
+        half = match.group(4)
+        if mm <= 59 and ss <= 59 and (1 <= hh <= 12 if half else hh <= 23):
+            if half:
+                hh = hh % 12 + (12 if half[0].lower() == "p" else 0)
+            return dt.time(hh, mm, ss), ""
+    if re.fullmatch(r"0?\.\d+|0", s):
+        seconds = round(float(s) * 86_400)
+        if seconds < 86_400:
+            return dt.time(seconds // 3600, seconds % 3600 // 60, seconds % 60), ""
+        return None, reason
+    if has_time(s):
+        value, _ = parse_date(s, dayfirst=dayfirst)
+        if value is not None:
+            return value.time(), ""
+    return None, reason
+
+
 _TRUE = {"1", "true", "yes", "y", "si", "s", "x", "vero", "t", "ok", "filled", "compilato", "compilata"}
 _FALSE = {"0", "false", "no", "n", "falso", "f", "", "empty", "vuoto", "non compilato", "non compilata"}
 
@@ -160,6 +210,27 @@ def parse_bool(text: str) -> bool | None:
     return None
 
 
+def _vocabulary_values(f: FieldSpec, values: pd.Series, column: str, vocabularies: Vocabularies
+                       ) -> dict[str, tuple[Any, str]]:
+    """Cell -> (key, reason) for a field that holds a company vocabulary; new values are kept as
+    written and counted in ``vocabularies`` (reported once per value, not per row)."""
+    counts = values.value_counts(sort=False)
+    firsts = values[~values.duplicated()]
+    first_rows = dict(zip(firsts.to_numpy(), firsts.index))
+    parsed: dict[str, tuple[Any, str]] = {}
+    limit = f.max_length or MAX_TEXT_CHARS
+    for u, n in counts.items():
+        row = int(first_rows[u])
+        parts = [u] if f.kind == "choice" else [p.strip() for p in re.split(r"[;,|]", u) if p.strip()]
+        keys = [vocabularies.resolve(f, p, rows=int(n), first_row=row, column=column) for p in parts]
+        long = next((k for k in keys if len(k) > limit), None)
+        if long is not None:
+            parsed[u] = (None, f"{long!r} is {len(long):,} characters long; the limit is {limit:,}. Shorten it")
+        else:
+            parsed[u] = (keys[0] if f.kind == "choice" else ";".join(dict.fromkeys(keys)), "")
+    return parsed
+
+
 def _choice_lookup(f: FieldSpec) -> dict[str, str]:
     lookup = {norm(c): c for c in f.choices}
     lookup.update({norm(c).replace(" ", ""): c for c in f.choices})
@@ -169,22 +240,31 @@ def _choice_lookup(f: FieldSpec) -> dict[str, str]:
 
 
 def typed_column(f: FieldSpec, raw: pd.Series, column: str, report: ImportReport, today: dt.date,
-                 decimal_hint: str) -> pd.Series:
+                 decimal_hint: str, *, vocabularies: Vocabularies | None = None,
+                 failed: Collection[int] = ()) -> pd.Series:
     """Parse the cells of ``raw`` (the file's ``column``) as field ``f``; bad values become None
     and a problem each. ``decimal_hint`` is the decimal mark assumed when the column does not
-    show one."""
+    show one; ``vocabularies`` hold the choices of a vocabulary field (default: a new company's);
+    ``failed`` rows already have a problem for this field (an empty cell there is not another)."""
     out = pd.Series([None] * len(raw), index=raw.index, dtype=object)
     present = raw != ""
     if f.required:
         for row in raw.index[~present]:
-            report.add(int(row), column, "", f"{f.name} is required: fill it in ({f.format_hint()}).",
-                       "missing required value")
+            if row not in failed:
+                report.add(int(row), column, "", f"{f.name} is required: fill it in ({f.format_hint()}).",
+                           "missing required value")
     values = raw[present]
     if values.empty:
         return out
     uniques = pd.unique(values.to_numpy())
     parsed: dict[str, tuple[Any, str]] = {}
-    if f.kind == "text":
+    if f.vocabulary:
+        parsed = _vocabulary_values(f, values, column, vocabularies or Vocabularies.defaults())
+    elif f.kind == "time":
+        dayfirst = day_first(uniques[:5000])
+        for u in uniques:
+            parsed[u] = parse_time(u, dayfirst=dayfirst)
+    elif f.kind == "text":
         limit = f.max_length or MAX_TEXT_CHARS
         for u in uniques:
             parsed[u] = (u, "") if len(u) <= limit else (None, f"is {len(u):,} characters long; the limit is {limit:,}. "
@@ -256,11 +336,26 @@ def _kind_of(reason: str) -> str:
     for needle, kind in (("out of range", "out of range"), ("steps of", "out of range"),
                          ("future", "date in the future"), ("not a date", "bad date"), ("calendar", "bad date"),
                          ("before 19", "bad date"), ("not a number", "wrong type"), ("whole number", "wrong type"),
-                         ("yes or no", "wrong type"),
+                         ("yes or no", "wrong type"), ("time of day", "wrong type"),
                          ("characters long", "too long"), ("not a known value", "unknown value")):
         if needle in reason:
             return kind
     return "bad value"
+
+
+@dataclass
+class FieldTexts:
+    """The text of each field on each row a mapping keeps (``cs_metrics.storage.ingest.rules``).
+
+    ``texts`` has one column per field the mapping gives a source, indexed by the file's row
+    numbers; ``sources`` names each field's source for messages (a column, or ``(constant)``);
+    ``failed`` holds, per field, the rows whose source already has a problem; ``decimal_hint`` is
+    the decimal mark assumed where a column does not show one."""
+
+    texts: pd.DataFrame
+    sources: dict[str, str | None]
+    failed: dict[str, set[int]] = field(default_factory=dict)
+    decimal_hint: str = "."
 
 
 @dataclass
@@ -270,35 +365,37 @@ class Parsed:
     spec: EntitySpec
     values: pd.DataFrame
     mapping: dict[str, str | None]
+    texts: pd.DataFrame
+    vocabularies: Vocabularies
 
     def has(self, name: str) -> bool:
-        """True when the mapping gives field ``name`` a column."""
+        """True when the mapping gives field ``name`` a source."""
         return bool(self.mapping.get(name))
 
 
-def parse_table(entity: str, raw: RawTable, mapping: dict[str, str | None], report: ImportReport,
-                today: dt.date) -> Parsed:
-    """Every mapped field of ``raw`` as typed values; bad values become None and problems in ``report``.
+def parse_table(entity: str, cells: FieldTexts, report: ImportReport, today: dt.date,
+                vocabularies: Vocabularies | None = None) -> Parsed:
+    """Every mapped field as typed values; bad values become None and problems in ``report``.
 
     Example
     -------
-    >>> from cs_metrics.storage.ingest.readers import read_table
+    >>> texts = pd.DataFrame({"customer_id": ["C1"], "month": ["03/2026"], "mrr": ["1.234,5"]}, index=[2])
+    >>> cells = FieldTexts(texts, {"customer_id": "Cliente", "month": "Mese", "mrr": "MRR"}, decimal_hint=",")
     >>> report = ImportReport("revenue", "r.csv")
-    >>> raw = read_table(b"Cliente;Mese;MRR\\nC1;03/2026;1.234,5\\n", "r.csv", report)
-    >>> parsed = parse_table("revenue", raw, {"customer_id": "Cliente", "month": "Mese", "mrr": "MRR"},
-    ...                      report, dt.date(2026, 10, 31))
+    >>> parsed = parse_table("revenue", cells, report, dt.date(2026, 10, 31))
     >>> parsed.values.loc[2].tolist(), report.ok
     (['C1', datetime.date(2026, 3, 1), 1234.5], True)
     """
     spec = ENTITIES[entity]
-    hint = "," if raw.file_format.get("separator") in (";", "\t") else "."
+    vocabularies = vocabularies or Vocabularies.defaults()
     columns = {}
     for f in spec.fields:
-        source = mapping.get(f.name)
-        if source and source in raw.frame.columns:
-            columns[f.name] = typed_column(f, raw.frame[source], source, report, today, hint)
-    values = pd.DataFrame(columns, index=raw.frame.index)
-    return Parsed(spec, values, mapping)
+        if f.name in cells.texts.columns:
+            columns[f.name] = typed_column(f, cells.texts[f.name], cells.sources.get(f.name) or f.name, report, today,
+                                           cells.decimal_hint, vocabularies=vocabularies,
+                                           failed=cells.failed.get(f.name, ()))
+    values = pd.DataFrame(columns, index=cells.texts.index)
+    return Parsed(spec, values, dict(cells.sources), cells.texts, vocabularies)
 
 
 def column_of(parsed: Parsed, name: str) -> str:

@@ -78,6 +78,16 @@ def engine():
     engine.dispose()
 
 
+@pytest.fixture()
+def any_engine(any_db_url):
+    """Like ``engine``, once on SQLite and once on PostgreSQL."""
+    engine = new_engine(any_db_url)
+    assert commit_file(engine, "customers", CUSTOMERS).committed
+    assert commit_file(engine, "teams", "team,department\nCS Italia,Customer Success\nIT Ops,IT\n").committed
+    yield engine
+    engine.dispose()
+
+
 #: Comments that a spreadsheet would run as formulas, or that hold quotes, separators and scripts.
 TRICKY = ["=cmd|' /C calc'!A0", "+39 02 1234", "-minus", "@SUM(A1)", "'quoted", "''twice", "\ttab", "it's",
           "Caffè «Perù» — 東京", "line\nbreak, comma; semicolon \"quote\""]

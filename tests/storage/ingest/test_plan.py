@@ -106,3 +106,42 @@ def test_churn_reason_fills_category_and_controllable(engine):
                             .order_by(m.ChurnEvent.churned_on)).all()
     # vocab.CHURN_REASONS: acquired -> ("company event", not controllable), price -> ("commercial", controllable)
     assert rows == [("acquired", "company event", False), ("price", "commercial", True)]
+
+
+def _answers(engine) -> list[tuple]:
+    r = m.NpsResponse
+    with engine.connect() as conn:
+        return [tuple(x) for x in conn.execute(select(r.responded_on, r.responded_at, r.score)
+                                               .order_by(r.responded_on, r.responded_at))]
+
+
+def test_the_time_of_an_answer_keeps_anonymous_answers_of_one_day_apart(any_engine):
+    import datetime as dt
+
+    # Two anonymous answers on the same day with the same score, at different times.
+    content = "Date,Score,Survey\n2017-03-01 10:15,9,Order\n2017-03-01 16:40:05,9,Order\n2017-03-02,7,Order\n"
+    report = commit_file(any_engine, "nps_responses", content, add_new_values=True)
+    assert report.committed and report.inserted == 3
+    utc = dt.UTC
+    assert _answers(any_engine) == [
+        (dt.date(2017, 3, 1), dt.datetime(2017, 3, 1, 10, 15, tzinfo=utc), 9),
+        (dt.date(2017, 3, 1), dt.datetime(2017, 3, 1, 16, 40, 5, tzinfo=utc), 9),
+        (dt.date(2017, 3, 2), None, 7)]
+    again = commit_file(any_engine, "nps_responses", content)
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 3)
+    # The same time twice is the same answer twice.
+    report = dry_file(any_engine, "nps_responses", "Date,Score\n2017-03-01 10:15,9\n01/03/2017 10.15,9\n")
+    assert [(p.row, p.kind) for p in report.problems] == [(3, "duplicate key")]
+
+
+def test_a_time_column_of_its_own_joins_the_day(engine):
+    import datetime as dt
+
+    content = "Date,Time,Score\n01/03/2017,10:15 AM,9\n01/03/2017,4:40 PM,9\n02/03/2017,,6\n02/03/2017,25:00,5\n"
+    report = dry_file(engine, "nps_responses", content)
+    assert [(p.row, p.column, p.kind) for p in report.problems] == [(5, "Time", "wrong type")]
+    assert commit_file(engine, "nps_responses", content.replace("25:00", "0.75")).committed
+    # 0.75 of a day is 18:00 (an Excel time); day first: 01/03/2017 is 1 March.
+    assert [a[1] for a in _answers(engine)] == [
+        dt.datetime(2017, 3, 1, 10, 15, tzinfo=dt.UTC), dt.datetime(2017, 3, 1, 16, 40, tzinfo=dt.UTC), None,
+        dt.datetime(2017, 3, 2, 18, 0, tzinfo=dt.UTC)]

@@ -67,3 +67,26 @@ def test_us_dates_in_a_column_are_read_month_first(engine):
     with engine.connect() as conn:
         months = conn.execute(select(m.RevenueMonth.month).order_by(m.RevenueMonth.month)).scalars().all()
     assert months == [dt.date(2026, 2, 1), dt.date(2026, 3, 1)]
+
+
+@pytest.mark.parametrize(("text_", "expected"), [
+    ("14:05", dt.time(14, 5)),
+    ("14.05", dt.time(14, 5)),
+    ("09:30:15", dt.time(9, 30, 15)),
+    ("2:05 PM", dt.time(14, 5)),
+    ("12:10 am", dt.time(0, 10)),
+    ("0.75", dt.time(18, 0)),                     # an Excel time: three quarters of a day
+    ("2026-03-31 14:05", dt.time(14, 5)),        # the time of a date with time
+    ("25:00", None), ("13:00 pm", None), ("noon", None), ("14:65", None),
+])
+def test_parse_time(text_, expected):
+    value, reason = ingest.parse_time(text_)
+    assert value == expected and (reason == "") == (expected is not None)
+
+
+@pytest.mark.parametrize(("text_", "expected"), [
+    ("2026-03-31 14:05", True), ("2026-03-31T14:05:00Z", True), ("31/03/2026 9.30", True), ("46112.5", True),
+    ("2026-03-31", False), ("31/03/2026", False), ("46112", False),
+])
+def test_has_time(text_, expected):
+    assert ingest.has_time(text_) is expected

@@ -1,0 +1,242 @@
+"""Applying a mapping (``cs_metrics.storage.ingest.mapping``) to a file's cells.
+
+The row filter keeps the rows it should; each field then takes its text from its column, its
+constant or its calculation, through its value map and its condition; with
+``skip_blank_required``, rows whose required field is blank are left out. The result is the text
+of each field on each kept row (``values.FieldTexts``), which the fields then read
+(``values.parse_table``). Columns the mapping needs and the file lacks are problems; a value a
+calculation cannot use is a problem of its row and column.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cs_metrics.period import as_date, shift_months
+from cs_metrics.storage.entities import ENTITIES
+from cs_metrics.storage.ingest.mapping import auto_mapping, find_column, read_mapping, value_key
+from cs_metrics.storage.ingest.readers import RawTable
+from cs_metrics.storage.ingest.report import ImportReport
+from cs_metrics.storage.ingest.values import FieldTexts, column_decimal, parse_number
+
+#: The source named in messages about a field that holds a constant.
+CONSTANT = "(constant)"
+
+
+def effective_mapping(entity: str, columns: list[str], spec: Any = None) -> dict[str, Any]:
+    """``spec`` (see ``read_mapping``) with every field it leaves out matched by name
+    (``auto_mapping``): each field has a rule or None.
+
+    Example
+    -------
+    >>> effective_mapping("teams", ["Team", "Reparto"], {"kind": {"constant": "internal"}})["fields"]
+    {'team': {'column': 'Team'}, 'department': {'column': 'Reparto'}, 'kind': {'constant': 'internal'}}
+    """
+    spec = read_mapping(entity, spec)
+    auto = auto_mapping(entity, columns)
+    fields = {}
+    for f in ENTITIES[entity].fields:
+        if f.name in spec["fields"]:
+            fields[f.name] = spec["fields"][f.name]
+        else:
+            fields[f.name] = {"column": auto[f.name]} if auto[f.name] else None
+    return {**spec, "fields": fields}
+
+
+def sources(spec: dict[str, Any]) -> dict[str, str | None]:
+    """Field -> the source named in messages: its column, ``(constant)``, or None."""
+    return {name: (None if rule is None else CONSTANT if "constant" in rule else rule["column"])
+            for name, rule in spec["fields"].items()}
+
+
+def _holds(cells: pd.Series, condition: Mapping[str, Any]) -> np.ndarray:
+    """Where ``condition`` holds for the cells of its column."""
+    wanted = {value_key(v) for v in condition.get("in", condition.get("not_in", []))}
+    uniques = pd.unique(cells.to_numpy())
+    inside = {u: value_key(u) in wanted for u in uniques}
+    hit = cells.map(inside).to_numpy(dtype=bool)
+    return hit if "in" in condition else ~hit
+
+
+def _describe(condition: Mapping[str, Any]) -> str:
+    op = "is" if "in" in condition else "is not"
+    values = condition.get("in", condition.get("not_in", []))
+    return f"{condition['column']} {op} {' or '.join(repr(v) for v in values[:5])}{' ...' if len(values) > 5 else ''}"
+
+
+def _number_text(value: float) -> str:
+    """A computed number as text the field reads back exactly (dot decimals, no exponent)."""
+    text = f"{value:.9f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+def _derive(rule: dict[str, Any], field: str, cells: pd.Series, hint: str
+            ) -> tuple[pd.Series, list[tuple[int, str, str, str, str]]]:
+    """The field's text computed from ``cells``, and the problems (row, column, value, reason,
+    kind) of the cells the calculation cannot use (their text is left blank)."""
+    column = rule["column"]
+    present = cells[cells != ""]
+    uniques = pd.unique(present.to_numpy())
+    decimal = column_decimal(uniques[:2000], hint)
+    results: dict[str, tuple[str, str, str]] = {}
+    for u in uniques:
+        number = parse_number(u, decimal)
+        if number is None:
+            results[u] = ("", f"{column} is not a number, so {field} cannot be computed from it.", "wrong type")
+        elif rule["derive"] == "months_before":
+            if number < 0 or number != int(number):
+                results[u] = ("", f"{column} must be a whole number of months, 0 or more, to compute {field}.",
+                              "out of range")
+                continue
+            try:
+                day = shift_months(as_date(rule["date"]), -int(number))
+            except (ValueError, OverflowError):
+                results[u] = ("", f"{column} counts back more months than the calendar has.", "out of range")
+                continue
+            results[u] = (day.isoformat(), "", "")
+        else:
+            value = number * rule["factor"]
+            results[u] = ("", f"{column} times {rule['factor']} is too large.", "out of range") if not math.isfinite(
+                value) else (_number_text(value), "", "")
+    text = cells.map(lambda c: results[c][0] if c in results else "")
+    problems = [(int(row), column, u, results[u][1], results[u][2]) for row, u in present.items() if results[u][1]]
+    return text, problems
+
+
+def _with_values(cells: pd.Series, values: dict[str, str]) -> pd.Series:
+    """``cells`` through a value map (compared as ``value_key``; other values unchanged)."""
+    lookup = {value_key(k): v for k, v in values.items()}
+    uniques = pd.unique(cells.to_numpy())
+    mapped = {u: lookup.get(value_key(u), u) for u in uniques}
+    return cells.map(mapped)
+
+
+def _columns_text(columns: list[str]) -> str:
+    return ", ".join(repr(c) for c in columns) or "none"
+
+
+def _locate(spec: dict[str, Any], columns: list[str], report: ImportReport) -> dict[str, dict[str, Any]]:
+    """Each field's rule with its columns found in the file; fields that cannot be filled are left
+    out (a problem for a required field, a note for an optional one)."""
+    rules: dict[str, dict[str, Any]] = {}
+    listing = f"The file's columns are: {_columns_text(columns)}."
+    for f in ENTITIES[report.entity].fields:
+        rule = spec["fields"].get(f.name)
+        if rule is None:
+            if f.required:
+                report.add(None, f.name, "", f"No column holds the required field {f.name!r} ({f.description}) "
+                           f"Rename a column to {f.name!r} or choose it in the mapping. {listing}", "missing column")
+            continue
+        rule = dict(rule)
+        if "column" in rule:
+            found = find_column(rule["column"], columns)
+            if found is None and f.required:
+                report.add(None, f.name, rule["column"], f"The mapping uses the column {rule['column']!r} for "
+                           f"{f.name}, which is not in the file. {listing}", "missing column")
+                continue
+            if found is None:
+                report.notes.append(f"The mapping's column {rule['column']!r} for {f.name} is not in this file; "
+                                    f"{f.name} is left as it is.")
+                continue
+            rule["column"] = found
+        if "when" in rule:
+            found = find_column(rule["when"]["column"], columns)
+            if found is None:
+                report.add(None, f.name, rule["when"]["column"], f"The condition of {f.name} uses the column "
+                           f"{rule['when']['column']!r}, which is not in the file. {listing}", "missing column")
+                continue
+            rule["when"] = {**rule["when"], "column": found}
+        rules[f.name] = rule
+    return rules
+
+
+def apply_mapping(entity: str, raw: RawTable, spec: Any, report: ImportReport) -> FieldTexts | None:
+    """The text of each field on each row the mapping keeps (None, with problems in ``report``, when
+    the file lacks a column the mapping needs). ``report.skipped`` counts the rows left out, and a
+    note says why.
+
+    Example
+    -------
+    >>> from cs_metrics.storage.ingest.readers import read_table
+    >>> report = ImportReport("revenue", "r.csv")
+    >>> raw = read_table(b"customerID,MonthlyCharges,Churn\\nA,10.5,No\\nB,20,Yes\\n", "r.csv", report)
+    >>> spec = {"fields": {"month": {"constant": "2026-10"}, "mrr": {"derive": "times", "column": "MonthlyCharges",
+    ...         "factor": 12}}, "filter": [{"column": "Churn", "in": ["no"]}]}
+    >>> apply_mapping("revenue", raw, spec, report).texts.to_dict("records"), report.skipped
+    ([{'customer_id': 'A', 'month': '2026-10', 'mrr': '126'}], 1)
+    """
+    frame = raw.frame
+    columns = list(frame.columns)
+    spec = effective_mapping(entity, columns, spec)
+    report.spec = spec
+    report.mapping = sources(spec)
+    rules = _locate(spec, columns, report)
+    conditions = []
+    for i, condition in enumerate(spec["filter"]):
+        found = find_column(condition["column"], columns)
+        if found is None:
+            report.add(None, None, condition["column"], f"Filter {i + 1} uses the column {condition['column']!r}, "
+                       f"which is not in the file. The file's columns are: {_columns_text(columns)}.", "missing column")
+        conditions.append({**condition, "column": found})
+    report.mapping = {name: (report.mapping[name] if name in rules else None) for name in report.mapping}
+    if report.problem_counts.get("missing column"):
+        return None
+    keep = np.ones(len(frame), dtype=bool)
+    for condition in conditions:
+        keep &= _holds(frame[condition["column"]], condition)
+    if not keep.all():
+        left_out = int((~keep).sum())
+        report.skipped += left_out
+        report.notes.append(f"{left_out:,} row{'s' * (left_out != 1)} left out by the filter "
+                            f"({'; '.join(_describe(c) for c in conditions)}).")
+        frame = frame.loc[keep]
+    hint = "," if raw.file_format.get("separator") in (";", "\t") else "."
+    texts: dict[str, pd.Series] = {}
+    failed: dict[str, set[int]] = {}
+    pending: list[tuple[int, str, str, str, str]] = []
+    for name, rule in rules.items():
+        if "constant" in rule:
+            text = pd.Series(rule["constant"], index=frame.index, dtype=object)
+        else:
+            text = frame[rule["column"]]
+            if rule.get("values"):
+                text = _with_values(text, rule["values"])
+            if "derive" in rule:
+                text, problems = _derive(rule, name, text, hint)
+                if "when" in rule:
+                    holds = set(frame.index[_holds(frame[rule["when"]["column"]], rule["when"])])
+                    problems = [p for p in problems if p[0] in holds]
+                pending += problems
+                failed[name] = {p[0] for p in problems}
+        if "when" in rule:
+            text = text.where(_holds(frame[rule["when"]["column"]], rule["when"]), "")
+        texts[name] = text.astype(object)
+    table = pd.DataFrame(texts, index=frame.index, columns=list(texts))
+    if spec["skip_blank_required"] and len(table):
+        blank = np.zeros(len(table), dtype=bool)
+        why: Counter = Counter()
+        for f in ENTITIES[entity].fields:
+            if f.required and f.name in table:
+                empty = (table[f.name] == "").to_numpy() & ~table.index.isin(list(failed.get(f.name, ())))
+                why[f.name] += int((empty & ~blank).sum())
+                blank |= empty
+        if blank.any():
+            n = int(blank.sum())
+            report.skipped += n
+            report.notes.append(f"{n:,} row{'s' * (n != 1)} left out because a required value is blank ("
+                                + ", ".join(f"{k}: {v:,}" for k, v in why.items() if v) + ").")
+            table = table.loc[~blank]
+    kept = set(table.index)
+    for row, column, value, reason, kind in pending:
+        if row in kept:
+            report.add(row, column, value, reason, kind)
+    if len(raw.frame) and table.empty:
+        report.add(None, None, "", f"No row is left to import: the mapping leaves out all {len(raw.frame):,} rows. "
+                   "Check the filter's values and the required fields.", "no rows")
+    return FieldTexts(table, report.mapping, {k: v & kept for k, v in failed.items()}, hint)
