@@ -308,7 +308,7 @@ class ImportMapping(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     entity: str = Field(max_length=40)
     name: str = Field(max_length=80)  # usually the source system, e.g. "HubSpot export"
-    mapping: str  # JSON: {field: column name in the file}
+    mapping: str  # JSON: the mapping spec (see cs_metrics.storage.ingest.mapping)
     saved_at: dt.datetime
     saved_by: str | None = Field(default=None, max_length=120)
 
