@@ -78,14 +78,14 @@ def localise(text: str, language: str) -> str:
 
 
 def value_text(tile: Tile, value: float, language: str = "en") -> str:
-    text = fmt_value(value, tile.unit)
+    text = fmt_value(value, tile.unit, currency=tile.currency)
     if language == "it":
         text = text.replace(" days", " giorni")
     return localise(text, language)
 
 
 def change_text(tile: Tile, language: str = "en") -> str:
-    text = fmt_change(tile.change, tile.unit)
+    text = fmt_change(tile.change, tile.unit, currency=tile.currency)
     if language == "it":
         text = text.replace(" days", " giorni").replace(" points", " punti").replace(" stages", " stadi")
         text = text.replace("no previous value", "nessun valore precedente")

@@ -6,7 +6,7 @@ import streamlit as st
 from cs_metrics import report
 from cs_metrics.errors import DataError
 from cs_metrics.period import Period
-from cs_metrics.services import boardpack
+from cs_metrics.services import boardpack, coverage
 from ui import components, loaders
 
 selection = components.page_header(
@@ -41,7 +41,10 @@ options = dict(period=period, previous=report.comparison_period(period, kind), s
 # --- preview -----------------------------------------------------------------------------------------
 preview = loaders.load(boardpack.build_pack, figures=False, **options)
 if not preview.has_customer_data:
-    components.empty_state("No customers match these filters. Widen the segment, region or owner selection.")
+    if (gap := loaders.load(coverage.gap, "customers", flt=selection.customers)) is not None:
+        components.data_gap(gap, as_of=selection.as_of)  # no customers imported, or none match the filters
+    else:
+        components.empty_state("No customers match these filters. Widen the segment, region or owner selection.")
     st.stop()
 st.subheader("Preview")
 with st.container(border=True):
@@ -58,9 +61,6 @@ for area in preview.sections:
         components.table(pd.DataFrame(rows, columns=report.table_head(preview)), hide_index=True, width="stretch")
         if preview.last:
             st.caption(report.since_line(preview, area))
-missing = [report.SECTION_TITLES["en"][s] for s in sections if s not in preview.sections]
-if missing:
-    st.caption(f"Left out for lack of data: {', '.join(missing)}.")
 
 # --- generate ----------------------------------------------------------------------------------------
 formats = report.FORMATS

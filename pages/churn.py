@@ -7,14 +7,19 @@ from cs_metrics import churn
 from cs_metrics.charts import churn as charts
 from cs_metrics.formatting import fmt_value
 from cs_metrics.services import churn as data
-from cs_metrics.services import figures
+from cs_metrics.services import coverage, figures
 from ui import churn_follow_up, components, loaders
 
 selection = components.page_header("Churn & retention")
 period, flt = selection.period, selection.customers
 
-tiles = loaders.load(data.retention_tiles, period=period, flt=flt)
+if (no_customers := loaders.load(coverage.gap, "logo_churn")) is not None:  # none imported at all
+    components.data_gap(no_customers, as_of=selection.as_of)
+    st.stop()
+no_revenue = loaders.load(coverage.gap, "revenue_retention")  # GRR, NRR and cohorts need monthly revenue
+tiles = [t for t in loaders.load(data.retention_tiles, period=period, flt=flt) if t.key == "logo_churn" or not no_revenue]
 everyone = loaders.load(data.all_churn, flt=flt)
+reasons = loaders.load(data.churn_reasons)  # the company's own: labels, categories, controllable or not
 if all(t.n == 0 for t in tiles) and everyone.empty:
     components.empty_state("No customers match these filters. Widen the segment, region or owner selection.")
     st.stop()
@@ -24,10 +29,15 @@ for issue in loaders.load(data.data_issues, flt=flt):
     with st.expander(f"Examples: {issue.label.lower()}"):
         components.table(issue.examples, hide_index=True)
 components.tile_grid(tiles, columns=3)
+if no_revenue is not None:
+    components.missing_data(no_revenue)
 
 st.header("Why customers leave")
 lost = loaders.load(data.churn_in_period, period=period, flt=flt)
-if lost.empty:
+no_events = loaders.load(coverage.gap, "churn_reasons", period=period, flt=flt)  # none, or none in the period
+if no_events is not None:
+    components.data_gap(no_events, as_of=selection.as_of)
+elif lost.empty:
     components.empty_state("No customer was lost in this period.")
 else:
     left, middle, right = st.columns(3)
@@ -38,17 +48,18 @@ else:
     options = dict(weight=weight, by_category=grouping == "Category", contributing=contributing)
     st.plotly_chart(loaders.load(figures.churn_reasons_figure, period=period, flt=flt, **options,
                                  title=f"Churn reasons by {measure.lower()}, most frequent first"), width="stretch")
-    pareto = churn.reason_pareto(lost, **options)
+    pareto = churn.reason_pareto(lost, **options, reasons=reasons)
     unit = "mentions" if contributing else "customers"
     st.caption(f"{int(pareto['count'].sum())} {unit} with a reason. {churn.EXPLANATIONS['pareto']}")
-    split = churn.controllable_split(lost)
+    split = churn.controllable_split(lost, reasons=reasons)
     st.plotly_chart(charts.controllable_chart(split, title="Controllable or not"), width="stretch")
     share = fmt_value(split["share"].iloc[0], "share")
     st.caption(f"{split['count'].iloc[0]} of {len(lost)} lost ({share}) left for reasons the company could act on.")
-by_quarter = churn.reasons_by_quarter(everyone)
+by_quarter = churn.reasons_by_quarter(everyone, reasons=reasons)
 if not by_quarter.empty:
-    st.plotly_chart(charts.reasons_over_time_chart(by_quarter, title="Reasons over time, by quarter of churn"),
-                    width="stretch")
+    over_time = charts.reasons_over_time_chart(by_quarter, reasons=reasons,
+                                               title="Reasons over time, by quarter of churn")
+    st.plotly_chart(over_time, width="stretch")
     st.caption("All recorded history for these customers; the latest quarter may be incomplete.")
 
 st.header(f"Early churn (within {churn.EARLY_DAYS} days)")
@@ -66,7 +77,9 @@ else:
         a.warning(f"Only {early.n} customers: too few to read this rate with confidence.")
     b.metric("Early churners who had reached first value", f"{early.reached_first_value} of {early.lost}")
     if early.lost:
-        st.plotly_chart(charts.reason_pareto_chart(early.reasons, title="Reasons for early churn"), width="stretch")
+        early_reasons = charts.reason_pareto_chart(early.reasons, reasons=reasons,
+                                                   title="Reasons for early churn")
+        st.plotly_chart(early_reasons, width="stretch")
         components.table(churn.for_display(early.customers, churn.EARLY_COLUMNS), hide_index=True)
 
 st.header("Cohort retention")
@@ -75,7 +88,9 @@ measures, lengths = {"logo": "Customers (logo)", "revenue": "Revenue"}, {"Q": "Q
 by = left.radio("Measure", list(measures), horizontal=True, key="churn_cohort_by", format_func=measures.get)
 length = right.radio("Cohort", list(lengths), horizontal=True, key="churn_cohort_length", format_func=lengths.get)
 table = loaders.load(data.cohorts, by=by, cohort=length, flt=flt)
-if table.empty:
+if table.empty and no_revenue is not None:
+    st.caption(no_revenue.message())
+elif table.empty:
     components.empty_state("No revenue recorded for these customers.")
 else:
     st.plotly_chart(charts.cohort_heatmap(table, title="Share retained, by cohort of first revenue month"),
@@ -92,24 +107,15 @@ else:
     st.plotly_chart(charts.renewal_vs_retention_chart(rvr.shares()), width="stretch")
     st.caption(f"{rvr.renewed} of {rvr.up} contracts up for renewal renewed · {rvr.customers_at_start} at the start.")
 
-st.header("Post-churn follow-up")
-st.caption(churn.EXPLANATIONS["follow_up"])
-if message := st.session_state.pop(churn_follow_up.SAVED, None):
-    st.success(message)
-follow = churn.follow_up_status(everyone)
-if follow.n == 0:
-    components.empty_state("No churned customers for these filters.")
-else:
-    st.metric("Follow-ups complete", f"{follow.complete} of {follow.n}")
-    components.table(churn.for_display(follow.queue, churn.QUEUE_COLUMNS), hide_index=True)
-    editable = everyone if st.toggle("Also edit completed follow-ups", key="churn_edit_all") else follow.queue
-    if not editable.empty:
-        churn_follow_up.editor(editable)
+churn_follow_up.section(everyone, reasons=reasons, tracked=loaders.load(coverage.coverage).churn_follow_up_tracked,
+                        gap=loaders.load(coverage.gap, "churn_follow_up"), as_of=selection.as_of)
 
 st.header("Lost while looking fine")
 surprises = loaders.load(data.contradictions_in_period, period=period, flt=flt)
 st.caption(churn.EXPLANATIONS["surprises"])
-if surprises.empty:
+if no_events is not None and no_events.kind == coverage.MISSING:
+    st.caption(no_events.message())
+elif surprises.empty:
     components.empty_state("No customer lost in this period looked healthy or was a promoter.")
 else:
     green, promoters = int(surprises["green"].sum()), int(surprises["promoter"].sum())

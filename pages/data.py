@@ -1,10 +1,10 @@
 """Data: what the database holds; import a file (mapping, dry run, all-or-nothing commit);
-templates; export everything; the demo company; reset."""
+templates; the company's vocabularies and currency; export everything; the demo company; reset."""
 
 import streamlit as st
 
 from cs_metrics.services import data
-from ui import components, data_admin, data_import, loaders, shell
+from ui import components, data_admin, data_import, data_vocabulary, loaders, shell
 
 shell.require_router()
 st.title("Data")
@@ -38,5 +38,6 @@ with st.expander(f"Import log ({len(history)} latest)"):
     else:
         components.table(history, hide_index=True)
 
+data_vocabulary.vocabulary_section()
 data_admin.export_section()
 data_admin.demo_and_reset_section()

@@ -4,6 +4,7 @@ import streamlit as st
 
 from cs_metrics import health
 from cs_metrics.selection import ALL
+from cs_metrics.services import coverage as data_coverage
 from cs_metrics.services import health as data
 from ui import components, health_model_form, health_tabs, loaders
 
@@ -27,11 +28,16 @@ scores = loaders.load(data.health_scores, start=period.start, end=period.end, fl
 months = health.scored_months(scores)
 tabs = st.tabs(["Distribution", "Movement", "Customer", "Back-test", "At risk", "Model"])
 
-if not months:
-    for tab in tabs[:5]:
+if not months:  # none imported, none for these customers, or none in the period (then: where they are)
+    gap = loaders.load(data_coverage.gap, "health", period=period, flt=flt)
+    for i, tab in enumerate(tabs[:5]):
         with tab:
-            components.empty_state("No health signals for these customers in the period. "
-                                   "Widen the period or the filters.")
+            if gap is None:
+                components.empty_state("No customer could be scored in this period with this model version.")
+            elif i == 0:
+                components.data_gap(gap, as_of=selection.as_of)
+            else:
+                components.empty_state(gap.message())
 else:
     latest = months[-1]
     now = health.month_rows(scores, latest)

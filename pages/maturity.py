@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cs_metrics.services import maturity
+from cs_metrics.services import coverage, maturity
 from ui import components, loaders
 from ui.maturity_form import LANGS, assessment_form, plain
 from ui.maturity_results import results
@@ -17,8 +17,9 @@ lang = st.radio("Language of the instrument", list(LANGS), format_func=LANGS.get
 inst = loaders.load(maturity.instrument)
 st.caption(f"{plain(inst.name(lang))} · instrument version {inst.version}.")
 teams, rounds = loaders.load(maturity.teams), loaders.load(maturity.rounds)
-if teams.empty:
+if teams.empty:  # nobody can take the assessment, and nothing was assessed
     components.empty_state("There are no teams yet. Import teams on the Data page, then come back to score them.")
+    components.missing_data(loaders.load(coverage.gap, "teams"))
     st.stop()
 team_names = teams["name"].tolist()
 tab_take, tab_results, tab_plan, tab_setup = st.tabs(
@@ -36,6 +37,8 @@ answers, targets = loaders.load(maturity.answers), loaders.load(maturity.targets
 
 with tab_results:
     results(answers, targets, inst, lang, teams=team_names)
+    if (none_yet := loaders.load(coverage.gap, "maturity")) is not None:  # none taken here, none imported
+        components.missing_data(none_yet)
 
 with tab_plan:
     targets_and_next_steps(answers, targets, inst, lang, teams=team_names)

@@ -8,6 +8,7 @@ from cs_metrics import vocab
 from cs_metrics.charts import meetings as charts
 from cs_metrics.formatting import fmt_change, fmt_interval, fmt_value
 from cs_metrics.meetings import MIN_MEETINGS
+from cs_metrics.services import coverage as svc_coverage
 from cs_metrics.services import meetings as svc
 from ui import components, loaders, meeting_form, meeting_minutes
 
@@ -25,7 +26,10 @@ with share_tab:
     head = loaders.load(svc.headline, period=period)
     cur, first = head.current, head.first_quarter
     has_first = first is not None and first["meetings"]
-    if cur["meetings"] == 0:
+    if cur["meetings"] == 0 and (gap := loaders.load(svc_coverage.gap, "meetings", period=period)):
+        components.data_gap(gap, as_of=selection.as_of)  # none imported yet, or where they were logged
+        st.caption("Meetings can also be logged one by one in the next tab.")
+    elif cur["meetings"] == 0:
         components.empty_state("No meetings were logged in this period. Log one in the next tab, or widen the period.")
     else:
         vs_first = f"{fmt_change(head.change_vs_first_quarter, 'share')} vs first quarter" if has_first else None
@@ -89,6 +93,9 @@ with log_tab:
     meeting_form.form(today)
 
 with ledger_tab:
+    if (none_yet := loaders.load(svc_coverage.gap, "meetings")) is not None:
+        components.empty_state(none_yet.message())
+        st.stop()
     counts = loaders.load(svc.decision_impact_counts, period=period)
     st.caption(f"{counts['favours']:,} decisions favour customers · {counts['neutral']:,} neutral · {counts['worsens']:,} worsen their experience")
     left, right = st.columns(2)

@@ -6,7 +6,7 @@ import streamlit as st
 from cs_metrics import nps, text
 from cs_metrics.charts import nps as charts
 from cs_metrics.formatting import fmt_change, fmt_interval, fmt_value
-from cs_metrics.services import figures
+from cs_metrics.services import coverage, figures
 from cs_metrics.services import nps as data
 from ui import components, loaders, nps_follow_up
 
@@ -25,8 +25,13 @@ if bad_n:
 tile = loaders.load(data.nps_tile, period=cur, previous=prev, **scope)
 now, change = nps.nps_interval(*tile.extra["counts"]), tile.extra["difference"]
 if now.n == 0:
-    components.empty_state("No NPS answers for this period and these customers. Widen the period or the filters.")
+    gap = loaders.load(coverage.gap, "nps", period=cur, **scope)
+    if gap is None:  # answers in the period, none with a valid score
+        components.empty_state("No NPS answers for this period and these customers. Widen the period or the filters.")
+    else:
+        components.data_gap(gap, as_of=sel.as_of)
     st.stop()
+held = loaders.load(coverage.coverage, **scope)
 min_n = int(st.columns([1, 3])[0].number_input(
     "Minimum answers to read a figure", min_value=1, max_value=1000, value=30, key="nps_min_n",
     help="Below this many answers a score is shown as too uncertain to read."))
@@ -54,7 +59,8 @@ with right, st.container(border=True):
                    f"{response.total:,} invitations answered")
     else:
         st.metric("Response rate", "–")
-        st.caption("Unknown: no survey invitations are recorded for this period. Import the NPS survey sends to see it.")
+        st.caption("Unknown: no survey invitations are recorded for this period." if held.has("survey_sends") else
+                   "Unknown: no survey invitations are recorded at all (only a whole-database archive brings them).")
     st.caption(f"Comment rate {fmt_value(comments.value, 'share')} ({comments.count:,} of {comments.total:,} answers)")
 
 # --- trend ---------------------------------------------------------------------------------------
@@ -89,7 +95,9 @@ if written.empty:
 else:
     st.caption("Words and themes that set detractors apart from promoters: weighted log-odds with an informative "
                "prior (Monroe, Colaresi & Quinn 2008). Bars show z; hover for how often each side used the word.")
-    for column, (code, name) in zip(st.columns(2), text.LANGUAGES.items()):
+    # A panel per language the comments are written in (one for all comments when none is recorded).
+    panels = {c: n for c, n in text.LANGUAGES.items() if c in held.comment_languages} or {None: "All"}
+    for column, (code, name) in zip(st.columns(len(panels)), panels.items()):
         words = text.distinguishing_words(written, language=code, top=8)
         with column:
             if words.empty:
@@ -98,7 +106,7 @@ else:
                 st.plotly_chart(charts.words_chart(words, title=f"{name} comments"), width="stretch", key=f"nps_words_{code}")
     themes = text.theme_table(written)
     st.plotly_chart(charts.themes_chart(themes, title="Themes"), width="stretch", key="nps_themes")
-    with st.expander("Theme keywords (English and Italian)"):
+    with st.expander("Theme keywords"):
         components.table(themes[["label", "keywords", "detractors", "passives", "promoters", "z"]], hide_index=True,
                          column_config={"label": "Theme", "z": st.column_config.NumberColumn("z", format="%.2f")})
     labels = {t.key: t.label for t in text.THEMES}
@@ -106,7 +114,8 @@ else:
     f1, f2, f3 = st.columns([2, 1, 1])
     search = f1.text_input("Search the comments", key="nps_search", placeholder="a word, e.g. invoice or fattura")
     groups_sel = f2.multiselect("Group", ["detractor", "passive", "promoter"], key="nps_groups")
-    languages = f3.multiselect("Language", list(text.LANGUAGES), format_func=text.LANGUAGES.get, key="nps_languages")
+    languages = f3.multiselect("Language", held.comment_languages, format_func=lambda c: text.LANGUAGES.get(c, c),
+                               key="nps_languages")
     shown = text.filter_by_theme(loaders.load(data.verbatims, period=cur, search=search, languages=tuple(languages),
                                               groups=tuple(groups_sel), **scope), theme)
     st.caption(f"{len(shown):,} comment(s)" + (f" about {labels[theme].lower()}" if theme else ""))
@@ -119,31 +128,4 @@ else:
                            "segment": "Segment", "customer": "Customer", "touchpoint": "Touchpoint"})
 
 # --- closed loop ---------------------------------------------------------------------------------
-st.subheader("Detractor follow-up")
-loop = loaders.load(data.follow_up_queue, period=cur, as_of=sel.as_of, **scope)
-summary = nps.follow_up_summary(loop, as_of=sel.as_of)
-a, b, c, d = st.columns(4)
-a.metric("Followed up", fmt_value(summary.rate.value, "share"), help="Done over detractors needing a follow-up.")
-a.caption(f"{summary.done} of {summary.needing} · {fmt_interval(summary.rate.low, summary.rate.high, 'share')}")
-b.metric("Median days", fmt_value(summary.median_days, "count"), help="Days from the answer to the completed follow-up.")
-b.caption(f"to follow up, over {summary.done} done")
-c.metric("Waiting", f"{summary.waiting:,}")
-d.metric("Overdue", f"{summary.overdue:,}")
-if message := st.session_state.pop(nps_follow_up.SAVED, None):
-    st.success(message)
-show_closed = st.toggle("Show closed follow-ups too", key="nps_show_closed")
-queue = loop if show_closed else loaders.load(data.follow_up_queue, period=cur, as_of=sel.as_of, include_closed=False,
-                                              **scope)
-with st.container(key="nps_queue"):
-    components.table(queue, hide_index=True, width="stretch", column_order=[
-        "id", "responded_on", "score", "customer", "follow_up_status", "follow_up_owner", "follow_up_due", "overdue",
-        "follow_up_note", "comment", "segment", "follow_up_done_on"], column_config={
-        "id": "Answer", "responded_on": st.column_config.DateColumn("Answered"), "score": "Score", "customer": "Customer",
-        "segment": "Segment", "comment": st.column_config.TextColumn("Comment", width="medium"), "follow_up_status": "Status",
-        "follow_up_owner": "Owner", "follow_up_due": st.column_config.DateColumn("Due"),
-        "follow_up_done_on": st.column_config.DateColumn("Done on"), "follow_up_note": "Note",
-        "overdue": st.column_config.CheckboxColumn("Overdue")})
-if queue.empty:
-    st.caption("Nothing waiting: every detractor of the period has been followed up.")
-else:
-    nps_follow_up.editor(queue)
+nps_follow_up.section(period=cur, as_of=sel.as_of, flt=sel.customers, tracked=held.nps_follow_up_tracked)

@@ -4,8 +4,8 @@ import streamlit as st
 
 from cs_metrics import ttfv
 from cs_metrics.charts import ttfv as charts
-from cs_metrics.formatting import fmt_interval, fmt_value
-from cs_metrics.services import figures, onboarding, overview
+from cs_metrics.formatting import fmt_interval, fmt_value, money_format
+from cs_metrics.services import coverage, figures, onboarding, overview, vocabulary
 from ui import components, loaders
 
 selection = components.page_header(
@@ -14,8 +14,9 @@ selection = components.page_header(
 period, flt, as_of = selection.period, selection.customers, selection.as_of
 st.caption(f"Data as of {as_of}: customers not at first value yet are counted up to that day.")
 
-if loaders.load(onboarding.onboarding_customers, flt=flt).empty:
-    components.empty_state("No customers match these filters. Widen the segment, region or owner selection.")
+# Without customers or first-value milestones no figure here means anything: say which file is missing.
+if gap := loaders.load(coverage.gap, "onboarding", flt=flt):
+    components.data_gap(gap, as_of=as_of)
     st.stop()
 everyone = loaders.load(onboarding.onboarding_durations, flt=flt, as_of=as_of)
 known = loaders.load(onboarding.segment_targets)
@@ -35,7 +36,10 @@ cohort = ttfv.signed_in(status, start=period.start, end=period.end)
 # --- headline ------------------------------------------------------------------------------------
 st.subheader("How long customers wait for first value")
 if cohort.empty:
-    components.empty_state(f"No customer signed {period.label()}. Choose a longer period to see the curve.")
+    if gap := loaders.load(coverage.gap, "onboarding", period=period, flt=flt):
+        components.data_gap(gap, as_of=as_of)
+    else:
+        components.empty_state(f"No customer signed {period.label()}. Choose a longer period to see the curve.")
 else:
     median, within_30 = loaders.load(overview.ttfv_tiles, period=period, as_of=as_of, flt=flt)
     counts = ttfv.onboarding_counts(cohort)
@@ -81,7 +85,8 @@ else:
     st.write(f"{len(stalled):,} customers past target, {in_period:,} of them signed {period.label()}.")
     components.table(
         charts.stalled_table(stalled), hide_index=True, width="stretch", key="onboarding_stalled",
-        column_config={"ARR": st.column_config.NumberColumn("ARR", format="€%,.0f")},
+        column_config={"ARR": st.column_config.NumberColumn(
+            "ARR", format=money_format(loaders.load(vocabulary.currency)))},
     )
 
 # --- trend ---------------------------------------------------------------------------------------

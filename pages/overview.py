@@ -3,14 +3,21 @@
 import streamlit as st
 
 from cs_metrics import summary
-from cs_metrics.services import figures, overview
+from cs_metrics.services import coverage, figures, overview
 from cs_metrics.services import summary as contradictions
 from cs_metrics.tiles import COMPANY_WIDE
 from ui import components, loaders
 
 selection = components.page_header("Overview")
 tiles = loaders.load(overview.overview_tiles, period=selection.period, flt=selection.customers, as_of=selection.as_of)
-if all(t.n == 0 for t in tiles if t.area not in COMPANY_WIDE):
+no_customers = loaders.load(coverage.gap, "customers", flt=selection.customers)
+if no_customers is not None:  # none imported (the other figures still show), or none match the filters
+    components.data_gap(no_customers, as_of=selection.as_of)
+    if no_customers.kind == coverage.FILTERED:
+        st.stop()
+if not tiles:
+    st.stop()
+if no_customers is None and all(t.n == 0 for t in tiles if t.area not in COMPANY_WIDE):
     components.empty_state("No customers match these filters. Widen the segment, region or owner selection.")
     st.stop()
 
@@ -37,6 +44,7 @@ st.caption(
     "Maturity and meeting figures are company-wide: the customer filters do not apply to them."
 )
 components.tile_grid(tiles, columns=4, sparkline=True, verdict=True, link=True)
+components.left_out_caption(loaders.load(coverage.left_out))
 
 health = next((t for t in tiles if t.key == "health_green"), None)
 if health is not None:

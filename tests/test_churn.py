@@ -175,3 +175,79 @@ def test_churn_contradictions_uses_health_bands_and_nps_classes():
     assert flags.loc[2, "nps_days_before_churn"] == (dt.date(2025, 2, 10) - dt.date(2024, 11, 1)).days
     none = churn.churn_contradictions(CHURN.iloc[:3], scored.iloc[:0], nps.iloc[:0])
     assert none.empty
+
+
+# --- the company's own reasons ---------------------------------------------------------------------
+
+#: A company's reasons: one of its own, the consumer reason "moved", "unknown", and "price" relabelled.
+REASONS = pd.DataFrame(
+    {
+        "key": ["cheaper_plan", "moved", "unknown", "price"],
+        "label": ["Moved to cheaper plan", "Customer moved away", "Reason not known", "Too expensive"],
+        "category": ["price", "customer circumstances", "unknown", "price"],
+        "controllable": [True, False, None, True],
+    }
+)
+#: Churned customers whose rows leave category and controllable empty (the reasons classify them).
+MINE = pd.DataFrame(
+    {
+        "customer_id": [1, 2, 3, 4, 5, 6, 7],
+        "churned_on": ["2025-01-10", "2025-02-11", "2025-04-03", "2025-04-20", "2025-05-02", "2025-07-09",
+                       "2025-07-30"],
+        "primary_reason": ["cheaper_plan", "cheaper_plan", "moved", "cheaper_plan", "unknown", "price", None],
+        "category": [None] * 7,
+        "controllable": [None] * 7,
+        "arr_lost": [100.0, 200.0, 400.0, 300.0, 50.0, 1000.0, 70.0],
+        "reason_confirmed": [True] * 6 + [False],
+        "follow_up_call_on": [None] * 7,
+    }
+)
+
+
+def test_reason_lookup_and_labels_from_the_company_reasons():
+    assert churn.reason_label("cheaper_plan", REASONS) == "Moved to cheaper plan"
+    assert churn.reason_label("price", REASONS) == "Too expensive"
+    assert churn.reason_label("competitor", REASONS) == "competitor"  # not among the company's: its key
+    assert churn.reason_label("competitor") == "Moved to a competitor"  # a new company's reasons
+    assert churn.reason_lookup(REASONS)["unknown"] == ("Reason not known", "unknown", None)
+    assert churn.category_flags(REASONS) == {"price": True, "customer circumstances": False, "unknown": None}
+    with pytest.raises(DataError, match=r"needs the column\(s\) \['controllable'\]"):
+        churn.reason_lookup(REASONS.drop(columns="controllable"))
+
+
+def test_controllable_split_with_the_company_reasons_hand_counts():
+    s = churn.controllable_split(MINE, reasons=REASONS).set_index("group")
+    # Controllable: cheaper_plan x3 (customers 1, 2, 4: ARR 100 + 200 + 300) and price (6: 1,000) = 4,
+    # ARR 1,600. Not controllable: moved (3: 400). Not known: "unknown" (5: 50) and no reason (7: 70).
+    assert s["count"].tolist() == [4, 1, 2]
+    assert s["arr_lost"].tolist() == [1600.0, 400.0, 120.0]
+    assert s.index.tolist() == [churn.CONTROLLABLE, churn.NOT_CONTROLLABLE, churn.UNKNOWN]
+    # A new company's reasons do not list cheaper_plan: its three customers become "not known".
+    default = churn.controllable_split(MINE).set_index("group")
+    assert default["count"].tolist() == [1, 1, 5]  # price; moved; cheaper_plan x3, unknown, no reason
+
+
+def test_reason_pareto_by_category_with_the_company_reasons_hand_counts():
+    p = churn.reason_pareto(MINE, by_category=True, reasons=REASONS).set_index("category")
+    # price: cheaper_plan x3 + price = 4 (ARR 1,600); customer circumstances: moved 1 (400); unknown 1 (50);
+    # customer 7 has no reason and is left out.
+    assert p["count"].to_dict() == {"price": 4, "customer circumstances": 1, "unknown": 1}
+    assert p.loc["price", "arr_lost"] == 1600.0
+    assert p.attrs["missing"] == 1
+    q = churn.reasons_by_quarter(MINE, by_category=True, reasons=REASONS)
+    # Q1: cheaper_plan x2 (price); Q2: moved, cheaper_plan, unknown; Q3: price (customer 7 has no reason).
+    assert q[["quarter", "category", "count"]].values.tolist() == [
+        ["2025 Q1", "price", 2], ["2025 Q2", "customer circumstances", 1], ["2025 Q2", "price", 1],
+        ["2025 Q2", "unknown", 1], ["2025 Q3", "price", 1]]
+
+
+def test_follow_up_queue_and_contradictions_label_with_the_company_reasons():
+    f = churn.follow_up_status(MINE, reasons=REASONS)
+    # Nobody was called: all seven are in the queue, newest churn first (customers 7, 6, 5, 4, 3, 2, 1).
+    assert pd.isna(f.queue["reason"].iloc[0])  # customer 7 has no reason yet
+    assert f.queue["reason"].tolist()[1:] == ["Too expensive", "Reason not known", "Moved to cheaper plan",
+                                              "Customer moved away", "Moved to cheaper plan", "Moved to cheaper plan"]
+    scored = pd.DataFrame({"customer_id": [3], "month": ["2025-03-01"], "score": [80.0], "band": ["green"]})
+    out = churn.churn_contradictions(MINE, scored, pd.DataFrame(columns=["customer_id", "responded_on", "score"]),
+                                     reasons=REASONS)
+    assert out[["customer_id", "reason"]].values.tolist() == [[3, "Customer moved away"]]

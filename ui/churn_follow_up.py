@@ -1,5 +1,6 @@
 """The post-churn follow-up editor of the Churn & retention page: the call date, the confirmed
-reason and the notes of one churned customer (validated by storage; a refusal says what to fix)."""
+reason (one of the company's churn reasons) and the notes of one churned customer (validated by
+storage; a refusal says what to fix)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,48 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from cs_metrics import churn, vocab
+from cs_metrics import churn
+from cs_metrics.formatting import money_format
 from cs_metrics.services import churn as churn_data
-from ui import loaders
+from cs_metrics.services import coverage, vocabulary
+from ui import components, loaders
 
 SAVED = "churn_follow_up_saved"
+NOT_TRACKED = (
+    "Post-churn follow-ups are not tracked: no churn event has a call date or a confirmed reason, so no lost "
+    "customer is counted as followed up or waiting. To start, import the churn events with the day of the call "
+    "(follow_up_call_on) or whether the reason was confirmed (reason_confirmed), or record a first call below."
+)
+
+
+def section(everyone: pd.DataFrame, *, reasons: pd.DataFrame, tracked: bool, gap: coverage.Gap | None,
+            as_of: dt.date) -> None:
+    """The post-churn follow-up of ``everyone`` (every churned customer of the selection): how many
+    calls are complete, the queue and the editor; the missing churn-events file when ``gap`` says
+    so; where follow-ups are not ``tracked`` at all, a line saying so and how to start."""
+    st.header("Post-churn follow-up")
+    st.caption(churn.EXPLANATIONS["follow_up"])
+    if message := st.session_state.pop(SAVED, None):
+        st.success(message)
+    if gap is not None:
+        components.data_gap(gap, as_of=as_of, key="churn_follow_up")
+        return
+    if everyone.empty:
+        components.empty_state("No churned customers for these filters.")
+        return
+    if not tracked:
+        st.caption(NOT_TRACKED)
+        with st.expander(f"Record a first follow-up call ({len(everyone):,} churned customers)"):
+            editor(everyone)
+        return
+    follow = churn.follow_up_status(everyone, reasons=reasons)
+    st.metric("Follow-ups complete", f"{follow.complete} of {follow.n}")
+    money = st.column_config.NumberColumn(format=money_format(loaders.load(vocabulary.currency)))
+    components.table(churn.for_display(follow.queue, churn.QUEUE_COLUMNS), hide_index=True,
+                     column_config={churn.QUEUE_COLUMNS["arr_lost"]: money})
+    editable = everyone if st.toggle("Also edit completed follow-ups", key="churn_edit_all") else follow.queue
+    if not editable.empty:
+        editor(editable)
 
 
 def editor(editable: pd.DataFrame) -> None:
@@ -23,9 +61,11 @@ def editor(editable: pd.DataFrame) -> None:
     a, b = st.columns(2)
     called_on = row["follow_up_call_on"].date() if row["follow_up_call_on"] == row["follow_up_call_on"] else None
     called = a.date_input("Call date", value=called_on, max_value=dt.date.today(), key=f"churn_fu_call_{cid}")
-    reasons = list(vocab.CHURN_REASONS)
+    company = churn.reason_lookup(loaders.load(churn_data.churn_reasons))  # the company's own reasons
+    labels = {key: entry[0] for key, entry in company.items()}
+    reasons = list(labels)
     known = reasons.index(row["primary_reason"]) if row["primary_reason"] in reasons else None
-    reason = b.selectbox("Confirmed reason", reasons, index=known, format_func=churn.reason_label,
+    reason = b.selectbox("Confirmed reason", reasons, index=known, format_func=lambda k: labels.get(k, k),
                          placeholder="Choose the reason", key=f"churn_fu_reason_{cid}")
     typed = row["follow_up_notes"] if isinstance(row["follow_up_notes"], str) else ""
     notes = st.text_area("Notes from the call", value=typed, max_chars=churn_data.MAX_NOTES, key=f"churn_fu_notes_{cid}")

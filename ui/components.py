@@ -9,6 +9,7 @@ from streamlit.errors import StreamlitAPIException
 
 from cs_metrics.charts import overview as overview_charts
 from cs_metrics.formatting import fmt_change, fmt_interval, fmt_value
+from cs_metrics.services import coverage
 from cs_metrics.services import data as data_service
 from cs_metrics.tiles import AREAS, COMPANY_WIDE, Tile, verdict_text
 from ui import filters, loaders, shell
@@ -104,6 +105,56 @@ def tile_grid(tiles: list[Tile], *, columns: int = 4, **options: bool) -> None:
 def empty_state(message: str) -> None:
     """A friendly note in place of charts when a selection has no data."""
     st.info(message)
+
+
+def missing_data(gap: coverage.Gap, *, key: str = "") -> None:
+    """In place of a figure whose data was never imported: which file is missing, a link to the
+    Data page and the file's empty template (built on click)."""
+    with st.container(border=True):
+        st.info(gap.message(), icon=":material/upload_file:")
+        left, right = st.columns(2)
+        try:
+            left.page_link("pages/data.py", label=f"Import the {gap.file_label} file on the Data page →")
+        except StreamlitAPIException:  # the page is not registered in this navigation
+            pass
+        if gap.entity:
+            right.download_button(
+                f"Empty {gap.file_label} template (CSV)", lambda entity=gap.entity: data_service.template_csv(entity),
+                file_name=f"{gap.entity}_template.csv", mime="text/csv",
+                key=f"missing_template_{key or gap.figure}",
+            )
+
+
+def _show_period(first, last) -> None:
+    st.session_state[filters.KEY_PRESET] = "Custom"
+    st.session_state[filters.KEY_RANGE] = (first, last)
+
+
+def data_elsewhere(gap: coverage.Gap, *, as_of, key: str = "") -> None:
+    """In place of a figure whose data lies outside the selected period: where it lies, and a
+    button that sets the sidebar's custom period to that range (up to ``as_of``)."""
+    st.info(gap.message())
+    first, last = gap.first, min(gap.last, as_of)
+    if first <= last:
+        st.button(f"Show {first.day} {first:%b %Y} – {last.day} {last:%b %Y}", key=f"elsewhere_{key or gap.figure}",
+                  on_click=_show_period, args=(first, last), icon=":material/date_range:")
+
+
+def data_gap(gap: coverage.Gap, *, as_of, key: str = "") -> None:
+    """Say why a figure is not shown (``coverage.gap``): its file missing, the customers
+    filtered out, or its data in another period."""
+    if gap.kind == coverage.MISSING:
+        missing_data(gap, key=key)
+    elif gap.kind == coverage.ELSEWHERE:
+        data_elsewhere(gap, as_of=as_of, key=key)
+    else:
+        empty_state(gap.message())
+
+
+def left_out_caption(gone: tuple[coverage.LeftOut, ...]) -> None:
+    """One caption naming the figures left out for lack of data, and why."""
+    if gone:
+        st.caption("Left out for lack of data: " + " · ".join(g.text() for g in gone) + ".")
 
 
 def table(frame: pd.DataFrame, **options) -> None:

@@ -11,8 +11,9 @@ import streamlit as st
 
 from cs_metrics import health
 from cs_metrics.charts import health as charts
-from cs_metrics.formatting import fmt_value
-from ui import components
+from cs_metrics.formatting import fmt_value, money_format
+from cs_metrics.services import vocabulary
+from ui import components, loaders
 
 month_label = "{:%b %Y}".format
 
@@ -21,10 +22,11 @@ def distribution(now: pd.DataFrame, scores: pd.DataFrame, model: dict[str, Any],
     """Band shares of the latest month (count and ARR), the histogram of scores, band shares by a
     chosen attribute and by month."""
     shares = health.band_shares(now, weight="arr").set_index("band")
+    money = loaders.load(vocabulary.currency)
     cols = st.columns(4)
     cols[0].metric(f"Customers scored, {latest:%b %Y}", f"{int(shares['n'].sum()):,}")
     for col, name in zip(cols[1:], health.BANDS):
-        arr = fmt_value(shares.loc[name, "weight"], "currency")
+        arr = fmt_value(shares.loc[name, "weight"], "currency", currency=money)
         col.metric(f"{name.capitalize()} band", fmt_value(shares.loc[name, "share"], "share"),
                    help=f"{int(shares.loc[name, 'n'])} customers, {arr} ARR")
     if shares["n"].sum() < health.MIN_SCORED:
@@ -50,6 +52,7 @@ def movement(scores: pd.DataFrame, churn: pd.DataFrame, months: list[pd.Timestam
     moves = health.movement(scores, churn, start_month=first, end_month=second)
     st.plotly_chart(charts.transition_heatmap(
         health.transition_matrix(moves), health.transition_matrix(moves, value="arr"),
+        currency=loaders.load(vocabulary.currency),
         title=f"From {first:%b %Y} to {second:%b %Y}: customers and ARR"), width="stretch")
     st.caption("ARR is the customer's ARR in the first month (in the second for customers not scored before). "
                "Unscored: no signals that month; churned: left the company by the end of the second month.")
@@ -72,7 +75,7 @@ def customer(now: pd.DataFrame, scores: pd.DataFrame, model: dict[str, Any], ris
     to_next = why.attrs["to_next_band"]
     cols[2].metric("Points to the next band", "–" if why.attrs["band"] == "green" else f"{to_next:.1f}")
     st.caption(f"Owner: {row['owner']} · {row['segment']} · {row['region']} · "
-               f"ARR {fmt_value(row['arr'], 'currency')}")
+               f"ARR {fmt_value(row['arr'], 'currency', currency=loaders.load(vocabulary.currency))}")
     for label in why.loc[why["missing"], "label"]:
         st.badge(f"No data: {label}", color="gray")
     st.plotly_chart(charts.contribution_waterfall(why, title="What makes up the score"), width="stretch")
@@ -134,12 +137,13 @@ def at_risk(risk: pd.DataFrame, latest: pd.Timestamp) -> None:
     """Customers red or falling (the fall is set here, under ``health_drop``), largest ARR first."""
     st.number_input("A fall of this many points counts as falling", min_value=1.0, max_value=100.0,
                     value=10.0, step=1.0, format="%.0f", key="health_drop")
+    money = loaders.load(vocabulary.currency)
     st.caption(f"{latest:%b %Y}: {len(risk)} customers red or falling since the month before, "
-               f"{fmt_value(risk.attrs.get('arr'), 'currency')} ARR, largest first.")
+               f"{fmt_value(risk.attrs.get('arr'), 'currency', currency=money)} ARR, largest first.")
     columns = ["name", "owner", "segment", "arr", "score", "previous_score", "change", "why"]
     components.table(risk[columns], hide_index=True, column_config={
         "name": "Customer", "owner": "Owner", "segment": "Segment",
-        "arr": st.column_config.NumberColumn("ARR", format="euro"),
+        "arr": st.column_config.NumberColumn("ARR", format=money_format(money)),
         "score": st.column_config.NumberColumn("Score", format="%.1f"),
         "previous_score": st.column_config.NumberColumn("Month before", format="%.1f"),
         "change": st.column_config.NumberColumn("Change", format="%+.1f"), "why": "Why listed"})

@@ -1,16 +1,70 @@
-"""The detractor follow-up editor of the NPS page: pick an answer, set owner, status, due date and
-note, save (validated by the service; a refusal explains what to fix and keeps the input)."""
+"""The detractor follow-up of the NPS page: the closed-loop figures and queue (only where
+follow-ups are tracked), and the editor: pick an answer, set owner, status, due date and note, save
+(validated by the service; a refusal explains what to fix and keeps the input)."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pandas as pd
 import streamlit as st
 
+from cs_metrics import nps
+from cs_metrics.formatting import fmt_interval, fmt_value
+from cs_metrics.period import Period
+from cs_metrics.selection import CustomerFilter
 from cs_metrics.services import nps as nps_data
 from cs_metrics.vocab import FOLLOW_UP_STATUSES
-from ui import loaders
+from ui import components, loaders
 
 SAVED = "nps_follow_up_saved"
+NOT_TRACKED = (
+    "Follow-ups are not tracked: no NPS answer has a follow-up status, so no detractor is counted as followed "
+    "up, waiting or overdue. To start, import the NPS responses with a follow_up_status column (open, "
+    "in_progress, done, not_needed; owner and due date too), or record a first follow-up below."
+)
+QUEUE_COLUMNS = ["id", "responded_on", "score", "customer", "follow_up_status", "follow_up_owner", "follow_up_due",
+                 "overdue", "follow_up_note", "comment", "segment", "follow_up_done_on"]
+QUEUE_CONFIG = {
+    "id": "Answer", "responded_on": st.column_config.DateColumn("Answered"), "score": "Score", "customer": "Customer",
+    "segment": "Segment", "comment": st.column_config.TextColumn("Comment", width="medium"), "follow_up_status": "Status",
+    "follow_up_owner": "Owner", "follow_up_due": st.column_config.DateColumn("Due"),
+    "follow_up_done_on": st.column_config.DateColumn("Done on"), "follow_up_note": "Note",
+    "overdue": st.column_config.CheckboxColumn("Overdue")}
+
+
+def section(*, period: Period, as_of: dt.date, flt: CustomerFilter, tracked: bool) -> None:
+    """The closed loop for the detractors of ``period``: followed-up share, median days, waiting and
+    overdue, the queue and the editor; where follow-ups are not ``tracked`` at all, a line saying so
+    and how to start, and the editor to record a first one."""
+    st.subheader("Detractor follow-up")
+    if message := st.session_state.pop(SAVED, None):
+        st.success(message)
+    if not tracked:
+        st.caption(NOT_TRACKED)
+        waiting = loaders.load(nps_data.follow_up_queue, period=period, as_of=as_of, include_closed=False, flt=flt)
+        if not waiting.empty:
+            with st.expander(f"Record a first follow-up ({len(waiting):,} detractors in the period)"):
+                editor(waiting)
+        return
+    loop = loaders.load(nps_data.follow_up_queue, period=period, as_of=as_of, flt=flt)
+    summary = nps.follow_up_summary(loop, as_of=as_of)
+    a, b, c, d = st.columns(4)
+    a.metric("Followed up", fmt_value(summary.rate.value, "share"), help="Done over detractors needing a follow-up.")
+    a.caption(f"{summary.done} of {summary.needing} · {fmt_interval(summary.rate.low, summary.rate.high, 'share')}")
+    b.metric("Median days", fmt_value(summary.median_days, "count"), help="Days from the answer to the completed follow-up.")
+    b.caption(f"to follow up, over {summary.done} done")
+    c.metric("Waiting", f"{summary.waiting:,}")
+    d.metric("Overdue", f"{summary.overdue:,}")
+    show_closed = st.toggle("Show closed follow-ups too", key="nps_show_closed")
+    queue = loop if show_closed else loaders.load(nps_data.follow_up_queue, period=period, as_of=as_of,
+                                                  include_closed=False, flt=flt)
+    with st.container(key="nps_queue"):
+        components.table(queue, hide_index=True, width="stretch", column_order=QUEUE_COLUMNS, column_config=QUEUE_CONFIG)
+    if queue.empty:
+        st.caption("Nothing waiting: every detractor of the period has been followed up.")
+    else:
+        editor(queue)
 
 
 def editor(queue: pd.DataFrame) -> None:

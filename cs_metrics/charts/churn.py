@@ -1,5 +1,9 @@
 """Figure builders of the Churn & retention page: Pareto of reasons, controllable split, reasons
-over time, cohort heatmap and curve, renewal beside retention."""
+over time, cohort heatmap and curve, renewal beside retention.
+
+Reasons are labelled and coloured from the company's churn reasons (``reasons=``, the table of
+``cs_metrics.churn.REASON_COLUMNS``; default a new company's), amounts written in its currency
+(``currency=``, an ISO 4217 code)."""
 
 from __future__ import annotations
 
@@ -7,44 +11,64 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from cs_metrics import vocab
+from cs_metrics import churn
 from cs_metrics.charts import PALETTE, house_style
+from cs_metrics.formatting import currency_symbol
 from cs_metrics.retention import WEIGHTED_ROW
+from cs_metrics.vocab import DEFAULT_CURRENCY
 
-#: Colours: controllable reasons in blue, company events (not controllable) in grey.
+#: Colours: controllable reasons in blue, reasons outside the company's control in grey, reasons
+#: whose controllability is not known in light grey.
 CONTROLLABLE_COLOUR = PALETTE[0]
 EVENT_COLOUR = "#999999"
 UNKNOWN_COLOUR = "#DDDDDD"
 
 
-def _label(key: str) -> str:
-    return vocab.CHURN_REASONS.get(key, (key,))[0]
+class _Reasons:
+    """Labels and colours of reason keys (or categories) in the company's reasons."""
 
+    def __init__(self, reasons: pd.DataFrame | None, key: str) -> None:
+        self.by_category = key == "category"
+        self.lookup = churn.reason_lookup(reasons)
+        self.flags = churn.category_flags(reasons) if self.by_category else {}
 
-def _controllable(key: str) -> bool | None:
-    entry = vocab.CHURN_REASONS.get(key)
-    return entry[2] if entry else None
+    def label(self, k: str) -> str:
+        return str(k).capitalize() if self.by_category else self.lookup.get(k, (k, None, None))[0]
+
+    def controllable(self, k: str) -> bool | None:
+        """False outside the company's control, None when known to be not known, else True
+        (a reason or category the company's reasons do not list counts as one it could act on)."""
+        if self.by_category:
+            return self.flags.get(k, True)
+        return self.lookup[k][2] if k in self.lookup else True
+
+    def colour(self, k: str, other: str = CONTROLLABLE_COLOUR) -> str:
+        flag = self.controllable(k)
+        return EVENT_COLOUR if flag is False else UNKNOWN_COLOUR if flag is None else other
 
 
 def reason_pareto_chart(
-    pareto: pd.DataFrame, *, measure: str = "count", title: str | None = None
+    pareto: pd.DataFrame,
+    *,
+    measure: str = "count",
+    reasons: pd.DataFrame | None = None,
+    currency: str = DEFAULT_CURRENCY,
+    title: str | None = None,
 ) -> go.Figure:
     """Bars per reason (or category) sorted descending, with the cumulative share as a line.
 
     ``pareto`` is ``cs_metrics.churn.reason_pareto``; ``measure`` is ``"count"`` or
-    ``"arr_lost"`` (the frame should be sorted by the same measure). Reasons outside the
-    company's control are grey, the rest blue.
+    ``"arr_lost"`` (the frame should be sorted by the same measure; amounts in ``currency``).
+    Labels come from the company's ``reasons``; reasons outside the company's control are grey,
+    those known to be not known light grey, the rest (and keys the reasons do not list) blue.
     """
     key = "category" if "category" in pareto.columns else "reason"
-    labels = [_label(k) if key == "reason" else str(k).capitalize() for k in pareto[key]]
-    if key == "reason":
-        colours = [
-            CONTROLLABLE_COLOUR if _controllable(k) is not False else EVENT_COLOUR for k in pareto[key]
-        ]
-    else:
-        colours = [EVENT_COLOUR if k == "company event" else CONTROLLABLE_COLOUR for k in pareto[key]]
+    names = _Reasons(reasons, key)
+    labels = [names.label(k) for k in pareto[key]]
+    colours = [names.colour(k) for k in pareto[key]]
     values = pareto[measure].astype(float)
     is_money = measure != "count"
+    symbol = currency_symbol(currency)
     fig = go.Figure()
     fig.add_trace(
         go.Bar(
@@ -52,9 +76,9 @@ def reason_pareto_chart(
             y=values,
             marker_color=colours,
             name="ARR lost" if is_money else "Customers",
-            text=[f"€{v / 1e3:,.0f}k" if is_money else f"{v:.0f}" for v in values],
+            text=[f"{symbol}{v / 1e3:,.0f}k" if is_money else f"{v:.0f}" for v in values],
             textposition="outside",
-            hovertemplate="%{x}<br>%{y:,.0f}<extra></extra>",
+            hovertemplate="%{x}<br>" + (symbol if is_money else "") + "%{y:,.0f}<extra></extra>",
             showlegend=False,
         )
     )
@@ -70,7 +94,8 @@ def reason_pareto_chart(
         )
     )
     fig.update_layout(
-        yaxis={"title": "ARR lost (€)" if is_money else "Churned customers", "rangemode": "tozero"},
+        yaxis={"title": f"ARR lost ({symbol.strip()})" if is_money else "Churned customers",
+               "rangemode": "tozero"},
         yaxis2={
             "overlaying": "y",
             "side": "right",
@@ -120,25 +145,27 @@ def controllable_chart(split: pd.DataFrame, *, title: str | None = None) -> go.F
     return fig
 
 
-def reasons_over_time_chart(by_quarter: pd.DataFrame, *, title: str | None = None) -> go.Figure:
-    """Churned customers per quarter, stacked by reason (``cs_metrics.churn.reasons_by_quarter``)."""
+def reasons_over_time_chart(
+    by_quarter: pd.DataFrame, *, reasons: pd.DataFrame | None = None, title: str | None = None
+) -> go.Figure:
+    """Churned customers per quarter, stacked by reason (``cs_metrics.churn.reasons_by_quarter``),
+    labelled from the company's ``reasons``; reasons outside its control grey, not known light grey."""
     key = "category" if "category" in by_quarter.columns else "reason"
+    names = _Reasons(reasons, key)
     quarters = list(dict.fromkeys(by_quarter["quarter"]))
     order = by_quarter.groupby(key)["count"].sum().sort_values(ascending=False).index
     colours = list(PALETTE) + ["#882255", "#44AA99", "#999933", "#AA4499"]
     fig = go.Figure()
     for i, k in enumerate(order):
         part = by_quarter[by_quarter[key] == k].set_index("quarter")["count"].reindex(quarters, fill_value=0)
-        colour = (
-            EVENT_COLOUR if _controllable(k) is False or k == "company event" else colours[i % len(colours)]
-        )
         fig.add_trace(
             go.Bar(
-                name=_label(k) if key == "reason" else str(k).capitalize(),
+                name=names.label(k),
                 x=quarters,
                 y=part.to_numpy(),
-                marker_color=colour,
-                hovertemplate="%{x}: %{y}<extra>" + (_label(k) if key == "reason" else str(k)) + "</extra>",
+                marker_color=names.colour(k, colours[i % len(colours)]),
+                hovertemplate="%{x}: %{y}<extra>" + (names.label(k) if key == "reason" else str(k))
+                + "</extra>",
             )
         )
     house_style(fig, title=title, height=440)

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from cs_metrics.charts import BAND_COLOURS, PALETTE, house_style
 from cs_metrics.formatting import fmt_value
 from cs_metrics.health.movement import TRANSITION_FROM, TRANSITION_TO
+from cs_metrics.vocab import DEFAULT_CURRENCY
 from cs_metrics.vocab import HEALTH_BANDS as BANDS
 
 _NEUTRAL = "#999999"
@@ -89,14 +90,17 @@ def band_trend(trend: pd.DataFrame, *, title: str | None = None) -> go.Figure:
     return house_style(fig, title=title)
 
 
-def transition_heatmap(counts: pd.DataFrame, arr: pd.DataFrame, *, title: str | None = None) -> go.Figure:
-    """Matrix of band movement (``health.transition_matrix``): colour by count, text count and ARR."""
+def transition_heatmap(
+    counts: pd.DataFrame, arr: pd.DataFrame, *, currency: str = DEFAULT_CURRENCY, title: str | None = None
+) -> go.Figure:
+    """Matrix of band movement (``health.transition_matrix``): colour by count, text count and ARR
+    (in ``currency``, an ISO 4217 code)."""
     rows = [b for b in TRANSITION_FROM if b in counts.index]
     cols = [b for b in TRANSITION_TO if b in counts.columns]
     counts = counts.reindex(index=rows, columns=cols, fill_value=0)
     arr = arr.reindex(index=rows, columns=cols, fill_value=0)
-    text = [[f"{int(counts.loc[r, c])}<br>{fmt_value(float(arr.loc[r, c]), 'currency')}" if counts.loc[r, c] else ""
-             for c in cols] for r in rows]
+    text = [[f"{int(counts.loc[r, c])}<br>{fmt_value(float(arr.loc[r, c]), 'currency', currency=currency)}"
+              if counts.loc[r, c] else "" for c in cols] for r in rows]
     fig = go.Figure(
         go.Heatmap(
             z=counts.to_numpy().tolist(), x=[f"to {c}" for c in cols], y=[f"from {r}" for r in rows],

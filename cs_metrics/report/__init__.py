@@ -34,6 +34,7 @@ from cs_metrics.report.readings import (
     definitions,
     figure_line,
     figure_row,
+    left_out_text,
     reading,
     since_line,
     table_head,
@@ -44,7 +45,7 @@ from cs_metrics.report.texts import LANGUAGES, SECTION_TITLES, TEXT, period_labe
 __all__ = [
     "COMPARISONS", "FIGURE_SIZE", "FILE_NAMES", "FORMATS", "INSTALL_CHROMIUM", "LANGUAGES", "MIME", "SECTIONS",
     "SECTION_TITLES", "TEXT", "ChromiumMissing", "Pack", "check_sections", "chromium_path", "comparison_period",
-    "cover_lines", "definitions", "figure_images", "figure_line", "figure_row", "pdf_text", "period_label",
-    "reading", "render_files", "render_html", "render_pdf", "render_pptx", "since_line", "stop_figure_server",
+    "cover_lines", "definitions", "figure_images", "figure_line", "figure_row", "left_out_text", "pdf_text",
+    "period_label", "reading", "render_files", "render_html", "render_pdf", "render_pptx", "since_line", "stop_figure_server",
     "table_head", "verdict",
 ]

@@ -20,6 +20,7 @@ from cs_metrics.period import Period, as_date
 from cs_metrics.report.texts import TEXT, period_label
 from cs_metrics.selection import CustomerFilter
 from cs_metrics.tiles import COMPANY_WIDE, Tile, tile_numbers
+from cs_metrics.vocab import DEFAULT_CURRENCY
 
 #: Sections a pack can hold, in order (areas of the Overview; customers and ARR are on the cover).
 SECTIONS: tuple[str, ...] = ("nps", "health", "onboarding", "retention", "maturity", "meetings")
@@ -41,6 +42,10 @@ class Pack:
     ``tiles`` holds the tiles of the sections and of the cover (area ``customers``); ``figures``
     one figure per section (empty for a preview); ``last`` the last saved pack for the same
     customers (``id``, ``created_at``, ``period_start``, ``period_end``, ``numbers``), or None.
+    ``left_out`` the sections and figures left out for lack of data, as (name, reason) in the
+    pack's language ("Health", "no health signals imported").
+    ``currency`` is the company's currency (ISO 4217 code) every amount is written in; when not
+    given, the currency of the pack's money tiles (the ARR on the cover).
     """
 
     company: str
@@ -56,6 +61,13 @@ class Pack:
     summary: sm.Summary
     figures: dict[str, go.Figure] = field(default_factory=dict)
     last: dict[str, Any] | None = None
+    left_out: tuple[tuple[str, str], ...] = ()
+    currency: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.currency:
+            money = [t.currency for t in self.tiles if t.unit == "currency"]
+            self.currency = money[0] if money else DEFAULT_CURRENCY
 
     def t(self, key: str) -> str:
         """A fixed word of the pack in its language (see ``texts.TEXT``)."""
@@ -82,7 +94,7 @@ class Pack:
             "compare": [self.previous.first.isoformat(), self.previous.last.isoformat()],
             "as_of": self.as_of.isoformat(), "generated_at": self.generated_at.isoformat(),
             "sections": list(self.sections), "language": self.language, "filters": self.filters,
-            "tiles": tile_numbers(self.tiles), "summary": self.summary.text,
+            "tiles": tile_numbers(self.tiles), "summary": self.summary.text, "currency": self.currency,
         }
 
     def since_last(self, area: str) -> list[str]:

@@ -5,20 +5,34 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
+from cs_metrics.formatting import CURRENCY_SYMBOLS
 from cs_metrics.report.images import FIGURE_SIZE
 from cs_metrics.report.pack import Pack
 from cs_metrics.report.readings import cover_lines, definitions, figure_row, reading, since_line, table_head
 from cs_metrics.report.texts import METHODS, SECTION_TITLES, period_label
 
-_PDF_MAP = {"€": "EUR ", "–": "-", "—": "-", "−": "-", "’": "'", "‘": "'", "“": '"', "”": '"', "→": "->",
-            "…": "...", "≤": "<=", "≥": ">=", "\u00a0": " ", "\u202f": " "}
+
+def _latin1(text: str) -> bool:
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+#: Currency symbols the core fonts cannot draw are written as their ISO code.
+_PDF_MAP = {symbol: f"{code} " for code, symbol in CURRENCY_SYMBOLS.items() if not _latin1(symbol)}
+_PDF_MAP.update({"–": "-", "—": "-", "−": "-", "’": "'", "‘": "'", "“": '"', "”": '"', "→": "->",
+                 "…": "...", "≤": "<=", "≥": ">=", "\u00a0": " ", "\u202f": " "})
 
 
 def pdf_text(text: str) -> str:
-    """Text the PDF's core fonts can draw (Latin-1): common typographic signs mapped, others replaced.
+    """Text the PDF's core fonts can draw (Latin-1): common typographic signs mapped, currency
+    symbols outside Latin-1 written as their code, others replaced.
 
-    >>> pdf_text("€58.86M – 95% CI 26–34 → it’s")
-    "EUR 58.86M - 95% CI 26-34 -> it's"
+    >>> from cs_metrics.formatting import currency_symbol
+    >>> pdf_text(currency_symbol("INR") + "58.86M – 95% CI 26–34 → it’s; " + currency_symbol("GBP") + "3k")
+    "INR 58.86M - 95% CI 26-34 -> it's; £3k"
     """
     for a, b in _PDF_MAP.items():
         text = text.replace(a, b)

@@ -37,7 +37,7 @@ def figure_row(tile: Tile, language: str) -> tuple[str, str, str, str, str, str]
     if not tile.has_value:
         return (sm.label(tile, language), "–", sm.value_text(tile, tile.previous, language), "", verdict(tile, language), "0")
     value = sm.value_text(tile, tile.value, language)
-    interval = fmt_interval(tile.low, tile.high, tile.unit)
+    interval = fmt_interval(tile.low, tile.high, tile.unit, currency=tile.currency)
     if interval:
         value += f" ({sm.localise(interval.replace('95% CI ', ''), language)})"
     n = sm.localise(f"{tile.n:,}", language)
@@ -100,8 +100,15 @@ def definitions(pack: Pack) -> list[tuple[str, str]]:
     return out
 
 
+def left_out_text(pack: Pack) -> str:
+    """What the pack leaves out for lack of data, and why: "Health, no health signals imported;
+    ..." ("" when nothing is left out)."""
+    return "; ".join(f"{name}, {reason}" for name, reason in pack.left_out)
+
+
 def cover_lines(pack: Pack) -> list[tuple[str, str]]:
-    """(name, value) lines of the cover: period, comparison, customers, generation time, freshness."""
+    """(name, value) lines of the cover: period, comparison, customers, generation time, freshness,
+    and what is left out for lack of data (when anything is)."""
     t = pack.t
     customers = pack.flt.describe()
     if pack.language == "it":
@@ -112,4 +119,4 @@ def cover_lines(pack: Pack) -> list[tuple[str, str]]:
         (t("customers"), customers),
         (t("generated"), f"{pack.generated_at:%Y-%m-%d %H:%M} UTC"),
         (t("freshness"), pack.freshness),
-    ]
+    ] + ([(t("left_out"), left_out_text(pack))] if pack.left_out else [])

@@ -28,6 +28,7 @@ TEXT: dict[str, dict[str, str]] = {
         "saved": "saved", "appendix": "Appendix: definitions and methods", "sections": "Sections",
         "page": "Page", "demo": "demo data", "company_wide": "Company-wide: the customer filters do not apply.",
         "too_few": "too few observations to read with confidence",
+        "left_out": "Left out", "no_data_period": "no data for this period",
     },
     "it": {
         "title": "Postura verso il cliente", "subtitle": "Documento per il consiglio", "period": "Periodo",
@@ -39,6 +40,7 @@ TEXT: dict[str, dict[str, str]] = {
         "page": "Pagina", "demo": "dati dimostrativi",
         "company_wide": "Riguarda tutta l'azienda: i filtri sui clienti non si applicano.",
         "too_few": "troppo poche osservazioni per una lettura affidabile",
+        "left_out": "Esclusi", "no_data_period": "nessun dato per questo periodo",
     },
 }
 

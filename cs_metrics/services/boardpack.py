@@ -32,6 +32,7 @@ from cs_metrics import report
 from cs_metrics.errors import ConfigurationError, DataError, SchemaError
 from cs_metrics.period import Period
 from cs_metrics.selection import ALL, CustomerFilter
+from cs_metrics.services import coverage
 from cs_metrics.services.churn import churn_in_period
 from cs_metrics.services.figures import (
     area_trend_figure,
@@ -49,7 +50,10 @@ from cs_metrics.storage.queries import boardpack as qb
 from cs_metrics.storage.setup import prepare_database
 from cs_metrics.summary import what_changed
 
-__all__ = ["PackError", "build_pack", "freshness", "main", "pack_file", "save", "saved_packs", "section_figure"]
+__all__ = [
+    "PackError", "build_pack", "freshness", "left_out_of_pack", "main", "pack_file", "save", "saved_packs",
+    "section_figure",
+]
 
 #: A pack that cannot be saved as given (the message says what to change).
 PackError = qb.PackError
@@ -96,7 +100,8 @@ def build_pack(
         The comparison period (default: the previous period of equal length).
     sections
         Sections among ``report.SECTIONS`` (default: every one). Sections without any figure
-        (e.g. no meetings logged) are left out.
+        (e.g. no meetings logged) are left out; the pack says which and why (``Pack.left_out``,
+        ``left_out_of_pack``).
     flt
         Customers to include (maturity and meetings are company-wide).
     as_of
@@ -128,11 +133,31 @@ def build_pack(
         company=company.strip() or "Outside In", period=period, previous=previous, flt=flt, language=language,
         sections=present, generated_at=(generated_at or dt.datetime.now(dt.UTC)).replace(microsecond=0),
         as_of=as_of, freshness=freshness(engine), tiles=tiles, summary=summary,
+        left_out=left_out_of_pack(engine, chosen, present, language),
     )
     pack.last = qb.last_pack(engine, filters=pack.filters)
     if figures:
         pack.figures = {area: section_figure(engine, pack, area) for area in present}
     return pack
+
+
+def left_out_of_pack(
+    engine: Engine, chosen: Sequence[str], present: Sequence[str], language: str = "en"
+) -> tuple[tuple[str, str], ...]:
+    """(name, reason) of what a pack of the ``chosen`` sections leaves out, in ``language``: each
+    chosen section not ``present`` (the reason its data is absent, or "no data for this period"),
+    then the figures left out of the sections kept and of the cover (e.g. revenue retention
+    without monthly revenue)."""
+    absent = coverage.left_out(engine, areas=(*chosen, "customers"))
+    titles, words = report.SECTION_TITLES[language], report.TEXT[language]
+    out = []
+    for area in chosen:
+        if area not in present:
+            reasons = [gone.reason(language) for gone in absent if gone.area == area]
+            out.append((titles[area], reasons[0] if reasons else words["no_data_period"]))
+    out.extend((gone.name(language), gone.reason(language)) for gone in absent if gone.area not in chosen
+               or gone.area in present)
+    return tuple(out)
 
 
 def section_figure(engine: Engine, pack: report.Pack, area: str) -> go.Figure:

@@ -1,7 +1,8 @@
 """Churn & retention from the database: what the Churn & retention page shows, for a notebook too.
 
 The retention tiles (logo churn, GRR, NRR) come from ``services.overview.retention_tiles``, the
-one builder the Overview, this page and the board pack share.
+one builder the Overview, this page and the board pack share. Reasons are labelled and classified
+with the company's own churn reasons (``churn_reasons``, edited on the Data page).
 """
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ from cs_metrics import early_churn, health, renewals, retention
 from cs_metrics.period import Period
 from cs_metrics.retention import DataIssue
 from cs_metrics.services.overview import retention_tiles, revenue_retention, valid_customers
+from cs_metrics.services.vocabulary import churn_reasons
 from cs_metrics.storage import queries as q
 from cs_metrics.storage.queries import churn as qc
 
 __all__ = [
-    "RenewalVsRetention", "all_churn", "churn_in_period", "cohorts", "contradictions_in_period", "data_issues",
-    "early_churn_in_period", "record_follow_up", "renewal_vs_retention", "retention_tiles",
+    "RenewalVsRetention", "all_churn", "churn_in_period", "churn_reasons", "cohorts",
+    "contradictions_in_period", "data_issues", "early_churn_in_period", "record_follow_up",
+    "renewal_vs_retention", "retention_tiles",
 ]
 
 #: Recording a post-churn follow-up call (validated and written by storage in one transaction).
@@ -43,11 +46,13 @@ def all_churn(engine: Engine, *, flt: q.CustomerFilter = q.ALL) -> pd.DataFrame:
 def early_churn_in_period(
     engine: Engine, *, period: Period, as_of: dt.date, flt: q.CustomerFilter = q.ALL
 ) -> early_churn.EarlyChurn:
-    """``early_churn`` for customers whose first 90 days ended in ``period``, observed up to ``as_of``."""
+    """``early_churn`` for customers whose first 90 days ended in ``period``, observed up to ``as_of``;
+    reasons labelled with the company's churn reasons."""
     cust = q.customers(engine, flt=flt)
     churn = qc.churn_events(engine, start=period.start - dt.timedelta(days=churn_metrics.EARLY_DAYS), flt=flt)
     return early_churn.early_churn(
-        cust, churn, q.first_value_dates(engine, flt=flt), start=period.start, end=period.end, as_of=as_of
+        cust, churn, q.first_value_dates(engine, flt=flt), start=period.start, end=period.end, as_of=as_of,
+        reasons=churn_reasons(engine),
     )
 
 
@@ -147,12 +152,13 @@ def renewal_vs_retention(
 def contradictions_in_period(
     engine: Engine, *, period: Period, flt: q.CustomerFilter = q.ALL
 ) -> pd.DataFrame:
-    """``churn_contradictions`` for customers lost in ``period``, scored with the active health model."""
+    """``churn_contradictions`` for customers lost in ``period``, scored with the active health model;
+    reasons labelled with the company's churn reasons."""
     churn = churn_in_period(engine, period=period, flt=flt)
     signals = qc.health_signals_before_churn(engine, start=period.start, end=period.end, flt=flt)
     scored = health.score_customers(signals, q.active_health_model(engine))
     answers = qc.last_nps_before_churn(engine, start=period.start, end=period.end, flt=flt)
-    return churn_metrics.churn_contradictions(churn, scored, answers)
+    return churn_metrics.churn_contradictions(churn, scored, answers, reasons=churn_reasons(engine))
 
 
 def data_issues(engine: Engine, *, flt: q.CustomerFilter = q.ALL) -> list[DataIssue]:

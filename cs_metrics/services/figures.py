@@ -7,8 +7,8 @@ metric modules and draws with the chart builders of ``cs_metrics.charts``; ``go.
 * ``nps_trend_figure``: NPS per month or quarter with its 95% interval (NPS page, pack).
 * ``health_bands_figure``: customers and ARR per health band (Overview, pack).
 * ``ttfv_curve_figure``: Kaplan-Meier curve of the period's signing cohort (Onboarding page, pack).
-* ``churn_reasons_figure``: Pareto of the reasons of the customers lost in the period (Churn &
-  retention page, pack).
+* ``churn_reasons_figure``: Pareto of the reasons of the customers lost in the period, labelled
+  with the company's churn reasons and its currency (Churn & retention page, pack).
 * ``maturity_bars_figure`` and ``area_trend_figure``: from an area's tiles (Overview tiles, pack).
 """
 
@@ -34,6 +34,7 @@ from cs_metrics.services import nps as nps_data
 from cs_metrics.services.churn import churn_in_period
 from cs_metrics.services.onboarding import onboarding_durations
 from cs_metrics.services.overview import signing_cohort
+from cs_metrics.services.vocabulary import churn_reasons, currency
 from cs_metrics.tiles import MIN_NPS_RESPONSES, Tile
 
 #: The line drawn on the curve when no segment targets are given.
@@ -148,7 +149,8 @@ def churn_reasons_figure(
     title: str | None = None,
 ) -> go.Figure:
     """Pareto of the reasons of the customers lost in ``period``: bars from the most frequent,
-    cumulative share as a line (``churn.reason_pareto``).
+    cumulative share as a line (``churn.reason_pareto``); reasons, categories and colours from the
+    company's churn reasons, amounts in its currency.
 
     Parameters
     ----------
@@ -160,8 +162,11 @@ def churn_reasons_figure(
         Count contributing reasons too (bars become mentions).
     """
     lost = churn_in_period(engine, period=period, flt=flt)
-    pareto = churn.reason_pareto(lost, weight=weight, by_category=by_category, contributing=contributing)
-    return churn_charts.reason_pareto_chart(pareto, measure=weight or "count", title=title)
+    reasons = churn_reasons(engine)
+    pareto = churn.reason_pareto(lost, weight=weight, by_category=by_category, contributing=contributing,
+                                 reasons=reasons)
+    return churn_charts.reason_pareto_chart(pareto, measure=weight or "count", reasons=reasons,
+                                            currency=currency(engine), title=title)
 
 
 def maturity_bars_figure(tiles: Sequence[Tile], *, title: str | None = None) -> go.Figure:

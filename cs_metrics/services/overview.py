@@ -22,6 +22,7 @@ from sqlalchemy.engine import Engine
 from cs_metrics import consistency, health, maturity, meetings, nps, retention, ttfv
 from cs_metrics.formatting import fmt_value
 from cs_metrics.period import Period, shift_months
+from cs_metrics.services import coverage
 from cs_metrics.services.health import health_scores
 from cs_metrics.services.onboarding import onboarding_durations
 from cs_metrics.services.vocabulary import currency as company_currency
@@ -484,8 +485,13 @@ def overview_tiles(
     as_of: dt.date | None = None,
     previous: Period | None = None,
     areas: tuple[str, ...] | None = None,
+    keep_absent: bool = False,
 ) -> list[Tile]:
     """Headline tiles for ``period`` and the comparison period, in display order.
+
+    Tiles whose data the database does not hold at all (no NPS answers, no health signals, no
+    first-value milestones, no monthly revenue, ...: ``services.coverage``) are left out, so no
+    figure is shown as a number without data; ``coverage.left_out`` says which and why.
 
     Parameters
     ----------
@@ -499,17 +505,25 @@ def overview_tiles(
         The comparison period (default: the previous period of equal length).
     areas
         Areas to compute (default: every one of ``tiles.AREAS``).
+    keep_absent
+        Keep the tiles whose data is absent too (shown with n = 0).
 
     Example
     -------
     >>> from cs_metrics.storage import db
     >>> engine = db.make_engine("sqlite://"); db.upgrade(engine)
-    >>> tiles = overview_tiles(engine, period=Period(dt.date(2026, 1, 1), dt.date(2026, 3, 31)))
+    >>> span = Period(dt.date(2026, 1, 1), dt.date(2026, 3, 31))
+    >>> overview_tiles(engine, period=span)
+    []
+    >>> tiles = overview_tiles(engine, period=span, keep_absent=True)
     >>> [t.key for t in tiles][:2], tiles[0].n
     (['nps', 'health_green'], 0)
     """
     as_of = as_of or period.last
+    absent = {} if keep_absent else coverage.absent_figures(engine)
     wanted = tuple(AREAS) if areas is None else tuple(a for a in AREAS if a in areas)
+    wanted = tuple(a for a in wanted if any(f not in absent for f, area in coverage.OVERVIEW_FIGURES.items()
+                                            if area == a))
     frame = q.customers(engine, flt=flt)
     first_day = q.data_extent(engine).get("first")
     scope = dict(period=period, previous=previous, flt=flt)
@@ -530,4 +544,4 @@ def overview_tiles(
             tiles.append(tile)
     if "customers" in wanted:
         tiles.extend(customers_tiles(engine, customers=frame, **scope))
-    return tiles
+    return [t for t in tiles if coverage.figure_of(t.key) not in absent]

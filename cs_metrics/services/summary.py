@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 
 from cs_metrics import nps
 from cs_metrics.period import Period
-from cs_metrics.services import churn
+from cs_metrics.services import churn, coverage
 from cs_metrics.storage import queries as q
 from cs_metrics.storage.queries import nps as qn
 from cs_metrics.summary import Contradiction
@@ -21,7 +21,12 @@ def contradictions(
 ) -> list[Contradiction]:
     """The contradictions found in the database for ``period`` (lost customers who were green or
     promoters, detractors waiting for a follow-up), largest share first, only those with a count.
-    The claimed-maturity contradiction comes from the tiles (``summary.claimed_vs_meetings``)."""
+    The claimed-maturity contradiction comes from the tiles (``summary.claimed_vs_meetings``).
+
+    Each needs its data: no health signals, no green customers lost; no NPS answers, no promoters
+    lost; detractors wait for a follow-up only where follow-ups are tracked at all (some answer has
+    a follow-up status, ``coverage.Coverage.nps_follow_up_tracked``).
+    """
     as_of = as_of or period.last
     found: list[Contradiction] = []
     lost = churn.churn_in_period(engine, period=period, flt=flt)
@@ -31,7 +36,8 @@ def contradictions(
         promoters = int(flagged["promoter"].sum()) if len(flagged) else 0
         found.append(Contradiction("green_but_churned", green, int(len(lost)), green / len(lost)))
         found.append(Contradiction("promoters_but_churned", promoters, int(len(lost)), promoters / len(lost)))
-    queue = qn.follow_up_queue(engine, start=period.start, end=period.end, flt=flt)
+    tracked = coverage.coverage(engine).nps_follow_up_tracked
+    queue = qn.follow_up_queue(engine, start=period.start, end=period.end, flt=flt) if tracked else ()
     if len(queue):
         s = nps.follow_up_summary(queue, as_of=as_of)
         found.append(Contradiction("detractors_without_follow_up", int(s.waiting), int(s.detractors),

@@ -27,6 +27,16 @@ CURRENCY_KEY = "currency"
 COLUMNS = ("kind", "key", "label", "position", "category", "controllable")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
+#: The data columns that hold each vocabulary's keys.
+USED_IN: dict[str, tuple[tuple[type, str], ...]] = {
+    "segment": ((m.Customer, "segment"),),
+    "region": ((m.Customer, "region"),),
+    "touchpoint": ((m.NpsResponse, "touchpoint"), (m.NpsSurveySend, "touchpoint")),
+    "churn_reason": ((m.ChurnEvent, "primary_reason"),),
+    "department": ((m.Meeting, "department"), (m.Team, "department")),
+    "meeting_type": ((m.Meeting, "meeting_type"),),
+}
+
 
 def _check_kind(kind: str) -> None:
     if kind not in vocab.VOCABULARY_KINDS:
@@ -79,11 +89,12 @@ def add_terms(conn_or_engine: Engine | Connection, kind: str, new: Iterable[str 
     are. Returns how many were added. Works inside a caller's transaction when given a connection."""
     _check_kind(kind)
     items = [{"key": n} if isinstance(n, str) else dict(n) for n in new]
+    limit = max_key_length(kind)
     for item in items:
         key = str(item.get("key") or "").strip()
-        if not key or len(key) > 80:
-            raise DataError(f"A {vocab.VOCABULARY_KINDS[kind].lower()} value must have 1 to 80 characters "
-                            f"(got {key!r}).")
+        if not key or len(key) > limit:
+            raise DataError(f"A {vocab.VOCABULARY_KINDS[kind].lower()} value must have 1 to {limit} "
+                            f"characters (got {key!r}).")
         item["key"] = key
         item["label"] = str(item.get("label") or key).strip()[:120]
     if isinstance(conn_or_engine, Engine):
@@ -133,6 +144,31 @@ def remove_term(engine: Engine, kind: str, key: str) -> None:
     t = m.VocabularyTerm.__table__
     with engine.begin() as conn:
         conn.execute(delete(t).where(t.c.kind == kind, t.c.key == key))
+
+
+def max_key_length(kind: str) -> int:
+    """The longest key a vocabulary accepts: what every data column holding its keys can store.
+
+    >>> max_key_length("segment"), max_key_length("churn_reason")
+    (40, 80)
+    """
+    _check_kind(kind)
+    lengths = [m.VocabularyTerm.__table__.c.key.type.length]
+    lengths += [model.__table__.c[column].type.length for model, column in USED_IN[kind]]
+    return min(n for n in lengths if n)
+
+
+def usage(engine: Engine, kind: str) -> dict[str, int]:
+    """How many data rows hold each key of a vocabulary (keys of removed terms included), counted
+    in SQL over the columns of ``USED_IN``."""
+    _check_kind(kind)
+    counts: dict[str, int] = {}
+    with engine.connect() as conn:
+        for model, column in USED_IN[kind]:
+            col = model.__table__.c[column]
+            for key, n in conn.execute(select(col, func.count()).where(col.is_not(None)).group_by(col)):
+                counts[str(key)] = counts.get(str(key), 0) + int(n)
+    return counts
 
 
 def currency(engine: Engine) -> str:

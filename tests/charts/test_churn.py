@@ -96,7 +96,8 @@ def test_controllable_chart_shares_by_customers_and_by_arr():
     split = churn.controllable_split(LOST)
     fig = cc.controllable_chart(split)
     names = [t.name for t in fig.data]
-    assert names == ["Controllable", "Not controllable (acquired / out of business)", "Not known yet"]
+    # "Not controllable" covers every reason the company marks so (acquired, out of business, moved, ...).
+    assert names == ["Controllable", "Not controllable", "Not known yet"]
     assert [t.marker.color for t in fig.data] == [BLUE, GREY, LIGHT]
     # customers: controllable 3 (price x2, competitor) of 5, acquired 1 of 5, no reason 1 of 5
     # ARR lost (total 127k): 10k + 30k + 20k = 60k; 60k; 7k
@@ -227,3 +228,50 @@ def test_renewal_vs_retention_chart_colours_missing_values_and_range():
 def test_renewal_vs_retention_chart_empty():
     fig = cc.renewal_vs_retention_chart({})
     assert len(fig.data[0].x) == 0 and list(fig.layout.yaxis.range) == approx([0, 1.15])
+
+
+# --- the company's own reasons and currency ------------------------------------------------------------
+
+#: A company's reasons: one of its own, the consumer reason "moved", and "unknown" (not known).
+REASONS = pd.DataFrame({
+    "key": ["cheaper_plan", "moved", "unknown", "price"],
+    "label": ["Moved to cheaper plan", "Customer moved away", "Reason not known", "Too expensive"],
+    "category": ["price", "customer circumstances", "unknown", "price"],
+    "controllable": [True, False, None, True],
+})
+MINE = lost(("2025-01-10", "cheaper_plan", 10_000), ("2025-02-10", "cheaper_plan", 5_000),
+            ("2025-04-03", "moved", 30_000), ("2025-05-20", "unknown", 2_500), ("2025-05-21", "price", 1_500))
+
+
+def test_reason_pareto_chart_labels_and_colours_from_the_company_reasons():
+    fig = cc.reason_pareto_chart(churn.reason_pareto(MINE), reasons=REASONS)
+    # cheaper_plan 2; moved, price, unknown 1 each (ties by key). moved is not controllable (grey),
+    # unknown is not known (light grey), the others controllable (blue).
+    assert list(fig.data[0].x) == ["Moved to cheaper plan", "Customer moved away", "Too expensive", "Reason not known"]
+    assert list(fig.data[0].marker.color) == [BLUE, GREY, BLUE, LIGHT]
+    by_category = cc.reason_pareto_chart(churn.reason_pareto(MINE, by_category=True, reasons=REASONS),
+                                         reasons=REASONS)
+    # price: cheaper_plan x2 + price = 3; customer circumstances 1; unknown 1
+    assert list(by_category.data[0].x) == ["Price", "Customer circumstances", "Unknown"]
+    assert list(by_category.data[0].marker.color) == [BLUE, GREY, LIGHT]
+
+
+def test_reason_pareto_chart_writes_amounts_in_the_company_currency():
+    pareto = churn.reason_pareto(MINE, weight="arr_lost")
+    fig = cc.reason_pareto_chart(pareto, measure="arr_lost", reasons=REASONS, currency="USD")
+    # moved 30k; cheaper_plan 10k + 5k = 15k; unknown 2.5k; price 1.5k ("2k" each, rounded to thousands)
+    assert list(fig.data[0].text) == ["$30k", "$15k", "$2k", "$2k"]
+    assert fig.layout.yaxis.title.text == "ARR lost ($)" and "$%{y:,.0f}" in fig.data[0].hovertemplate
+    chf = cc.reason_pareto_chart(pareto, measure="arr_lost", currency="CHF")
+    assert list(chf.data[0].text)[0] == "CHF 30k" and chf.layout.yaxis.title.text == "ARR lost (CHF)"
+
+
+def test_reasons_over_time_and_controllable_split_with_the_company_reasons():
+    fig = cc.reasons_over_time_chart(churn.reasons_by_quarter(MINE), reasons=REASONS)
+    # Q1: cheaper_plan 2; Q2: moved 1, price 1, unknown 1. Traces by total, ties by key.
+    assert [t.name for t in fig.data] == ["Moved to cheaper plan", "Customer moved away", "Too expensive",
+                                          "Reason not known"]
+    assert [t.marker.color for t in fig.data] == [cc.PALETTE[0], GREY, cc.PALETTE[2], LIGHT]
+    split = churn.controllable_split(MINE, reasons=REASONS)
+    # controllable: cheaper_plan x2, price = 3; not controllable: moved 1; not known: unknown 1
+    assert [list(t.x)[0] for t in cc.controllable_chart(split).data] == approx([3 / 5, 1 / 5, 1 / 5])

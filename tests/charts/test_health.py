@@ -112,6 +112,9 @@ def test_transition_heatmap_counts_and_arr_text():
     assert heat.z == ([1, 0, 0], [0, 1, 0], [0, 0, 1])
     assert [list(r) for r in heat.text] == [["1<br>€1k", "", ""], ["", "1<br>€2k", ""], ["", "", "1<br>€3k"]]
     assert "%{z} customers" in heat.hovertemplate
+    # The same amounts in a company that counts in pounds, and in Swiss francs (written with the code).
+    assert hc.transition_heatmap(counts, arr, currency="GBP").data[0].text[0][0] == "1<br>£1k"
+    assert hc.transition_heatmap(counts, arr, currency="CHF").data[0].text[2][2] == "1<br>CHF 3k"
 
 
 def test_transition_heatmap_empty():

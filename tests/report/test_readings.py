@@ -10,6 +10,7 @@ from cs_metrics.report import (
     definitions,
     figure_line,
     figure_row,
+    left_out_text,
     reading,
     since_line,
     table_head,
@@ -95,3 +96,14 @@ def test_definitions_in_section_order_then_the_cover():
     # Every maturity dimension shares one Italian definition.
     assert italian["Maturità: cultura"] == DEFINITIONS_IT["maturity"]
     assert italian["NPS"] == DEFINITIONS_IT["nps"]
+
+
+def test_cover_says_what_is_left_out_and_why():
+    pack = dataclasses.replace(make_pack(), left_out=(("Health", "no health signals imported"),
+                                                      ("Gross and net revenue retention", "no monthly revenue imported")))
+    assert left_out_text(pack) == ("Health, no health signals imported; Gross and net revenue retention, no monthly "
+                                   "revenue imported")
+    assert cover_lines(pack)[-1] == ("Left out", left_out_text(pack))
+    italian = dataclasses.replace(make_pack("it"), left_out=(("Salute dei clienti", "nessun segnale di salute importato"),))
+    assert cover_lines(italian)[-1] == ("Esclusi", "Salute dei clienti, nessun segnale di salute importato")
+    assert left_out_text(make_pack()) == "" and len(cover_lines(make_pack())) == 5  # nothing left out: no line

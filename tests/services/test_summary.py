@@ -48,3 +48,25 @@ def test_contradictions_on_a_demo_company_match_raw_counts(tmp_path):
             assert found[key].total == n_lost
     assert [c.share for c in found.values()] == sorted((c.share for c in found.values()), reverse=True)
     engine.dispose()
+
+
+def test_no_detractor_waits_where_follow_ups_are_not_tracked(tmp_path):
+    from sqlalchemy import text
+
+    from cs_metrics.storage import demo
+
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'demo.db'}")
+    db.upgrade(engine)
+    as_of = dt.date(2026, 10, 31)
+    demo.load_demo(engine, customers=150, seed=5, as_of=as_of)
+    period = Period(dt.date(2025, 11, 1), as_of)
+    assert "detractors_without_follow_up" in {c.key for c in contradictions(engine, period=period, as_of=as_of)}
+    with engine.begin() as conn:  # a company that never tracked follow-ups: no answer has a status
+        conn.execute(text("UPDATE nps_response SET follow_up_status = NULL"))
+    keys = {c.key for c in contradictions(engine, period=period, as_of=as_of)}
+    assert "detractors_without_follow_up" not in keys
+    # Without health signals no lost customer was "green".
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM health_signal"))
+    assert "green_but_churned" not in {c.key for c in contradictions(engine, period=period, as_of=as_of)}
+    engine.dispose()

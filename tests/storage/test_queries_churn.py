@@ -244,7 +244,7 @@ def test_record_follow_up_persists_reason_call_and_notes(engine):
 BAD_FOLLOW_UPS = [
     ({"call_on": None, "reason": "price"}, "enter the date of the follow-up call"),
     ({"call_on": D(2025, 2, 5), "reason": None}, "choose the reason"),
-    ({"call_on": D(2025, 2, 5), "reason": "aliens"}, "not a known churn reason"),
+    ({"call_on": D(2025, 2, 5), "reason": "aliens"}, "not one of your churn reasons"),
     ({"call_on": D(2025, 1, 19), "reason": "price"}, "before the churn date 2025-01-20"),
     ({"call_on": D(2025, 3, 2), "reason": "price"}, "in the future"),
     ({"call_on": D(2025, 2, 5), "reason": "price", "notes": "x" * (qc.MAX_NOTES + 1)}, "characters long"),
@@ -267,3 +267,14 @@ def test_cohort_revenue_matches_pandas_on_the_demo(demo_db_url):
     expected = retention.cohort_counts(raw[raw["mrr"] >= 0])
     pd.testing.assert_frame_equal(qc.cohort_revenue(engine), expected, check_dtype=False)
     engine.dispose()
+
+
+def test_record_follow_up_takes_a_company_reason_and_its_classification(engine):
+    # The company adds "moved" (not controllable); the follow-up confirms it for customer 1.
+    from cs_metrics.storage import vocabulary
+
+    vocabulary.add_terms(engine, "churn_reason", [{"key": "relocated", "label": "Moved abroad",
+                                                   "category": "customer circumstances", "controllable": False}])
+    stored = qc.record_follow_up(engine, customer_id=1, call_on=D(2025, 3, 20), reason="relocated", notes="")
+    assert (stored["primary_reason"], stored["category"], stored["controllable"]) == (
+        "relocated", "customer circumstances", False)

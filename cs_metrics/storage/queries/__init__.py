@@ -56,7 +56,7 @@ def _frame(engine: Engine, stmt: Select, *, dates: tuple[str, ...] = ()) -> pd.D
         if column in dates or python_type is dt.date:
             frame[column] = pd.to_datetime(frame[column])
         elif python_type is dt.datetime:
-            frame[column] = pd.to_datetime(frame[column], utc=True)
+            frame[column] = pd.to_datetime(frame[column], utc=True, format="mixed")  # with or without offset
         elif python_type is bool:
             values = frame[column].map(lambda v: v if v is None or v != v else bool(v))  # missing stays missing
             frame[column] = values.astype(bool) if values.notna().all() else values

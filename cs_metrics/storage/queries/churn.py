@@ -18,7 +18,6 @@ from sqlalchemy.engine import Engine
 from cs_metrics.errors import DataError
 from cs_metrics.period import as_date
 from cs_metrics.storage import models as m
-from cs_metrics import vocab
 from cs_metrics.storage.queries import ALL, CustomerFilter, _apply, _frame
 
 #: Longest follow-up note accepted (characters).
@@ -265,8 +264,9 @@ def record_follow_up(
 ) -> dict[str, Any]:
     """Store the outcome of the post-churn call: call date, confirmed primary reason and notes.
 
-    The reason's category and whether it was controllable come from ``vocab.CHURN_REASONS``;
-    the reason is marked as confirmed. Every field is checked before anything is written, and
+    The reason is one of the company's churn reasons (``vocabulary_term``), read in the same
+    transaction; its category and whether it was controllable come from that term; the reason is
+    marked as confirmed. Every field is checked before anything is written, and
     the update runs in one transaction.
 
     Raises
@@ -290,15 +290,19 @@ def record_follow_up(
         problems.append(f"the call date {call_on} is in the future; record the call once it has happened")
     if not reason:
         problems.append("choose the reason the customer confirmed")
-    elif reason not in vocab.CHURN_REASONS:
-        problems.append(
-            f"{reason!r} is not a known churn reason; choose one of {sorted(vocab.CHURN_REASONS)}"
-        )
     text = (notes or "").strip()
     if len(text) > MAX_NOTES:
         problems.append(f"the notes are {len(text)} characters long; keep them under {MAX_NOTES}")
-    ce = m.ChurnEvent
+    ce, vt = m.ChurnEvent, m.VocabularyTerm
     with engine.begin() as conn:
+        term = None
+        if reason:
+            term = conn.execute(select(vt.category, vt.controllable)
+                                .where(vt.kind == "churn_reason", vt.key == reason)).first()
+            if term is None:
+                known = conn.execute(select(vt.key).where(vt.kind == "churn_reason").order_by(vt.position)).scalars()
+                problems.append(f"{reason!r} is not one of your churn reasons; choose one of {', '.join(known)} "
+                                "(add new reasons on the Data page)")
         row = conn.execute(select(ce.churned_on).where(ce.customer_id == int(customer_id))).first()
         if row is None:
             problems.insert(
@@ -308,7 +312,7 @@ def record_follow_up(
             problems.append(f"the call date {call_on} is before the churn date {as_date(row.churned_on)}")
         if problems:
             raise FollowUpError("The follow-up was not saved: " + "; ".join(problems) + ".")
-        _, category, controllable = vocab.CHURN_REASONS[reason]
+        category, controllable = term.category, None if term.controllable is None else bool(term.controllable)
         result = conn.execute(
             update(ce)
             .where(ce.customer_id == int(customer_id))

@@ -1,0 +1,228 @@
+"""The company's own vocabularies and its currency: read them for the pages and the other services,
+and edit them with validation (a refusal says what to fix).
+
+Vocabularies (``vocab.VOCABULARY_KINDS``): segments, regions, NPS touchpoints, churn reasons (with
+their category and whether the company could have acted on them), departments and meeting types.
+Data rows store a term's ``key``; people read its ``label``. Removing a term keeps it in the rows
+that already hold it. The currency (an ISO 4217 code) is how every amount is written.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+from sqlalchemy.engine import Engine
+
+from cs_metrics import vocab
+from cs_metrics.errors import DataError
+from cs_metrics.formatting import currency_symbol, fmt_value
+from cs_metrics.storage import vocabulary as store
+
+__all__ = [
+    "KINDS", "PREVIEW_AMOUNT", "TERM_COLUMNS", "VocabularyError", "add_term", "check_currency", "churn_reasons",
+    "currency", "money_preview", "remove_term", "set_currency", "terms", "update_term",
+]
+
+#: The vocabularies a company edits (kind -> name).
+KINDS: dict[str, str] = vocab.VOCABULARY_KINDS
+#: The amount the currency preview writes.
+PREVIEW_AMOUNT = 1_234_567.0
+#: Longest label and category (the columns of ``vocabulary_term``).
+MAX_LABEL, MAX_CATEGORY = 120, 40
+#: Columns of a vocabulary's terms (for churn reasons, the table ``cs_metrics.churn`` reads).
+TERM_COLUMNS: tuple[str, ...] = ("key", "label", "category", "controllable")
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+
+
+class VocabularyError(DataError):
+    """A vocabulary or currency edit cannot be made as asked; the message says what to change."""
+
+
+def _name(kind: str) -> str:
+    if kind not in KINDS:
+        raise VocabularyError(f"There is no vocabulary {kind!r}; choose one of: {', '.join(KINDS.values())}.")
+    return KINDS[kind]
+
+
+# --- reads -----------------------------------------------------------------------------------------
+
+
+def terms(engine: Engine, kind: str) -> pd.DataFrame:
+    """The terms of one vocabulary in display order: ``key``, ``label``, ``category`` and
+    ``controllable`` (churn reasons only; None elsewhere) and ``rows``, how many data rows hold
+    the key."""
+    _name(kind)
+    frame = store.terms(engine, kind)[list(TERM_COLUMNS)].reset_index(drop=True)
+    used = store.usage(engine, kind)
+    frame["rows"] = frame["key"].map(lambda k: used.get(k, 0)).astype("int64")
+    return frame
+
+
+def churn_reasons(engine: Engine) -> pd.DataFrame:
+    """The company's churn reasons: ``key``, ``label``, ``category``, ``controllable`` (True, False,
+    or None when not known), the table ``cs_metrics.churn`` labels and classifies reasons with."""
+    return store.terms(engine, "churn_reason")[list(TERM_COLUMNS)].reset_index(drop=True)
+
+
+def currency(engine: Engine) -> str:
+    """The company's currency (ISO 4217 code); every amount is written in it."""
+    return store.currency(engine)
+
+
+# --- edits -----------------------------------------------------------------------------------------
+
+
+def _label(label: str | None, default: str) -> str:
+    text = (label or "").strip() or default
+    if len(text) > MAX_LABEL:
+        raise VocabularyError(f"The label has {len(text)} characters; shorten it to {MAX_LABEL} or fewer.")
+    return text
+
+
+def _class(kind: str, category: str | None, controllable: bool | None) -> dict[str, object]:
+    """Category and controllability: churn reasons only."""
+    text = (category or "").strip() or None
+    if kind != "churn_reason":
+        if text is not None or controllable is not None:
+            raise VocabularyError(f"Only churn reasons have a category and a controllability; {KINDS[kind]} "
+                                  "have a key and a label.")
+        return {}
+    if text is not None and len(text) > MAX_CATEGORY:
+        raise VocabularyError(f"The category has {len(text)} characters; shorten it to {MAX_CATEGORY} or "
+                              "fewer.")
+    return {"category": text, "controllable": None if controllable is None else bool(controllable)}
+
+
+def _existing(engine: Engine, kind: str) -> tuple[str, ...]:
+    return store.keys(engine, kind)
+
+
+def _term_exists(engine: Engine, kind: str, key: str) -> None:
+    if key not in _existing(engine, kind):
+        raise VocabularyError(f"{KINDS[kind]} has no value {key!r}; pick one of the listed values.")
+
+
+def add_term(
+    engine: Engine,
+    kind: str,
+    key: str,
+    *,
+    label: str | None = None,
+    category: str | None = None,
+    controllable: bool | None = None,
+) -> str:
+    """Add a value to a vocabulary, after the existing ones; returns what was done.
+
+    Parameters
+    ----------
+    kind
+        One of ``KINDS``.
+    key
+        What data rows store (and files hold); at most as long as the data columns allow
+        (``storage.vocabulary.max_key_length``).
+    label
+        What people read (default: the key).
+    category, controllable
+        Churn reasons only: the reason's category, and whether the company could have acted on it
+        (True / False; None: not known).
+
+    Raises
+    ------
+    VocabularyError
+        For an unknown vocabulary, an empty or too long key, a key already there (also when it
+        differs only in capitals), a too long label or category, or a category given for another
+        vocabulary than churn reasons.
+    """
+    name = _name(kind)
+    key = (key or "").strip()
+    limit = store.max_key_length(kind)
+    if not key:
+        raise VocabularyError(f"Type the value to add to {name}.")
+    if len(key) > limit:
+        raise VocabularyError(f"{key!r} has {len(key)} characters; {name} keys can have at most {limit}.")
+    present = _existing(engine, kind)
+    if key in present:
+        raise VocabularyError(f"{name} already has {key!r}; relabel it instead of adding it again.")
+    twin = next((k for k in present if k.lower() == key.lower()), None)
+    if twin is not None:
+        raise VocabularyError(f"{key!r} differs from the existing {twin!r} only in capitals; use {twin!r}, "
+                              "or relabel it.")
+    term = {"key": key, "label": _label(label, key), **_class(kind, category, controllable)}
+    store.add_terms(engine, kind, [term])
+    return f"Added {term['label']!r} ({key}) to {name}."
+
+
+def update_term(
+    engine: Engine,
+    kind: str,
+    key: str,
+    *,
+    label: str | None = None,
+    category: str | None = None,
+    controllable: bool | None = None,
+) -> str:
+    """Relabel a value (and, for churn reasons, set its category and controllability: the values
+    given replace the stored ones, None meaning no category / not known); the key, which data rows
+    store, stays. Returns what was done.
+
+    Raises
+    ------
+    VocabularyError
+        For an unknown vocabulary or value, a too long label or category, or a category given for
+        another vocabulary than churn reasons.
+    """
+    name = _name(kind)
+    _term_exists(engine, kind, key)
+    values = _class(kind, category, controllable)
+    text = None if label is None else _label(label, key)
+    if text is None and not values:
+        raise VocabularyError(f"Nothing to change for {key!r}: give it a new label.")
+    store.update_term(engine, kind, key, label=text, **values)
+    return f"Saved {key!r} in {name}."
+
+
+def remove_term(engine: Engine, kind: str, key: str) -> str:
+    """Remove a value from a vocabulary; the data rows that already hold it keep it (imports will
+    then ask about it). Returns what was done, with how many rows keep it."""
+    name = _name(kind)
+    _term_exists(engine, kind, key)
+    kept = store.usage(engine, kind).get(key, 0)
+    store.remove_term(engine, kind, key)
+    rows = f" {kept:,} data rows still hold it and keep it." if kept else ""
+    return f"Removed {key!r} from {name}.{rows}"
+
+
+# --- currency --------------------------------------------------------------------------------------
+
+
+def check_currency(code: str) -> str:
+    """The ISO 4217 code, upper-cased; raises ``VocabularyError`` unless it is three letters.
+
+    >>> check_currency(" usd ")
+    'USD'
+    """
+    text = (code or "").strip().upper()
+    if not _CURRENCY.match(text):
+        raise VocabularyError(f"Give the currency as its three-letter ISO 4217 code, such as USD, GBP or CHF "
+                              f"(got {code!r}).")
+    return text
+
+
+def money_preview(code: str, amount: float = PREVIEW_AMOUNT) -> str:
+    """How an amount reads in a currency: the short form of tiles and charts, and the full form of
+    tables.
+
+    >>> money_preview("USD")
+    '$1.23M (tables: $1,234,567)'
+    """
+    text = check_currency(code)
+    return f"{fmt_value(amount, 'currency', currency=text)} (tables: {currency_symbol(text)}{amount:,.0f})"
+
+
+def set_currency(engine: Engine, code: str) -> str:
+    """Set the company's currency (ISO 4217 code); returns what was done. Amounts are not converted:
+    they are written with the new currency."""
+    text = check_currency(code)
+    store.set_currency(engine, text)
+    return f"The currency is now {text}: amounts read like {money_preview(text)}."
