@@ -18,7 +18,7 @@ import datetime as dt
 import pandas as pd
 
 #: Fewest churned customers (or customers) before a snapshot pattern is called one.
-MIN_FOR_PATTERN = 20
+MIN_FOR_PATTERN = 10
 #: Share of signing dates on one day of the month from which they look derived from a tenure.
 SAME_DAY_SHARE = 0.9
 

@@ -47,6 +47,6 @@ def test_snapshot_signs_quiet_for_a_history():
     days = pd.date_range("2024-01-01", periods=40, freq="9D")  # days of the month vary
     churn = pd.date_range("2025-01-01", periods=40, freq="5D")
     assert consistency.snapshot_signs(pd.DataFrame({"signed_on": days, "churned_on": churn})) == []
-    # Below 20 churned customers a single churn day is not called a pattern.
-    few = pd.DataFrame({"signed_on": days[:10], "churned_on": [pd.Timestamp("2026-10-31")] * 10})
+    # Below 10 churned customers (and 10 signing dates) neither is called a pattern.
+    few = pd.DataFrame({"signed_on": days[:9], "churned_on": [pd.Timestamp("2026-10-31")] * 9})
     assert consistency.snapshot_signs(few) == []

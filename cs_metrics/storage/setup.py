@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from cs_metrics.errors import ConfigurationError, SchemaError
 from cs_metrics.storage.db import (
     check_connection,
+    clear_data,
     current_revision,
     dataset_meta,
     head_revision,
@@ -38,7 +39,8 @@ def prepare_database(url: str | None = None, *, load_demo: bool = True) -> Engin
     url
         The database URL; default ``$DATABASE_URL``, else the embedded SQLite file.
     load_demo
-        Load the demo company when the database is new and empty.
+        Load the demo company when the database is new and empty. Without it a new, empty database
+        is marked as cleared on purpose, so that a later start does not load the demo either.
 
     Returns
     -------
@@ -53,8 +55,11 @@ def prepare_database(url: str | None = None, *, load_demo: bool = True) -> Engin
     engine = make_engine(url)
     check_connection(engine)
     upgrade(engine)
-    if load_demo and is_empty(engine) and "dataset" not in dataset_meta(engine):
-        load_demo_company(engine)
+    if is_empty(engine) and "dataset" not in dataset_meta(engine):
+        if load_demo:
+            load_demo_company(engine)
+        else:
+            clear_data(engine)  # nothing to clear: it records that the database stays empty on purpose
     return engine
 
 

@@ -28,3 +28,11 @@ def test_prepare_loads_demo_once_and_respects_cleared(tmp_path):
     engine = setup.prepare_database(url)  # the app starting again after "Clear data"
     assert db.is_empty(engine)
     engine.dispose()
+
+
+def test_prepare_without_the_demo_keeps_the_database_empty_on_later_starts(tmp_path):
+    url = f"sqlite:///{tmp_path / 'own.db'}"
+    setup.prepare_database(url, load_demo=False).dispose()  # a clean start for a company's own data
+    engine = setup.prepare_database(url)  # `make run` later prepares with the demo allowed
+    assert db.is_empty(engine) and db.dataset_meta(engine) == {"dataset": "cleared"}
+    engine.dispose()
