@@ -30,9 +30,9 @@ run: setup
 test: setup-test
 	$(PY) -m pytest
 
-## demo: replace the data with a demo company (CUSTOMERS=1500 SEED=20261)
+## demo: replace the data with a demo company (SIZE=standard|large CUSTOMERS=<the size's> SEED=20261)
 demo: setup
-	$(PY) -m cs_metrics.storage.demo --customers $(or $(CUSTOMERS),1500) --seed $(or $(SEED),20261) --replace
+	$(PY) -m cs_metrics.storage.demo --size $(or $(SIZE),standard) $(if $(CUSTOMERS),--customers $(CUSTOMERS)) --seed $(or $(SEED),20261) --replace
 
 ## benchmark: time the demo generator and the Overview on a large company (CUSTOMERS=100000)
 benchmark: setup

@@ -4,11 +4,21 @@
 ``load_demo`` writes them in one transaction; ``python -m cs_metrics.storage.demo`` does both from
 the command line.
 
-Rooms: ``settings`` (size, seed, calendar, argument check), ``arrays`` (vectorised day-number
-and random-draw helpers), ``simulation`` (the customers and their lives), ``frames`` (customer,
-revenue, health, milestone and churn tables), ``surveys`` (NPS and the maturity
-self-assessment), ``meetings``, ``company`` (``generate``), ``loading`` (``load_demo``), ``cli``;
-the words come from ``customer_texts`` and ``team_texts``.
+Sizes: the standard company (1,500 customers by default, any number on request) and ``large``,
+the benchmark company (``SIZES``): 100,000 customers, most of them already customers when the
+three years of history begin, about 3.1 million revenue months, about a million NPS answers,
+50,000 meetings and twelve months of health signals. The volume options (``Volume``:
+``established``, ``nps_per_customer``, ``meetings``, ``health_months``) set each of these on
+their own; without them a company is exactly the standard one for its customers, seed and date.
+
+Rooms: ``settings`` (sizes, volume options, seed, calendar, argument checks), ``arrays``
+(vectorised day-number and random-draw helpers), ``simulation`` (the customers and their
+lives), ``frames`` (customer, revenue, health, milestone and churn tables), ``surveys`` (NPS and
+the maturity self-assessment), ``meetings`` (one by one, the standard company) and
+``many_meetings`` (a chosen number, drawn at once), ``company`` (``generate``, and the tables
+one at a time), ``bulk`` (bulk writes: SQLite ``executemany``, PostgreSQL ``COPY``, indexes and
+foreign keys put in place after the rows), ``loading`` (``load_demo``), ``cli``; the words come
+from ``customer_texts`` and ``team_texts``.
 
 The causal design
 -----------------
@@ -30,14 +40,18 @@ at the renewal date) and company events (acquired, out of business) that ignore 
 In the months before a controllable churn the customer's health declines: usage, tutorials and
 training drop, billing problems and marketing unsubscribes appear, NPS answers sour. Customers
 who will churn *after* ``as_of`` already show the decline, so the health score predicts churn.
+Customers of an established base (``Volume.established``) signed before the history and are
+still customers when it begins: early churn is behind them, their hazards run from then on, and
+their revenue, NPS and health data start with the history.
 
 Meetings follow the "customer in the room" story: the departments in ``CUSTOMER_ITEM_ADOPTERS``
 made the customer item of their minutes mandatory ``ADOPTION_MONTHS`` before ``as_of``; from then
 on they fill it and spend clearly more of their time on customers.
 """
 
+from cs_metrics.storage.demo.bulk import CHUNK_ROWS
 from cs_metrics.storage.demo.company import generate
-from cs_metrics.storage.demo.loading import CHUNK_ROWS, load_demo
+from cs_metrics.storage.demo.loading import load_demo
 from cs_metrics.storage.demo.meetings import customer_item_adoption_date, meeting_count
 from cs_metrics.storage.demo.settings import (
     ADOPTION_MONTHS,
@@ -49,7 +63,10 @@ from cs_metrics.storage.demo.settings import (
     HISTORY_MONTHS,
     MAX_CUSTOMERS,
     MEETING_DAYS,
+    SIZES,
+    Volume,
     check_demo_args,
+    check_volume,
 )
 
 __all__ = [
@@ -63,7 +80,10 @@ __all__ = [
     "HISTORY_MONTHS",
     "MAX_CUSTOMERS",
     "MEETING_DAYS",
+    "SIZES",
+    "Volume",
     "check_demo_args",
+    "check_volume",
     "customer_item_adoption_date",
     "generate",
     "load_demo",

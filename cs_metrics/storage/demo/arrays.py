@@ -70,9 +70,34 @@ def next_contract_end(signed: np.ndarray, term: np.ndarray, after: np.ndarray) -
 
 def day_numbers_to_datetimes(days: np.ndarray) -> pd.Series:
     """Day numbers (``NEVER`` or NaN for missing) as a ``datetime64[ns]`` series."""
+    if isinstance(days, np.ndarray) and days.dtype.kind in "iu":  # whole days: no float copies
+        stamps = days.astype("datetime64[D]")
+        stamps[days >= NEVER] = np.datetime64("NaT")
+        return pd.Series(stamps.astype("datetime64[ns]"), copy=False)
     arr = np.asarray(days, dtype="float64")
     arr = np.where(arr >= NEVER, np.nan, arr)
     return pd.Series(pd.to_datetime(arr, unit="D"), dtype="datetime64[ns]")
+
+
+def coded_texts(codes: np.ndarray, labels: Sequence[str]) -> pd.Series:
+    """``labels[codes]`` as a ``str`` series, built without a Python object per row.
+
+    With pandas' Arrow-backed strings the series is built from an Arrow dictionary array (a
+    few bytes per row); otherwise from an object array.
+    """
+    try:
+        import pyarrow as pa
+    except ImportError:  # pandas then stores strings as Python objects anyway
+        return pd.Series(np.asarray(labels, dtype=object)[codes], dtype="str")
+    dictionary = pa.DictionaryArray.from_arrays(
+        pa.array(np.asarray(codes, dtype="int32")), pa.array(list(labels), type=pa.large_string())
+    )
+    return pd.Series(dictionary.cast(pa.large_string()), dtype="str")
+
+
+def numbered(prefix: str, numbers: np.ndarray, digits: int) -> pd.Series:
+    """``prefix`` and each number padded with zeros to ``digits`` (e.g. "R0000042"), as ``str``."""
+    return prefix + pd.Series(numbers).astype("str").str.zfill(digits)
 
 
 def month_label(day: int, lang: str) -> str:

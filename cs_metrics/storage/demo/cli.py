@@ -1,7 +1,12 @@
 """Command line: ``python -m cs_metrics.storage.demo`` generates the demo company and loads it.
 
-    python -m cs_metrics.storage.demo [--customers N] [--seed S] [--as-of YYYY-MM-DD]
+    python -m cs_metrics.storage.demo [--size standard|large] [--customers N] [--seed S]
+                                      [--as-of YYYY-MM-DD] [--established SHARE]
+                                      [--nps-per-customer K] [--meetings M] [--health-months H]
                                       [--database-url URL] [--replace]
+
+``--size large`` is the benchmark company (100,000 customers, see ``settings.SIZES``); the
+volume options change one part of it, or of the standard company.
 """
 
 from __future__ import annotations
@@ -17,7 +22,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from cs_metrics.errors import ConfigurationError, DataError, SchemaError
 from cs_metrics.storage.db import make_engine, upgrade
 from cs_metrics.storage.demo.loading import load_demo
-from cs_metrics.storage.demo.settings import DEFAULT_CUSTOMERS, DEFAULT_SEED, check_demo_args
+from cs_metrics.storage.demo.settings import (
+    DEFAULT_SEED,
+    HEALTH_MONTHS,
+    SIZES,
+    check_demo_args,
+    check_volume,
+)
 
 
 def _iso_date(value: str) -> dt.date:
@@ -34,7 +45,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         description="Load the Outside In demo company into a database.",
     )
     parser.add_argument(
-        "--customers", type=int, default=DEFAULT_CUSTOMERS, help="customers ever signed (default %(default)s)"
+        "--size", choices=list(SIZES), default=None,
+        help="standard (1,500 customers) or large (the benchmark company: 100,000 customers, "
+        "about a million NPS answers, 50,000 meetings); default standard",
+    )
+    parser.add_argument(
+        "--customers", type=int, default=None, help="customers ever signed (default: the size's)"
     )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed (default %(default)s)")
     parser.add_argument(
@@ -43,14 +59,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--as-of", type=_iso_date, default=None, help="last day of the history, YYYY-MM-DD (default: today)"
     )
+    parser.add_argument(
+        "--established", type=float, default=None, metavar="SHARE",
+        help="share of the customers already customers when the three years of history begin "
+        "(0 to 1; standard 0, large 0.95)",
+    )
+    parser.add_argument(
+        "--nps-per-customer", type=float, default=None, metavar="K",
+        help="about K NPS answers per customer (standard: about one; large 10)",
+    )
+    parser.add_argument(
+        "--meetings", type=int, default=None, metavar="M",
+        help="meetings in the last two years (standard: 60 to 2,000 by size; large 50,000)",
+    )
+    parser.add_argument(
+        "--health-months", type=int, default=None, metavar="H",
+        help=f"months of health signals (standard {HEALTH_MONTHS}, large 12)",
+    )
     parser.add_argument("--replace", action="store_true", help="delete existing data first")
     args = parser.parse_args(argv)
     started = time.perf_counter()
+    options = {
+        "customers": args.customers, "size": args.size, "established": args.established,
+        "nps_per_customer": args.nps_per_customer, "meetings": args.meetings,
+        "health_months": args.health_months,
+    }
     try:
-        customers, seed, as_of = check_demo_args(args.customers, args.seed, args.as_of)
+        customers, _volume = check_volume(**options)
+        customers, seed, as_of = check_demo_args(customers, args.seed, args.as_of)
         engine = make_engine(args.database_url)
         upgrade(engine)
-        counts = load_demo(engine, customers=customers, seed=seed, as_of=as_of, replace=args.replace)
+        counts = load_demo(engine, seed=seed, as_of=as_of, replace=args.replace, **options)
     except (DataError, ConfigurationError, SchemaError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

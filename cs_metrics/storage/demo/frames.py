@@ -13,11 +13,13 @@ from cs_metrics import vocab
 from cs_metrics.storage.demo import customer_texts as tx
 from cs_metrics.storage.demo.arrays import (
     NEVER,
+    coded_texts,
     day_numbers_to_datetimes,
     ids,
     month_numbers,
     month_start_day_numbers,
     next_contract_end,
+    numbered,
     pick,
     rolling_sum,
     sigmoid,
@@ -80,7 +82,7 @@ def customer_frame(
     return pd.DataFrame(
         {
             "id": row_ids,
-            "external_id": pd.Series(row_ids).map("C{:06d}".format).astype("str"),
+            "external_id": numbered("C", row_ids, 6),
             "name": pd.Series(names, dtype="str"),
             "segment": pd.Series(np.asarray(vocab.SEGMENTS, dtype=object)[c.segment], dtype="str"),
             "region": pd.Series(np.asarray(vocab.REGIONS, dtype=object)[c.region], dtype="str"),
@@ -114,21 +116,15 @@ def revenue_frame(p: Panel) -> pd.DataFrame:
     )
 
 
-def health_frame(c: Customers, p: Panel, rng: np.random.Generator) -> pd.DataFrame:
-    """Monthly raw signals (units of ``vocab.HEALTH_SIGNALS``) for the last ``HEALTH_MONTHS``."""
-    rows = len(p.cust)
-    e = c.engagement[p.cust]
-    f = c.friction[p.cust]
-    month_start = month_start_day_numbers(p.month)
-    month_end = np.minimum(month_start_day_numbers(p.month + 1) - 1, c.as_of)
-    tenure = month_start + 14 - c.signed[p.cust]
-    decline = p.decline
-
-    # Trailing counts need the whole history, so compute them on every row first.
-    adv_rate = 0.6 * np.exp(1.1 * e - 2.0 * decline) * np.where(c.segment[p.cust] == 2, 1.5, 1.0)
-    advocacy_events = (rng.random(rows) < -np.expm1(-adv_rate / 12.0)).astype(float)
-    advocacy = rolling_sum(advocacy_events, p.position, 12)
-    expansion = (rolling_sum(p.expanded.astype(float), p.position, 6) > 0).astype(float)
+def health_frame(
+    c: Customers, p: Panel, rng: np.random.Generator, *, months: int = HEALTH_MONTHS
+) -> pd.DataFrame:
+    """Monthly raw signals (units of ``vocab.HEALTH_SIGNALS``) for the last ``months``."""
+    keep = p.month >= month_numbers(np.array([c.as_of]))[0] - (months - 1)
+    idx = np.flatnonzero(keep)
+    advocacy, expansion = _trailing_signals(c, p, rng, idx)
+    cust = p.cust[idx]
+    month = p.month[idx]
 
     # Professional services: at most one purchase per customer, counted for 12 months.
     buys = rng.random(c.n) < sigmoid(0.0 + 1.0 * c.engagement + np.array([0.0, 0.5, 1.0])[c.segment])
@@ -138,8 +134,8 @@ def health_frame(c: Customers, p: Panel, rng: np.random.Generator) -> pd.DataFra
     amount = np.round(
         np.asarray(_SERVICES_MEDIAN)[c.segment] * np.exp(0.5 * rng.normal(size=c.n)), -2
     )
-    since_buy = p.month - buy_month[p.cust]
-    services = np.where(buys[p.cust] & (since_buy >= 0) & (since_buy < 12), amount[p.cust], 0.0)
+    since_buy = month - buy_month[cust]
+    services = np.where(buys[cust] & (since_buy >= 0) & (since_buy < 12), amount[cust], 0.0)
 
     # Marketing unsubscribe: a few at random, about half of the customers on their way out.
     unsub_day = np.full(c.n, float(NEVER))
@@ -148,13 +144,15 @@ def health_frame(c: Customers, p: Panel, rng: np.random.Generator) -> pd.DataFra
     leaving = (c.amp > 1.0) & (rng.random(c.n) < 0.55)
     unsub_day[leaving] = c.churn_day[leaving] - rng.uniform(0.0, 0.8, int(leaving.sum())) * c.window[leaving]
 
-    keep = p.month >= month_numbers(np.array([c.as_of]))[0] - (HEALTH_MONTHS - 1)
-    idx = np.flatnonzero(keep)
     k = len(idx)
-    cust = p.cust[idx]
-    e, f, decline, tenure = e[idx], f[idx], decline[idx], tenure[idx]
+    e = c.engagement[cust]
+    f = c.friction[cust]
+    decline = p.decline[idx]
+    month_start = month_start_day_numbers(month)
+    month_end = np.minimum(month_start_day_numbers(month + 1) - 1, c.as_of)
+    tenure = month_start + 14 - c.signed[cust]
     seg = c.segment[cust]
-    before_fv = c.fv_day[cust] > month_end[idx]
+    before_fv = c.fv_day[cust] > month_end
     new = tenure < 120
 
     h = e + 0.35 * rng.normal(size=k) - decline - 0.6 * before_fv
@@ -174,11 +172,11 @@ def health_frame(c: Customers, p: Panel, rng: np.random.Generator) -> pd.DataFra
         np.round(4.5 * np.exp(0.6 * e - 0.6 * decline + 0.5 * rng.normal(size=k)) * np.where(new, 1.8, 1.0), 1),
     )
     billing = rng.poisson(0.03 + c.bill_amp[cust] * decline / np.maximum(c.amp[cust], 1e-9)).astype(float)
-    unsubscribed = (unsub_day[cust] <= month_end[idx]).astype(float)
+    unsubscribed = (unsub_day[cust] <= month_end).astype(float)
 
     values = np.column_stack(
-        [usage, tickets, resolution, tutorials, training, services[idx], expansion[idx],
-         advocacy[idx], billing, unsubscribed]
+        [usage, tickets, resolution, tutorials, training, services, expansion, advocacy, billing,
+         unsubscribed]
     )
     keys = list(vocab.HEALTH_SIGNALS)
     expected = ["usage", "tickets_opened", "resolution_hours", "tutorial_views", "training_hours",
@@ -188,18 +186,29 @@ def health_frame(c: Customers, p: Panel, rng: np.random.Generator) -> pd.DataFra
     flat = values.ravel()
     present = ~np.isnan(flat)
     n_sig = len(keys)
-    out_cust = np.repeat(cust + 1, n_sig)[present]
-    out_month = np.repeat(month_start[idx], n_sig)[present]
-    out_signal = np.tile(np.asarray(keys, dtype=object), k)[present]
     return pd.DataFrame(
         {
             "id": ids(int(present.sum())),
-            "customer_id": out_cust,
-            "month": day_numbers_to_datetimes(out_month),
-            "signal": pd.Series(out_signal, dtype="str"),
+            "customer_id": np.repeat(cust + 1, n_sig)[present],
+            "month": day_numbers_to_datetimes(np.repeat(month_start, n_sig)[present]),
+            "signal": coded_texts(np.tile(np.arange(n_sig, dtype="int8"), k)[present], keys),
             "value": flat[present],
-        }
+        },
+        copy=False,
     )
+
+
+def _trailing_signals(
+    c: Customers, p: Panel, rng: np.random.Generator, idx: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Advocacy events in the trailing 12 months and any expansion in the trailing 6, at the
+    panel rows ``idx``: they need the whole history, so they are drawn on every row."""
+    e = c.engagement[p.cust]
+    adv_rate = 0.6 * np.exp(1.1 * e - 2.0 * p.decline) * np.where(c.segment[p.cust] == 2, 1.5, 1.0)
+    advocacy_events = (rng.random(len(p.cust)) < -np.expm1(-adv_rate / 12.0)).astype(float)
+    advocacy = rolling_sum(advocacy_events, p.row, 12)[idx]
+    expansion = (rolling_sum(p.expanded.astype(float), p.row, 6)[idx] > 0).astype(float)
+    return advocacy, expansion
 
 
 # ============================================================================================

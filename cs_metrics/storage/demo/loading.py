@@ -1,33 +1,36 @@
-"""Write the demo company into a database: one transaction, in chunks, refusing to overwrite data."""
+"""Write the demo company into a database: one transaction, in bulk, refusing to overwrite data."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from typing import Any
 
-import numpy as np
-import pandas as pd
-from sqlalchemy import Date, DateTime, TypeDecorator, delete, func, inspect, select, text
+from sqlalchemy import delete, func, inspect, select, text
 from sqlalchemy.engine import Connection, Engine
 
 from cs_metrics.errors import DataError, SchemaError
 from cs_metrics.storage import models
 from cs_metrics.storage.db import DATA_TABLES, DATASET_META_KEYS
-from cs_metrics.storage.demo.company import generate
-from cs_metrics.storage.demo.settings import DEFAULT_CUSTOMERS, DEFAULT_SEED, check_demo_args
-
-#: Rows per bulk insert.
-CHUNK_ROWS = 25_000
+from cs_metrics.storage.demo.bulk import (
+    keys_and_indexes_after,
+    load_settings,
+    write_frame,
+)
+from cs_metrics.storage.demo.company import company_tables
+from cs_metrics.storage.demo.settings import DEFAULT_SEED, check_demo_args, check_volume
 
 
 def load_demo(
     engine: Engine,
     *,
-    customers: int = DEFAULT_CUSTOMERS,
+    customers: int | None = None,
     seed: int = DEFAULT_SEED,
     as_of: dt.date | None = None,
     replace: bool = False,
+    size: str | None = None,
+    established: float | None = None,
+    nps_per_customer: float | None = None,
+    meetings: int | None = None,
+    health_months: int | None = None,
 ) -> dict[str, int]:
     """Generate the demo company and write it to the database in one transaction.
 
@@ -35,7 +38,7 @@ def load_demo(
     ----------
     engine
         A SQLAlchemy engine whose schema is at the newest revision (``db.upgrade``).
-    customers, seed, as_of
+    customers, seed, as_of, size, established, nps_per_customer, meetings, health_months
         As in ``generate``.
     replace
         Delete the existing data first (every data table; health-model versions, the import
@@ -45,7 +48,8 @@ def load_demo(
     Returns
     -------
     dict of str to int
-        Rows written per table.
+        Rows written per table of the demo company, in insert order (data tables the demo
+        does not fill are emptied by ``replace`` and left out).
 
     Raises
     ------
@@ -55,12 +59,15 @@ def load_demo(
     SchemaError
         The schema has not been created.
     """
-    customers, seed, as_of = check_demo_args(customers, seed, as_of)
+    chosen, volume = check_volume(
+        size, customers=customers, established=established, nps_per_customer=nps_per_customer,
+        meetings=meetings, health_months=health_months,
+    )
+    customers, seed, as_of = check_demo_args(chosen, seed, as_of)
     with engine.connect() as conn:  # fail fast, before spending time generating
         _check_schema(conn)
         if not replace:
             _refuse_if_data(conn)
-    frames = generate(customers=customers, seed=seed, as_of=as_of)
     meta = {
         "dataset": "demo",
         "demo_seed": str(seed),
@@ -68,8 +75,8 @@ def load_demo(
         "demo_as_of": as_of.isoformat(),
         "generated_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
     }
-    counts: dict[str, int] = {}
-    with engine.begin() as conn:
+    written: dict[str, int] = {}
+    with engine.connect() as conn, load_settings(conn), conn.begin():
         if replace:
             for table in reversed(DATA_TABLES):
                 conn.execute(delete(table))
@@ -78,12 +85,13 @@ def load_demo(
         app_meta = models.AppMeta.__table__
         conn.execute(delete(app_meta).where(app_meta.c.key.in_(DATASET_META_KEYS)))
         conn.execute(app_meta.insert(), [{"key": k, "value": v} for k, v in meta.items()])
-        for table in DATA_TABLES:
-            t = table.__table__
-            frame = frames[t.name]
-            for rows in _chunks(frame, t):
-                conn.execute(t.insert(), rows)
-            counts[t.name] = len(frame)
+        # Each table is written as soon as it is generated and then let go, which keeps the
+        # memory of a large company to about one table at a time.
+        tables = [table.__table__ for table in DATA_TABLES]
+        with keys_and_indexes_after(conn, tables):
+            for name, frame in company_tables(customers, seed, as_of, volume):
+                written[name] = write_frame(conn, _TABLES[name], frame)
+                del frame
         if conn.dialect.name == "postgresql":
             for table in DATA_TABLES:
                 name = table.__tablename__
@@ -93,38 +101,10 @@ def load_demo(
                         f"COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM {name}"
                     )
                 )
-    return counts
+    return {t.__tablename__: written[t.__tablename__] for t in DATA_TABLES if t.__tablename__ in written}
 
 
-def _python_values(series: pd.Series, column_type: Any) -> list[Any]:
-    """A column as Python values for the DBAPI: dates as ``date``, missing as None."""
-    missing = series.isna().to_numpy()
-    if missing.all():
-        return [None] * len(series)
-    if isinstance(column_type, TypeDecorator):
-        column_type = column_type.impl
-    if isinstance(column_type, DateTime):
-        values = np.asarray(series.dt.to_pydatetime(), dtype=object)
-    elif isinstance(column_type, Date):
-        values = np.asarray(series.dt.date, dtype=object)
-    elif series.dtype.kind in "iub" and not missing.any():
-        return series.tolist()
-    else:
-        values = series.astype(object).to_numpy()
-    if missing.any():
-        values = values.copy()
-        values[missing] = None
-    return values.tolist()
-
-
-def _chunks(frame: pd.DataFrame, table: Any, size: int = CHUNK_ROWS) -> Iterator[list[dict[str, Any]]]:
-    """The rows of ``frame`` as lists of at most ``size`` dicts, ready for ``insert``."""
-    columns = [col.name for col in table.columns]
-    types = {col.name: col.type for col in table.columns}
-    for start in range(0, len(frame), size):
-        part = frame.iloc[start : start + size]
-        lists = [_python_values(part[name], types[name]) for name in columns]
-        yield [dict(zip(columns, row)) for row in zip(*lists)]
+_TABLES = {t.__tablename__: t.__table__ for t in models.TABLES_IN_ORDER}
 
 
 def _check_schema(conn: Connection) -> None:

@@ -32,27 +32,39 @@ from cs_metrics.storage.demo.settings import (
 )
 from cs_metrics.storage.demo.simulation import Customers
 
-_DEPT_SHARES: dict[str, float] = {
+#: Share of the meetings per department.
+DEPT_SHARES: dict[str, float] = {
     "Board": 0.07, "IT": 0.16, "Logistics": 0.13, "Administration": 0.12, "Sales": 0.16,
     "Customer Success": 0.16, "Marketing": 0.10, "Product": 0.10,
 }
 #: (P(direct), P(indirect)) per agenda item: before adoption (or never adopting), after adoption.
-_RELEVANCE_BEFORE: dict[str, tuple[float, float]] = {
+RELEVANCE_BEFORE: dict[str, tuple[float, float]] = {
     "Board": (0.025, 0.03), "IT": (0.01, 0.025), "Logistics": (0.02, 0.03),
     "Administration": (0.01, 0.02), "Sales": (0.03, 0.03), "Customer Success": (0.05, 0.04),
     "Marketing": (0.02, 0.035), "Product": (0.02, 0.035),
 }
-_RELEVANCE_AFTER: dict[str, tuple[float, float]] = {
+RELEVANCE_AFTER: dict[str, tuple[float, float]] = {
     "Board": (0.10, 0.07), "Logistics": (0.09, 0.07), "Sales": (0.10, 0.07),
     "Customer Success": (0.15, 0.07),
 }
-_DURATIONS: dict[str, tuple[tuple[int, ...], tuple[float, ...]]] = {
+#: Meeting types of other departments than the Board, and their shares.
+OTHER_TYPES: tuple[str, ...] = ("department", "project", "other", "executive")
+OTHER_TYPE_SHARES: tuple[float, ...] = (0.55, 0.25, 0.12, 0.08)
+#: Durations (minutes) and their shares per meeting type.
+DURATIONS: dict[str, tuple[tuple[int, ...], tuple[float, ...]]] = {
     "board": ((90, 120), (0.5, 0.5)),
     "executive": ((60, 90, 120), (0.4, 0.4, 0.2)),
     "department": ((30, 45, 60, 90), (0.2, 0.35, 0.35, 0.1)),
     "project": ((45, 60, 90), (0.35, 0.45, 0.2)),
     "other": ((30, 45, 60), (0.4, 0.3, 0.3)),
 }
+
+#: Shares of meetings taking 0, 1, 2 or 3 decisions.
+DECISION_SHARES: tuple[float, ...] = (0.25, 0.35, 0.25, 0.15)
+#: Shares of ``vocab.CX_IMPACTS`` of a decision, on a customer item (True) or not (False).
+IMPACT_SHARES: dict[bool, tuple[float, ...]] = {True: (0.65, 0.32, 0.03), False: (0.10, 0.84, 0.06)}
+#: Chance that the customer item is filled: adopters after adoption, adopters before, others.
+FILL_CHANCE: tuple[float, float, float] = (0.88, 0.04, 0.07)
 
 
 def meeting_count(customers: int) -> int:
@@ -87,8 +99,8 @@ def meeting_frames(
     days = A - rng.integers(0, MEETING_DAYS, n)
     weekday = (days + 3) % 7  # 0 = Monday (1970-01-01 was a Thursday)
     days = np.where(weekday == 5, days - 1, np.where(weekday == 6, days - 2, days))
-    depts = list(_DEPT_SHARES)
-    dept_idx = rng.choice(len(depts), size=n, p=list(_DEPT_SHARES.values()))
+    depts = list(DEPT_SHARES)
+    dept_idx = rng.choice(len(depts), size=n, p=list(DEPT_SHARES.values()))
     order = np.lexsort((dept_idx, days))
     days, dept_idx = days[order], dept_idx[order]
 
@@ -101,17 +113,15 @@ def meeting_frames(
         if dept == "Board":
             mtype = "board" if rng.random() < 0.8 else "executive"
         else:
-            mtype = str(
-                rng.choice(["department", "project", "other", "executive"], p=[0.55, 0.25, 0.12, 0.08])
-            )
-        durations, probs = _DURATIONS[mtype]
+            mtype = str(rng.choice(list(OTHER_TYPES), p=list(OTHER_TYPE_SHARES)))
+        durations, probs = DURATIONS[mtype]
         duration = int(rng.choice(durations, p=probs))
         attendees = int(rng.integers(6, 11) if mtype == "board" else rng.integers(3, 13))
         title = str(pick(rng, tx.MEETING_TITLES[lang][mtype], 1)[0]).format(
             dept=dept, month=month_label(day, lang)
         )
         adopted = dept in CUSTOMER_ITEM_ADOPTERS and day >= adoption
-        p_direct, p_indirect = (_RELEVANCE_AFTER if adopted else _RELEVANCE_BEFORE)[dept]
+        p_direct, p_indirect = (RELEVANCE_AFTER if adopted else RELEVANCE_BEFORE)[dept]
         k = int(min(rng.integers(3, 9), duration // 10))
         weights = rng.dirichlet(np.full(k, 2.0))
         usable = duration * rng.uniform(0.8, 1.0)
@@ -135,7 +145,7 @@ def meeting_frames(
                  "relevance_source": source}
             )
         about_customer = relevance != "none"
-        p_fill = 0.88 if adopted else (0.04 if dept in CUSTOMER_ITEM_ADOPTERS else 0.07)
+        p_fill = FILL_CHANCE[0 if adopted else 1 if dept in CUSTOMER_ITEM_ADOPTERS else 2]
         filled = bool(rng.random() < p_fill)
         if filled:
             item_text = (
@@ -150,10 +160,10 @@ def meeting_frames(
              "meeting_type": mtype, "title": title, "duration_minutes": duration,
              "attendees": attendees, "customer_item_filled": filled, "customer_item_text": item_text}
         )
-        n_dec = int(rng.choice(4, p=[0.25, 0.35, 0.25, 0.15]))
+        n_dec = int(rng.choice(4, p=list(DECISION_SHARES)))
         for pos in rng.choice(k, size=min(n_dec, k), replace=False):
             on_customer = bool(about_customer[pos])
-            probs_impact = [0.65, 0.32, 0.03] if on_customer else [0.10, 0.84, 0.06]
+            probs_impact = list(IMPACT_SHARES[on_customer])
             impact = str(rng.choice(vocab.CX_IMPACTS, p=probs_impact))
             d_rows.append(
                 {"meeting_id": mi + 1, "agenda_item_id": first_item + int(pos) + 1,

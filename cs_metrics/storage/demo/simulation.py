@@ -25,7 +25,7 @@ from cs_metrics.storage.demo.arrays import (
     next_contract_end,
     sigmoid,
 )
-from cs_metrics.storage.demo.settings import FIRST_VALUE_TARGET_DAYS, HISTORY_MONTHS
+from cs_metrics.storage.demo.settings import ESTABLISHED_DAYS, FIRST_VALUE_TARGET_DAYS, HISTORY_MONTHS
 
 _SEGMENT_SHARES = (0.65, 0.25, 0.10)
 _REGION_SHARES = (0.40, 0.13, 0.10, 0.09, 0.12, 0.06, 0.10)
@@ -63,6 +63,7 @@ class Customers:
 
     n: int
     as_of: int
+    history_start: int  # first day of the history; established customers signed before it
     signed: np.ndarray
     segment: np.ndarray  # 0 SMB, 1 Mid-Market, 2 Enterprise
     region: np.ndarray
@@ -88,15 +89,26 @@ class Customers:
     italy: np.ndarray
 
 
-def simulate_customers(n: int, as_of: dt.date, rng: np.random.Generator) -> Customers:
-    """Draw ``n`` customers signed in the ``HISTORY_MONTHS`` up to ``as_of``, and their lives."""
+def simulate_customers(
+    n: int, as_of: dt.date, rng: np.random.Generator, *, established: float = 0.0
+) -> Customers:
+    """Draw ``n`` customers and their lives: a share ``established`` of them signed in the
+    ``ESTABLISHED_DAYS`` before the ``HISTORY_MONTHS`` up to ``as_of``, the others during them."""
     A = day_number(as_of)
     start = int(add_months_to_day_numbers(np.array([A]), -HISTORY_MONTHS)[0])
     span = A - start
+    n_old = int(round(established * n))
     # Growing business: signing density rises exponentially, ~2.7x from first to last day.
     growth = 1.0
-    u = np.log1p(rng.random(n) * np.expm1(growth)) / growth
-    signed = np.sort(start + np.minimum(np.floor(u * (span + 1)), span).astype("int64"))
+    u = np.log1p(rng.random(n - n_old) * np.expm1(growth)) / growth
+    signed = start + np.minimum(np.floor(u * (span + 1)), span).astype("int64")
+    if n_old:
+        signed = np.concatenate([start - rng.integers(1, ESTABLISHED_DAYS + 1, n_old), signed])
+    signed = np.sort(signed)
+    # Customers of the established base were still customers when the history began; their
+    # churn clocks (memoryless) start then, at least a month of revenue before any churn, and
+    # early churn is behind them.
+    old = signed < start
 
     segment = rng.choice(3, size=n, p=_SEGMENT_SHARES)
     region = rng.choice(len(vocab.REGIONS), size=n, p=_REGION_SHARES)
@@ -142,13 +154,15 @@ def simulate_customers(n: int, as_of: dt.date, rng: np.random.Generator) -> Cust
         * np.where(late, 1.5, 1.0)
         * np.where(stalled, 2.5, 1.0)
     )
-    tau = signed + 75 + np.minimum(rng.exponential(365.0 / hazard), 20 * 365).astype("int64")
+    tau = np.where(old, start + 35, signed + 75) + np.minimum(
+        rng.exponential(365.0 / hazard), 20 * 365
+    ).astype("int64")
     ctrl_day = np.where(term == 1, tau, next_contract_end(signed, term, tau))
     # Early churn (within 90 days): wrong fit or an onboarding that goes nowhere.
-    early = rng.random(n) < sigmoid(-5.0 - 0.6 * engagement + 0.9 * late + 1.6 * stalled)
+    early = (rng.random(n) < sigmoid(-5.0 - 0.6 * engagement + 0.9 * late + 1.6 * stalled)) & ~old
     early_day = np.where(early, signed + rng.integers(35, 91, n), NEVER)
     # Company events, blind to engagement.
-    event_day = signed + 35 + np.minimum(
+    event_day = np.where(old, start, signed) + 35 + np.minimum(
         rng.exponential(365.0 / np.asarray(_EVENT_HAZARD)[segment]), 20 * 365
     ).astype("int64")
     candidates = np.stack([early_day, ctrl_day, event_day])
@@ -180,7 +194,7 @@ def simulate_customers(n: int, as_of: dt.date, rng: np.random.Generator) -> Cust
     bill_amp[oob] = 1.6
 
     return Customers(
-        n=n, as_of=A, signed=signed, segment=segment, region=region, industry=industry,
+        n=n, as_of=A, history_start=start, signed=signed, segment=segment, region=region, industry=industry,
         plan=plan, term=term, owner=owner, engagement=engagement, sentiment=sentiment,
         friction=friction, arr0=arr0, fv_day=fv_day, fv_target=fv_target, late=late,
         stalled=stalled, churn_day=churn_day, churned=churned, reason=reason,
@@ -255,11 +269,13 @@ def decline(c: Customers, cust: np.ndarray, day: np.ndarray) -> np.ndarray:
 
 @dataclass
 class Panel:
-    """One row per customer-month of revenue (signing month .. month before churn / as_of)."""
+    """One row per customer-month of revenue (signing month, or the history's first month for
+    an established customer, .. month before churn / as_of)."""
 
     cust: np.ndarray
     month: np.ndarray  # month numbers
     position: np.ndarray  # months since signing month
+    row: np.ndarray  # row within the customer's months (0 = first month in the panel)
     mrr: np.ndarray
     expanded: np.ndarray
     decline: np.ndarray
@@ -268,18 +284,20 @@ class Panel:
 def revenue_panel(c: Customers, rng: np.random.Generator) -> Panel:
     """The customers' months of revenue, with expansions and contractions along the way."""
     sign_m = month_numbers(c.signed)
+    first_m = np.maximum(sign_m, month_numbers(np.array([c.history_start]))[0])
     last_m = np.where(
         c.churned, month_numbers(np.minimum(c.churn_day, c.as_of)) - 1, month_numbers(np.full(c.n, c.as_of))
     )
-    count = last_m - sign_m + 1
+    count = last_m - first_m + 1
     if (count < 1).any():  # cannot happen: churn is at least 35 days after signing
         raise AssertionError("a customer without revenue months")
     offsets = np.concatenate([[0], np.cumsum(count)[:-1]])
     cust = np.repeat(np.arange(c.n), count)
     rows = len(cust)
     first = np.repeat(offsets, count)
-    position = np.arange(rows) - first
-    month = sign_m[cust] + position
+    row = np.arange(rows) - first
+    month = first_m[cust] + row
+    position = month - sign_m[cust]
     mid_day = month_start_day_numbers(month) + 14
     declined = decline(c, cust, mid_day)
     e = c.engagement[cust]
@@ -294,4 +312,4 @@ def revenue_panel(c: Customers, rng: np.random.Generator) -> Panel:
     log_step[down] = np.log1p(-rng.uniform(0.1, 0.3, int(down.sum())))
     level = np.exp(group_cumsum(log_step, first))
     mrr = np.round(c.arr0[cust] / 12.0 * level, 2)
-    return Panel(cust=cust, month=month, position=position, mrr=mrr, expanded=up, decline=declined)
+    return Panel(cust=cust, month=month, position=position, row=row, mrr=mrr, expanded=up, decline=declined)

@@ -21,11 +21,13 @@ from cs_metrics.storage.demo.arrays import (
     NEVER,
     add_months_to_day_numbers,
     categorical_draws,
+    coded_texts,
     date_of_day_number,
     day_number,
     day_numbers_to_datetimes,
     ids,
     month_label,
+    numbered,
     pick,
     sigmoid,
 )
@@ -45,8 +47,15 @@ _SCORE_CUTS = np.array(
 # ============================================================================================
 
 
-def nps_frames(c: Customers, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The ``nps_survey_send`` and ``nps_response`` tables."""
+def nps_frames(
+    c: Customers, rng: np.random.Generator, *, per_customer: float | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ``nps_survey_send`` and ``nps_response`` tables.
+
+    ``per_customer``: about this many answers per customer, by surveying more contacts at each
+    account (None: one contact at SMB accounts, one or two at Mid-Market, two to four at
+    Enterprise).
+    """
     n, A = c.n, c.as_of
     end = np.where(c.churned, c.churn_day - 1, A)
     contacts = np.where(
@@ -55,7 +64,7 @@ def nps_frames(c: Customers, rng: np.random.Generator) -> tuple[pd.DataFrame, pd
     # Onboarding survey ~60 days after signing; relationship surveys every ~6 months.
     waves_cust, waves_day, waves_tp = [], [], []
     onb_day = c.signed + 60 + rng.integers(0, 8, n)
-    ok = onb_day <= end
+    ok = (onb_day <= end) & (onb_day >= c.history_start)
     waves_cust.append(np.flatnonzero(ok))
     waves_day.append(onb_day[ok])
     waves_tp.append(np.full(int(ok.sum()), 1))
@@ -63,13 +72,15 @@ def nps_frames(c: Customers, rng: np.random.Generator) -> tuple[pd.DataFrame, pd
     rel_cust = np.repeat(np.arange(n), n_rel)
     rel_k = np.arange(len(rel_cust)) - np.repeat(np.concatenate([[0], np.cumsum(n_rel)[:-1]]), n_rel) + 1
     rel_day = c.signed[rel_cust] + 182 * rel_k + rng.integers(-10, 11, len(rel_cust))
-    ok = rel_day <= end[rel_cust]
+    ok = (rel_day <= end[rel_cust]) & (rel_day >= c.history_start)
     waves_cust.append(rel_cust[ok])
     waves_day.append(rel_day[ok])
     waves_tp.append(np.full(int(ok.sum()), 0))
     w_cust = np.concatenate(waves_cust)
     w_day = np.concatenate(waves_day)
     w_tp = np.concatenate(waves_tp)
+    if per_customer is not None:
+        contacts = _contacts_for(per_customer, contacts, c, w_cust, w_day, rng)
     # One send per contact.
     per = contacts[w_cust]
     s_cust = np.repeat(w_cust, per)
@@ -84,7 +95,7 @@ def nps_frames(c: Customers, rng: np.random.Generator) -> tuple[pd.DataFrame, pd
             "id": ids(len(s_cust)),
             "customer_id": pd.array(s_cust + 1, dtype="Int64"),
             "sent_on": day_numbers_to_datetimes(s_day),
-            "touchpoint": pd.Series(touchpoints[s_tp], dtype="str"),
+            "touchpoint": coded_texts(s_tp, touchpoints),
         }
     )
 
@@ -133,9 +144,12 @@ def nps_frames(c: Customers, rng: np.random.Generator) -> tuple[pd.DataFrame, pd
     pick_u = rng.random(k)
     tone_names = ("detractor", "passive", "promoter")
     comments = np.full(k, None, dtype=object)
-    for i in np.flatnonzero(has_comment):
-        options = tx.NPS_COMMENTS[(lang[i], tone_names[tone[i]], tx.NPS_THEMES[theme[i]])]
-        comments[i] = options[int(pick_u[i] * len(options))]
+    themes = len(tx.NPS_THEMES)
+    group = np.where(has_comment, ((lang == "it") * 3 + tone) * themes + theme, -1)
+    for (language, tone_name, theme_name), options in tx.NPS_COMMENTS.items():
+        key = ((language == "it") * 3 + tone_names.index(tone_name)) * themes + tx.NPS_THEMES.index(theme_name)
+        rows = np.flatnonzero(group == key)
+        comments[rows] = _choose(options, pick_u[rows])
 
     # A few respondents answered anonymously: no customer, no send.
     anonymous = rng.random(k) < 0.03
@@ -163,19 +177,18 @@ def nps_frames(c: Customers, rng: np.random.Generator) -> tuple[pd.DataFrame, pd
     owner_out = np.where(pd.isna(status) | anonymous, None, owners)
     notes = np.full(k, None, dtype=object)
     note_pick = rng.random(k)
-    for i in np.flatnonzero(done | (status == "not_needed")):
-        if anonymous[i]:
-            notes[i] = tx.ANONYMOUS_FOLLOW_UP_NOTE
-            continue
-        options = tx.NPS_FOLLOW_UP_NOTES[tone_names[tone[i]]]
-        notes[i] = options[int(note_pick[i] * len(options))]
+    noted = done | (status == "not_needed")
+    notes[noted & anonymous] = tx.ANONYMOUS_FOLLOW_UP_NOTE
+    for t, tone_name in enumerate(tone_names):
+        rows = np.flatnonzero(noted & ~anonymous & (tone == t))
+        notes[rows] = _choose(tx.NPS_FOLLOW_UP_NOTES[tone_name], note_pick[rows])
 
     order = np.lexsort((ri, r_day))
     row_ids = ids(k)
     responses = pd.DataFrame(
         {
             "id": row_ids,
-            "external_id": pd.Series(row_ids).map("R{:07d}".format).astype("str"),
+            "external_id": numbered("R", row_ids, 7),
             "customer_id": customer_id[order],
             "send_id": send_id[order],
             "responded_on": day_numbers_to_datetimes(r_day[order]),
@@ -191,6 +204,29 @@ def nps_frames(c: Customers, rng: np.random.Generator) -> tuple[pd.DataFrame, pd
         }
     )
     return sends, responses
+
+
+def _choose(options: tuple[str, ...], u: np.ndarray) -> np.ndarray:
+    """The option at ``u`` (uniform in [0, 1)) along ``options``, for each ``u``."""
+    return np.asarray(options, dtype=object)[(u * len(options)).astype("int64")]
+
+
+def _contacts_for(
+    per_customer: float,
+    contacts: np.ndarray,
+    c: Customers,
+    w_cust: np.ndarray,
+    w_day: np.ndarray,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Contacts per account scaled so that the expected answers come to ``per_customer`` per
+    customer: the standard contacts times one factor, rounded at random, at least one."""
+    p_answer = sigmoid(np.log(0.34 / 0.66) + 0.25 * c.engagement[w_cust] - 0.5 * decline(c, w_cust, w_day))
+    expected = float((contacts[w_cust] * p_answer).sum())
+    if expected <= 0.0:  # no survey wave falls inside the history
+        return contacts
+    scaled = contacts * (per_customer * c.n / expected)
+    return np.maximum(np.floor(scaled + rng.random(c.n)), 1).astype("int64")
 
 
 # ============================================================================================

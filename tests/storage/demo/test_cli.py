@@ -34,12 +34,33 @@ def test_cli_loads_a_small_company(tmp_path):
     assert again.returncode == 2 and "--replace" in again.stderr and "Traceback" not in again.stderr
 
 
+def test_cli_loads_a_large_company_scaled_down(tmp_path):
+    # The large profile with fewer customers and meetings: its options reach the generator.
+    url = f"sqlite:///{tmp_path / 'large.db'}"
+    done = _run_cli(
+        "--size", "large", "--customers", "60", "--meetings", "80", "--health-months", "3",
+        "--seed", "2", "--as-of", "2026-10-31", "--database-url", url,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "customer 60," in done.stdout and "meeting 80," in done.stdout
+    engine = create_engine(url)
+    counts = db_counts(engine)
+    engine.dispose()
+    assert counts["customer"] == 60 and counts["meeting"] == 80
+    # The large profile's 10 answers per customer, within the random variation of 60 customers.
+    assert 6 * 60 <= counts["nps_response"] <= 14 * 60
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (("--customers", "-5"), "customers must be between 1"),
         (("--customers", "many"), "invalid int value"),
         (("--as-of", "2026-13-01"), "not a date"),
+        (("--size", "huge"), "invalid choice"),
+        (("--established", "2"), "established must be a share from 0 to 1"),
+        (("--meetings", "0"), "meetings must be between 1"),
+        (("--nps-per-customer", "-1"), "nps_per_customer must be more than 0"),
     ],
 )
 def test_cli_rejects_bad_arguments(tmp_path, args, message):
