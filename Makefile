@@ -34,9 +34,15 @@ test: setup-test
 demo: setup
 	$(PY) -m cs_metrics.storage.demo --size $(or $(SIZE),standard) $(if $(CUSTOMERS),--customers $(CUSTOMERS)) --seed $(or $(SEED),20261) --replace
 
-## benchmark: time the demo generator and the Overview on a large company (CUSTOMERS=100000)
-benchmark: setup
-	$(PY) benchmarks/bench_overview.py --customers $(or $(CUSTOMERS),100000)
+$(VENV)/.installed-bench: requirements-bench.txt $(VENV)/.installed-test
+	$(PIP) install -q -r requirements-bench.txt
+	touch $@
+
+## benchmark: measure every page and target on a demo company (SIZE=large|standard CUSTOMERS=N
+##            DATABASE_URL=<a PostgreSQL database> REUSE=1 SKIP=browser,import,...); see the README
+benchmark: $(VENV)/.installed-bench
+	$(PY) -m benchmarks $(if $(SIZE),--size $(SIZE)) $(if $(CUSTOMERS),--customers $(CUSTOMERS)) \
+		$(if $(DATABASE_URL),--database-url '$(DATABASE_URL)') $(if $(REUSE),--reuse) $(if $(SKIP),--skip $(SKIP))
 
 clean:
 	rm -rf $(VENV) .pytest_cache

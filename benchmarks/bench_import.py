@@ -1,18 +1,21 @@
 """Benchmark: import a 1,000,000-row monthly-revenue CSV (Italian format) into an empty database.
 
-    python benchmarks/bench_import.py [--rows 1000000] [--database-url URL]
+    python benchmarks/bench_import.py [--rows 1000000] [--database-url URL] [--json]
 
 Writes the customers file and a revenue file with semicolons, decimal commas and dd/mm/yyyy
 months, then times: the customers import, a dry run of the revenue file, its commit (one
 transaction), and a second commit of the same file (nothing changes: every row is compared).
-Prints seconds, rows per second, the file size and the peak memory (max RSS) of this process.
-Speed is measured here, never by timed tests.
+Prints seconds, rows per second, the file size and the peak memory (max RSS) of this process;
+with ``--json`` also a last line of JSON with the seconds of each step (``make benchmark`` reads
+it). Speed is measured here, never by timed tests.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -45,22 +48,23 @@ def write_files(folder: Path, rows: int) -> tuple[Path, Path]:
     return people, revenue
 
 
-def timed(label: str, fn, rows: int):
+def timed(label: str, fn, rows: int) -> float:
     start = time.perf_counter()
     result = fn()
     seconds = time.perf_counter() - start
-    print(f"{label:<38} {seconds:8.1f} s   {rows / seconds:>10,.0f} rows/s   {result.summary()}")
+    print(f"{label:<38} {seconds:8.1f} s   {rows / seconds:>10,.0f} rows/s   {result.summary()}", flush=True)
     if not result.ok:
         for p in result.problems[:10]:
             print("   ", p)
         raise SystemExit(1)
-    return result
+    return seconds
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file (must be empty)")
+    parser.add_argument("--json", action="store_true", help="end with JSON: seconds per step")
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="oi-bench-import-"))
@@ -72,17 +76,27 @@ def main() -> int:
     print(f"files written in {time.perf_counter() - start:.1f} s: {revenue.stat().st_size / 1e6:,.1f} MB, "
           f"{args.rows:,} revenue rows; database {db.safe_url(url)}")
     customers = sum(1 for _ in people.open(encoding="cp1252")) - 1
-    timed("customers: commit", lambda: ingest.commit(engine, "customers", people.read_bytes(),
-                                                     filename=people.name), customers)
+    steps = {"rows": args.rows}
     data = revenue.read_bytes()
-    timed("revenue: dry run", lambda: ingest.dry_run(engine, "revenue", data, filename=revenue.name), args.rows)
-    timed("revenue: commit (one transaction)", lambda: ingest.commit(engine, "revenue", data, filename=revenue.name),
-          args.rows)
-    timed("revenue: same file again (no change)", lambda: ingest.commit(engine, "revenue", data,
-                                                                       filename=revenue.name), args.rows)
+
+    def commit(entity: str, content: bytes, name: str):
+        return lambda: ingest.commit(engine, entity, content, filename=name)
+
+    def dry_run():
+        return ingest.dry_run(engine, "revenue", data, filename=revenue.name)
+
+    rows = args.rows
+    steps["customers"] = timed("customers: commit", commit("customers", people.read_bytes(), people.name),
+                               customers)
+    steps["dry_run"] = timed("revenue: dry run", dry_run, rows)
+    steps["commit"] = timed("revenue: commit (one transaction)", commit("revenue", data, revenue.name), rows)
+    steps["again"] = timed("revenue: same file again (no change)", commit("revenue", data, revenue.name), rows)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (max RSS): {peak:,.0f} MB")
     engine.dispose()
+    shutil.rmtree(folder, ignore_errors=True)  # the files, and the default database
+    if args.json:
+        print(json.dumps(steps))
     return 0
 
 

@@ -29,9 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -275,20 +273,6 @@ def revenue_retention(revenue: pd.DataFrame, *, start_month, end_month) -> Reven
     return _retention(_by_month(revenue), _as_month(start_month), _as_month(end_month))
 
 
-def revenue_retention_many(revenue: pd.DataFrame, pairs: Sequence[tuple[Any, Any]]) -> list[RevenueRetention]:
-    """``revenue_retention`` for each ``(start_month, end_month)`` of ``pairs``, reading the frame
-    once (a sparkline compares many pairs of months of one frame).
-
-    >>> r = pd.DataFrame({"customer_id": [1, 1, 1], "month": ["2025-01-01", "2025-02-01", "2025-03-01"],
-    ...                   "mrr": [100, 110, 0]})
-    >>> [round(x.nrr, 2) for x in revenue_retention_many(r, [("2025-01-01", "2025-02-01"), ("2025-01-01", "2025-03-01")])]
-    [1.1, 0.0]
-    """
-    check_revenue(revenue)
-    months = _by_month(revenue)
-    return [_retention(months, _as_month(a), _as_month(b)) for a, b in pairs]
-
-
 def _by_month(revenue: pd.DataFrame) -> dict[pd.Timestamp, pd.Series]:
     """MRR by customer, one Series per month."""
     months = _month_floor(revenue["month"])
@@ -307,14 +291,39 @@ def _retention(months: dict[pd.Timestamp, pd.Series], start: pd.Timestamp, end: 
     first = months.get(start, empty)
     first = first[first > 0]
     last = months.get(end, empty).reindex(first.index).fillna(0.0)
-    starting = float(first.sum())
     delta = last - first
     gone = last <= 0
-    expansion = float(delta.clip(lower=0).sum())
-    contraction = float((-delta[~gone]).clip(lower=0).sum())
-    churned = float(first[gone].sum())
+    return retention_from_sums(
+        start, end, n=len(first), n_churned=int(gone.sum()), starting=float(first.sum()),
+        expansion=float(delta.clip(lower=0).sum()), contraction=float((-delta[~gone]).clip(lower=0).sum()),
+        churned=float(first[gone].sum()),
+    )
+
+
+def retention_from_sums(
+    start_month, end_month, *, n: int, n_churned: int, starting: float, expansion: float, contraction: float,
+    churned: float,
+) -> RevenueRetention:
+    """``RevenueRetention`` from the sums it is made of (see the class), e.g. as a database
+    computes them per pair of months; ``revenue_retention`` gives the same from the rows.
+
+    Example
+    -------
+    The sums of the ``revenue_retention`` example: GRR (300 - 30 - 100) / 300, NRR (300 + 20 -
+    30 - 100) / 300.
+
+    >>> rr = retention_from_sums("2025-01-01", "2025-12-01", n=3, n_churned=1, starting=300.0,
+    ...                          expansion=20.0, contraction=30.0, churned=100.0)
+    >>> round(rr.grr, 4), round(rr.nrr, 4)
+    (0.5667, 0.6333)
+    """
+    start, end = _as_month(start_month), _as_month(end_month)
+    if end <= start:
+        raise RevenueDataError(
+            f"The end month must come after the start month (got {start:%Y-%m} and {end:%Y-%m})."
+        )
     note = ""
-    if first.empty:
+    if not n:
         note = (
             f"No customer had revenue in {start:%B %Y}: retention is measured on the customers "
             "paying at the start, so there is nothing to measure. Choose a later period."
@@ -324,12 +333,12 @@ def _retention(months: dict[pd.Timestamp, pd.Series], start: pd.Timestamp, end: 
     return RevenueRetention(
         start_month=start.date(),
         end_month=end.date(),
-        n=len(first),
-        n_churned=int(gone.sum()),
-        starting=starting,
-        expansion=expansion,
-        contraction=contraction,
-        churned=churned,
+        n=int(n),
+        n_churned=int(n_churned),
+        starting=float(starting),
+        expansion=float(expansion),
+        contraction=float(contraction),
+        churned=float(churned),
         grr=grr,
         nrr=nrr,
         note=note,

@@ -208,9 +208,14 @@ def distinguishing_words(
     if comments.empty:
         return empty
     groups = _groups(comments)
-    background = word_counts(comments["comment"], language=language)
-    det = word_counts(comments.loc[groups == "detractor", "comment"], language=language)
-    pro = word_counts(comments.loc[groups == "promoter", "comment"], language=language)
+    background, det, pro = Counter(), Counter(), Counter()
+    for comment, group in zip(comments["comment"], groups):  # each comment tokenised once
+        words = tokenize(comment, language=language)
+        background.update(words)
+        if group == "detractor":
+            det.update(words)
+        elif group == "promoter":
+            pro.update(words)
     keep = {w for w, c in background.items() if c >= min_count and (det.get(w, 0) + pro.get(w, 0)) > 0}
     if not keep or (sum(det.values()) == 0 and sum(pro.values()) == 0):
         return empty
@@ -288,6 +293,37 @@ def _mentions(texts: pd.Series, theme: Theme) -> pd.Series:
     return lowered.str.contains(_pattern(theme.keywords), regex=True).astype(bool)
 
 
+def theme_mentions(texts: Iterable[str | None], themes: tuple[Theme, ...] = THEMES) -> np.ndarray:
+    """Which of ``themes`` each text mentions (a boolean array, one row per text, one column per
+    theme), as ``mentions_theme`` decides it for one theme: a whole word (a run of letters) equal
+    to a keyword, or starting with a keyword ending in ``*``. Each text is split into words once
+    and each distinct word matched against the keywords once, so many themes cost one pass.
+
+    Example
+    -------
+    >>> theme_mentions(["Fatture sbagliate", "Great reports", None], THEMES[-2:]).tolist()
+    [[True, False], [False, False], [False, False]]
+    """
+    words = [_WORD.findall(str(t).lower()) if isinstance(t, str) or (t is not None and t == t) else []
+             for t in texts]
+    exact = [{k for k in th.keywords if not k.endswith("*")} for th in themes]
+    prefixes = [tuple(k[:-1] for k in th.keywords if k.endswith("*")) for th in themes]
+    masks: dict[str, int] = {}
+    for word in set().union(*words) if words else ():
+        mask = sum(1 << j for j in range(len(themes)) if word in exact[j] or word.startswith(prefixes[j]))
+        if mask:
+            masks[word] = mask
+    found = np.zeros((len(words), len(themes)), dtype=bool)
+    bits = np.array([1 << j for j in range(len(themes))], dtype=np.int64)
+    for i, text_words in enumerate(words):
+        mask = 0
+        for word in text_words:
+            mask |= masks.get(word, 0)
+        if mask:
+            found[i] = (mask & bits) != 0
+    return found
+
+
 def mentions_theme(texts: pd.Series, theme: str | Theme) -> pd.Series:
     """True where a text uses one of the theme's keywords (either language).
 
@@ -317,9 +353,10 @@ def theme_table(comments: pd.DataFrame, *, themes: tuple[Theme, ...] = THEMES) -
     if comments.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
     groups = _groups(comments)
+    hits = theme_mentions(comments["comment"], themes)
     rows = []
-    for theme in themes:
-        hit = _mentions(comments["comment"], theme)
+    for column, theme in enumerate(themes):
+        hit = pd.Series(hits[:, column], index=comments.index)
         rows.append({"theme": theme.key, "label": theme.label, "keywords": theme.describe(),
                      **{f"{g}s": int((hit & (groups == g)).sum()) for g in ("detractor", "passive", "promoter")}})
     table = pd.DataFrame(rows)
@@ -340,3 +377,43 @@ def filter_by_theme(comments: pd.DataFrame, theme: str | None) -> pd.DataFrame:
     if theme is None or comments.empty:
         return comments
     return comments[mentions_theme(comments["comment"], theme)]
+
+
+#: The NPS groups a comment can be filtered by.
+GROUPS = ("detractor", "passive", "promoter")
+
+
+def filter_comments(
+    comments: pd.DataFrame,
+    *,
+    search: str = "",
+    languages: tuple[str, ...] = (),
+    groups: tuple[str, ...] = (),
+    theme: str | None = None,
+) -> pd.DataFrame:
+    """The rows of ``comments`` (with ``comment``, ``language`` and ``group``) whose comment
+    contains ``search`` (case-insensitive), in one of ``languages`` and ``groups`` and about
+    ``theme``; an empty filter keeps every row.
+
+    Example
+    -------
+    >>> c = pd.DataFrame({"comment": ["Fattura sbagliata", "Great support", "invoice late"],
+    ...                   "language": ["it", "en", "en"], "group": ["detractor", "promoter", "detractor"]})
+    >>> filter_comments(c, search="FATT")["comment"].tolist()
+    ['Fattura sbagliata']
+    >>> filter_comments(c, groups=("detractor",), theme="billing", languages=("en",))["comment"].tolist()
+    ['invoice late']
+    """
+    unknown = [g for g in groups if g not in GROUPS]
+    if unknown:
+        raise DataError(f"Unknown group(s) {unknown}; use detractor, passive or promoter.")
+    keep = pd.Series(True, index=comments.index)
+    term = search.strip().lower()
+    if term:
+        lowered = comments["comment"].astype(object).where(comments["comment"].notna(), "").astype(str).str.lower()
+        keep &= lowered.str.contains(term, regex=False)
+    if languages:
+        keep &= comments["language"].isin(languages)
+    if groups:
+        keep &= comments["group"].isin(groups)
+    return filter_by_theme(comments[keep.to_numpy(dtype=bool)], theme)

@@ -7,8 +7,8 @@ from cs_metrics import churn
 from cs_metrics.charts import churn as charts
 from cs_metrics.formatting import fmt_value
 from cs_metrics.services import churn as data
-from cs_metrics.services import coverage, figures
-from ui import churn_follow_up, components, loaders
+from cs_metrics.services import coverage
+from ui import churn_follow_up, churn_sections, components, loaders
 
 selection = components.page_header("Churn & retention")
 period, flt = selection.period, selection.customers
@@ -40,21 +40,7 @@ if no_events is not None:
 elif lost.empty:
     components.empty_state("No customer was lost in this period.")
 else:
-    left, middle, right = st.columns(3)
-    measure = left.radio("Rank by", ["Customers", "ARR lost"], horizontal=True, key="churn_rank_by")
-    grouping = middle.radio("Group by", ["Reason", "Category"], horizontal=True, key="churn_group_by")
-    contributing = right.toggle("Count contributing reasons too", key="churn_contributing")
-    weight = None if measure == "Customers" else "arr_lost"
-    options = dict(weight=weight, by_category=grouping == "Category", contributing=contributing)
-    st.plotly_chart(loaders.load(figures.churn_reasons_figure, period=period, flt=flt, **options,
-                                 title=f"Churn reasons by {measure.lower()}, most frequent first"), width="stretch")
-    pareto = churn.reason_pareto(lost, **options, reasons=reasons)
-    unit = "mentions" if contributing else "customers"
-    st.caption(f"{int(pareto['count'].sum())} {unit} with a reason. {churn.EXPLANATIONS['pareto']}")
-    split = churn.controllable_split(lost, reasons=reasons)
-    st.plotly_chart(charts.controllable_chart(split, title="Controllable or not"), width="stretch")
-    share = fmt_value(split["share"].iloc[0], "share")
-    st.caption(f"{split['count'].iloc[0]} of {len(lost)} lost ({share}) left for reasons the company could act on.")
+    churn_sections.reasons(lost, reasons=reasons)
 by_quarter = churn.reasons_by_quarter(everyone, reasons=reasons)
 if not by_quarter.empty:
     over_time = charts.reasons_over_time_chart(by_quarter, reasons=reasons,
@@ -77,26 +63,10 @@ else:
         a.warning(f"Only {early.n} customers: too few to read this rate with confidence.")
     b.metric("Early churners who had reached first value", f"{early.reached_first_value} of {early.lost}")
     if early.lost:
-        early_reasons = charts.reason_pareto_chart(early.reasons, reasons=reasons,
-                                                   title="Reasons for early churn")
-        st.plotly_chart(early_reasons, width="stretch")
-        components.table(churn.for_display(early.customers, churn.EARLY_COLUMNS), hide_index=True)
+        churn_sections.early_churners(early, reasons=reasons)
 
 st.header("Cohort retention")
-left, right = st.columns(2)
-measures, lengths = {"logo": "Customers (logo)", "revenue": "Revenue"}, {"Q": "Quarter", "M": "Month"}
-by = left.radio("Measure", list(measures), horizontal=True, key="churn_cohort_by", format_func=measures.get)
-length = right.radio("Cohort", list(lengths), horizontal=True, key="churn_cohort_length", format_func=lengths.get)
-table = loaders.load(data.cohorts, by=by, cohort=length, flt=flt)
-if table.empty and no_revenue is not None:
-    st.caption(no_revenue.message())
-elif table.empty:
-    components.empty_state("No revenue recorded for these customers.")
-else:
-    st.plotly_chart(charts.cohort_heatmap(table, title="Share retained, by cohort of first revenue month"),
-                    width="stretch")
-    st.plotly_chart(charts.retention_curve(table, title="All cohorts, weighted by size"), width="stretch")
-    st.caption(churn.EXPLANATIONS["cohorts"])
+churn_sections.cohorts(flt=flt, no_revenue=no_revenue)
 
 st.header("Renewal vs retention")
 rvr = loaders.load(data.renewal_vs_retention, period=period, flt=flt)
@@ -107,7 +77,7 @@ else:
     st.plotly_chart(charts.renewal_vs_retention_chart(rvr.shares()), width="stretch")
     st.caption(f"{rvr.renewed} of {rvr.up} contracts up for renewal renewed · {rvr.customers_at_start} at the start.")
 
-churn_follow_up.section(everyone, reasons=reasons, tracked=loaders.load(coverage.coverage).churn_follow_up_tracked,
+churn_follow_up.section(everyone, reasons=reasons, tracked=loaders.load(data.follow_ups_tracked),
                         gap=loaders.load(coverage.gap, "churn_follow_up"), as_of=selection.as_of)
 
 st.header("Lost while looking fine")
@@ -118,6 +88,4 @@ if no_events is not None and no_events.kind == coverage.MISSING:
 elif surprises.empty:
     components.empty_state("No customer lost in this period looked healthy or was a promoter.")
 else:
-    green, promoters = int(surprises["green"].sum()), int(surprises["promoter"].sum())
-    st.write(f"{green} churned while green · {promoters} whose last NPS answer was a promoter's.")
-    components.table(churn.for_display(surprises, churn.SURPRISE_COLUMNS), hide_index=True)
+    churn_sections.surprises(surprises)

@@ -76,13 +76,20 @@ with share_tab:
         left, right = st.columns(2)
         dept = left.selectbox("Department", ("All", *vocab.DEPARTMENTS), key="meet_skip_dept")
         mtype = right.selectbox("Meeting type", ("All", *vocab.MEETING_TYPES), key="meet_skip_type")
-        skipped = loaders.load(svc.skipped_customer_item, period=period, departments=() if dept == "All" else (dept,),
-                               meeting_types=() if mtype == "All" else (mtype,))
-        st.caption(f"{len(skipped):,} meeting(s) left the customer item empty.")
-        components.table(skipped.drop(columns="meeting_id"), hide_index=True, column_config={
-            "held_on": st.column_config.DateColumn("Date"), "department": "Department", "meeting_type": "Type", "title": "Meeting",
-            "duration_minutes": "Duration (min)", "items": "Agenda items", "customer_items": "Items about customers",
-            "customer_minutes": st.column_config.NumberColumn("Minutes about customers", format="%d")})
+        which = dict(period=period, departments=() if dept == "All" else (dept,),
+                     meeting_types=() if mtype == "All" else (mtype,))
+        n_skipped = loaders.load(svc.skipped_count, **which)
+        st.caption(f"{n_skipped:,} meeting(s) left the customer item empty.")
+        skipped = loaders.load(svc.skipped_customer_item, limit=components.TABLE_ROWS, **which)
+        components.capped_table(
+            skipped.drop(columns="meeting_id"), key="meet_skipped", noun="meetings", total=n_skipped, hide_index=True,
+            every=lambda engine=loaders.engine(): svc.skipped_customer_item(engine, limit=None, **which).drop(
+                columns="meeting_id"),
+            column_config={
+                "held_on": st.column_config.DateColumn("Date"), "department": "Department", "meeting_type": "Type",
+                "title": "Meeting", "duration_minutes": "Duration (min)", "items": "Agenda items",
+                "customer_items": "Items about customers",
+                "customer_minutes": st.column_config.NumberColumn("Minutes about customers", format="%d")})
 
 with log_tab:
     today = dt.date.today()
@@ -101,13 +108,16 @@ with ledger_tab:
     left, right = st.columns(2)
     impacts = left.multiselect("Effect on customers", vocab.CX_IMPACTS, default=list(vocab.CX_IMPACTS), key="meet_ledger_impacts")
     depts = right.multiselect("Department", vocab.DEPARTMENTS, key="meet_ledger_depts", placeholder="All departments")
-    ledger = loaders.load(svc.decision_ledger, period=period, impacts=tuple(impacts) or tuple(vocab.CX_IMPACTS),
-                          departments=tuple(depts))
+    which = dict(period=period, impacts=tuple(impacts) or tuple(vocab.CX_IMPACTS), departments=tuple(depts))
+    ledger = loaders.load(svc.decision_ledger, limit=components.TABLE_ROWS, **which)
     if ledger.empty:
         components.empty_state("No decisions match: widen the period or the filters.")
     else:
-        components.table(ledger, hide_index=True,
-                         column_order=("held_on", "cx_impact", "text", "department", "meeting_type", "meeting", "agenda_item", "relevance"),
-                         column_config={"held_on": st.column_config.DateColumn("Date"), "cx_impact": "Effect on customers",
-                                        "text": "Decision", "department": "Department", "meeting_type": "Type", "meeting": "Meeting",
-                                        "agenda_item": "On agenda item", "relevance": "Item relevance"})
+        components.capped_table(
+            ledger, key="meet_ledger", noun="decisions", total=loaders.load(svc.decision_count, **which), hide_index=True,
+            every=lambda engine=loaders.engine(): svc.decision_ledger(engine, limit=None, **which),
+            column_order=("held_on", "cx_impact", "text", "department", "meeting_type", "meeting", "agenda_item",
+                          "relevance"),
+            column_config={"held_on": st.column_config.DateColumn("Date"), "cx_impact": "Effect on customers",
+                           "text": "Decision", "department": "Department", "meeting_type": "Type", "meeting": "Meeting",
+                           "agenda_item": "On agenda item", "relevance": "Item relevance"})

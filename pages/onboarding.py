@@ -5,8 +5,8 @@ import streamlit as st
 from cs_metrics import ttfv
 from cs_metrics.charts import ttfv as charts
 from cs_metrics.formatting import fmt_interval, fmt_value, money_format
-from cs_metrics.services import coverage, figures, onboarding, overview, vocabulary
-from ui import components, loaders
+from cs_metrics.services import coverage, onboarding, overview, vocabulary
+from ui import components, loaders, onboarding_sections
 
 selection = components.page_header(
     "Onboarding", "Time to first value for the customers signed in the period, counting those still waiting for it."
@@ -41,7 +41,8 @@ if cohort.empty:
     else:
         components.empty_state(f"No customer signed {period.label()}. Choose a longer period to see the curve.")
 else:
-    median, within_30 = loaders.load(overview.ttfv_tiles, period=period, as_of=as_of, flt=flt)
+    median, within_30 = loaders.derive(overview.ttfv_tiles_from, onboarding.onboarding_durations, flt=flt, as_of=as_of,
+                                       using={"period": period})
     counts = ttfv.onboarding_counts(cohort)
     tiles = st.columns(4)
     tiles[0].metric(median.label, fmt_value(median.value, "days"),
@@ -56,22 +57,7 @@ else:
     if counts.n < ttfv.MIN_GROUP_N:
         st.warning(f"Only {counts.n} customers signed in the period: too few to read these figures with confidence.")
 
-    by_label = st.selectbox("Compare by", ["All customers", *ttfv.GROUPINGS.values()], key="onboarding_group_by")
-    by = next((col for col, label in ttfv.GROUPINGS.items() if label == by_label), None)
-    st.plotly_chart(loaders.load(figures.ttfv_curve_figure, period=period, as_of=as_of, flt=flt, by=by,
-                                 targets=targets, default=default, mark_days=(30, 60, 90)), width="stretch")
-    st.caption("Steps fall as customers reach first value; dots mark days 30, 60 and 90; dashed lines are the "
-               "segments' targets. The shaded band is the 95% interval (shown for up to four groups).")
-    summary = ttfv.ttfv_summary(cohort, by=by)
-    components.table(charts.summary_table(summary, group_label=by_label if by else "Customers"), hide_index=True,
-                     width="stretch")
-    if by:
-        small = ttfv.small_groups(cohort, by=by)
-        if len(small):
-            st.warning(f"{len(small)} group(s) have fewer than {ttfv.MIN_GROUP_N} customers (marked in the table): "
-                       "their curves are drawn but too uncertain to read.")
-        verdict = ttfv.compare_groups_in_words(cohort, by=by, label=by_label)
-        (st.success if verdict.differs else st.info)(verdict.text)
+    onboarding_sections.curve(cohort, period=period, as_of=as_of, flt=flt, targets=targets, default=default)
 
 # --- stalled onboardings -------------------------------------------------------------------------
 st.subheader("Stalled onboardings")
@@ -83,9 +69,9 @@ if stalled.empty:
 else:
     in_period = len(ttfv.signed_in(stalled, start=period.start, end=period.end))
     st.write(f"{len(stalled):,} customers past target, {in_period:,} of them signed {period.label()}.")
-    components.table(
-        charts.stalled_table(stalled), hide_index=True, width="stretch", key="onboarding_stalled",
-        column_config={"ARR": st.column_config.NumberColumn(
+    components.capped_table(
+        charts.stalled_table(stalled), key="onboarding_stalled", noun="stalled onboardings", hide_index=True,
+        width="stretch", column_config={"ARR": st.column_config.NumberColumn(
             "ARR", format=money_format(loaders.load(vocabulary.currency)))},
     )
 
@@ -114,4 +100,5 @@ with st.expander(f"Data checks: {len(problems)} problem(s)" if len(problems) els
         st.caption("Customers with impossible first-value or churn dates are left out of the figures; with several "
                    "first-value milestones the earliest counts; other milestones dated before signing are only "
                    "listed. Correct them at the source and import again on the Data page.")
-        components.table(charts.problems_table(problems), hide_index=True, width="stretch")
+        components.capped_table(charts.problems_table(problems), key="onboarding_problems", noun="problems",
+                                hide_index=True, width="stretch")

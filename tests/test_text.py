@@ -11,7 +11,6 @@ import pytest
 from cs_metrics import text
 from cs_metrics.errors import DataError
 
-
 # --- tokens -----------------------------------------------------------------------------------------
 
 
@@ -165,3 +164,30 @@ def test_theme_table_empty_and_filter_by_theme():
     comments = pd.DataFrame({"comment": ["Fattura errata", "Bel report"], "score": [3, 9]})
     assert text.filter_by_theme(comments, "billing")["comment"].tolist() == ["Fattura errata"]
     assert len(text.filter_by_theme(comments, None)) == 2
+
+
+def test_theme_mentions_of_all_themes_at_once_equal_mentions_theme_one_by_one():
+    # Whole words only, prefixes with "*", either language, upper case, elisions and digits as
+    # separators, missing texts: each column must equal the regular expression of mentions_theme.
+    texts = pd.Series(["Wrong INVOICES again", "l'addebito e la fatturazione", "invoiced2times", "rollout-live!",
+                       "prezzi alti, ma qualità", "priceless", "no api", "rapid", None, math.nan, "", "Report:dati"])
+    found = text.theme_mentions(texts)
+    assert found.shape == (len(texts), len(text.THEMES))
+    for column, theme in enumerate(text.THEMES):
+        assert found[:, column].tolist() == text.mentions_theme(texts, theme).tolist(), theme.key
+    billing = [t.key for t in text.THEMES].index("billing")
+    assert found[:, billing].tolist() == [True, True, True] + [False] * 9
+
+
+def test_filter_comments_by_words_group_language_and_theme():
+    comments = pd.DataFrame({
+        "comment": ["Invoice wrong", "Fattura errata", "Great SUPPORT", None, "support slow, invoice late"],
+        "language": ["en", "it", "en", "en", "en"],
+        "group": ["detractor", "detractor", "promoter", "passive", "passive"],
+    })
+    assert text.filter_comments(comments).index.tolist() == [0, 1, 2, 3, 4]
+    assert text.filter_comments(comments, search=" support ").index.tolist() == [2, 4]  # trimmed, any case
+    assert text.filter_comments(comments, theme="billing", languages=("en",)).index.tolist() == [0, 4]
+    assert text.filter_comments(comments, theme="billing", groups=("passive",)).index.tolist() == [4]
+    with pytest.raises(DataError, match="detractor, passive or promoter"):
+        text.filter_comments(comments, groups=("critic",))

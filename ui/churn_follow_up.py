@@ -23,11 +23,14 @@ NOT_TRACKED = (
 )
 
 
+@st.fragment
 def section(everyone: pd.DataFrame, *, reasons: pd.DataFrame, tracked: bool, gap: coverage.Gap | None,
             as_of: dt.date) -> None:
     """The post-churn follow-up of ``everyone`` (every churned customer of the selection): how many
-    calls are complete, the queue and the editor; the missing churn-events file when ``gap`` says
-    so; where follow-ups are not ``tracked`` at all, a line saying so and how to start."""
+    calls are complete, the queue (its first rows, the count, every row as CSV) and the editor; the
+    missing churn-events file when ``gap`` says so; where follow-ups are not ``tracked`` at all, a
+    line saying so and how to start. Its own widgets re-run only this section; a save re-runs the
+    page."""
     st.header("Post-churn follow-up")
     st.caption(churn.EXPLANATIONS["follow_up"])
     if message := st.session_state.pop(SAVED, None):
@@ -46,17 +49,22 @@ def section(everyone: pd.DataFrame, *, reasons: pd.DataFrame, tracked: bool, gap
     follow = churn.follow_up_status(everyone, reasons=reasons)
     st.metric("Follow-ups complete", f"{follow.complete} of {follow.n}")
     money = st.column_config.NumberColumn(format=money_format(loaders.load(vocabulary.currency)))
-    components.table(churn.for_display(follow.queue, churn.QUEUE_COLUMNS), hide_index=True,
-                     column_config={churn.QUEUE_COLUMNS["arr_lost"]: money})
+    components.capped_table(churn.for_display(follow.queue, churn.QUEUE_COLUMNS), key="churn_follow_up_queue",
+                            noun="customers waiting", hide_index=True,
+                            column_config={churn.QUEUE_COLUMNS["arr_lost"]: money})
     editable = everyone if st.toggle("Also edit completed follow-ups", key="churn_edit_all") else follow.queue
     if not editable.empty:
         editor(editable)
 
 
 def editor(editable: pd.DataFrame) -> None:
-    """The form for one customer of ``editable`` (the churned customers the person may edit)."""
+    """The form for one customer of ``editable`` (the churned customers the person may edit, newest
+    churn first), found by name or customer id."""
     names = churn.follow_up_choices(editable)
-    cid = st.selectbox("Customer", list(names), format_func=names.get, key="churn_fu_customer")
+    cid = components.find_and_pick("Customer", names, key="churn_fu_customer", find_key="churn_fu_find",
+                                   placeholder="a name or a customer id")
+    if cid is None:
+        return
     row = editable[editable["customer_id"] == cid].iloc[0]
     a, b = st.columns(2)
     called_on = row["follow_up_call_on"].date() if row["follow_up_call_on"] == row["follow_up_call_on"] else None

@@ -1,7 +1,11 @@
 """Page components shared by the pages: the header every page starts with, the KPI tile, empty
-states and the demo banner."""
+states, the demo banner, and what keeps a page's size independent of the company's: a table
+capped with its count and a CSV download of every row, a pager, and a picker that finds
+its options by what is typed."""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 import streamlit as st
@@ -13,6 +17,11 @@ from cs_metrics.services import coverage
 from cs_metrics.services import data as data_service
 from cs_metrics.tiles import AREAS, COMPANY_WIDE, Tile, verdict_text
 from ui import filters, loaders, shell
+
+#: Rows a long table shows; the rest are counted and offered as a CSV download.
+TABLE_ROWS = 100
+#: Options a picker lists at once; typing narrows them.
+PICK_OPTIONS = 50
 
 #: The page each area's tiles link to (the sidebar filters travel with the session).
 AREA_PAGES: dict[str, str] = {
@@ -163,3 +172,83 @@ def table(frame: pd.DataFrame, **options) -> None:
     clean = frame.copy(deep=False)
     clean.attrs = {}
     st.dataframe(clean, **options)
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """``frame`` as a CSV file (UTF-8, no index)."""
+    return frame.to_csv(index=False).encode("utf-8")
+
+
+def capped_table(
+    frame: pd.DataFrame,
+    *,
+    key: str,
+    noun: str = "rows",
+    total: int | None = None,
+    every: Callable[[], pd.DataFrame] | None = None,
+    rows: int = TABLE_ROWS,
+    **options,
+) -> None:
+    """The first ``rows`` rows of ``frame``; when there are more, a caption with how many are shown
+    of the ``total`` (default ``len(frame)``) and a button downloading all of them as CSV, built
+    on click from ``every()`` (default: ``frame``). ``options`` go to ``st.dataframe``."""
+    total = len(frame) if total is None else int(total)
+    table(frame.head(rows), key=key, **options)
+    if total > rows:
+        left, right = st.columns([3, 1])
+        left.caption(f"Showing the first {rows:,} of {total:,} {noun}; download them all to see the rest.")
+        source = every or (lambda: frame)
+        right.download_button(f"Download all {total:,} (CSV)", lambda: csv_bytes(source()), file_name=f"{key}.csv",
+                              mime="text/csv", key=f"{key}_csv", on_click="ignore", icon=":material/download:")
+
+
+def pager(total: int, *, key: str, rows: int = TABLE_ROWS, reset_on: object = None) -> int:
+    """Previous / next buttons over ``total`` rows shown ``rows`` at a time; returns the first
+    row of the page shown (0-based). The page returns to the first when ``reset_on`` changes
+    (e.g. the filters that made the rows)."""
+    page_key, seen_key = f"{key}_page", f"{key}_seen"
+    state = st.session_state
+    if state.get(seen_key) != reset_on:
+        state[page_key] = 0
+        state[seen_key] = reset_on
+    pages = max(1, -(-total // rows))
+    page = min(max(int(state.get(page_key, 0)), 0), pages - 1)
+    if pages > 1:
+        back, where, ahead = st.columns([1, 3, 1])
+        if back.button("← Previous", key=f"{key}_previous", disabled=page == 0):
+            page -= 1
+        if ahead.button("Next →", key=f"{key}_next", disabled=page >= pages - 1):
+            page += 1
+        where.caption(f"Page {page + 1:,} of {pages:,} · rows {page * rows + 1:,}–{min(total, (page + 1) * rows):,} "
+                      f"of {total:,}")
+    state[page_key] = page
+    return page * rows
+
+
+def find_and_pick(
+    label: str,
+    options: Mapping[int, str],
+    *,
+    key: str,
+    find_key: str,
+    limit: int = PICK_OPTIONS,
+    placeholder: str = "a name or a number",
+) -> int | None:
+    """A search box and a select box of the ``options`` (id -> label) whose label contains what is
+    typed (case-insensitive), at most ``limit`` of them: the list sent to the browser never grows
+    with the company. Without a search the first ``limit`` options are listed. The choice stays
+    while it is still among the matches; returns the chosen id (None when nothing matches)."""
+    typed = st.text_input(f"Find ({placeholder})", key=find_key, placeholder=placeholder).strip().lower()
+    ids = [i for i, text in options.items() if typed in text.lower()] if typed else list(options)
+    shown = ids[:limit]
+    chosen = st.session_state.get(key)
+    if chosen in options and chosen not in shown and (not typed or chosen in ids):
+        shown = [chosen, *shown[:limit - 1]]  # keep the current choice listed
+    if st.session_state.get(key) not in shown:
+        st.session_state.pop(key, None)
+    if len(ids) > len(shown):
+        st.caption(f"{len(ids):,} match; the first {len(shown):,} are listed. Type more to narrow them.")
+    if not shown:
+        st.caption("Nothing matches; try another name or number.")
+        return None
+    return st.selectbox(label, shown, format_func=lambda i: options[i], key=key)

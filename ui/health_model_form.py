@@ -1,5 +1,6 @@
-"""The health model editor of the Health page: rules, weights and bands of one profile (all
-segments or one segment), saved as a new model version after the service's checks."""
+"""The Model tab of the Health page: the model's bands, warnings about signals without data, the
+editor of one profile's rules, weights and bands (all segments or one segment), saved as a new
+model version after the service's checks, and the version history."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ import streamlit as st
 
 from cs_metrics import health
 from cs_metrics.errors import DataError
+from cs_metrics.selection import ALL
 from cs_metrics.services import health as data
-from ui import loaders
+from ui import components, loaders
 
 #: The profile that applies to every segment without its own.
 ALL_SEGMENTS = "All segments"
@@ -78,3 +80,36 @@ def model_form(model: dict[str, Any], *, version: int, profile: str, coverage: p
     except DataError as exc:  # another person saved a version at the same moment
         return Submitted(problems=(str(exc),))
     return Submitted(version=new)
+
+
+def model_tab(model: dict[str, Any], *, version: int, versions: pd.DataFrame, latest: pd.Timestamp | None) -> None:
+    """The Model tab: bands and warnings of the chosen profile, the editor (a save makes the new
+    version active; the page then scores it with a progress bar) and the version history.
+    ``latest`` is the month whose signal coverage the checks use (None without signals)."""
+    profile = profile_picker(model, loaders.load(data.segment_names))
+    segment = None if profile == ALL_SEGMENTS else profile
+    low, high = health.model_bands(model, segment)
+    st.caption(f"Version {model['version']}: red up to {low:g}, yellow up to {high:g}, green above. "
+               "A missing signal drops out and the other weights count for more; it never counts as zero.")
+    # Coverage of the whole company, whatever the filters: a model applies to every customer.
+    coverage = (loaders.load(data.signal_coverage, month=latest.date(), flt=ALL, keys=tuple(model["signals"]))
+                if latest is not None else None)
+    for warning in health.model_warnings(model, coverage):
+        st.warning(warning)
+    st.caption("Saving creates a new version from the values below and makes it active; to go back to an older "
+               "version, pick it as the model version above and save it again.")
+    submitted = model_form(model, version=version, profile=profile, coverage=coverage)
+    if submitted and submitted.problems:
+        for problem in submitted.problems:
+            st.error(problem)
+        st.caption("Nothing was saved.")
+    elif submitted:
+        loaders.invalidate()
+        st.session_state["health_saved_version"] = submitted.version
+        st.session_state["health_message"] = f"Saved version {submitted.version}; it is now the active model."
+        st.rerun()
+    st.markdown("**Version history**")
+    components.table(versions, hide_index=True, column_config={
+        "version": "Version",
+        "created_at": st.column_config.DatetimeColumn("Saved (UTC)", format="YYYY-MM-DD HH:mm"),
+        "created_by": "By", "reason": "Why", "is_active": "Active"})

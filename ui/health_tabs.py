@@ -1,5 +1,6 @@
 """The data tabs of the Health page: distribution, movement, one customer, back-test and the
-at-risk list. Each function draws one tab from frames the page has loaded."""
+at-risk list. Each draws one tab from aggregates of the stored scores (never every customer-month);
+each is a fragment, so its own widgets rerun only the tab."""
 
 from __future__ import annotations
 
@@ -12,34 +13,47 @@ import streamlit as st
 from cs_metrics import health
 from cs_metrics.charts import health as charts
 from cs_metrics.formatting import fmt_value, money_format
+from cs_metrics.selection import CustomerFilter
+from cs_metrics.services import health as data
 from cs_metrics.services import vocabulary
 from ui import components, loaders
 
 month_label = "{:%b %Y}".format
+#: Rows of a long table shown on the page (the download holds all of them).
+SHOWN = 25
+CSV = "text/csv"
 
 
-def distribution(now: pd.DataFrame, scores: pd.DataFrame, model: dict[str, Any], latest: pd.Timestamp) -> None:
+@st.fragment
+def distribution(counts: pd.DataFrame, model: dict[str, Any], latest: pd.Timestamp, *, version: int,
+                 flt: CustomerFilter) -> None:
     """Band shares of the latest month (count and ARR), the histogram of scores, band shares by a
     chosen attribute and by month."""
-    shares = health.band_shares(now, weight="arr").set_index("band")
+    shares = health.shares_from_counts(counts[counts["month"] == latest]).set_index("band")
     money = loaders.load(vocabulary.currency)
     cols = st.columns(4)
     cols[0].metric(f"Customers scored, {latest:%b %Y}", f"{int(shares['n'].sum()):,}")
     for col, name in zip(cols[1:], health.BANDS):
         arr = fmt_value(shares.loc[name, "weight"], "currency", currency=money)
         col.metric(f"{name.capitalize()} band", fmt_value(shares.loc[name, "share"], "share"),
-                   help=f"{int(shares.loc[name, 'n'])} customers, {arr} ARR")
+                   help=f"{int(shares.loc[name, 'n']):,} customers, {arr} ARR")
     if shares["n"].sum() < health.MIN_SCORED:
         st.warning("Fewer than ten customers are scored: too few to read these shares with confidence.")
-    st.plotly_chart(charts.score_histogram(health.score_histogram(now), thresholds=health.model_bands(model),
+    bins = loaders.load(data.score_histogram, month=latest, flt=flt, version=version)
+    st.plotly_chart(charts.score_histogram(bins, thresholds=health.model_bands(model),
                                            title=f"Distribution of scores, {latest:%b %Y}"), width="stretch")
     by = st.radio("Band shares by", ["segment", "region", "owner"], horizontal=True, key="health_by")
-    st.plotly_chart(charts.band_shares_by(health.band_shares_by(now, by), by, title=f"Band shares by {by}"),
-                    width="stretch")
-    st.plotly_chart(charts.band_trend(health.band_trend(scores), title="Band shares by month"), width="stretch")
+    shares_by = loaders.load(data.band_shares_by, month=latest, by=by, flt=flt, version=version)
+    st.plotly_chart(charts.band_shares_by(shares_by, by, title=f"Band shares by {by}"), width="stretch")
+    shown = len(shares_by.drop_duplicates(by))
+    if shares_by.attrs.get("groups", shown) > shown:
+        st.caption(f"The {shown} {by}s with the most scored customers, of {shares_by.attrs['groups']:,}.")
+    trend = health.shares_from_counts(counts, by="month")
+    st.plotly_chart(charts.band_trend(trend, title="Band shares by month"), width="stretch")
 
 
-def movement(scores: pd.DataFrame, churn: pd.DataFrame, months: list[pd.Timestamp]) -> None:
+@st.fragment
+def movement(months: list[pd.Timestamp], *, version: int, flt: CustomerFilter) -> None:
     """How customers moved between bands from one chosen month to another, in counts and ARR."""
     if len(months) < 2:
         components.empty_state("Band movement needs two months with signals; widen the period.")
@@ -49,7 +63,7 @@ def movement(scores: pd.DataFrame, churn: pd.DataFrame, months: list[pd.Timestam
                            key="health_from")
     later = [m for m in months if m > first]
     second = right.selectbox("To", later, index=len(later) - 1, format_func=month_label, key="health_to")
-    moves = health.movement(scores, churn, start_month=first, end_month=second)
+    moves = loaders.load(data.movement, first=first, second=second, flt=flt, version=version)
     st.plotly_chart(charts.transition_heatmap(
         health.transition_matrix(moves), health.transition_matrix(moves, value="arr"),
         currency=loaders.load(vocabulary.currency),
@@ -58,16 +72,47 @@ def movement(scores: pd.DataFrame, churn: pd.DataFrame, months: list[pd.Timestam
                "Unscored: no signals that month; churned: left the company by the end of the second month.")
 
 
-def customer(now: pd.DataFrame, scores: pd.DataFrame, model: dict[str, Any], risk: pd.DataFrame,
-             latest: pd.Timestamp) -> None:
-    """One customer's score explained signal by signal, and its score by month."""
-    choices = health.customer_choices(now)
-    if st.session_state.get("health_customer") not in choices:
-        # Start with the largest customer at risk: "why is this one red?"
-        first_pick = risk["customer_id"].iloc[0] if not risk.empty else next(iter(choices))
-        st.session_state["health_customer"] = int(first_pick)
-    cid = st.selectbox("Customer", list(choices), format_func=choices.get, key="health_customer")
-    row = now[now["customer_id"] == cid].iloc[0]
+def _drop() -> float:
+    return float(st.session_state.get("health_drop", 10.0))
+
+
+def _customer_options(latest: pd.Timestamp, previous: pd.Timestamp | None, *, version: int,
+                      flt: CustomerFilter) -> dict[int, str]:
+    """Customers to pick from: those whose name or id holds the search text, else the largest at
+    risk; the customer picked before stays among them."""
+    text = st.text_input("Find a customer", key="health_find", placeholder="Type part of a name or an id")
+    if text.strip():
+        options = loaders.load(data.find_customers, month=latest, text=text.strip(), flt=flt, version=version)
+    else:
+        top = loaders.load(data.at_risk, month=latest, previous=previous, drop=_drop(), flt=flt, version=version)
+        options = {int(r.customer_id): f"{r.name} ({r.segment})" for r in top.itertuples()}
+        options = options or loaders.load(data.find_customers, month=latest, flt=flt, version=version)
+    known = st.session_state.setdefault("health_customer_labels", {})
+    known.update(options)
+    picked = st.session_state.get("health_customer")
+    if picked is not None and picked not in options and picked in known and not text.strip():
+        options = {picked: known[picked], **options}
+    return options
+
+
+@st.fragment
+def customer(latest: pd.Timestamp, previous: pd.Timestamp | None, model: dict[str, Any], *, version: int,
+             flt: CustomerFilter, start: dt.date, end: dt.date) -> None:
+    """One customer's score explained signal by signal, and its score by month: the picker searches
+    on the server and starts with the largest customer at risk ("why is this one red?")."""
+    options = _customer_options(latest, previous, version=version, flt=flt)
+    if not options:
+        components.empty_state("No scored customer matches; type another part of the name or id.")
+        return
+    if st.session_state.get("health_customer") not in options:
+        st.session_state["health_customer"] = next(iter(options))
+    cid = st.selectbox("Customer", list(options), format_func=options.get, key="health_customer")
+    history = loaders.load(data.customer_scores, customer_id=cid, start=start, end=end, version=version)
+    rows = health.month_rows(history, latest)
+    if rows.empty:
+        components.empty_state(f"This customer has no signals in {latest:%b %Y}.")
+        return
+    row = rows.iloc[0]
     why = health.explain(row, model, segment=row["segment"])
     cols = st.columns(3)
     cols[0].metric(f"Score, {latest:%b %Y}", f"{why.attrs['score']:.1f}")
@@ -87,23 +132,25 @@ def customer(now: pd.DataFrame, scores: pd.DataFrame, model: dict[str, Any], ris
                          "share": st.column_config.NumberColumn("Weight share", format="percent"),
                          "contribution": st.column_config.NumberColumn("Adds to score", format="%.1f"),
                          "lost": st.column_config.NumberColumn("Left on the table", format="%.1f")})
-    st.plotly_chart(charts.score_history(health.customer_history(scores, cid),
-                                         thresholds=health.model_bands(model, row["segment"]),
+    st.plotly_chart(charts.score_history(history, thresholds=health.model_bands(model, row["segment"]),
                                          title="Score by month"), width="stretch")
 
 
-def backtest(scores: pd.DataFrame, churn: pd.DataFrame, *, start: dt.date, end: dt.date, as_of: dt.date) -> None:
+@st.fragment
+def backtest(months: list[pd.Timestamp], *, start: dt.date, end: dt.date, as_of: dt.date, version: int,
+             flt: CustomerFilter) -> None:
     """The score against churn that followed: AUC, churn rate by band, who churned while green,
     AUC by month, and the band churned customers of ``[start, end)`` had at their last score."""
     horizon = st.selectbox("Churn within", [30, 60, 90, 180], index=2, format_func="{} days".format,
                            key="health_horizon")
-    testable = health.backtest_months(scores, horizon_days=horizon, as_of=as_of)
+    testable = health.backtest_months(pd.DataFrame({"month": months}), horizon_days=horizon, as_of=as_of)
     if not testable:
         components.empty_state("No month in the period has a complete outcome window yet: "
                                "widen the period or shorten the horizon.")
         return
     month = st.selectbox("Scores of", testable[::-1], format_func=month_label, key="health_bt_month")
-    bt = health.backtest(scores, churn, horizon_days=horizon, month=month, as_of=as_of)
+    scope = dict(start=start, end=end, as_of=as_of, flt=flt, version=version, horizon_days=horizon)
+    bt = loaders.load(data.health_backtest, month=month, **scope)
     cols = st.columns(2)
     cols[0].metric("AUC of the score for churn", f"{bt.auc.auc:.2f}" if bt.n else "–",
                    help="The chance that a customer who churned had a lower score than one who "
@@ -121,25 +168,35 @@ def backtest(scores: pd.DataFrame, churn: pd.DataFrame, *, start: dt.date, end: 
         st.plotly_chart(charts.churn_by_band(bt.by_band, title="Churn rate by band (95% Wilson interval)"),
                         width="stretch")
     st.markdown("**Churned while green**")
-    if bt.churned_while_green.empty:
+    green = bt.churned_while_green[["name", "owner", "segment", "score", "churned_on"]]
+    if green.empty:
         st.caption("No customer in the green band churned within the horizon.")
     else:
-        components.table(bt.churned_while_green[["name", "owner", "segment", "score", "churned_on"]],
-                         hide_index=True)
-    by_month = health.backtest_by_month(scores, churn, horizon_days=horizon, as_of=as_of)
+        if len(green) > SHOWN:
+            st.caption(f"The first {SHOWN} of {len(green):,} by churn date; the download lists all.")
+        components.table(green.head(SHOWN), hide_index=True)
+        st.download_button("Download all (CSV)", green.to_csv(index=False).encode("utf-8-sig"),
+                           f"churned_while_green_{month:%Y_%m}.csv", CSV, key="health_green_csv")
+    by_month = loaders.load(data.auc_by_month, **scope)
     st.plotly_chart(charts.auc_by_month(by_month, title="AUC by month of the scores"), width="stretch")
-    last = health.band_shares(health.band_before_churn(scores, churn, start=start, end=end)).set_index("band")
+    last = loaders.load(data.churned_bands, start=start, end=end, flt=flt, version=version).set_index("band")
     st.caption(f"Of {int(last['n'].sum())} customers who churned in the period after a scored month, "
                f"{int(last.loc['green', 'n'])} were green at their last score.")
 
 
-def at_risk(risk: pd.DataFrame, latest: pd.Timestamp) -> None:
-    """Customers red or falling (the fall is set here, under ``health_drop``), largest ARR first."""
+@st.fragment
+def at_risk(latest: pd.Timestamp, previous: pd.Timestamp | None, *, version: int, flt: CustomerFilter) -> None:
+    """Customers red or falling (the fall is set here, under ``health_drop``): the largest by ARR,
+    how many there are, and all of them as a download."""
     st.number_input("A fall of this many points counts as falling", min_value=1.0, max_value=100.0,
                     value=10.0, step=1.0, format="%.0f", key="health_drop")
+    scope = dict(month=latest, previous=previous, drop=_drop(), flt=flt, version=version)
+    risk = loaders.load(data.at_risk, **scope)
     money = loaders.load(vocabulary.currency)
-    st.caption(f"{latest:%b %Y}: {len(risk)} customers red or falling since the month before, "
-               f"{fmt_value(risk.attrs.get('arr'), 'currency', currency=money)} ARR, largest first.")
+    n = risk.attrs.get("n", len(risk))
+    shown = f"; the {len(risk)} largest below" if n > len(risk) else ", largest first"
+    st.caption(f"{latest:%b %Y}: {n:,} customers red or falling since the month before, "
+               f"{fmt_value(risk.attrs.get('arr'), 'currency', currency=money)} ARR{shown}.")
     columns = ["name", "owner", "segment", "arr", "score", "previous_score", "change", "why"]
     components.table(risk[columns], hide_index=True, column_config={
         "name": "Customer", "owner": "Owner", "segment": "Segment",
@@ -147,3 +204,6 @@ def at_risk(risk: pd.DataFrame, latest: pd.Timestamp) -> None:
         "score": st.column_config.NumberColumn("Score", format="%.1f"),
         "previous_score": st.column_config.NumberColumn("Month before", format="%.1f"),
         "change": st.column_config.NumberColumn("Change", format="%+.1f"), "why": "Why listed"})
+    if n:
+        st.download_button(f"Download all {n:,} (CSV)", lambda: data.at_risk_csv(loaders.engine(), **scope),
+                           f"at_risk_{latest:%Y_%m}.csv", CSV, key="health_risk_csv")

@@ -3,7 +3,12 @@
 * The engine is a ``st.cache_resource`` (one per process and URL); preparing it migrates the
   schema and loads the demo company into a new, empty database.
 * Query and metric calls go through ``load(fn, ...)``: a ``st.cache_data`` entry per function and
-  arguments, expiring after ``TTL_SECONDS`` so that other writers' changes show up.
+  arguments, expiring after ``TTL_SECONDS`` so that other writers' changes show up. The arguments
+  are the selection (period, customers, ...), so each selection's data is read once and shared
+  by every page and section that asks for it.
+* What a page computes from such data with options of its own (a chart's grouping, a measure)
+  goes through ``derive(fn, source, ...)``: the data is loaded (or found) once per selection, and
+  changing an option re-runs only ``fn`` on it, never the query.
 * Pages that write call ``invalidate()`` afterwards so their own change shows at once.
 """
 
@@ -47,6 +52,25 @@ def load(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     return _call(fn.__module__, fn.__qualname__, db.database_url(), args, tuple(sorted(kwargs.items())))
 
 
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False, max_entries=256)
+def _derive(module: str, name: str, source: tuple[str, str], url: str, args: tuple, kwargs: tuple, using: tuple) -> Any:
+    fn = getattr(importlib.import_module(module), name)
+    return fn(_call(source[0], source[1], url, args, kwargs), **dict(using))
+
+
+def derive(fn: Callable[..., T], source: Callable[..., Any], *args: Any, using: dict[str, Any] | None = None,
+           **kwargs: Any) -> T:
+    """``fn(load(source, *args, **kwargs), **using)`` through the cache.
+
+    ``source`` reads the data of a selection (as for ``load``); ``fn`` is a module-level function
+    of ``cs_metrics`` that computes from it with the options in ``using`` (hashable values). The
+    data is cached per selection, the result per selection and options.
+    """
+    return _derive(fn.__module__, fn.__qualname__, (source.__module__, source.__qualname__), db.database_url(),
+                   args, tuple(sorted(kwargs.items())), tuple(sorted((using or {}).items())))
+
+
 def invalidate() -> None:
     """Forget every cached query result (call after writing to the database)."""
     _call.clear()
+    _derive.clear()

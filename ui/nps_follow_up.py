@@ -33,10 +33,12 @@ QUEUE_CONFIG = {
     "overdue": st.column_config.CheckboxColumn("Overdue")}
 
 
+@st.fragment
 def section(*, period: Period, as_of: dt.date, flt: CustomerFilter, tracked: bool) -> None:
     """The closed loop for the detractors of ``period``: followed-up share, median days, waiting and
-    overdue, the queue and the editor; where follow-ups are not ``tracked`` at all, a line saying so
-    and how to start, and the editor to record a first one."""
+    overdue, the queue (its first rows, the count, every row as CSV) and the editor; where
+    follow-ups are not ``tracked`` at all, a line saying so and how to start, and the editor to
+    record a first one. Its own widgets re-run only this section; a save re-runs the page."""
     st.subheader("Detractor follow-up")
     if message := st.session_state.pop(SAVED, None):
         st.success(message)
@@ -60,7 +62,8 @@ def section(*, period: Period, as_of: dt.date, flt: CustomerFilter, tracked: boo
     queue = loop if show_closed else loaders.load(nps_data.follow_up_queue, period=period, as_of=as_of,
                                                   include_closed=False, flt=flt)
     with st.container(key="nps_queue"):
-        components.table(queue, hide_index=True, width="stretch", column_order=QUEUE_COLUMNS, column_config=QUEUE_CONFIG)
+        components.capped_table(queue[QUEUE_COLUMNS], key="nps_follow_up_queue", noun="detractor answers",
+                                hide_index=True, width="stretch", column_config=QUEUE_CONFIG)
     if queue.empty:
         st.caption("Nothing waiting: every detractor of the period has been followed up.")
     else:
@@ -68,16 +71,17 @@ def section(*, period: Period, as_of: dt.date, flt: CustomerFilter, tracked: boo
 
 
 def editor(queue: pd.DataFrame) -> None:
-    """The form for one answer of ``queue`` (the rows the person sees)."""
-    rows = {int(row.id): row for row in queue.itertuples()}
-    if st.session_state.get("nps_fu_pick") not in rows:  # the answer picked before left the list
-        st.session_state.pop("nps_fu_pick", None)
-    pick = st.selectbox(
-        "Update the follow-up of", list(rows), key="nps_fu_pick",
-        format_func=lambda i: f"#{i} · {rows[i].responded_on:%d %b %Y} · {rows[i].customer or 'anonymous'} · "
-        f"score {rows[i].score}",
-    )
-    row = rows[pick]
+    """The form for one answer of ``queue`` (the detractor answers the person may update), found
+    by customer name or answer number."""
+    labels = dict(zip(queue["id"].astype(int), "#" + queue["id"].astype(str) + " · "
+                      + pd.to_datetime(queue["responded_on"]).dt.strftime("%d %b %Y") + " · "
+                      + queue["customer"].astype(object).where(queue["customer"].notna(), "anonymous").astype(str)
+                      + " · score " + queue["score"].astype(str)))
+    pick = components.find_and_pick("Update the follow-up of", labels, key="nps_fu_pick", find_key="nps_fu_find",
+                                    placeholder="a customer or an answer number")
+    if pick is None:
+        return
+    row = next(queue[queue["id"] == pick].itertuples())
     with st.form(f"nps_fu_form_{pick}"):
         owner = st.text_input("Owner", value=row.follow_up_owner or row.csm or "", key=f"nps_fu_owner_{pick}")
         status = st.selectbox("Status", FOLLOW_UP_STATUSES, key=f"nps_fu_status_{pick}",

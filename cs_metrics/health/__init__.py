@@ -23,7 +23,8 @@ The rooms
     (``check_model``), the model as a table, editing it (``edit_model``).
 ``scoring``
     Scores and bands (``score_wide``, ``score_customers``), one customer's score explained
-    signal by signal (``explain``), band shares and the histogram of scores.
+    signal by signal (``explain``), band shares and the histogram of scores, also from counts
+    made in SQL (``shares_from_counts``, ``histogram_from_bins``).
 ``movement``
     Scores over months: band shares by month, band transitions between two months, customers
     at risk, one customer's history.
@@ -70,6 +71,7 @@ from cs_metrics.health.movement import (
     movement,
     scored_months,
     transition_matrix,
+    transitions_in_order,
 )
 from cs_metrics.health.scoring import (
     MIN_SCORED,
@@ -77,9 +79,11 @@ from cs_metrics.health.scoring import (
     band_shares,
     band_shares_by,
     explain,
+    histogram_from_bins,
     score_customers,
     score_histogram,
     score_wide,
+    shares_from_counts,
     weighted_score,
 )
 from cs_metrics.vocab import HEALTH_BANDS as BANDS
@@ -89,7 +93,8 @@ __all__ = [
     "TRANSITION_TO", "AucResult", "BacktestResult", "ModelError", "at_risk", "auc_interval", "backtest",
     "backtest_by_month", "backtest_months", "band", "band_before_churn", "band_shares", "band_shares_by",
     "band_transitions", "band_trend", "check_model", "check_weights", "customer_choices", "customer_history",
-    "describe_rule", "edit_model", "explain", "model_bands", "model_problems", "model_table",
+    "describe_rule", "edit_model", "explain", "histogram_from_bins", "model_bands", "model_problems", "model_table",
     "model_warnings", "model_weights", "month_rows", "movement", "normalise", "score_customers",
-    "score_histogram", "score_wide", "scored_months", "signal_label", "transition_matrix", "weighted_score",
+    "score_histogram", "score_wide", "scored_months", "shares_from_counts", "signal_label", "transition_matrix",
+    "transitions_in_order", "weighted_score",
 ]

@@ -110,12 +110,28 @@ def band_transitions(
         gone = (frame["to_band"] == "unscored") & when.notna() & (when <= limit)
         frame.loc[gone, "to_band"] = "churned"
     out = frame.groupby(["from_band", "to_band"], as_index=False).agg(n=("arr", "size"), arr=("arr", "sum"))
+    return transitions_in_order(out)
+
+
+def transitions_in_order(counts: pd.DataFrame) -> pd.DataFrame:
+    """Band movement counted elsewhere (``from_band``, ``to_band``, ``n``, ``arr``, e.g. by SQL)
+    in the order of ``band_transitions``: from red to unscored, then to red ... churned.
+
+    Example
+    -------
+    >>> c = pd.DataFrame({"from_band": ["green", "red"], "to_band": ["churned", "yellow"], "n": [1, 2],
+    ...                   "arr": [5.0, 7.0]})
+    >>> transitions_in_order(c)[["from_band", "to_band"]].values.tolist()
+    [['red', 'yellow'], ['green', 'churned']]
+    """
+    out = counts[["from_band", "to_band", "n", "arr"]].copy()
     out["from_band"] = pd.Categorical(out["from_band"], TRANSITION_FROM, ordered=True)
     out["to_band"] = pd.Categorical(out["to_band"], TRANSITION_TO, ordered=True)
     out = out.sort_values(["from_band", "to_band"]).reset_index(drop=True)
     out["from_band"] = out["from_band"].astype(str)
     out["to_band"] = out["to_band"].astype(str)
     out["n"] = out["n"].astype(int)
+    out["arr"] = out["arr"].astype(float)
     return out
 
 

@@ -275,6 +275,80 @@ def band_shares_by(scored: pd.DataFrame, by: str, *, weight: str | None = None) 
     return pd.concat(parts, ignore_index=True)[cols]
 
 
+def shares_from_counts(counts: pd.DataFrame, *, by: str | None = None) -> pd.DataFrame:
+    """``band_shares`` (or, with ``by``, ``band_shares_by``) from counts already made per band.
+
+    Parameters
+    ----------
+    counts
+        ``band`` (None for rows without a score), ``n`` (how many rows) and optionally ``arr``
+        (their summed weight, e.g. ARR), plus the column ``by`` when given; a band may appear on
+        several rows (they add up).
+    by
+        Group column: one block of shares per value, as ``band_shares_by`` gives.
+
+    Returns
+    -------
+    DataFrame
+        Exactly what ``band_shares(rows, weight="arr")`` (``weight="arr"`` only when ``counts``
+        has ``arr``) or ``band_shares_by(rows, by, ...)`` return for the rows that were counted.
+
+    Example
+    -------
+    >>> counts = pd.DataFrame({"band": ["red", "green", None], "n": [1, 3, 2], "arr": [10.0, 30.0, 0.0]})
+    >>> out = shares_from_counts(counts)
+    >>> out["n"].tolist(), out["weight_share"].tolist(), out.attrs["unscored"]
+    ([1, 0, 3], [0.25, 0.0, 0.75], 2)
+    """
+    weighted = "arr" in counts
+    if by is not None:
+        cols = [by, "band", "n", "share"] + (["weight", "weight_share"] if weighted else []) + ["scored"]
+        if counts.empty:
+            return pd.DataFrame(columns=cols)
+        parts = []
+        for value, group in counts.groupby(by, sort=True, dropna=False):
+            shares = shares_from_counts(group.drop(columns=[by]))
+            shares.insert(0, by, value)
+            shares["scored"] = int(shares["n"].sum())
+            parts.append(shares)
+        return pd.concat(parts, ignore_index=True)[cols]
+    has_band = counts["band"].notna()
+    scored_rows = counts[has_band]
+    n = scored_rows.groupby("band")["n"].sum().reindex(BANDS, fill_value=0)
+    out = pd.DataFrame({"band": list(BANDS), "n": n.to_numpy(dtype="int64")})
+    total = out["n"].sum()
+    out["share"] = out["n"] / total if total else np.nan
+    if weighted:
+        sums = scored_rows.groupby("band")["arr"].sum().reindex(BANDS, fill_value=0.0)
+        out["weight"] = sums.to_numpy(dtype=float)
+        wtotal = out["weight"].sum()
+        out["weight_share"] = out["weight"] / wtotal if wtotal else np.nan
+    out.attrs["unscored"] = int(counts.loc[~has_band, "n"].sum())
+    return out
+
+
+def histogram_from_bins(bins: pd.DataFrame, *, bin_width: float = 5.0, unscored: int = 0) -> pd.DataFrame:
+    """``score_histogram`` from scores already counted per bin: ``bin`` (0 holds ``[0, width]``,
+    ``k`` holds ``(k width, (k + 1) width]``), ``band`` and ``n``; ``unscored`` goes to ``attrs``.
+
+    Example
+    -------
+    >>> histogram_from_bins(pd.DataFrame({"bin": [0, 1], "band": ["red", "yellow"], "n": [2, 1]}), bin_width=50)
+       bin_start  bin_end    band  n
+    0        0.0     50.0     red  2
+    1       50.0    100.0  yellow  1
+    """
+    if not bin_width > 0:
+        raise DataError("bin_width must be above zero, e.g. 5 points.")
+    index = pd.to_numeric(bins["bin"]).to_numpy(dtype=float)
+    out = pd.DataFrame({"bin_start": index * bin_width, "bin_end": (index + 1) * bin_width,
+                        "band": bins["band"].to_numpy(), "n": pd.to_numeric(bins["n"]).to_numpy(dtype=int)})
+    out = out.groupby(["bin_start", "bin_end", "band"], as_index=False)["n"].sum()
+    out["n"] = out["n"].astype(int)
+    out.attrs["unscored"] = int(unscored)
+    return out.sort_values(["bin_start", "band"]).reset_index(drop=True)
+
+
 def score_histogram(scored: pd.DataFrame, *, bin_width: float = 5.0) -> pd.DataFrame:
     """Counts of scores per bin and band: the pre-binned data a histogram draws.
 

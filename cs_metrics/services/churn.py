@@ -15,22 +15,25 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from cs_metrics import churn as churn_metrics
-from cs_metrics import early_churn, health, renewals, retention
+from cs_metrics import early_churn, renewals, retention
 from cs_metrics.period import Period
 from cs_metrics.retention import DataIssue
+from cs_metrics.services.health import scores_before_churn
 from cs_metrics.services.overview import retention_tiles, revenue_retention, valid_customers
 from cs_metrics.services.vocabulary import churn_reasons
 from cs_metrics.storage import queries as q
 from cs_metrics.storage.queries import churn as qc
 
 __all__ = [
-    "RenewalVsRetention", "all_churn", "churn_in_period", "churn_reasons", "cohorts",
-    "contradictions_in_period", "data_issues", "early_churn_in_period", "record_follow_up",
+    "RenewalVsRetention", "all_churn", "churn_in_period", "churn_reasons", "cohort_sums", "cohort_table_from", "cohorts",
+    "contradictions_in_period", "data_issues", "early_churn_in_period", "follow_ups_tracked", "record_follow_up",
     "renewal_vs_retention", "retention_tiles",
 ]
 
 #: Recording a post-churn follow-up call (validated and written by storage in one transaction).
 record_follow_up = qc.record_follow_up
+#: Whether post-churn follow-ups are tracked at all (a call date or a confirmed reason anywhere).
+follow_ups_tracked = qc.follow_ups_tracked
 
 
 def churn_in_period(engine: Engine, *, period: Period, flt: q.CustomerFilter = q.ALL) -> pd.DataFrame:
@@ -48,11 +51,14 @@ def early_churn_in_period(
 ) -> early_churn.EarlyChurn:
     """``early_churn`` for customers whose first 90 days ended in ``period``, observed up to ``as_of``;
     reasons labelled with the company's churn reasons."""
-    cust = q.customers(engine, flt=flt)
-    churn = qc.churn_events(engine, start=period.start - dt.timedelta(days=churn_metrics.EARLY_DAYS), flt=flt)
+    # A customer is judged within its first EARLY_DAYS days: only those signed from EARLY_DAYS
+    # before the period can be judged in it.
+    signed = (period.start - dt.timedelta(days=churn_metrics.EARLY_DAYS), period.end)
+    cust = q.customers(engine, flt=flt, signed=signed)
+    churn = qc.churn_events(engine, start=signed[0], flt=flt)
     return early_churn.early_churn(
-        cust, churn, q.first_value_dates(engine, flt=flt), start=period.start, end=period.end, as_of=as_of,
-        reasons=churn_reasons(engine),
+        cust, churn, q.first_value_dates(engine, flt=flt, signed=signed), start=period.start, end=period.end,
+        as_of=as_of, reasons=churn_reasons(engine),
     )
 
 
@@ -66,8 +72,21 @@ def cohorts(
 ) -> pd.DataFrame:
     """``retention.cohort_table`` from revenue aggregated in SQL; cohorts starting before
     ``since`` are left out (their later months still count in the data's extent)."""
-    agg = qc.cohort_revenue(engine, flt=flt)
-    last = qc.last_revenue_month(engine)
+    return cohort_table_from(cohort_sums(engine, flt=flt), by=by, cohort=cohort, since=since)
+
+
+def cohort_sums(engine: Engine, *, flt: q.CustomerFilter = q.ALL) -> tuple[pd.DataFrame, dt.date | None]:
+    """Revenue summed by the database per cohort and month (``queries.churn.cohort_revenue``) and
+    the latest month with revenue: what every cohort table of these customers is made from."""
+    return qc.cohort_revenue(engine, flt=flt), qc.last_revenue_month(engine)
+
+
+def cohort_table_from(
+    sums: tuple[pd.DataFrame, dt.date | None], *, by: str = "logo", cohort: str = "M", since: dt.date | None = None
+) -> pd.DataFrame:
+    """``cohorts`` from ``cohort_sums`` already read: a page switches measure or cohort length
+    without reading the revenue again."""
+    agg, last = sums
     if since is not None and len(agg):
         agg = agg[pd.to_datetime(agg["cohort_month"]) >= pd.Timestamp(since).to_period("M").to_timestamp()]
     return retention.cohort_table(
@@ -111,9 +130,7 @@ def renewal_vs_retention(
     engine: Engine, *, period: Period, flt: q.CustomerFilter = q.ALL, min_term: int = 12
 ) -> RenewalVsRetention:
     """Renewal rate beside logo and revenue retention for contracts of ``min_term``+ months."""
-    cust = q.customers(engine, flt=flt)
-    cust = cust[pd.to_numeric(cust["contract_term_months"], errors="coerce") >= min_term]
-    cust = valid_customers(cust)
+    cust = valid_customers(q.customers(engine, flt=flt, min_term=min_term))
     ends = renewals.contract_ends(
         cust[
             [
@@ -152,11 +169,10 @@ def renewal_vs_retention(
 def contradictions_in_period(
     engine: Engine, *, period: Period, flt: q.CustomerFilter = q.ALL
 ) -> pd.DataFrame:
-    """``churn_contradictions`` for customers lost in ``period``, scored with the active health model;
-    reasons labelled with the company's churn reasons."""
+    """``churn_contradictions`` for customers lost in ``period``, with their stored scores of the
+    active health model; reasons labelled with the company's churn reasons."""
     churn = churn_in_period(engine, period=period, flt=flt)
-    signals = qc.health_signals_before_churn(engine, start=period.start, end=period.end, flt=flt)
-    scored = health.score_customers(signals, q.active_health_model(engine))
+    scored = scores_before_churn(engine, start=period.start, end=period.end, flt=flt)
     answers = qc.last_nps_before_churn(engine, start=period.start, end=period.end, flt=flt)
     return churn_metrics.churn_contradictions(churn, scored, answers, reasons=churn_reasons(engine))
 

@@ -10,6 +10,10 @@ metric modules and draws with the chart builders of ``cs_metrics.charts``; ``go.
 * ``churn_reasons_figure``: Pareto of the reasons of the customers lost in the period, labelled
   with the company's churn reasons and its currency (Churn & retention page, pack).
 * ``maturity_bars_figure`` and ``area_trend_figure``: from an area's tiles (Overview tiles, pack).
+
+The builders that read have a twin drawing from data already read (``nps_trend_chart``,
+``ttfv_curve_chart``, ``churn_reasons_chart``), so that a page reads a selection's data once and
+redraws from it when only an option of the figure changes.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from sqlalchemy.engine import Engine
 
-from cs_metrics import churn, ttfv
+from cs_metrics import churn, nps, ttfv
 from cs_metrics.charts import band_shares_bar
 from cs_metrics.charts import churn as churn_charts
 from cs_metrics.charts import nps as nps_charts
@@ -32,7 +36,7 @@ from cs_metrics.period import Period
 from cs_metrics.selection import ALL, CustomerFilter
 from cs_metrics.services import nps as nps_data
 from cs_metrics.services.churn import churn_in_period
-from cs_metrics.services.onboarding import onboarding_durations
+from cs_metrics.services.onboarding import onboarding_durations, signing_durations
 from cs_metrics.services.overview import signing_cohort
 from cs_metrics.services.vocabulary import churn_reasons, currency
 from cs_metrics.tiles import MIN_NPS_RESPONSES, Tile
@@ -72,9 +76,24 @@ def nps_trend_figure(
         ``charts.nps.trend_chart`` of ``nps.nps_trend``: the interval band (traces 0-1), the line
         (trace 2), the points with enough answers (trace 3) and those without (trace 4).
     """
+    monthly = nps_data.monthly_counts(engine, period=period, previous=previous, flt=flt)
+    return nps_trend_chart(monthly, period=period, previous=previous, grain=grain, min_n=min_n, title=title)
+
+
+def nps_trend_chart(
+    monthly: pd.DataFrame,
+    *,
+    period: Period,
+    previous: Period | None = None,
+    grain: str = "month",
+    min_n: int = MIN_NPS_RESPONSES,
+    title: str | None = None,
+) -> go.Figure:
+    """``nps_trend_figure`` from the answers per class and month already read
+    (``services.nps.monthly_counts``): a page changes the grain or ``min_n`` without reading again."""
     prev = previous or period.previous()
     start, end = min(prev.start, period.start), max(prev.end, period.end)
-    trend = nps_data.trend(engine, start=start, end=end, flt=flt, grain=grain, min_n=min_n)
+    trend = nps.nps_trend(monthly, grain=grain, start=start, end=end, min_n=min_n)
     return nps_charts.trend_chart(trend, title=title, min_n=min_n, current_start=period.start)
 
 
@@ -126,9 +145,30 @@ def ttfv_curve_figure(
     mark_days
         Days at which each curve is marked with a dot (e.g. 30, 60, 90).
     """
+    if by is None and targets is None:  # one curve and one line: the cohort's dates are enough
+        durations = signing_durations(engine, start=period.start, end=period.end, as_of=as_of, flt=flt)
+    else:  # groupings and segment targets need the customers' attributes
+        durations = onboarding_durations(engine, as_of=as_of, flt=flt)
+    return ttfv_curve_chart(durations, period=period, by=by, targets=targets, default=default, mark_days=mark_days,
+                            title=title)
+
+
+def ttfv_curve_chart(
+    durations: pd.DataFrame,
+    *,
+    period: Period,
+    by: str | None = None,
+    targets: Mapping[str, float] | None = None,
+    default: float = ttfv.DEFAULT_TARGET_DAYS,
+    mark_days: Sequence[float] = (),
+    title: str | None = None,
+) -> go.Figure:
+    """``ttfv_curve_figure`` from the customers' ``ttfv.ttfv_durations`` already read
+    (``services.onboarding.onboarding_durations``): a page changes the grouping or the targets
+    without reading again."""
     if by is not None and by not in ttfv.GROUPINGS:
         raise DataError(f"Unknown grouping {by!r}; use one of {list(ttfv.GROUPINGS)} or None.")
-    cohort = signing_cohort(onboarding_durations(engine, as_of=as_of, flt=flt), period)
+    cohort = signing_cohort(durations, period)
     curve = ttfv.survival_curve(cohort, by=by)
     marks = ttfv.curve_at(curve, days=tuple(mark_days)) if mark_days else None
     if targets is None:
@@ -161,12 +201,28 @@ def churn_reasons_figure(
     contributing
         Count contributing reasons too (bars become mentions).
     """
-    lost = churn_in_period(engine, period=period, flt=flt)
-    reasons = churn_reasons(engine)
+    return churn_reasons_chart(churn_in_period(engine, period=period, flt=flt), reasons=churn_reasons(engine),
+                               currency=currency(engine), weight=weight, by_category=by_category,
+                               contributing=contributing, title=title)
+
+
+def churn_reasons_chart(
+    lost: pd.DataFrame,
+    *,
+    reasons: pd.DataFrame,
+    currency: str,
+    weight: str | None = None,
+    by_category: bool = False,
+    contributing: bool = False,
+    title: str | None = None,
+) -> go.Figure:
+    """``churn_reasons_figure`` from the customers lost (``services.churn.churn_in_period``), the
+    company's churn reasons and its currency already read: a page changes the measure or the
+    grouping without reading again."""
     pareto = churn.reason_pareto(lost, weight=weight, by_category=by_category, contributing=contributing,
                                  reasons=reasons)
-    return churn_charts.reason_pareto_chart(pareto, measure=weight or "count", reasons=reasons,
-                                            currency=currency(engine), title=title)
+    return churn_charts.reason_pareto_chart(pareto, measure=weight or "count", reasons=reasons, currency=currency,
+                                            title=title)
 
 
 def maturity_bars_figure(tiles: Sequence[Tile], *, title: str | None = None) -> go.Figure:

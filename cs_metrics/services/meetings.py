@@ -113,21 +113,40 @@ def meeting_detail(engine: Engine, meeting_id: int) -> dict[str, Any]:
 
 
 def skipped_customer_item(
-    engine: Engine, *, period: Period, departments: tuple[str, ...] = (), meeting_types: tuple[str, ...] = ()
+    engine: Engine, *, period: Period, departments: tuple[str, ...] = (), meeting_types: tuple[str, ...] = (),
+    limit: int | None = 500,
 ) -> pd.DataFrame:
     """Meetings held in ``period`` whose minutes left the customer item empty, newest first
-    (empty filters mean "all"); see ``storage.queries.meetings.skipped_customer_item``."""
+    (empty filters mean "all"; at most ``limit``, None: all); see
+    ``storage.queries.meetings.skipped_customer_item``."""
     return qm.skipped_customer_item(
-        engine, start=period.start, end=period.end, departments=departments, meeting_types=meeting_types
+        engine, start=period.start, end=period.end, departments=departments, meeting_types=meeting_types, limit=limit
     )
 
 
+def skipped_count(
+    engine: Engine, *, period: Period, departments: tuple[str, ...] = (), meeting_types: tuple[str, ...] = ()
+) -> int:
+    """How many meetings of ``period`` left the customer item empty (as ``skipped_customer_item``)."""
+    return qm.skipped_count(engine, start=period.start, end=period.end, departments=departments,
+                            meeting_types=meeting_types)
+
+
 def decision_ledger(
-    engine: Engine, *, period: Period, impacts: tuple[str, ...] = (), departments: tuple[str, ...] = ()
+    engine: Engine, *, period: Period, impacts: tuple[str, ...] = (), departments: tuple[str, ...] = (),
+    limit: int | None = 2000,
 ) -> pd.DataFrame:
-    """Decisions of the meetings held in ``period``, newest first (empty filters mean "all");
-    see ``storage.queries.meetings.decision_ledger``."""
-    return qm.decision_ledger(engine, start=period.start, end=period.end, impacts=impacts, departments=departments)
+    """Decisions of the meetings held in ``period``, newest first (empty filters mean "all"; at
+    most ``limit``, None: all); see ``storage.queries.meetings.decision_ledger``."""
+    return qm.decision_ledger(engine, start=period.start, end=period.end, impacts=impacts, departments=departments,
+                              limit=limit)
+
+
+def decision_count(
+    engine: Engine, *, period: Period, impacts: tuple[str, ...] = (), departments: tuple[str, ...] = ()
+) -> int:
+    """How many decisions of ``period`` ``decision_ledger`` finds without a limit."""
+    return qm.decision_count(engine, start=period.start, end=period.end, impacts=impacts, departments=departments)
 
 
 def decision_impact_counts(engine: Engine, *, period: Period) -> dict[str, int]:

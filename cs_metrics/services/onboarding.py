@@ -30,6 +30,16 @@ def onboarding_durations(engine: Engine, *, flt: CustomerFilter = ALL, as_of: dt
     )
 
 
+def signing_durations(
+    engine: Engine, *, start: dt.date, end: dt.date, as_of: dt.date, flt: CustomerFilter = ALL
+) -> pd.DataFrame:
+    """``ttfv.ttfv_durations`` of the customers signed in ``[start, end)`` only, reading just what
+    the durations need (signing and churn dates, first-value milestones): the same rows as
+    ``onboarding_durations`` for those customers, without their other columns."""
+    customers, milestones = qt.signing_cohort(engine, start=start, end=end, flt=flt)
+    return ttfv.ttfv_durations(customers, milestones, as_of=as_of)
+
+
 def segment_targets(engine: Engine) -> dict[str, float]:
     """Each segment's usual first-value target in days (``ttfv.segment_targets``): the most common
     target recorded on first-value milestones, ``ttfv.DEFAULT_TARGET_DAYS`` for segments without one."""

@@ -23,8 +23,8 @@ from cs_metrics import consistency, health, maturity, meetings, nps, retention, 
 from cs_metrics.formatting import fmt_value
 from cs_metrics.period import Period, shift_months
 from cs_metrics.services import coverage
-from cs_metrics.services.health import health_scores
-from cs_metrics.services.onboarding import onboarding_durations
+from cs_metrics.services.health import band_counts
+from cs_metrics.services.onboarding import signing_durations
 from cs_metrics.services.vocabulary import currency as company_currency
 from cs_metrics.stats import ratio_difference, ratio_interval
 from cs_metrics.storage import queries as q
@@ -101,19 +101,19 @@ def nps_tile(
 # --- health ----------------------------------------------------------------------------------------
 
 
-def _bands_at(scores: pd.DataFrame, day: dt.date) -> tuple[dt.date | None, pd.DataFrame]:
-    """Band shares (customers and ARR) in the latest scored month on or before ``day``."""
-    empty = pd.DataFrame({"band": pd.Series(dtype=object), "arr": pd.Series(dtype=float)})
-    if scores.empty:
-        return None, health.band_shares(empty, weight="arr")
-    months = pd.to_datetime(scores["month"])
+def _bands_at(counts: pd.DataFrame, day: dt.date) -> tuple[dt.date | None, pd.DataFrame]:
+    """Band shares (customers and ARR) in the latest scored month on or before ``day``, from the
+    stored scores counted per month and band (``services.health.band_counts``)."""
+    empty = pd.DataFrame({"band": pd.Series(dtype=object), "n": pd.Series(dtype="int64"),
+                          "arr": pd.Series(dtype=float)})
+    if counts.empty:
+        return None, health.shares_from_counts(empty)
+    months = pd.to_datetime(counts["month"])
     eligible = months[months <= pd.Timestamp(day)]
     if eligible.empty:
-        return None, health.band_shares(empty, weight="arr")
+        return None, health.shares_from_counts(empty)
     month = eligible.max()
-    rows = scores[months == month].copy()
-    rows["arr"] = pd.to_numeric(rows["arr"], errors="coerce").fillna(0.0)
-    return month.date(), health.band_shares(rows, weight="arr")
+    return month.date(), health.shares_from_counts(counts[months == month])
 
 
 def _share(bands: pd.DataFrame, band: str, column: str) -> float:
@@ -129,15 +129,15 @@ def health_tiles(
     prev_period = previous or period.previous()
     windows = sparkline_windows(period)
     first = min(windows[0].last, prev_period.last).replace(day=1)
-    scores = health_scores(engine, start=shift_months(first, -1), end=period.end, flt=flt)
-    month, cur = _bands_at(scores, period.last)
-    prev_month, prev = _bands_at(scores, prev_period.last)
+    counts = band_counts(engine, start=shift_months(first, -1), end=period.end, flt=flt)
+    month, cur = _bands_at(counts, period.last)
+    prev_month, prev = _bands_at(counts, prev_period.last)
     n, n_prev = int(cur["n"].sum()), int(prev["n"].sum())
-    counts = ", ".join(f"{int(r.n)} {r.band}" for r in cur.itertuples())
+    in_bands = ", ".join(f"{int(r.n)} {r.band}" for r in cur.itertuples())
     extra = {"bands": cur, "bands_previous": prev, "month": month, "previous_month": prev_month,
              "unscored": cur.attrs.get("unscored", 0)}
-    where = f"{month:%b %Y}: {counts}" if month else "no health signals in the period"
-    spark = [(w.last, _bands_at(scores, w.last)[1]) for w in windows]
+    where = f"{month:%b %Y}: {in_bands}" if month else "no health signals in the period"
+    spark = [(w.last, _bands_at(counts, w.last)[1]) for w in windows]
 
     def series(band: str, column: str) -> Series:
         return tuple((last, _share(b, band, column)) for last, b in spark)
@@ -186,9 +186,19 @@ def ttfv_tiles(
     engine: Engine, *, period: Period, as_of: dt.date, previous: Period | None = None, flt: q.CustomerFilter = q.ALL,
 ) -> list[Tile]:
     """Kaplan-Meier median days to first value, and the share reaching it within the target, for
-    customers signed in the period; the change is tested with a log-rank test of the two cohorts."""
+    customers signed in the period; the change is tested with a log-rank test of the two cohorts.
+    Only the customers signed in the period, the comparison period or a sparkline window are read."""
     prev_period = previous or period.previous()
-    durations = onboarding_durations(engine, as_of=as_of, flt=flt)
+    start, end = _span(period, prev_period, *sparkline_windows(period))
+    durations = signing_durations(engine, start=start, end=end, as_of=as_of, flt=flt)
+    return ttfv_tiles_from(durations, period=period, previous=prev_period)
+
+
+def ttfv_tiles_from(durations: pd.DataFrame, *, period: Period, previous: Period | None = None) -> list[Tile]:
+    """``ttfv_tiles`` from the customers' ``ttfv.ttfv_durations`` (a page holding them already)."""
+    prev_period = previous or period.previous()
+    start, end = _span(period, prev_period, *sparkline_windows(period))
+    durations = ttfv.signed_in(durations, start=start, end=end)  # every cohort below is sliced from these
     cur_c, prev_c = signing_cohort(durations, period), signing_cohort(durations, prev_period)
     cur, prev = _summary(cur_c), _summary(prev_c)
     p_value = _log_rank(cur_c, prev_c)
@@ -241,13 +251,24 @@ def retention_months(period: Period) -> tuple[dt.date, dt.date]:
 def revenue_retention(
     engine: Engine, *, period: Period, flt: q.CustomerFilter = q.ALL, min_term: int | None = None
 ) -> retention.RevenueRetention:
-    """GRR and NRR of ``period`` (customers on terms of ``min_term`` months or more, when given)."""
-    months = retention_months(period)
-    if min_term is None:
-        revenue = qc.revenue_in_months(engine, months=months, flt=flt)
-    else:
-        revenue = qc.revenue_in_months_for_terms(engine, months=months, min_term=min_term, flt=flt)
-    return retention.revenue_retention(revenue, start_month=months[0], end_month=months[1])
+    """GRR and NRR of ``period`` (customers on terms of ``min_term`` months or more, when given),
+    from the sums the database computes (``revenue_retentions``)."""
+    return revenue_retentions(engine, periods=(period,), flt=flt, min_term=min_term)[0]
+
+
+def revenue_retentions(
+    engine: Engine, *, periods: tuple[Period, ...], flt: q.CustomerFilter = q.ALL, min_term: int | None = None
+) -> list[retention.RevenueRetention]:
+    """GRR and NRR of each of ``periods`` from one query: the database sums starting MRR,
+    expansion, contraction and churned MRR per pair of months (``retention_months``), the same
+    figures ``retention.revenue_retention`` computes from the customer-month rows."""
+    pairs = tuple(retention_months(p) for p in periods)
+    sums = qc.revenue_retention_sums(engine, pairs=pairs, flt=flt, min_term=min_term)
+    return [
+        retention.retention_from_sums(r.start_month, r.end_month, n=r.n, n_churned=r.n_churned, starting=r.starting,
+                                      expansion=r.expansion, contraction=r.contraction, churned=r.churned)
+        for r in sums.itertuples()
+    ]
 
 
 LOGO_CHURN_DEFINITION = (
@@ -279,7 +300,7 @@ def retention_tiles(
     compare the revenue of the month holding the day before the period with the period's last
     month (``retention_months``); negative MRR rows are left out.
     """
-    cust = valid_customers(q.customers(engine, flt=flt) if customers is None else customers)
+    cust = valid_customers(q.customer_dates(engine, flt=flt) if customers is None else customers)
     prev_period = previous or period.previous()
     windows = sparkline_windows(period)
     n, lost = retention.logo_churn_counts(cust, start=period.start, end=period.end)
@@ -297,11 +318,7 @@ def retention_tiles(
                        first_day=first_day),
         area="retention",
     )
-    wanted = [period, prev_period, *windows]
-    pairs = [retention_months(p) for p in wanted]
-    months = tuple(sorted({m for pair in pairs for m in pair}))
-    revenue = qc.revenue_in_months(engine, months=months, flt=flt)
-    cur, prev, *spark = retention.revenue_retention_many(revenue, pairs)
+    cur, prev, *spark = revenue_retentions(engine, periods=(period, prev_period, *windows), flt=flt)
     months_text = f"{cur.start_month:%b %Y} → {cur.end_month:%b %Y}"
     money = company_currency(engine)
     # Customers lost while no payer stopped paying: the revenue data cannot be read as retention.
@@ -335,7 +352,7 @@ def customers_tiles(
     customers: pd.DataFrame | None = None,
 ) -> list[Tile]:
     """Active customers at the period's last day, and ARR (12 x the MRR of its last month)."""
-    cust = q.customers(engine, flt=flt) if customers is None else customers
+    cust = q.customer_dates(engine, flt=flt) if customers is None else customers
     prev_period = previous or period.previous()
     windows = sparkline_windows(period)
     now = int(retention.active_at(cust, period.last).sum())
@@ -524,7 +541,7 @@ def overview_tiles(
     wanted = tuple(AREAS) if areas is None else tuple(a for a in AREAS if a in areas)
     wanted = tuple(a for a in wanted if any(f not in absent for f, area in coverage.OVERVIEW_FIGURES.items()
                                             if area == a))
-    frame = q.customers(engine, flt=flt)
+    frame = q.customer_dates(engine, flt=flt)
     first_day = q.data_extent(engine).get("first")
     scope = dict(period=period, previous=previous, flt=flt)
     tiles: list[Tile] = []

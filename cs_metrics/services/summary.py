@@ -10,8 +10,9 @@ from sqlalchemy.engine import Engine
 
 from cs_metrics import nps
 from cs_metrics.period import Period
-from cs_metrics.services import churn, coverage
+from cs_metrics.services import churn
 from cs_metrics.storage import queries as q
+from cs_metrics.storage.queries import churn as qc
 from cs_metrics.storage.queries import nps as qn
 from cs_metrics.summary import Contradiction
 
@@ -25,18 +26,18 @@ def contradictions(
 
     Each needs its data: no health signals, no green customers lost; no NPS answers, no promoters
     lost; detractors wait for a follow-up only where follow-ups are tracked at all (some answer has
-    a follow-up status, ``coverage.Coverage.nps_follow_up_tracked``).
+    a follow-up status, ``storage.queries.nps.follow_ups_tracked``).
     """
     as_of = as_of or period.last
     found: list[Contradiction] = []
-    lost = churn.churn_in_period(engine, period=period, flt=flt)
-    if len(lost):
+    lost = qc.churned_count(engine, start=period.start, end=period.end, flt=flt)
+    if lost:
         flagged = churn.contradictions_in_period(engine, period=period, flt=flt)
         green = int(flagged["green"].sum()) if len(flagged) else 0
         promoters = int(flagged["promoter"].sum()) if len(flagged) else 0
-        found.append(Contradiction("green_but_churned", green, int(len(lost)), green / len(lost)))
-        found.append(Contradiction("promoters_but_churned", promoters, int(len(lost)), promoters / len(lost)))
-    tracked = coverage.coverage(engine).nps_follow_up_tracked
+        found.append(Contradiction("green_but_churned", green, lost, green / lost))
+        found.append(Contradiction("promoters_but_churned", promoters, lost, promoters / lost))
+    tracked = qn.follow_ups_tracked(engine)
     queue = qn.follow_up_queue(engine, start=period.start, end=period.end, flt=flt) if tracked else ()
     if len(queue):
         s = nps.follow_up_summary(queue, as_of=as_of)

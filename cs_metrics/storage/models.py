@@ -141,6 +141,54 @@ class HealthModel(SQLModel, table=True):
     is_active: bool = Field(default=False)
 
 
+class HealthScore(SQLModel, table=True):
+    """The health score of one customer in one month under one model version: ``health.score_wide``
+    of the month's signals, stored so that pages aggregate it in SQL (rebuilt, never edited)."""
+
+    __tablename__ = "health_score"
+    __table_args__ = (
+        # One customer's months (scores before churn, the month before) are found through this one.
+        UniqueConstraint("version", "customer_id", "month", name="uq_health_score"),
+        # Band counts, ARR, histograms and the at-risk list read only this index.
+        Index("ix_health_score_bands", "version", "month", "band", "customer_id", "score", "arr"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    version: int = Field(description="Version of the health model the score was computed with.")
+    month: dt.date = Field(description="Month scored (first day).")
+    customer_id: int = Field(foreign_key="customer.id")
+    score: float | None = Field(default=None, description="Health score 0-100; empty when no weighted signal "
+                                "was present that month.")
+    band: str | None = Field(default=None, max_length=10, description="red, yellow or green; empty without a score.")
+    arr: float | None = Field(default=None, description="12 x the customer's MRR that month; empty without revenue.")
+
+
+class HealthScoreMonth(SQLModel, table=True):
+    """One month scored under one model version, and from which revision of the month's signals."""
+
+    __tablename__ = "health_score_month"
+    __table_args__ = (UniqueConstraint("version", "month", name="uq_health_score_month"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    version: int = Field(description="Version of the health model.")
+    month: dt.date = Field(description="Month scored (first day).")
+    revision: int = Field(default=0, description="Revision of the month's inputs the scores were computed from "
+                          "(health_signal_month.revision).")
+    scored_at: dt.datetime = Field(description="When the month was scored.")
+    customers: int = Field(default=0, description="Customer-months scored.")
+
+
+class HealthSignalMonth(SQLModel, table=True):
+    """How often the inputs of a month's health scores changed: every import of signals, revenue or
+    customer segments that touches the month adds one, so its stored scores are rebuilt."""
+
+    __tablename__ = "health_signal_month"
+
+    id: int | None = Field(default=None, primary_key=True)
+    month: dt.date = Field(unique=True, description="Month (first day).")
+    revision: int = Field(default=0, description="Changes to the month's inputs so far.")
+
+
 class ChurnEvent(SQLModel, table=True):
     """A customer lost, why, and the post-churn follow-up call."""
 
@@ -363,6 +411,9 @@ TABLES_IN_ORDER: tuple[type[SQLModel], ...] = (
     Milestone,
     HealthSignal,
     HealthModel,
+    HealthSignalMonth,
+    HealthScore,
+    HealthScoreMonth,
     ChurnEvent,
     Team,
     AssessmentRound,

@@ -185,12 +185,9 @@ def signing_quarter(signed_on: pd.Series) -> pd.Series:
     >>> signing_quarter(pd.Series(pd.to_datetime(["2026-02-14", "2025-12-31"]))).tolist()
     ['2026 Q1', '2025 Q4']
     """
-    days = pd.to_datetime(signed_on)
-    return pd.Series(
-        [f"{d.year} Q{(d.month - 1) // 3 + 1}" if pd.notna(d) else NOT_SET for d in days],
-        index=signed_on.index,
-        dtype=object,
-    )
+    days = pd.to_datetime(pd.Series(signed_on))
+    text = days.dt.year.astype("Int64").astype(str) + " Q" + days.dt.quarter.astype("Int64").astype(str)
+    return pd.Series(text.where(days.notna(), NOT_SET).to_numpy(dtype=object), index=signed_on.index, dtype=object)
 
 
 def signed_in(data: pd.DataFrame, *, start: dt.date, end: dt.date) -> pd.DataFrame:

@@ -77,7 +77,8 @@ def with_targets(
     out = data.copy()
     left = out["left_before_value"].astype(bool) if "left_before_value" in out else pd.Series(False, index=out.index)
     reached = out["reached"].astype(bool)
-    target = out[segment].map(lambda s: targets.get(s, default) if pd.notna(s) else default).astype(float)
+    known = out[segment].map(dict(targets)) if targets else pd.Series(np.nan, index=out.index)
+    target = pd.to_numeric(known, errors="coerce").astype(float).fillna(float(default))
     out["target_days"] = target
     out["still_onboarding"] = ~reached & ~left
     out["past_target"] = out["still_onboarding"] & (out["days"] > target)

@@ -1,19 +1,23 @@
 """Health page AppTest on the demo company: values checked against numbers computed here from raw
-SQL, a weight edit that saves a new version and changes the distribution, bad edits refused, and
-the customer drill-down whose contributions add up to the score."""
+SQL, a weight edit that saves a new version and changes the distribution, bad edits refused, the
+customer drill-down whose contributions add up to the score, the capped at-risk list with its count
+and download, and scores rebuilt after an import of signals."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pandas as pd
 import pytest
+import streamlit as st
 from sqlalchemy import create_engine
 
 from cs_metrics import health
 from cs_metrics.services import health as service
-from cs_metrics.storage import db
+from cs_metrics.storage import db, ingest
 from cs_metrics.storage.queries import health as hq
+from tests.conftest import DEMO_AS_OF
 
 PAGE = "pages/health.py"
 
@@ -30,12 +34,20 @@ def _metric(at, label: str):
     return next(m for m in at.metric if m.label == label)
 
 
-def _latest_scores(url: str, model: dict) -> pd.Series:
-    """Scores of the latest month written out from raw SQL: linear points, weighted mean of present signals."""
+def _open(at, tab: str):
+    """Open one tab of the page (only the open tab's content runs)."""
+    at.session_state["health_tab"] = tab
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def _latest_scores(url: str, model: dict, months_back: int = 0) -> pd.Series:
+    """Scores of the latest month (or of the month ``months_back`` before it) written out from raw
+    SQL: linear points, weighted mean of present signals."""
     engine = create_engine(url)
     sig = pd.read_sql("SELECT customer_id, month, signal, value FROM health_signal", engine)
     engine.dispose()
-    latest = sig["month"].max()
+    latest = sorted(sig["month"].unique())[-1 - months_back]
     wide = sig[sig["month"] == latest].pivot_table(index="customer_id", columns="signal", values="value")
     num = den = 0
     for key, rule in model["signals"].items():
@@ -69,6 +81,7 @@ def test_health_page_values_backtest_and_drilldown(page, demo_db_url):
 
 
 def _backtest_panel(at, demo_db_url):
+    _open(at, "Back-test")
     engine = db.make_engine(demo_db_url)
     import datetime as dt
 
@@ -95,6 +108,7 @@ def _waterfall_adds_up(at) -> float:
 
 
 def _drilldown(at, demo_db_url):
+    _open(at, "Customer")
     _waterfall_adds_up(at)
     # Another customer: pick one with a missing signal (no tickets -> no resolution time) and check
     # the score against the raw-SQL computation and the badge for the missing signal.
@@ -102,9 +116,12 @@ def _drilldown(at, demo_db_url):
     engine = create_engine(demo_db_url)
     has = pd.read_sql("SELECT customer_id FROM health_signal WHERE signal = 'resolution_hours' "
                       "AND month = (SELECT MAX(month) FROM health_signal)", engine)["customer_id"]
+    ids = pd.read_sql("SELECT id, external_id FROM customer", engine).set_index("id")["external_id"]
     engine.dispose()
     missing = sorted(set(score.index) - set(has))
     assert missing, "the demo leaves resolution time empty in months without tickets"
+    # The picker searches on the server: type the customer's id, then pick it among the matches.
+    at.text_input(key="health_find").set_value(ids[missing[0]]).run()
     at.selectbox(key="health_customer").set_value(int(missing[0])).run()
     assert not at.exception
     total = _waterfall_adds_up(at)
@@ -117,6 +134,7 @@ def test_editing_a_weight_saves_a_new_version_and_changes_the_distribution(page,
     at = page
     before = _figures(at)["Distribution of scores, Oct 2026"]
     green_before = _metric(at, "Green band").value
+    _open(at, "Model")
     at.number_input(key="hm_1_All segments_usage_weight").set_value(0.0)
     at.text_input(key="hm_who").set_value("Giulia Conti")
     at.text_area(key="hm_reason").set_value("Usage is measured differently this year")
@@ -128,6 +146,7 @@ def test_editing_a_weight_saves_a_new_version_and_changes_the_distribution(page,
     assert versions["is_active"].to_dict() == {2: True, 1: False}
     assert versions.loc[2, "created_by"] == "Giulia Conti"
     assert at.selectbox(key="health_version").value == 2
+    _open(at, "Distribution")
     after = _figures(at)["Distribution of scores, Oct 2026"]
     assert after["data"] != before["data"]
     # Recomputed independently with usage weighted 0.
@@ -150,6 +169,7 @@ BAD_EDITS = [
 
 def test_bad_edits_show_messages_and_save_nothing(page, demo_db_url):
     at = page
+    _open(at, "Model")
     defaults = {ni.key: ni.value for ni in at.number_input if ni.key and ni.key.startswith("hm_1_")}
     # No name: refused first.
     at.text_area(key="hm_reason").set_value("Trying something")
@@ -181,3 +201,44 @@ def test_a_selection_without_customers_is_friendly(page, demo_db_url):
     at.run()
     assert not at.exception
     assert any("No health signals for these customers" in i.value for i in at.info)
+
+
+def test_at_risk_list_is_capped_with_its_count_and_a_download(page, demo_db_url):
+    at = page
+    _open(at, "At risk")
+    now, before = _latest_scores(demo_db_url, health.DEFAULT_MODEL), _latest_scores(demo_db_url, health.DEFAULT_MODEL, 1)
+    # Red (50 or below) or down 10 points or more since September, counted from the raw signals.
+    change = now - before.reindex(now.index)
+    n = int(((now <= 50) | (change <= -10)).sum())
+    assert n > 25
+    assert any(f"Oct 2026: {n:,} customers red or falling" in c.value for c in at.caption)
+    assert len(at.dataframe[0].value) == 25  # the 25 largest by ARR; the download holds all
+    assert any(b.label == f"Download all {n:,} (CSV)" for b in at.get("download_button"))
+    at.number_input(key="health_drop").set_value(30.0).run()
+    fewer = int(((now <= 50) | (change <= -30)).sum())
+    assert any(f"Oct 2026: {fewer:,} customers red or falling" in c.value for c in at.caption)
+
+
+def test_customer_search_finds_by_name_and_an_import_rebuilds_the_scores(page, demo_db_url):
+    at = page
+    _open(at, "Customer")
+    assert len(at.selectbox(key="health_customer").options) == 25  # the largest at risk, not every customer
+    engine = create_engine(demo_db_url)
+    name, ext = engine.connect().exec_driver_sql(
+        "SELECT name, external_id FROM customer WHERE id = (SELECT MIN(customer_id) FROM health_signal "
+        "WHERE month = '2026-10-01')").one()
+    engine.dispose()
+    at.text_input(key="health_find").set_value(name[:6].lower()).run()
+    options = at.selectbox(key="health_customer").options
+    assert 1 <= len(options) <= 20 and all(name[:6].lower() in o.lower() for o in options)
+    # An import of October signals for this customer: the page scores October again and shows it.
+    data = f"customer_id,month,signal,value\n{ext},2026-10,usage,0.8\n{ext},2026-10,billing_issue,2\n"
+    engine = db.make_engine(demo_db_url)
+    assert ingest.commit(engine, "health_signals", data.encode(), filename="s.csv", today=DEMO_AS_OF).committed
+    assert service.stale_months(engine) == [dt.date(2026, 10, 1)]
+    st.cache_data.clear()
+    _open(at, "Distribution")
+    assert service.stale_months(engine) == []
+    engine.dispose()
+    score = _latest_scores(demo_db_url, health.DEFAULT_MODEL)
+    assert _metric(at, "Green band").value == f"{(score > 75).mean():.1%}"

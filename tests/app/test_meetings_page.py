@@ -217,3 +217,26 @@ def test_edit_a_logged_meeting(open_meetings, demo_db_url):
         filled, text = con.execute("SELECT customer_item_filled, customer_item_text FROM meeting WHERE id = ?", (meeting_id,)).fetchone()
     assert first == ("direct", "person")
     assert (filled, text) == (1, "Agreed to call the two customers hit by the outage.")
+
+
+def test_long_tables_show_their_first_hundred_rows_with_the_count(open_meetings, demo_db_url):
+    """The skipped-item list and the decisions ledger send at most 100 rows, newest first, say how
+    many there are and offer them all as CSV (counts and rows read here from the tables)."""
+    at = open_meetings()
+    assert not at.exception, [e.value for e in at.exception]
+    with _db(demo_db_url) as con:
+        skipped = con.execute("SELECT held_on, title FROM meeting WHERE customer_item_filled = 0 AND held_on BETWEEN ? "
+                              "AND ? ORDER BY held_on DESC, id DESC", (START, END)).fetchall()
+        decisions = con.execute("SELECT d.text FROM decision d JOIN meeting m ON m.id = d.meeting_id WHERE m.held_on "
+                                "BETWEEN ? AND ? ORDER BY m.held_on DESC, d.id DESC", (START, END)).fetchall()
+    assert len(skipped) > 100 and len(decisions) > 100  # the demo company has more of both than one table shows
+    captions = [c.value for c in at.caption]
+    assert f"{len(skipped):,} meeting(s) left the customer item empty." in captions
+    table = next(d.value for d in at.dataframe if "duration_minutes" in d.value.columns)
+    assert table["title"].tolist() == [t for _, t in skipped[:100]]
+    assert f"Showing the first 100 of {len(skipped):,} meetings; download them all to see the rest." in captions
+    ledger = next(d.value for d in at.dataframe if "cx_impact" in d.value.columns)
+    assert ledger["text"].tolist() == [t for (t,) in decisions[:100]]
+    assert f"Showing the first 100 of {len(decisions):,} decisions; download them all to see the rest." in captions
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert f"Download all {len(skipped):,} (CSV)" in labels and f"Download all {len(decisions):,} (CSV)" in labels

@@ -10,8 +10,8 @@ import re
 
 import pandas as pd
 import pytest
-from scipy.stats import norm
 import streamlit as st
+from scipy.stats import norm
 from sqlalchemy import create_engine, text
 
 PAGE = "pages/nps.py"
@@ -131,19 +131,31 @@ def test_headline_change_rates_trend_and_verbatims_match_the_raw_answers(nps_pag
 def _check_verbatims(at, f):
     cur, _ = _periods(f)
     resp = _in(f["nps_response"], "responded_on", cur)
-    comments = resp["comment"].dropna()
-    comments = comments[comments.str.strip() != ""]
-    assert len(_frame_with(at, "comment")) == len(comments)
-    at.text_input(key="nps_search").input("fattur").run()
+    resp = resp[resp["comment"].notna() & (resp["comment"].fillna("").str.strip() != "")]
+    comments = resp.sort_values(["responded_on", "id"], ascending=False)["comment"]  # newest first
+    # The list is paged (50 comments a page, the count of all of them above): it no longer sends
+    # every comment of the period.
     shown = _frame_with(at, "comment")
-    assert len(shown) == comments.str.lower().str.contains("fattur").sum() > 0
+    assert len(comments) > 50 and len(shown) == 50
+    assert any(c.value == f"{len(comments):,} comment(s)" for c in at.caption)
+    assert shown["comment"].tolist() == comments.iloc[:50].tolist()
+    at.button(key="nps_comments_next").click().run()
+    assert _frame_with(at, "comment")["comment"].tolist() == comments.iloc[50:100].tolist()
+    assert any(c.value.startswith(f"Page 2 of {-(-len(comments) // 50)} · rows 51–100 of {len(comments):,}")
+               for c in at.caption)
+    at.text_input(key="nps_search").input("fattur").run()
+    found = comments.str.lower().str.contains("fattur").sum()
+    assert found > 0 and any(c.value == f"{found:,} comment(s)" for c in at.caption)
+    shown = _frame_with(at, "comment")  # a new search starts again at the first page
+    assert shown["comment"].tolist() == comments[comments.str.lower().str.contains("fattur")].iloc[:50].tolist()
     at.text_input(key="nps_search").input("").run()
     at.button_group(key="nps_theme").set_value("billing").run()
     shown = _frame_with(at, "comment")
     billing = re.compile(r"\b(?:invoice\w*|billing|billed|charged|payment\w*|fattur\w*|addebit\w*|pagament\w*)\b", re.I)
-    assert 0 < len(shown) < len(comments)
+    about = comments.str.contains(billing).sum()
+    assert 0 < len(shown) == min(50, about) < len(comments)
     assert shown["comment"].str.contains(billing).all()
-    assert len(shown) == comments.str.contains(billing).sum()
+    assert any(c.value == f"{about:,} comment(s) about billing and invoices" for c in at.caption)
 
 
 def _check_follow_up_edit(at, url):
@@ -225,3 +237,27 @@ def _check_segment_filter(at, f):
     assert f"n = {len(scores):,}" in _captions(at)
     raw = ((scores >= 9).sum() - (scores <= 6).sum()) / len(scores) * 100
     assert _metric(at, "NPS").value == f"{raw:+.0f}"
+
+
+def test_follow_up_queue_is_capped_and_the_picker_finds_answers_by_customer(nps_page):
+    # With closed follow-ups shown, the queue holds every detractor answer of the period (oldest
+    # first): the table shows the first 100, says how many there are and offers them all as CSV.
+    at, f, _ = nps_page
+    cur, _ = _periods(f)
+    r = _in(f["nps_response"], "responded_on", cur)
+    detractors = r[(r["score"] >= 0) & (r["score"] <= 6)].sort_values(["responded_on", "id"])
+    at.toggle(key="nps_show_closed").set_value(True).run()
+    assert not at.exception
+    queue = _frame_with(at, "follow_up_status")
+    assert len(detractors) > 100 and queue["id"].tolist() == detractors["id"].iloc[:100].tolist()
+    assert (f"Showing the first 100 of {len(detractors):,} detractor answers; download them all to see the rest."
+            in _captions(at))
+    # The picker lists at most 50 answers; typing a customer's name lists that customer's answers.
+    assert len(at.selectbox(key="nps_fu_pick").options) == 50
+    names = f["customer"].set_index("id")["name"]
+    name = names[detractors["customer_id"].dropna().astype(int).iloc[-1]]
+    at.text_input(key="nps_fu_find").input(name).run()
+    theirs = detractors[detractors["customer_id"].map(names).fillna("").str.lower().str.contains(name.lower(),
+                                                                                                 regex=False)]
+    options = at.selectbox(key="nps_fu_pick").options
+    assert [int(o.split(" · ")[0][1:]) for o in options] == theirs["id"].iloc[:50].tolist()

@@ -48,3 +48,13 @@ def test_at_risk_lists_red_and_falling_by_arr():
     assert only_red["customer_id"].tolist() == [1]
     with pytest.raises(DataError):
         health.at_risk(latest, previous, drop=-1)
+
+
+def test_transitions_in_order_matches_band_transitions():
+    before = pd.DataFrame({"customer_id": [1, 2, 3], "band": ["green", "red", "yellow"], "arr": [1.0, 2.0, 4.0]})
+    after = pd.DataFrame({"customer_id": [1, 2, 4], "band": ["red", "red", "green"], "arr": [1.0, 2.0, 8.0]})
+    expected = health.band_transitions(before, after)
+    # The same pairs counted elsewhere (e.g. by SQL), in any order.
+    counts = pd.DataFrame({"from_band": ["unscored", "yellow", "green", "red"],
+                           "to_band": ["green", "unscored", "red", "red"], "n": [1, 1, 1, 1], "arr": [8, 4, 1, 2]})
+    pd.testing.assert_frame_equal(health.transitions_in_order(counts), expected)

@@ -196,3 +196,37 @@ def test_band_shares_by_group_and_trend():
     assert trend.loc[("2026-01-01", "green"), "share"] == pytest.approx(2 / 3)
     assert trend.loc[("2026-02-01", "yellow"), "share"] == pytest.approx(1.0)
     assert health.band_shares_by(scored.iloc[0:0], "segment").empty
+
+
+def test_shares_from_counts_equal_band_shares_of_the_rows_counted():
+    scored = pd.DataFrame({"month": ["2026-01-01"] * 3 + ["2026-02-01"] * 2, "segment": ["A", "A", "B", "A", "B"],
+                           "band": ["red", "green", "green", "yellow", None], "arr": [1.0, 3.0, 6.0, 2.0, 9.0]})
+    # The same rows counted per month, segment and band, as SQL returns them (None: no score).
+    counts = scored.groupby(["month", "segment", "band"], dropna=False, as_index=False).agg(
+        n=("arr", "size"), arr=("arr", "sum"))
+    counts["band"] = counts["band"].astype(object).where(counts["band"].notna(), None)
+    january = counts[counts["month"] == "2026-01-01"].drop(columns=["month", "segment"])
+    shares = health.shares_from_counts(january)
+    # January: red 1, green 2 of 3 scored; ARR green 3 + 6 = 9 of 10.
+    assert shares["n"].tolist() == [1, 0, 2] and shares["weight_share"].tolist() == pytest.approx([0.1, 0.0, 0.9])
+    pd.testing.assert_frame_equal(shares, health.band_shares(scored[scored["month"] == "2026-01-01"], weight="arr"))
+    by = health.shares_from_counts(counts.drop(columns=["month"]), by="segment")
+    pd.testing.assert_frame_equal(by, health.band_shares_by(scored, "segment", weight="arr"), check_dtype=False)
+    trend = health.shares_from_counts(counts.drop(columns=["segment", "arr"]), by="month")
+    pd.testing.assert_frame_equal(trend, health.band_trend(scored), check_dtype=False)
+    assert health.shares_from_counts(counts[counts["band"].isna()].drop(columns=["month", "segment"])).attrs == {
+        "unscored": 1}  # February's unscored row of B
+    assert health.shares_from_counts(counts.iloc[0:0], by="segment").empty
+
+
+def test_histogram_from_bins_equals_score_histogram():
+    scored = pd.DataFrame({"score": [0, 50, 50.01, 75, 75.01, 100, None]})
+    scored["band"] = health.band(scored["score"])
+    # Bins as SQL numbers them: max(ceil(score / 5) - 1, 0): 0 -> 0, 50 -> 9, 50.01 -> 10, 75 -> 14, 75.01 -> 15, 100 -> 19.
+    bins = pd.DataFrame({"bin": [0, 9, 10, 14, 15, 19], "band": ["red", "red", "yellow", "yellow", "green", "green"],
+                         "n": [1] * 6})
+    out = health.histogram_from_bins(bins, bin_width=5, unscored=1)
+    pd.testing.assert_frame_equal(out, health.score_histogram(scored, bin_width=5))
+    assert out.attrs["unscored"] == 1
+    with pytest.raises(DataError):
+        health.histogram_from_bins(bins, bin_width=0)

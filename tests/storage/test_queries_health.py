@@ -54,3 +54,13 @@ def test_signal_matrix_takes_the_month_of_the_windows_last_day_and_not_the_month
     # [10 Jan, 1 Feb): the last day is 31 Jan; 1 Feb is ``end`` itself, so February is left out.
     assert months(hq.signal_matrix(small, start=dt.date(2026, 1, 10), end=FEB, signals=("usage",))) == [
         ["1", "2026-01-01"], ["2", "2026-01-01"], ["3", "2026-01-01"]]
+
+
+def test_signal_coverage_of_given_keys_and_one_customers_matrix(small):
+    # Keys given (a model's signals): the grid has exactly those, with 0 where nobody has data.
+    cov = hq.signal_coverage(small, month=JAN, keys=("usage", "advocacy")).set_index(["segment", "signal"])
+    assert cov["customers"].to_dict() == {("Enterprise", "advocacy"): 0, ("Enterprise", "usage"): 1,
+                                          ("SMB", "advocacy"): 0, ("SMB", "usage"): 2}
+    # One customer's months: customer 1 has January and February signals.
+    one = hq.signal_matrix(small, start=JAN, end=dt.date(2026, 3, 1), signals=("usage",), customer_id=1)
+    assert one["customer_id"].tolist() == [1, 1] and one["usage"].tolist() == [0.45, 0.8]

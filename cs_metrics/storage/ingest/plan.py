@@ -23,6 +23,7 @@ from cs_metrics.storage import models as m
 from cs_metrics.storage.ingest.report import ImportReport
 from cs_metrics.storage.ingest.upsert import diff, existing_rows, upsert
 from cs_metrics.storage.ingest.values import Parsed, column_of, day_first, has_time, parse_time
+from cs_metrics.storage.queries.health_scores import touch_customers, touch_months
 from cs_metrics.storage.tables import Progress
 
 #: Writes (``apply=True``) or only counts (``apply=False``) the rows of a parent with its children:
@@ -443,14 +444,49 @@ def _insert_children(conn: Connection, meeting_id: int, group: pd.DataFrame) -> 
              "cx_impact": impact} for i, text, impact in decisions])
 
 
+def _touching_months(plan: Plan) -> Plan:
+    """``plan``, and on commit the months of its rows marked as changed for the stored health
+    scores (signals, and revenue for their ARR), in the import's transaction: they are scored
+    again before they are read."""
+    def wrapped(conn: Connection, parsed: Parsed, report: ImportReport) -> tuple[Writes, dict[str, Any]]:
+        writes, defaults = plan(conn, parsed, report)
+        months = {r["month"] for _, rows, _ in writes.steps for r in rows if r.get("month") is not None}
+
+        def touch(conn: Connection, report: ImportReport, progress: Progress | None, apply: bool) -> None:
+            if apply:
+                touch_months(conn, months)
+        writes.custom = touch
+        return writes, defaults
+    return wrapped
+
+
+def _touching_segments(plan: Plan) -> Plan:
+    """``plan``, and on commit the months of the customers whose segment changes marked as changed
+    for the stored health scores (a segment picks the model's weights and bands)."""
+    def wrapped(conn: Connection, parsed: Parsed, report: ImportReport) -> tuple[Writes, dict[str, Any]]:
+        writes, defaults = plan(conn, parsed, report)
+        rows = [r for _, rows, _ in writes.steps for r in rows if r.get("segment") is not None]
+        stored = existing_rows(conn, m.Customer, rows, ("external_id",), ("segment",)) if rows else {}
+        moved = [stored[(r["external_id"],)][0] for r in rows
+                 if (r["external_id"],) in stored and stored[(r["external_id"],)][1] != r["segment"]]
+
+        def touch(conn: Connection, report: ImportReport, progress: Progress | None, apply: bool) -> None:
+            if apply and moved:
+                touch_customers(conn, moved)
+        writes.custom = touch
+        return writes, defaults
+    return wrapped
+
+
 #: The plan of each entity of ``cs_metrics.storage.entities.ENTITIES``.
 PLANS: dict[str, Plan] = {
-    "customers": _plan_customers,
-    "revenue": _plan_simple(m.RevenueMonth, ["customer_id", "month"], "customer and month"),
+    "customers": _touching_segments(_plan_customers),
+    "revenue": _touching_months(_plan_simple(m.RevenueMonth, ["customer_id", "month"], "customer and month")),
     "nps_responses": _plan_nps,
     "milestones": _plan_simple(m.Milestone, ["customer_id", "kind", "name"], "milestone (customer, kind, name)",
                                none_is_value=("name",)),
-    "health_signals": _plan_simple(m.HealthSignal, ["customer_id", "month", "signal"], "signal (customer, month, signal)"),
+    "health_signals": _touching_months(
+        _plan_simple(m.HealthSignal, ["customer_id", "month", "signal"], "signal (customer, month, signal)")),
     "churn_events": _plan_simple(m.ChurnEvent, ["customer_id"], "churn event for the same customer",
                                  defaults={"arr_lost": 0.0, "reason_confirmed": False}, check=_check_churn),
     "teams": _plan_teams,

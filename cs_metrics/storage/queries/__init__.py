@@ -125,24 +125,53 @@ def table_counts(engine: Engine) -> pd.DataFrame:
 # --- customers -----------------------------------------------------------------------------------
 
 
-def customers(engine: Engine, *, flt: CustomerFilter = ALL) -> pd.DataFrame:
-    """One row per customer: ``customer_id`` and the customer's attributes.
+def _signed(stmt: Select, signed: tuple[dt.date, dt.date] | None) -> Select:
+    if signed is None:
+        return stmt
+    return stmt.where(m.Customer.signed_on >= signed[0], m.Customer.signed_on < signed[1])
+
+
+def customers(
+    engine: Engine, *, flt: CustomerFilter = ALL, signed: tuple[dt.date, dt.date] | None = None,
+    min_term: int | None = None,
+) -> pd.DataFrame:
+    """One row per customer: ``customer_id`` and the customer's attributes; only those signed in
+    ``signed`` (``[start, end)``) and on contracts of ``min_term`` months or more, when given.
 
     ``churned_on`` is the customer's own churn date or, where the record has none, the date of
     its churn event (a churn file imported without updating the customers file), so that every
     churn figure sees the same lost customers.
     """
-    c, ce = m.Customer, m.ChurnEvent
-    events = select(ce.customer_id, func.min(ce.churned_on).label("event_on")).group_by(ce.customer_id).subquery()
+    c = m.Customer
     stmt = _apply(
         select(
             c.id.label("customer_id"), c.external_id, c.name, c.segment, c.region, c.industry,
             c.owner, c.plan, c.signed_on, c.contract_term_months, c.renewal_date, c.arr,
-            c.status, func.coalesce(c.churned_on, events.c.event_on).label("churned_on"),
-        ).outerjoin(events, events.c.customer_id == c.id),
+            c.status, _churned_on().label("churned_on"),
+        ),
         flt,
-    ).order_by(c.id)
+    )
+    if min_term is not None:
+        stmt = stmt.where(c.contract_term_months >= min_term)
+    stmt = _signed(stmt, signed).order_by(c.id)
     return _frame(engine, stmt, dates=("signed_on", "renewal_date", "churned_on"))
+
+
+def _churned_on() -> Any:
+    """A customer's churn date: its own or, where the record has none, its earliest churn event's
+    (looked up only for the customers without a date of their own)."""
+    c, ce = m.Customer, m.ChurnEvent
+    event = select(func.min(ce.churned_on)).where(ce.customer_id == c.id).correlate(c).scalar_subquery()
+    return func.coalesce(c.churned_on, event)
+
+
+def customer_dates(engine: Engine, *, flt: CustomerFilter = ALL) -> pd.DataFrame:
+    """One row per customer with only what head counts need: ``customer_id``, ``signed_on``,
+    ``churned_on`` (as in ``customers``) and ``arr``; a fraction of ``customers``' cost for the
+    figures that count customers active, lost or joined in many windows."""
+    c = m.Customer
+    stmt = _apply(select(c.id.label("customer_id"), c.signed_on, _churned_on().label("churned_on"), c.arr), flt)
+    return _frame(engine, stmt.order_by(c.id), dates=("signed_on", "churned_on"))
 
 
 def has_revenue(engine: Engine, *, flt: CustomerFilter = ALL) -> bool:
@@ -223,17 +252,19 @@ def nps_monthly_counts(
 # --- milestones ----------------------------------------------------------------------------------
 
 
-def first_value_dates(engine: Engine, *, flt: CustomerFilter = ALL) -> pd.DataFrame:
-    """Earliest reached first-value milestone per customer: ``customer_id``, ``kind``, ``reached_on``."""
+def first_value_dates(
+    engine: Engine, *, flt: CustomerFilter = ALL, signed: tuple[dt.date, dt.date] | None = None
+) -> pd.DataFrame:
+    """Earliest reached first-value milestone per customer: ``customer_id``, ``kind``, ``reached_on``
+    (of the customers signed in ``signed``, ``[start, end)``, when given)."""
     ms = m.Milestone
     stmt = _apply(
         select(ms.customer_id, literal("first_value").label("kind"), func.min(ms.reached_on).label("reached_on"))
         .join(m.Customer, m.Customer.id == ms.customer_id)
-        .where(ms.kind == "first_value", ms.reached_on.is_not(None))
-        .group_by(ms.customer_id),
+        .where(ms.kind == "first_value", ms.reached_on.is_not(None)),
         flt,
     )
-    return _frame(engine, stmt, dates=("reached_on",))
+    return _frame(engine, _signed(stmt, signed).group_by(ms.customer_id), dates=("reached_on",))
 
 
 # --- health --------------------------------------------------------------------------------------

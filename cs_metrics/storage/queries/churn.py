@@ -12,8 +12,9 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import Date, and_, case, func, literal, or_, select, union_all, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import aliased
 
 from cs_metrics.errors import DataError
 from cs_metrics.period import as_date
@@ -71,6 +72,15 @@ def churn_events(
     return frame
 
 
+def churned_count(engine: Engine, *, start: dt.date, end: dt.date, flt: CustomerFilter = ALL) -> int:
+    """How many rows ``churn_events`` returns for ``[start, end)``: the customers lost in it."""
+    ce, c = m.ChurnEvent, m.Customer
+    stmt = _apply(select(func.count()).select_from(ce).join(c, c.id == ce.customer_id)
+                  .where(ce.churned_on >= start, ce.churned_on < end), flt)
+    with engine.connect() as conn:
+        return int(conn.execute(stmt).scalar_one())
+
+
 # --- revenue -------------------------------------------------------------------------------------
 
 
@@ -100,6 +110,58 @@ def revenue_in_months_for_terms(
         flt,
     ).order_by(rm.month, rm.customer_id)
     return _frame(engine, stmt, dates=("month",))
+
+
+def revenue_retention_sums(
+    engine: Engine,
+    *,
+    pairs: tuple[tuple[dt.date, dt.date], ...],
+    flt: CustomerFilter = ALL,
+    min_term: int | None = None,
+) -> pd.DataFrame:
+    """The sums revenue retention is made of, computed by the database, one row per pair of
+    months ``(start_month, end_month)`` (first days) in the order given.
+
+    Over the customers with MRR above 0 in ``start_month`` (on terms of ``min_term`` months or
+    more, when given): ``n`` customers, ``n_churned`` of them without MRR above 0 in ``end_month``,
+    ``starting`` MRR, ``expansion``, ``contraction`` and ``churned`` MRR (positive amounts, as
+    ``cs_metrics.retention.RevenueRetention``). Negative MRR rows are left out, as in
+    ``revenue_in_months``; a pair without customers comes back with zeros.
+    """
+    columns = ["start_month", "end_month", "n", "n_churned", "starting", "expansion", "contraction", "churned"]
+    if not pairs:
+        return pd.DataFrame(columns=columns)
+    rm, c = m.RevenueMonth, m.Customer
+    wanted = union_all(*[
+        select(literal(as_date(a), Date).label("start_month"), literal(as_date(b), Date).label("end_month"))
+        for a, b in dict.fromkeys(pairs)
+    ]).subquery("pairs")
+    start, end = aliased(rm, name="s"), aliased(rm, name="e")
+    last = func.coalesce(end.mrr, 0.0)
+    gone = last <= 0
+    stmt = select(
+        wanted.c.start_month, wanted.c.end_month, func.count().label("n"),
+        func.sum(case((gone, 1), else_=0)).label("n_churned"),
+        func.sum(start.mrr).label("starting"),
+        func.sum(case((last > start.mrr, last - start.mrr), else_=0.0)).label("expansion"),
+        func.sum(case((~gone & (last < start.mrr), start.mrr - last), else_=0.0)).label("contraction"),
+        func.sum(case((gone, start.mrr), else_=0.0)).label("churned"),
+    ).select_from(wanted).join(start, and_(start.month == wanted.c.start_month, start.mrr > 0))
+    if min_term is not None or not flt.is_all:  # the customers first, so that only theirs are looked up
+        stmt = _apply(stmt.join(c, c.id == start.customer_id), flt)
+        if min_term is not None:
+            stmt = stmt.where(c.contract_term_months >= min_term)
+    stmt = stmt.outerjoin(
+        end, and_(end.customer_id == start.customer_id, end.month == wanted.c.end_month, end.mrr >= 0)
+    ).group_by(wanted.c.start_month, wanted.c.end_month)
+    found = _frame(engine, stmt, dates=("start_month", "end_month"))
+    found = found.set_index([found["start_month"].dt.date, found["end_month"].dt.date])
+    out = pd.DataFrame({"start_month": [as_date(a) for a, _ in pairs], "end_month": [as_date(b) for _, b in pairs]})
+    for column in columns[2:]:
+        values = found[column].reindex(pd.MultiIndex.from_frame(out[["start_month", "end_month"]]))
+        out[column] = pd.to_numeric(values, errors="coerce").fillna(0).to_numpy()
+    return out.astype({"n": "int64", "n_churned": "int64", "starting": float, "expansion": float,
+                       "contraction": float, "churned": float})
 
 
 def cohort_revenue(engine: Engine, *, flt: CustomerFilter = ALL) -> pd.DataFrame:
@@ -251,6 +313,14 @@ def last_nps_before_churn(
 
 
 # --- the post-churn follow-up -------------------------------------------------------------------
+
+
+def follow_ups_tracked(engine: Engine) -> bool:
+    """Whether any churn event in the whole database has a call date or a confirmed reason."""
+    ce = m.ChurnEvent
+    stmt = select(ce.id).where(ce.follow_up_call_on.is_not(None) | ce.reason_confirmed).limit(1)
+    with engine.connect() as conn:
+        return conn.execute(stmt).first() is not None
 
 
 def record_follow_up(

@@ -2,8 +2,9 @@
 dates, and the versioned health model.
 
 Signals are pivoted in SQL to one row per customer and month (``MAX(CASE ...)`` per signal), so
-what comes back grows with customers x months, never with raw rows. Scores are not stored: they
-are recomputed from the signals for whichever model version is asked for.
+what comes back grows with customers x months, never with raw rows. The scores computed from them
+are stored per model version (``queries.health_scores``); pages read those, and the pivot here is
+read a month at a time to score them, or for one customer to explain a score.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import json
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import and_, case, distinct, func, select, update
+from sqlalchemy import and_, case, func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -30,9 +31,11 @@ def signal_keys(engine: Engine) -> list[str]:
 
 
 def signal_matrix(
-    engine: Engine, *, start: dt.date, end: dt.date, signals: tuple[str, ...], flt: CustomerFilter = ALL
+    engine: Engine, *, start: dt.date, end: dt.date, signals: tuple[str, ...], flt: CustomerFilter = ALL,
+    customer_id: int | None = None,
 ) -> pd.DataFrame:
-    """One row per customer and month with signals, for the months touching ``[start, end)``.
+    """One row per customer and month with signals, for the months touching ``[start, end)``
+    (of one customer only, with ``customer_id``).
 
     Columns: ``customer_id``, ``month``, ``name``, ``segment``, ``region``, ``owner``, ``arr``
     (12 x that month's MRR; NaN without revenue that month), then one column per key of
@@ -40,9 +43,10 @@ def signal_matrix(
     """
     hs = m.HealthSignal
     pivots = [func.max(case((hs.signal == key, hs.value))).label(f"s{i}") for i, key in enumerate(signals)]
+    one = [hs.customer_id == int(customer_id)] if customer_id is not None else []
     inner = (
         select(hs.customer_id, hs.month, *pivots)
-        .where(hs.month >= start.replace(day=1), hs.month < end)
+        .where(hs.month >= start.replace(day=1), hs.month < end, *one)
         .group_by(hs.customer_id, hs.month)
         .subquery()
     )
@@ -64,21 +68,27 @@ def signal_matrix(
     return frame
 
 
-def signal_coverage(engine: Engine, *, month: dt.date, flt: CustomerFilter = ALL) -> pd.DataFrame:
+def signal_coverage(
+    engine: Engine, *, month: dt.date, flt: CustomerFilter = ALL, keys: tuple[str, ...] | None = None
+) -> pd.DataFrame:
     """Customers with a value per segment and signal in one month: ``segment``, ``signal``,
     ``customers``; every segment of the selected customers appears with every signal key (0 when
-    no customer there has that signal)."""
+    no customer there has that signal): the ``keys`` given (e.g. a model's signals), else every
+    key present in the data (a scan of all signals)."""
     hs, c = m.HealthSignal, m.Customer
+    # One row per customer, month and signal (uq_health_signal): counting rows counts customers.
     stmt = _apply(
-        select(c.segment, hs.signal, func.count(distinct(hs.customer_id)).label("customers"))
+        select(c.segment, hs.signal, func.count().label("customers"))
         .join(c, c.id == hs.customer_id)
         .where(hs.month == month)
         .group_by(c.segment, hs.signal),
         flt,
     )
     counts = _frame(engine, stmt)
+    if keys is not None:
+        counts = counts[counts["signal"].isin(keys)]
     segments = _frame(engine, _apply(select(c.segment).distinct(), flt))["segment"].tolist()
-    keys = signal_keys(engine)
+    keys = sorted(keys) if keys is not None else signal_keys(engine)
     grid = pd.MultiIndex.from_product([sorted(segments), keys], names=["segment", "signal"])
     if counts.empty:
         return pd.DataFrame({"customers": 0}, index=grid).reset_index()

@@ -110,11 +110,11 @@ def skipped_customer_item(
     end: dt.date,
     departments: tuple[str, ...] = (),
     meeting_types: tuple[str, ...] = (),
-    limit: int = 500,
+    limit: int | None = 500,
 ) -> pd.DataFrame:
     """Meetings in ``[start, end)`` whose minutes left the customer item empty, newest first:
     ``meeting_id``, ``held_on``, ``department``, ``meeting_type``, ``title``, ``duration_minutes``,
-    ``items``, ``customer_items``, ``customer_minutes`` (at most ``limit`` rows)."""
+    ``items``, ``customer_items``, ``customer_minutes`` (at most ``limit`` rows; None: all)."""
     mt, ai = m.Meeting, m.AgendaItem
     about = ai.relevance.in_(("direct", "indirect"))
     per_item = (
@@ -138,11 +138,28 @@ def skipped_customer_item(
         .where(mt.customer_item_filled.is_(False)),
         start, end,
     ).order_by(mt.held_on.desc(), mt.id.desc()).limit(limit)
+    return _frame(engine, _skipped_where(stmt, departments, meeting_types), dates=("held_on",))
+
+
+def _skipped_where(stmt, departments: tuple[str, ...], meeting_types: tuple[str, ...]):
+    mt = m.Meeting
     if departments:
         stmt = stmt.where(mt.department.in_(departments))
     if meeting_types:
         stmt = stmt.where(mt.meeting_type.in_(meeting_types))
-    return _frame(engine, stmt, dates=("held_on",))
+    return stmt
+
+
+def skipped_count(
+    engine: Engine, *, start: dt.date, end: dt.date, departments: tuple[str, ...] = (),
+    meeting_types: tuple[str, ...] = (),
+) -> int:
+    """How many meetings ``skipped_customer_item`` finds without a limit."""
+    mt = m.Meeting
+    stmt = _skipped_where(_in_range(select(func.count()).select_from(mt).where(mt.customer_item_filled.is_(False)),
+                                    start, end), departments, meeting_types)
+    with engine.connect() as conn:
+        return int(conn.execute(stmt).scalar_one())
 
 
 def decision_ledger(
@@ -152,11 +169,11 @@ def decision_ledger(
     end: dt.date,
     impacts: tuple[str, ...] = (),
     departments: tuple[str, ...] = (),
-    limit: int = 2000,
+    limit: int | None = 2000,
 ) -> pd.DataFrame:
     """Decisions of the meetings held in ``[start, end)``, newest first: ``decision_id``,
     ``held_on``, ``department``, ``meeting_type``, ``meeting``, ``agenda_item``, ``relevance``,
-    ``text``, ``cx_impact`` (at most ``limit`` rows; empty filters mean "all")."""
+    ``text``, ``cx_impact`` (at most ``limit`` rows, None: all; empty filters mean "all")."""
     mt, d, ai = m.Meeting, m.Decision, m.AgendaItem
     stmt = _in_range(
         select(
@@ -167,11 +184,26 @@ def decision_ledger(
         .outerjoin(ai, ai.id == d.agenda_item_id),
         start, end,
     ).order_by(mt.held_on.desc(), d.id.desc()).limit(limit)
+    return _frame(engine, _ledger_where(stmt, impacts, departments), dates=("held_on",))
+
+
+def _ledger_where(stmt, impacts: tuple[str, ...], departments: tuple[str, ...]):
+    mt, d = m.Meeting, m.Decision
     if impacts:
         stmt = stmt.where(d.cx_impact.in_(impacts))
     if departments:
         stmt = stmt.where(mt.department.in_(departments))
-    return _frame(engine, stmt, dates=("held_on",))
+    return stmt
+
+
+def decision_count(
+    engine: Engine, *, start: dt.date, end: dt.date, impacts: tuple[str, ...] = (), departments: tuple[str, ...] = ()
+) -> int:
+    """How many decisions ``decision_ledger`` finds without a limit."""
+    mt, d = m.Meeting, m.Decision
+    stmt = _in_range(select(func.count()).select_from(d).join(mt, mt.id == d.meeting_id), start, end)
+    with engine.connect() as conn:
+        return int(conn.execute(_ledger_where(stmt, impacts, departments)).scalar_one())
 
 
 def decision_impact_counts(engine: Engine, *, start: dt.date, end: dt.date) -> dict[str, int]:

@@ -17,10 +17,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.sql import Select
 
 from cs_metrics.errors import DataError
-from cs_metrics.vocab import FOLLOW_UP_STATUSES
 from cs_metrics.period import as_date
 from cs_metrics.storage import models as m
 from cs_metrics.storage.queries import ALL, CustomerFilter, _apply, _frame
+from cs_metrics.vocab import FOLLOW_UP_STATUSES
 
 r = m.NpsResponse
 c = m.Customer
@@ -169,7 +169,35 @@ def verbatims(
     return _frame(engine, stmt, dates=("responded_on",))
 
 
+def comment_languages(engine: Engine, *, flt: CustomerFilter = ALL) -> tuple[str, ...]:
+    """The language codes of the answers with a written comment (sorted; answers without a
+    language are not counted), as ``services.coverage.Coverage.comment_languages``."""
+    stmt = select(r.language).select_from(r).where(
+        r.language.is_not(None), r.comment.is_not(None), func.length(func.trim(r.comment)) > 0
+    )
+    if not flt.is_all:
+        stmt = _apply(stmt.join(c, c.id == r.customer_id), flt)
+    with engine.connect() as conn:
+        return tuple(sorted({str(v) for v in conn.execute(stmt.distinct()).scalars() if str(v).strip()}))
+
+
+def has_survey_sends(engine: Engine, *, flt: CustomerFilter = ALL) -> bool:
+    """Whether any survey invitation is recorded for these customers."""
+    s = m.NpsSurveySend
+    stmt = select(s.id).select_from(s)
+    if not flt.is_all:
+        stmt = _apply(stmt.join(c, c.id == s.customer_id), flt)
+    with engine.connect() as conn:
+        return conn.execute(stmt.limit(1)).first() is not None
+
+
 # --- closed loop ---------------------------------------------------------------------------------
+
+
+def follow_ups_tracked(engine: Engine) -> bool:
+    """Whether any answer in the whole database has a follow-up status (follow-ups are tracked)."""
+    with engine.connect() as conn:
+        return conn.execute(select(r.id).where(r.follow_up_status.is_not(None)).limit(1)).first() is not None
 
 
 def follow_up_queue(
@@ -277,6 +305,7 @@ def save_follow_up(engine: Engine, edit: FollowUpEdit, *, today: dt.date | None 
 
 
 __all__ = [
-    "BREAKDOWNS", "NO_VALUE", "FollowUpEdit", "FollowUpError", "SurveyCounts", "counts_by", "follow_up_queue",
-    "invalid_scores", "save_follow_up", "save_follow_ups", "score_counts", "survey_counts", "verbatims",
+    "BREAKDOWNS", "NO_VALUE", "FollowUpEdit", "FollowUpError", "SurveyCounts", "comment_languages", "counts_by",
+    "follow_up_queue", "follow_ups_tracked", "has_survey_sends", "invalid_scores", "save_follow_up", "save_follow_ups",
+    "score_counts", "survey_counts", "verbatims",
 ]

@@ -6,9 +6,12 @@ milestones a customer has); counts per segment and target run in SQL.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import aliased
 
 from cs_metrics.storage import models as m
 from cs_metrics.storage.queries import ALL, CustomerFilter, _apply, _frame
@@ -23,25 +26,21 @@ def onboarding_customers(engine: Engine, *, flt: CustomerFilter = ALL) -> pd.Dat
     the customer has reached none).
     """
     c, ms = m.Customer, m.Milestone
-    ranked = (
-        select(
-            ms.customer_id,
-            func.coalesce(ms.name, ms.kind).label("last_milestone"),
-            ms.kind.label("last_milestone_kind"),
-            ms.reached_on.label("last_milestone_on"),
-            func.row_number()
-            .over(partition_by=ms.customer_id, order_by=(ms.reached_on.desc(), ms.id.desc()))
-            .label("rank"),
-        )
-        .where(ms.reached_on.is_not(None))
-        .subquery()
+    other = aliased(ms)
+    latest = (
+        select(other.id)
+        .where(other.customer_id == c.id, other.reached_on.is_not(None))
+        .correlate(c)
+        .order_by(other.reached_on.desc(), other.id.desc())
+        .limit(1)
+        .scalar_subquery()
     )
     stmt = _apply(
         select(
             c.id.label("customer_id"), c.name, c.segment, c.region, c.owner, c.plan, c.signed_on,
-            c.arr, c.status, c.churned_on,
-            ranked.c.last_milestone, ranked.c.last_milestone_kind, ranked.c.last_milestone_on,
-        ).outerjoin(ranked, (ranked.c.customer_id == c.id) & (ranked.c.rank == 1)),
+            c.arr, c.status, c.churned_on, func.coalesce(ms.name, ms.kind).label("last_milestone"),
+            ms.kind.label("last_milestone_kind"), ms.reached_on.label("last_milestone_on"),
+        ).outerjoin(ms, ms.id == latest),
         flt,
     ).order_by(c.id)
     return _frame(engine, stmt, dates=("signed_on", "churned_on", "last_milestone_on"))
@@ -61,6 +60,25 @@ def first_value_milestones(engine: Engine, *, flt: CustomerFilter = ALL) -> pd.D
         flt,
     ).order_by(ms.customer_id, ms.reached_on)
     return _frame(engine, stmt, dates=("reached_on",))
+
+
+def signing_cohort(
+    engine: Engine, *, start: dt.date, end: dt.date, flt: CustomerFilter = ALL
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The customers signed in ``[start, end)`` (``customer_id``, ``signed_on``, ``churned_on``)
+    and their reached first-value milestones (``customer_id``, ``kind``, ``reached_on``): what
+    time to first value needs for one or more signing cohorts."""
+    c, ms = m.Customer, m.Milestone
+    signed = (c.signed_on >= start) & (c.signed_on < end)
+    customers = _frame(engine, _apply(select(c.id.label("customer_id"), c.signed_on, c.churned_on).where(signed), flt)
+                       .order_by(c.id), dates=("signed_on", "churned_on"))
+    milestones = _frame(engine, _apply(
+        select(ms.customer_id, ms.kind, ms.reached_on)
+        .join(c, c.id == ms.customer_id)
+        .where(ms.kind == "first_value", ms.reached_on.is_not(None), signed),
+        flt,
+    ).order_by(ms.customer_id, ms.reached_on), dates=("reached_on",))
+    return customers, milestones
 
 
 def first_value_target_counts(engine: Engine, *, flt: CustomerFilter = ALL) -> pd.DataFrame:
