@@ -380,7 +380,7 @@ def reasons_by_quarter(
     day = pd.to_datetime(rows["churned_on"])
     frame = pd.DataFrame(
         {
-            "period": day.dt.to_period("Q").to_numpy(),
+            "period": day.dt.to_period("Q").array,  # a PeriodArray: no Period object per row
             key: _categories(rows, reason_lookup(reasons)).to_numpy()
             if by_category
             else rows["primary_reason"].astype(str).to_numpy(),

@@ -30,6 +30,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from cs_metrics import vocab
@@ -153,39 +154,52 @@ def _verdict(low: float, high: float, baseline: float, enough: bool) -> str:
     return "not distinguishable from baseline"
 
 
-def _summarise(group: pd.DataFrame, baseline: float) -> dict:
-    n = len(group)
-    items = float(group["items"].sum())
-    c_items = float(group["customer_items"].sum())
-    time_share, t_lo, t_hi = ratio_interval(group["customer_minutes"].to_numpy(), group["agenda_minutes"].to_numpy())
-    item_share, i_lo, i_hi = ratio_interval(group["customer_items"].to_numpy(), group["items"].to_numpy())
-    agenda = float(group["agenda_minutes"].sum())
-    decided = float(group["decided_items"].sum())
-    decisions = float(group[list(vocab.CX_IMPACTS)].to_numpy().sum())
+#: Columns of a ``per_meeting`` frame that the shares add up.
+SUMMED_COLUMNS: tuple[str, ...] = (
+    "items", "customer_items", "direct_items", "agenda_minutes", "customer_minutes", "direct_minutes",
+    "decided_items", "customer_item_filled", *vocab.CX_IMPACTS,
+)
+
+
+def _summarise(cols: dict[str, np.ndarray], baseline: float) -> dict:
+    """One group's ``SHARE_COLUMNS`` from its meetings' ``SUMMED_COLUMNS`` as arrays. Sums skip
+    NaN (as pandas does) and add the rows in the frame's order."""
+    n = len(cols["items"])
+
+    def total(column: str) -> float:
+        return float(np.nansum(cols[column]))
+
+    items, c_items, decided = total("items"), total("customer_items"), total("decided_items")
+    agenda = total("agenda_minutes")
+    direct_minutes, favours, worsens = total("direct_minutes"), total("favours"), total("worsens")
+    time_share, t_lo, t_hi = ratio_interval(cols["customer_minutes"], cols["agenda_minutes"])
+    item_share, i_lo, i_hi = ratio_interval(cols["customer_items"], cols["items"])
+    decisions = float(np.nansum(np.stack([cols[impact] for impact in vocab.CX_IMPACTS], axis=1)))
+    filled = int(np.count_nonzero(cols["customer_item_filled"]))
     enough = n >= MIN_MEETINGS
     return {
         "meetings": n,
         "items": int(items),
         "customer_items": int(c_items),
-        "direct_items": int(group["direct_items"].sum()),
+        "direct_items": int(total("direct_items")),
         "item_share": item_share,
         "item_share_low": i_lo,
         "item_share_high": i_hi,
         "agenda_minutes": agenda,
-        "customer_minutes": float(group["customer_minutes"].sum()),
-        "direct_minutes": float(group["direct_minutes"].sum()),
+        "customer_minutes": total("customer_minutes"),
+        "direct_minutes": direct_minutes,
         "time_share": time_share,
         "time_share_low": t_lo,
         "time_share_high": t_hi,
-        "direct_time_share": float(group["direct_minutes"].sum()) / agenda if agenda > 0 else math.nan,
-        "filled": int(group["customer_item_filled"].sum()),
-        "filled_rate": float(group["customer_item_filled"].mean()) if n else math.nan,
+        "direct_time_share": direct_minutes / agenda if agenda > 0 else math.nan,
+        "filled": filled,
+        "filled_rate": filled / n if n else math.nan,
         "decisions": int(decisions),
-        "favours": int(group["favours"].sum()),
-        "neutral": int(group["neutral"].sum()),
-        "worsens": int(group["worsens"].sum()),
-        "favours_per_meeting": float(group["favours"].sum()) / n if n else math.nan,
-        "worsens_per_meeting": float(group["worsens"].sum()) / n if n else math.nan,
+        "favours": int(favours),
+        "neutral": int(total("neutral")),
+        "worsens": int(worsens),
+        "favours_per_meeting": favours / n if n else math.nan,
+        "worsens_per_meeting": worsens / n if n else math.nan,
         "decided_items": int(decided),
         "mentions": int(c_items - decided),
         "decision_rate": decided / c_items if c_items else math.nan,
@@ -248,20 +262,61 @@ def customer_share(
     (0.25, 0.5, 'too few to read')
     """
     keys = _group_keys(by)
-    data = per_meeting(items, meetings)
+    return share_of_meetings(per_meeting(items, meetings), by=keys, period=period, baseline=baseline)
+
+
+def share_of_meetings(
+    per: pd.DataFrame,
+    *,
+    by: str | Sequence[str] | None = None,
+    period: Period | None = None,
+    baseline: float = BASELINE_SHARE,
+) -> pd.DataFrame:
+    """``customer_share`` of meetings whose agenda items are already summed per meeting.
+
+    ``per`` is a ``per_meeting`` frame (or the same sums read from the database): ``held_on``,
+    the ``by`` columns and ``SUMMED_COLUMNS``. Summing the items once and calling this for each
+    grouping and period gives, number for number, what ``customer_share`` gives for each.
+
+    Example
+    -------
+    >>> meetings = pd.DataFrame({"meeting_id": [1, 2], "held_on": ["2026-03-02", "2026-04-07"],
+    ...                          "department": ["IT", "IT"], "meeting_type": ["department"] * 2,
+    ...                          "customer_item_filled": [True, False]})
+    >>> items = pd.DataFrame({"meeting_id": [1, 1, 2], "relevance": ["direct", "none", "none"],
+    ...                       "minutes": [15, 45, 30]})
+    >>> per = per_meeting(items, meetings)
+    >>> share_of_meetings(per, by="month")[["month", "meetings", "time_share"]].to_numpy().tolist()
+    [[Timestamp('2026-03-01 00:00:00'), 1, 0.25], [Timestamp('2026-04-01 00:00:00'), 1, 0.0]]
+    """
+    keys = _group_keys(by)
+    needed = {"held_on", *SUMMED_COLUMNS, *(k for k in keys if k not in ("month", "quarter"))}
+    if missing := sorted(needed - set(per.columns)):
+        raise DataError(f"The meetings lack column(s) {missing}; sum their agenda items with per_meeting "
+                        "first.")
+    held = pd.to_datetime(per["held_on"])
     if period is not None:
-        held = data["held_on"]
-        data = data[(held >= pd.Timestamp(period.start)) & (held < pd.Timestamp(period.end))]
-    data = data.copy()
-    data["month"] = data["held_on"].dt.to_period("M").dt.start_time
-    data["quarter"] = data["held_on"].dt.to_period("Q").dt.start_time
+        inside = ((held >= pd.Timestamp(period.start)) & (held < pd.Timestamp(period.end))).to_numpy()
+        per, held = per[inside], held[inside]
+    cols = {c: per[c].to_numpy() for c in SUMMED_COLUMNS}
     if not keys:
-        return pd.DataFrame([_summarise(data, baseline)], columns=list(SHARE_COLUMNS))
-    rows = [
-        {**dict(zip(keys, key if isinstance(key, tuple) else (key,))), **_summarise(group, baseline)}
-        for key, group in data.groupby(keys, sort=True)
-    ]
-    return pd.DataFrame(rows, columns=keys + list(SHARE_COLUMNS))
+        return pd.DataFrame([_summarise(cols, baseline)], columns=list(SHARE_COLUMNS))
+    groups = pd.DataFrame({k: per[k] for k in keys if k not in ("month", "quarter")}, index=per.index)
+    if "month" in keys:
+        groups["month"] = held.dt.to_period("M").dt.start_time
+    if "quarter" in keys:
+        groups["quarter"] = held.dt.to_period("Q").dt.start_time
+    grouped = groups.reset_index(drop=True).groupby(keys, sort=True)
+    positions = {_as_tuple(key): rows for key, rows in grouped.indices.items()}  # rows in frame order
+    out = []
+    for key in grouped.size().index:  # the groups in the order iterating the groupby gives them
+        part = {c: values[positions[_as_tuple(key)]] for c, values in cols.items()}
+        out.append({**dict(zip(keys, _as_tuple(key))), **_summarise(part, baseline)})
+    return pd.DataFrame(out, columns=keys + list(SHARE_COLUMNS))
+
+
+def _as_tuple(key: object) -> tuple:
+    return key if isinstance(key, tuple) else (key,)
 
 
 def first_quarter(first_meeting: dt.date | None) -> Period | None:
@@ -296,6 +351,31 @@ class Headline:
         if self.first_quarter is None:
             return math.nan
         return float(self.current["time_share"]) - float(self.first_quarter["time_share"])
+
+
+def share_headline(per: pd.DataFrame, *, period: Period) -> Headline:
+    """The ``Headline`` of ``period`` from every logged meeting summed per meeting (a
+    ``per_meeting`` frame of all meetings: the first quarter starts at the earliest of them).
+
+    Example
+    -------
+    >>> meetings = pd.DataFrame({"meeting_id": [1, 2], "held_on": ["2026-01-05", "2026-06-01"],
+    ...                          "department": ["IT", "IT"], "meeting_type": ["department"] * 2,
+    ...                          "customer_item_filled": [True, True]})
+    >>> items = pd.DataFrame({"meeting_id": [1, 1, 2], "relevance": ["none", "direct", "direct"],
+    ...                       "minutes": [30, 10, 20]})
+    >>> june = Period(dt.date(2026, 6, 1), dt.date(2026, 6, 30))
+    >>> head = share_headline(per_meeting(items, meetings), period=june)
+    >>> float(head.current["time_share"]), float(head.first_quarter["time_share"])
+    (1.0, 0.25)
+    >>> head.change_vs_first_quarter
+    0.75
+    """
+    current = share_of_meetings(per, period=period).iloc[0]
+    first_day = pd.to_datetime(per["held_on"]).min()
+    fq = first_quarter(None if pd.isna(first_day) else first_day.date())
+    first = share_of_meetings(per, period=fq).iloc[0] if fq is not None else None
+    return Headline(current=current, first_quarter=first, first_quarter_period=fq)
 
 
 # =================================================================================================

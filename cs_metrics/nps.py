@@ -526,6 +526,26 @@ def follow_up_overdue(detractors: pd.DataFrame, *, as_of: dt.date, due_days: int
     return (waiting & (due < pd.Timestamp(as_of))).astype(bool)
 
 
+#: Follow-up states still waiting for someone (with no status: not started).
+WAITING_STATUSES = ("open", "in_progress")
+
+
+def follow_up_waiting(detractors: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``detractors`` whose follow-up is still waiting (not started, open or in
+    progress), in their order: the queue without the closed ones, cut from the whole queue
+    instead of read again.
+
+    Example
+    -------
+    >>> frame = pd.DataFrame({"id": [1, 2, 3, 4], "follow_up_status": [None, "done", "open", "not_needed"]})
+    >>> follow_up_waiting(frame)["id"].tolist()
+    [1, 3]
+    """
+    status = detractors["follow_up_status"]
+    waiting = (status.isna() | status.isin(WAITING_STATUSES)).to_numpy(dtype=bool)
+    return detractors[waiting].reset_index(drop=True)
+
+
 def follow_up_summary(detractors: pd.DataFrame, *, as_of: dt.date, due_days: int = 7) -> FollowUpSummary:
     """Follow-up rate and median days to follow-up of detractor responses.
 

@@ -17,7 +17,6 @@ The same numbers give the same text, word for word.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from dataclasses import dataclass
 

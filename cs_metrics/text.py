@@ -102,6 +102,80 @@ def word_counts(texts: Iterable[str | None], *, language: str | None = None) -> 
     return counts
 
 
+_WORD_OR_GAP = re.compile(r"[^\W\d_]+|\x00")
+
+
+@dataclass(frozen=True)
+class Words:
+    """Every word of a column of texts, split once (``split_words``) for all the counts made from it.
+
+    Equal texts are split once: ``text`` gives, for each row, the number of its distinct text (-1
+    for a missing one); ``owner`` and ``word`` give, for each word occurrence in the distinct
+    texts, the distinct text it is in and its number in ``vocabulary`` (the distinct lower-case
+    words, stop words and single letters included, as ``_WORD`` splits them).
+    """
+
+    text: np.ndarray
+    owner: np.ndarray
+    word: np.ndarray
+    vocabulary: np.ndarray
+    n_texts: int
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def totals(self, weight: np.ndarray) -> np.ndarray:
+        """Per word of ``vocabulary``: its occurrences summed over the rows, each row counting
+        ``weight`` times (0 leaves a row out, 1 counts it once)."""
+        rows = self.text >= 0
+        weight = np.asarray(weight, dtype=float)
+        per_text = np.bincount(self.text[rows], weights=weight[rows], minlength=self.n_texts)
+        counts = np.bincount(self.word, weights=per_text[self.owner], minlength=len(self.vocabulary))
+        return np.rint(counts).astype(np.int64)
+
+    def kept(self, language: str | None) -> np.ndarray:
+        """Which words of ``vocabulary`` ``tokenize`` keeps for ``language`` (no stop words, no
+        single letters)."""
+        stop = STOP_WORDS[language] if language else ALL_STOP_WORDS
+        return np.fromiter((len(w) > 1 and w not in stop for w in self.vocabulary), dtype=bool,
+                           count=len(self.vocabulary))
+
+
+def split_words(texts: Iterable[str | None]) -> Words:
+    """``Words`` of ``texts``: each distinct text lower-cased and split into runs of letters (as
+    ``tokenize`` splits) in one pass over all of them, not one call per row.
+
+    Example
+    -------
+    >>> w = split_words(["Slow support", None, "slow support"])
+    >>> w.text.tolist(), w.vocabulary[w.word].tolist()
+    ([0, -1, 1], ['slow', 'support', 'slow', 'support'])
+    """
+    values = np.asarray(texts if isinstance(texts, pd.Series) else list(texts), dtype=object).ravel()
+    codes, distinct = pd.factorize(values)
+    if not all(isinstance(t, str) for t in distinct):  # numbers and the like are read as their text
+        values = np.array([t if isinstance(t, str) or pd.isna(t) else str(t) for t in values], dtype=object)
+        codes, distinct = pd.factorize(values)
+    distinct = [str(t) for t in distinct]
+    joined = "\x00".join(distinct)
+    if joined.count("\x00") != max(len(distinct) - 1, 0):  # NUL is no letter: as a blank it splits the same
+        joined = "\x00".join(t.replace("\x00", " ") for t in distinct)
+    tokens = np.array(_WORD_OR_GAP.findall(joined.lower()), dtype=object)
+    found, vocabulary = pd.factorize(tokens)
+    vocabulary = np.asarray(vocabulary, dtype=object)
+    gap = next((i for i, w in enumerate(vocabulary) if w == "\x00"), None)  # (numpy's == drops NULs)
+    if gap is not None:
+        is_gap = found == gap
+        owner = np.cumsum(is_gap)[~is_gap]
+        found = found[~is_gap]
+        found = found - (found > gap)
+        vocabulary = np.delete(vocabulary, gap)
+    else:
+        owner = np.zeros(len(found), dtype=np.int64)
+    return Words(text=np.asarray(codes, dtype=np.int64), owner=owner.astype(np.int64),
+                 word=np.asarray(found, dtype=np.int64), vocabulary=vocabulary, n_texts=len(distinct))
+
+
 def log_odds(
     first: dict[str, float] | pd.Series,
     second: dict[str, float] | pd.Series,
@@ -185,13 +259,15 @@ def distinguishing_words(
     top: int = 10,
     min_count: int = 3,
     prior_size: float | None = None,
+    words: Words | None = None,
 ) -> pd.DataFrame:
     """Words that set detractors' comments apart from promoters' (and the other way round).
 
     ``comments`` has one row per response with ``comment``, ``score`` and, to pick a language,
     ``language``. Counts come from detractors (0-6) and promoters (9-10); the prior is every
     comment of that language, passives included. Words used fewer than ``min_count`` times in
-    all are left out.
+    all are left out. ``words``: ``split_words(comments["comment"])`` when already made (several
+    languages and the themes count from one split).
 
     Returns
     -------
@@ -202,22 +278,32 @@ def distinguishing_words(
     columns = ["word", "detractors", "promoters", "log_odds", "z", "side"]
     empty = pd.DataFrame({c: pd.Series(dtype=float if c in ("detractors", "promoters", "log_odds", "z") else object)
                           for c in columns})
+    rows = comments["comment"].notna().to_numpy(dtype=bool) if len(comments) else np.zeros(0, dtype=bool)
     if language is not None and "language" in comments.columns:
-        comments = comments[comments["language"] == language]
-    comments = comments[comments["comment"].notna()] if len(comments) else comments
-    if comments.empty:
+        rows = rows & (comments["language"] == language).to_numpy(dtype=bool)
+    if not rows.any():
         return empty
-    groups = _groups(comments)
-    background, det, pro = Counter(), Counter(), Counter()
-    for comment, group in zip(comments["comment"], groups):  # each comment tokenised once
-        words = tokenize(comment, language=language)
-        background.update(words)
-        if group == "detractor":
-            det.update(words)
-        elif group == "promoter":
-            pro.update(words)
-    keep = {w for w, c in background.items() if c >= min_count and (det.get(w, 0) + pro.get(w, 0)) > 0}
-    if not keep or (sum(det.values()) == 0 and sum(pro.values()) == 0):
+    if language is not None and language not in STOP_WORDS:
+        raise DataError(f"Unknown language {language!r}: use one of {sorted(STOP_WORDS)} (or None for both).")
+    groups = _groups(comments[rows]).to_numpy(dtype=object)
+    words = words if words is not None else split_words(comments["comment"])
+    if len(words) != len(comments):
+        raise DataError("The words were split from other comments; split these comments' words.")
+
+    def counted(weight: np.ndarray) -> pd.Series:
+        full = np.zeros(len(comments))
+        full[rows] = weight
+        totals = words.totals(full)
+        use = kept & (totals > 0)
+        return pd.Series(totals[use], index=pd.Index(words.vocabulary[use], dtype=object), dtype=np.int64)
+
+    kept = words.kept(language)
+    background = counted(np.ones(len(groups)))
+    det = counted((groups == "detractor").astype(float))
+    pro = counted((groups == "promoter").astype(float))
+    both = det.add(pro, fill_value=0)
+    keep = set(background.index[background >= min_count]) & set(both.index[both > 0])
+    if not keep or (det.sum() == 0 and pro.sum() == 0):
         return empty
     table = log_odds(det, pro, prior=background, prior_size=prior_size)
     table = table[table["feature"].isin(keep)].rename(
@@ -289,39 +375,39 @@ def _pattern(keywords: Iterable[str]) -> re.Pattern:
 
 
 def _mentions(texts: pd.Series, theme: Theme) -> pd.Series:
-    lowered = texts.astype(object).where(texts.notna(), "").astype(str).str.lower()
-    return lowered.str.contains(_pattern(theme.keywords), regex=True).astype(bool)
+    # Equal texts are matched once.
+    codes, distinct = pd.factorize(texts.astype(object).where(texts.notna(), "").astype(str))
+    lowered = pd.Series(np.asarray(distinct, dtype=object), dtype=object).str.lower()
+    found = lowered.str.contains(_pattern(theme.keywords), regex=True).to_numpy(dtype=bool)
+    found = found[codes] if len(found) else np.zeros(len(texts), dtype=bool)
+    return pd.Series(found, index=texts.index, dtype=bool, name=texts.name)
 
 
-def theme_mentions(texts: Iterable[str | None], themes: tuple[Theme, ...] = THEMES) -> np.ndarray:
+def theme_mentions(texts: Iterable[str | None], themes: tuple[Theme, ...] = THEMES, *,
+                   words: Words | None = None) -> np.ndarray:
     """Which of ``themes`` each text mentions (a boolean array, one row per text, one column per
     theme), as ``mentions_theme`` decides it for one theme: a whole word (a run of letters) equal
-    to a keyword, or starting with a keyword ending in ``*``. Each text is split into words once
-    and each distinct word matched against the keywords once, so many themes cost one pass.
+    to a keyword, or starting with a keyword ending in ``*``. The texts are split into words once
+    (``split_words``; ``words`` when already made) and each distinct word matched against the
+    keywords once, so many themes cost one pass.
 
     Example
     -------
     >>> theme_mentions(["Fatture sbagliate", "Great reports", None], THEMES[-2:]).tolist()
     [[True, False], [False, False], [False, False]]
     """
-    words = [_WORD.findall(str(t).lower()) if isinstance(t, str) or (t is not None and t == t) else []
-             for t in texts]
+    words = words if words is not None else split_words(texts)
     exact = [{k for k in th.keywords if not k.endswith("*")} for th in themes]
     prefixes = [tuple(k[:-1] for k in th.keywords if k.endswith("*")) for th in themes]
-    masks: dict[str, int] = {}
-    for word in set().union(*words) if words else ():
-        mask = sum(1 << j for j in range(len(themes)) if word in exact[j] or word.startswith(prefixes[j]))
-        if mask:
-            masks[word] = mask
-    found = np.zeros((len(words), len(themes)), dtype=bool)
+    masks = np.fromiter(
+        (sum(1 << j for j in range(len(themes)) if word in exact[j] or word.startswith(prefixes[j]))
+         for word in words.vocabulary), dtype=np.int64, count=len(words.vocabulary))
+    per_text = np.zeros(words.n_texts, dtype=np.int64)
+    hit = masks[words.word] != 0
+    np.bitwise_or.at(per_text, words.owner[hit], masks[words.word[hit]])
+    per_row = np.where(words.text >= 0, per_text[np.maximum(words.text, 0)] if words.n_texts else 0, 0)
     bits = np.array([1 << j for j in range(len(themes))], dtype=np.int64)
-    for i, text_words in enumerate(words):
-        mask = 0
-        for word in text_words:
-            mask |= masks.get(word, 0)
-        if mask:
-            found[i] = (mask & bits) != 0
-    return found
+    return (per_row[:, None] & bits[None, :]) != 0
 
 
 def mentions_theme(texts: pd.Series, theme: str | Theme) -> pd.Series:
@@ -339,26 +425,32 @@ def mentions_theme(texts: pd.Series, theme: str | Theme) -> pd.Series:
     return _mentions(texts, theme)
 
 
-def theme_table(comments: pd.DataFrame, *, themes: tuple[Theme, ...] = THEMES) -> pd.DataFrame:
+def theme_table(comments: pd.DataFrame, *, themes: tuple[Theme, ...] = THEMES,
+                words: Words | None = None) -> pd.DataFrame:
     """Per theme: how many detractor, passive and promoter comments mention it, and which side it leans to.
 
     ``detractor_share`` / ``promoter_share`` are the mentioning comments over all comments of that
     group; ``z`` is the weighted log-odds (see ``log_odds``) of the theme's mentions among
     detractors versus promoters, with all mentions (passives included) as the prior: positive
-    means a detractors' theme. Sorted by ``z`` descending.
+    means a detractors' theme. Sorted by ``z`` descending. ``words``:
+    ``split_words(comments["comment"])`` when already made.
     """
     columns = ["theme", "label", "keywords", "detractors", "passives", "promoters", "detractor_share",
                "promoter_share", "z"]
-    comments = comments[comments["comment"].notna()] if len(comments) else comments
+    if words is not None and len(words) != len(comments):
+        raise DataError("The words were split from other comments; split these comments' words.")
+    hits = theme_mentions(comments["comment"], themes, words=words) if len(comments) else None
+    present = comments["comment"].notna().to_numpy(dtype=bool) if len(comments) else np.zeros(0, dtype=bool)
+    comments = comments[present] if len(comments) else comments
     if comments.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
     groups = _groups(comments)
-    hits = theme_mentions(comments["comment"], themes)
+    hits = hits[present]
+    of_group = {g: (groups == g).to_numpy(dtype=bool) for g in ("detractor", "passive", "promoter")}
     rows = []
     for column, theme in enumerate(themes):
-        hit = pd.Series(hits[:, column], index=comments.index)
         rows.append({"theme": theme.key, "label": theme.label, "keywords": theme.describe(),
-                     **{f"{g}s": int((hit & (groups == g)).sum()) for g in ("detractor", "passive", "promoter")}})
+                     **{f"{g}s": int((hits[:, column] & of_group[g]).sum()) for g in of_group}})
     table = pd.DataFrame(rows)
     n_det, n_pro = int((groups == "detractor").sum()), int((groups == "promoter").sum())
     table["detractor_share"] = table["detractors"] / n_det if n_det else math.nan

@@ -7,13 +7,14 @@ from cs_metrics import report
 from cs_metrics.errors import DataError
 from cs_metrics.period import Period
 from cs_metrics.services import boardpack, coverage
-from ui import components, loaders
+from ui import components, health_rebuild, loaders
 
 selection = components.page_header(
     "Board pack",
     "The Overview's numbers with their figures, verdicts and definitions, as a document a board can keep. "
     "The pack's period starts as the sidebar's; its customers are the sidebar's (change them there).",
 )
+health_rebuild.ensure_current()  # health scores a recent import made stale, with a progress bar
 
 # --- choices -----------------------------------------------------------------------------------------
 left, right = st.columns(2)

@@ -24,7 +24,10 @@ if all(t.n == 0 for t in tiles) and everyone.empty:
     components.empty_state("No customers match these filters. Widen the segment, region or owner selection.")
     st.stop()
 
-for issue in loaders.load(data.data_issues, flt=flt):
+# Data left out of the figures; customers without a reason are counted among the churned customers read above.
+issues = [*loaders.load(data.date_and_revenue_issues, flt=flt),
+          loaders.derive(data.missing_reason_issue, data.all_churn, flt=flt)]
+for issue in filter(None, issues):
     st.warning(f"Data check · {issue.label}: {issue.count:,}. They are {issue.action}; fix them at the source.")
     with st.expander(f"Examples: {issue.label.lower()}"):
         components.table(issue.examples, hide_index=True)
@@ -33,7 +36,7 @@ if no_revenue is not None:
     components.missing_data(no_revenue)
 
 st.header("Why customers leave")
-lost = loaders.load(data.churn_in_period, period=period, flt=flt)
+lost = loaders.derive(data.churn_in_period_from, data.all_churn, flt=flt, using={"period": period})  # a slice
 no_events = loaders.load(coverage.gap, "churn_reasons", period=period, flt=flt)  # none, or none in the period
 if no_events is not None:
     components.data_gap(no_events, as_of=selection.as_of)

@@ -32,16 +32,17 @@ with tab_take:
     else:
         assessment_form(inst, lang, teams=teams, rounds=rounds)
 
-# Read after the form, so that a submission just saved shows in the results.
-answers, targets = loaders.load(maturity.answers), loaders.load(maturity.targets)
+# Read after the form, so that a submission just saved shows in the results (the results are
+# computed from ``maturity.answers`` through ``loaders.derive``, once per round, team and language).
+targets = loaders.load(maturity.targets)
 
 with tab_results:
-    results(answers, targets, inst, lang, teams=team_names)
+    results(targets, inst, lang, teams=team_names)
     if (none_yet := loaders.load(coverage.gap, "maturity")) is not None:  # none taken here, none imported
         components.missing_data(none_yet)
 
 with tab_plan:
-    targets_and_next_steps(answers, targets, inst, lang, teams=team_names)
+    targets_and_next_steps(targets, inst, lang, teams=team_names)
 
 with tab_setup:
     rounds_and_instrument(rounds, inst, lang)

@@ -4,13 +4,12 @@ import datetime as dt
 
 import streamlit as st
 
-from cs_metrics import vocab
-from cs_metrics.charts import meetings as charts
+from cs_metrics import meetings
 from cs_metrics.formatting import fmt_change, fmt_interval, fmt_value
 from cs_metrics.meetings import MIN_MEETINGS
 from cs_metrics.services import coverage as svc_coverage
 from cs_metrics.services import meetings as svc
-from ui import components, loaders, meeting_form, meeting_minutes
+from ui import components, loaders, meeting_form, meeting_minutes, meeting_sections
 
 selection = components.page_header(
     "Meetings", "Is the customer in the room? Agenda time spent on customers, the customer item of the minutes, "
@@ -23,7 +22,7 @@ if message := st.session_state.pop(meeting_form.MESSAGE, None):
 share_tab, log_tab, ledger_tab = st.tabs(["Customer share", "Log or upload a meeting", "Decisions ledger"])
 
 with share_tab:
-    head = loaders.load(svc.headline, period=period)
+    head = loaders.derive(meetings.share_headline, svc.meeting_totals, using={"period": period})
     cur, first = head.current, head.first_quarter
     has_first = first is not None and first["meetings"]
     if cur["meetings"] == 0 and (gap := loaders.load(svc_coverage.gap, "meetings", period=period)):
@@ -57,39 +56,22 @@ with share_tab:
         if not cur["enough"]:
             st.warning(f"Only {cur['meetings']} meetings: too few to read these figures with confidence.")
 
+        # Every figure below slices the meetings read once (all of them, summed per meeting) by the period.
+        figure = {"period": period}
         st.subheader("By department and meeting type")
-        cells = loaders.load(svc.share_report, period=period, by=("department", "meeting_type"))
-        st.plotly_chart(charts.share_heatmap(cells), width="stretch")
+        st.plotly_chart(loaders.derive(svc.share_heatmap, svc.meeting_totals, using=figure), width="stretch")
         st.caption(f"Share of agenda time about customers. Cells with fewer than {MIN_MEETINGS} meetings are too few to read and stay grey.")
 
         st.subheader("Trend per department")
-        trend = loaders.load(svc.share_report, period=period, by=("department", "quarter"))
-        st.plotly_chart(charts.share_trend(trend), width="stretch")
+        st.plotly_chart(loaders.derive(svc.share_trend, svc.meeting_totals, using=figure), width="stretch")
         st.caption(f"Per calendar quarter (the first and last may be partial); hollow points rest on fewer than {MIN_MEETINGS} meetings.")
 
         st.subheader("Decisions by their effect on customers")
-        by_dept = loaders.load(svc.share_report, period=period, by=("department",))
-        st.plotly_chart(charts.decisions_by_group(by_dept), width="stretch")
+        st.plotly_chart(loaders.derive(svc.decisions_by_department, svc.meeting_totals, using=figure),
+                        width="stretch")
         st.caption(f"Hatched, faded bars rest on fewer than {MIN_MEETINGS} meetings.")
 
-        st.subheader("Meetings that skipped the customer item")
-        left, right = st.columns(2)
-        dept = left.selectbox("Department", ("All", *vocab.DEPARTMENTS), key="meet_skip_dept")
-        mtype = right.selectbox("Meeting type", ("All", *vocab.MEETING_TYPES), key="meet_skip_type")
-        which = dict(period=period, departments=() if dept == "All" else (dept,),
-                     meeting_types=() if mtype == "All" else (mtype,))
-        n_skipped = loaders.load(svc.skipped_count, **which)
-        st.caption(f"{n_skipped:,} meeting(s) left the customer item empty.")
-        skipped = loaders.load(svc.skipped_customer_item, limit=components.TABLE_ROWS, **which)
-        components.capped_table(
-            skipped.drop(columns="meeting_id"), key="meet_skipped", noun="meetings", total=n_skipped, hide_index=True,
-            every=lambda engine=loaders.engine(): svc.skipped_customer_item(engine, limit=None, **which).drop(
-                columns="meeting_id"),
-            column_config={
-                "held_on": st.column_config.DateColumn("Date"), "department": "Department", "meeting_type": "Type",
-                "title": "Meeting", "duration_minutes": "Duration (min)", "items": "Agenda items",
-                "customer_items": "Items about customers",
-                "customer_minutes": st.column_config.NumberColumn("Minutes about customers", format="%d")})
+        meeting_sections.skipped(period)
 
 with log_tab:
     today = dt.date.today()
@@ -103,21 +85,4 @@ with ledger_tab:
     if (none_yet := loaders.load(svc_coverage.gap, "meetings")) is not None:
         components.empty_state(none_yet.message())
         st.stop()
-    counts = loaders.load(svc.decision_impact_counts, period=period)
-    st.caption(f"{counts['favours']:,} decisions favour customers · {counts['neutral']:,} neutral · {counts['worsens']:,} worsen their experience")
-    left, right = st.columns(2)
-    impacts = left.multiselect("Effect on customers", vocab.CX_IMPACTS, default=list(vocab.CX_IMPACTS), key="meet_ledger_impacts")
-    depts = right.multiselect("Department", vocab.DEPARTMENTS, key="meet_ledger_depts", placeholder="All departments")
-    which = dict(period=period, impacts=tuple(impacts) or tuple(vocab.CX_IMPACTS), departments=tuple(depts))
-    ledger = loaders.load(svc.decision_ledger, limit=components.TABLE_ROWS, **which)
-    if ledger.empty:
-        components.empty_state("No decisions match: widen the period or the filters.")
-    else:
-        components.capped_table(
-            ledger, key="meet_ledger", noun="decisions", total=loaders.load(svc.decision_count, **which), hide_index=True,
-            every=lambda engine=loaders.engine(): svc.decision_ledger(engine, limit=None, **which),
-            column_order=("held_on", "cx_impact", "text", "department", "meeting_type", "meeting", "agenda_item",
-                          "relevance"),
-            column_config={"held_on": st.column_config.DateColumn("Date"), "cx_impact": "Effect on customers",
-                           "text": "Decision", "department": "Department", "meeting_type": "Type", "meeting": "Meeting",
-                           "agenda_item": "On agenda item", "relevance": "Item relevance"})
+    meeting_sections.ledger(period)

@@ -52,7 +52,10 @@ with mid, st.container(border=True):
                    f"difference {fmt_interval(change.low, change.high, 'points')}")
     st.markdown(f"**{nps.verdict(change).capitalize()}**")
 with right, st.container(border=True):
-    response, comments = loaders.load(data.rates, period=cur, **scope)
+    response = loaders.load(data.response_rate, period=cur, **scope)
+    # Of the valid answers (the headline's n), those with a comment (counted once for the list below too).
+    commented = loaders.load(data.comment_count, period=cur, languages=(), groups=(), **scope)
+    comments = nps.comment_rate(now.n, commented)
     if response is not None:
         st.metric("Response rate", fmt_value(response.value, "share"))
         st.caption(f"{fmt_interval(response.low, response.high, 'share')} · {response.count:,} of "

@@ -18,7 +18,9 @@ st.caption(f"Data as of {as_of}: customers not at first value yet are counted up
 if gap := loaders.load(coverage.gap, "onboarding", flt=flt):
     components.data_gap(gap, as_of=as_of)
     st.stop()
-everyone = loaders.load(onboarding.onboarding_durations, flt=flt, as_of=as_of)
+# Every customer's rows are read once; a filter's customers are sliced from them, not read again.
+of_filter = {"flt": flt, "as_of": as_of}
+everyone = loaders.derive(onboarding.durations_of, onboarding.onboarding_rows, using=of_filter)
 known = loaders.load(onboarding.segment_targets)
 
 with st.expander("First-value targets (days after signing)"):
@@ -41,8 +43,8 @@ if cohort.empty:
     else:
         components.empty_state(f"No customer signed {period.label()}. Choose a longer period to see the curve.")
 else:
-    median, within_30 = loaders.derive(overview.ttfv_tiles_from, onboarding.onboarding_durations, flt=flt, as_of=as_of,
-                                       using={"period": period})
+    median, within_30 = loaders.derive(overview.ttfv_tiles_from, onboarding.onboarding_rows,
+                                       using={"period": period}, via=(onboarding.durations_of, of_filter))
     counts = ttfv.onboarding_counts(cohort)
     tiles = st.columns(4)
     tiles[0].metric(median.label, fmt_value(median.value, "days"),
@@ -69,6 +71,8 @@ if stalled.empty:
 else:
     in_period = len(ttfv.signed_in(stalled, start=period.start, end=period.end))
     st.write(f"{len(stalled):,} customers past target, {in_period:,} of them signed {period.label()}.")
+    last = loaders.load(onboarding.last_milestones, customer_ids=tuple(stalled["customer_id"].tolist()))
+    stalled = onboarding.with_last_milestones(stalled, last)  # read for these customers only
     components.capped_table(
         charts.stalled_table(stalled), key="onboarding_stalled", noun="stalled onboardings", hide_index=True,
         width="stretch", column_config={"ARR": st.column_config.NumberColumn(
@@ -92,7 +96,9 @@ st.caption(f"Customers signed at least {ttfv.EARLY_CHURN_DAYS} days ago, any sig
 (st.warning if churn.differs else st.info)(churn.text)
 
 # --- data checks ---------------------------------------------------------------------------------
-problems = ttfv.problem_report(everyone, early_milestones=loaders.load(onboarding.milestones_before_signing, flt=flt))
+early = loaders.derive(onboarding.milestones_before_signing_of, onboarding.early_milestones,
+                       using={"flt": flt})
+problems = ttfv.problem_report(everyone, early_milestones=early)
 with st.expander(f"Data checks: {len(problems)} problem(s)" if len(problems) else "Data checks: no problems found"):
     if problems.empty:
         st.caption("Every signing, first-value and churn date is in a possible order.")

@@ -6,9 +6,10 @@ from cs_metrics import summary
 from cs_metrics.services import coverage, figures, overview
 from cs_metrics.services import summary as contradictions
 from cs_metrics.tiles import COMPANY_WIDE
-from ui import components, loaders
+from ui import components, health_rebuild, loaders
 
 selection = components.page_header("Overview")
+health_rebuild.ensure_current()  # health scores a recent import made stale, with a progress bar
 tiles = loaders.load(overview.overview_tiles, period=selection.period, flt=selection.customers, as_of=selection.as_of)
 no_customers = loaders.load(coverage.gap, "customers", flt=selection.customers)
 if no_customers is not None:  # none imported (the other figures still show), or none match the filters

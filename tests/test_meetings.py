@@ -12,6 +12,7 @@ import pytest
 from cs_metrics import meetings as mt
 from cs_metrics.errors import DataError
 from cs_metrics.period import Period
+from cs_metrics.stats import ratio_interval
 
 Z = 1.959963984540054  # standard normal 97.5% quantile (scipy.stats.norm.ppf(0.975))
 
@@ -215,6 +216,115 @@ def test_customer_share_accepts_rows_summed_per_meeting(three_meetings):
 def test_first_quarter_is_three_months_from_the_first_meeting():
     assert mt.first_quarter(dt.date(2025, 1, 31)) == Period(dt.date(2025, 1, 31), dt.date(2025, 4, 29))
     assert mt.first_quarter(None) is None
+
+
+# --- shares of meetings summed once ----------------------------------------------------------------
+
+
+def _reference_share(per: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """The per-group summary as ``customer_share`` computed it before it was vectorised (pandas
+    sums over each group's frame, one group at a time): the reference the arrays must match."""
+    data = per.copy()
+    data["month"] = data["held_on"].dt.to_period("M").dt.start_time
+    data["quarter"] = data["held_on"].dt.to_period("Q").dt.start_time
+
+    def summary(group: pd.DataFrame) -> dict:
+        n = len(group)
+        c_items, decided = float(group["customer_items"].sum()), float(group["decided_items"].sum())
+        minutes = group["customer_minutes"].to_numpy(), group["agenda_minutes"].to_numpy()
+        t, t_lo, t_hi = ratio_interval(*minutes)
+        i, i_lo, i_hi = ratio_interval(group["customer_items"].to_numpy(), group["items"].to_numpy())
+        agenda = float(group["agenda_minutes"].sum())
+        enough = n >= mt.MIN_MEETINGS
+        return {
+            "meetings": n, "items": int(group["items"].sum()), "customer_items": int(c_items),
+            "direct_items": int(group["direct_items"].sum()), "item_share": i, "item_share_low": i_lo,
+            "item_share_high": i_hi, "agenda_minutes": agenda,
+            "customer_minutes": float(group["customer_minutes"].sum()),
+            "direct_minutes": float(group["direct_minutes"].sum()), "time_share": t, "time_share_low": t_lo,
+            "time_share_high": t_hi,
+            "direct_time_share": float(group["direct_minutes"].sum()) / agenda if agenda > 0 else math.nan,
+            "filled": int(group["customer_item_filled"].sum()),
+            "filled_rate": float(group["customer_item_filled"].mean()) if n else math.nan,
+            "decisions": int(group[["favours", "neutral", "worsens"]].to_numpy().sum()),
+            "favours": int(group["favours"].sum()), "neutral": int(group["neutral"].sum()),
+            "worsens": int(group["worsens"].sum()),
+            "favours_per_meeting": float(group["favours"].sum()) / n if n else math.nan,
+            "worsens_per_meeting": float(group["worsens"].sum()) / n if n else math.nan,
+            "decided_items": int(decided), "mentions": int(c_items - decided),
+            "decision_rate": decided / c_items if c_items else math.nan, "vs_baseline": t - mt.BASELINE_SHARE,
+            "baseline_verdict": mt._verdict(t_lo, t_hi, mt.BASELINE_SHARE, enough), "enough": enough,
+        }
+
+    if not keys:
+        return pd.DataFrame([summary(data)], columns=list(mt.SHARE_COLUMNS))
+    rows = [{**dict(zip(keys, key)), **summary(group)} for key, group in data.groupby(keys, sort=True)]
+    return pd.DataFrame(rows, columns=keys + list(mt.SHARE_COLUMNS))
+
+
+def _random_meetings(seed: int, n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``n`` meetings over two years with about four items each; minutes with decimals, some unknown."""
+    rng = np.random.default_rng(seed)
+    meetings = pd.DataFrame({
+        "meeting_id": np.arange(1, n + 1),
+        "held_on": pd.Timestamp("2024-11-04") + pd.to_timedelta(rng.integers(0, 730, n), unit="D"),
+        "department": rng.choice(["IT", "Sales", "Board", "Logistics"], n),
+        "meeting_type": rng.choice(["department", "project", "board"], n),
+        "customer_item_filled": rng.random(n) < 0.6,
+        "decisions_favours": rng.integers(0, 3, n), "decisions_neutral": rng.integers(0, 3, n),
+        "decisions_worsens": rng.integers(0, 2, n),
+    })
+    k = 4 * n
+    items = pd.DataFrame({
+        "meeting_id": rng.integers(1, n + 1, k),
+        "relevance": rng.choice(["none", "indirect", "direct"], k, p=[0.8, 0.1, 0.1]),
+        "minutes": np.where(rng.random(k) < 0.1, np.nan, rng.random(k) * 37.3),
+        "decisions": rng.integers(0, 2, k),
+    })
+    return items, meetings
+
+
+@pytest.mark.parametrize("seed, n", [(1, 300), (2, 40), (3, 3)])
+def test_share_of_meetings_matches_the_per_group_pandas_reference_exactly(seed, n):
+    items, meetings = _random_meetings(seed, n)
+    per = mt.per_meeting(items, meetings)
+    period = Period(dt.date(2025, 2, 1), dt.date(2026, 1, 31))
+    inside = per[(per["held_on"] >= pd.Timestamp(period.start)) & (per["held_on"] < pd.Timestamp(period.end))]
+    groupings = ([], ["department"], ["department", "meeting_type"], ["department", "quarter"],
+                 ["meeting_type", "month"])
+    for by in groupings:
+        # Reference: the earlier per-group pandas code; same numbers added in the same order.
+        pd.testing.assert_frame_equal(mt.share_of_meetings(per, by=by), _reference_share(per, by),
+                                      check_exact=True)
+        pd.testing.assert_frame_equal(mt.share_of_meetings(per, by=by, period=period),
+                                      _reference_share(inside, by), check_exact=True)
+        pd.testing.assert_frame_equal(mt.customer_share(items, meetings, by=by, period=period),
+                                      _reference_share(inside, by), check_exact=True)
+
+
+def test_share_of_meetings_needs_the_summed_columns(three_meetings):
+    items, meetings = three_meetings
+    with pytest.raises(DataError, match="per_meeting"):
+        mt.share_of_meetings(meetings)
+    per = mt.per_meeting(items, meetings)
+    with pytest.raises(DataError, match="department"):
+        mt.share_of_meetings(per.drop(columns="department"), by="department")
+
+
+def test_share_headline_by_hand(three_meetings):
+    items, meetings = three_meetings
+    february = Period(dt.date(2026, 2, 1), dt.date(2026, 2, 28))
+    head = mt.share_headline(mt.per_meeting(items, meetings), period=february)
+    # First meeting 2026-01-12: the first quarter is 2026-01-12 to 2026-04-11 and holds all three
+    # meetings: 60 of 180 agenda minutes about customers (M1 15 + 15, M3 30). February holds M3
+    # alone: 30 of 60 minutes.
+    assert head.first_quarter_period == Period(dt.date(2026, 1, 12), dt.date(2026, 4, 11))
+    assert head.first_quarter["meetings"] == 3 and head.first_quarter["time_share"] == pytest.approx(60 / 180)
+    assert head.current["meetings"] == 1 and head.current["time_share"] == pytest.approx(30 / 60)
+    assert head.change_vs_first_quarter == pytest.approx(30 / 60 - 60 / 180)
+    empty = mt.share_headline(mt.per_meeting(items.iloc[0:0], meetings.iloc[0:0]), period=february)
+    assert empty.current["meetings"] == 0
+    assert empty.first_quarter is None and empty.first_quarter_period is None
 
 
 # --- drafts --------------------------------------------------------------------------------------

@@ -350,6 +350,20 @@ def test_follow_up_summary_empty_and_unknown_status():
         nps.follow_up_summary(_loop([("2026-03-01", "closed", None, None)]), as_of=dt.date(2026, 3, 31))
 
 
+def test_follow_up_waiting_keeps_the_not_started_open_and_in_progress_in_order():
+    loop = _loop([
+        ("2026-03-01", "done", None, "2026-03-03"),
+        ("2026-03-02", None, None, None),  # not started: waiting
+        ("2026-03-03", "in_progress", None, None),  # waiting
+        ("2026-03-04", "not_needed", None, None),
+        ("2026-03-05", "open", None, None),  # waiting
+    ])
+    waiting = nps.follow_up_waiting(loop)
+    # By hand: rows 2, 3 and 5, in the queue's order, numbered again from 0.
+    assert waiting["responded_on"].dt.day.tolist() == [2, 3, 5] and waiting.index.tolist() == [0, 1, 2]
+    assert nps.follow_up_waiting(_loop([])).empty
+
+
 # --- figures (cs_metrics.charts.nps) -----------------------------------------------------------------
 
 

@@ -4,7 +4,9 @@ Quinn (2008), with every expected number worked out by hand in a comment."""
 from __future__ import annotations
 
 import math
+from collections import Counter
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -191,3 +193,118 @@ def test_filter_comments_by_words_group_language_and_theme():
     assert text.filter_comments(comments, theme="billing", groups=("passive",)).index.tolist() == [4]
     with pytest.raises(DataError, match="detractor, passive or promoter"):
         text.filter_comments(comments, groups=("critic",))
+
+
+# --- one split for every count: the vectorised path against the per-comment loop it replaced ----------
+
+
+def reference_distinguishing_words(comments: pd.DataFrame, *, language=None, top=10, min_count=3, prior_size=None):
+    """``distinguishing_words`` as it was written before the words were split in one pass: one
+    ``tokenize`` call and three Counter updates per comment (the reference the fast path must equal)."""
+    columns = ["word", "detractors", "promoters", "log_odds", "z", "side"]
+    empty = pd.DataFrame({c: pd.Series(dtype=float if c in ("detractors", "promoters", "log_odds", "z") else object)
+                          for c in columns})
+    if language is not None and "language" in comments.columns:
+        comments = comments[comments["language"] == language]
+    comments = comments[comments["comment"].notna()] if len(comments) else comments
+    if comments.empty:
+        return empty
+    groups = text._groups(comments)
+    background, det, pro = Counter(), Counter(), Counter()
+    for comment, group in zip(comments["comment"], groups):
+        words = text.tokenize(comment, language=language)
+        background.update(words)
+        if group == "detractor":
+            det.update(words)
+        elif group == "promoter":
+            pro.update(words)
+    keep = {w for w, c in background.items() if c >= min_count and (det.get(w, 0) + pro.get(w, 0)) > 0}
+    if not keep or (sum(det.values()) == 0 and sum(pro.values()) == 0):
+        return empty
+    table = text.log_odds(det, pro, prior=background, prior_size=prior_size)
+    table = table[table["feature"].isin(keep)].rename(columns={"feature": "word", "first": "detractors",
+                                                               "second": "promoters"})
+    table["side"] = np.where(table["z"] > 0, "detractor", "promoter")
+    det_side = table[table["z"] > 0].head(top)
+    pro_side = table[table["z"] < 0].sort_values("z").head(top)
+    return pd.concat([det_side, pro_side], ignore_index=True)[columns]
+
+
+def reference_theme_mentions(texts, themes=text.THEMES) -> np.ndarray:
+    """Per text and theme, the theme's regular expression searched in that one lower-cased text
+    (the definition ``mentions_theme`` and ``theme_mentions`` must both equal)."""
+    texts = list(texts)
+    return np.array([[t is not None and t == t and bool(text._pattern(th.keywords).search(str(t).lower()))
+                      for th in themes] for t in texts], dtype=bool).reshape(len(texts), len(themes))
+
+
+def _corpus(n: int, seed: int) -> pd.DataFrame:
+    """Comments built from words of both languages, stop words, theme keywords, punctuation,
+    digits, elisions, capitals, accents, NUL, repeats and missing ones; scores 0-10."""
+    rng = np.random.default_rng(seed)
+    vocabulary = ["support", "slow", "fast", "invoice", "Fatture", "fatturazione", "assistenza", "L'avvio", "the", "and",
+                  "è", "È", "qualità", "QUALITÀ", "report2", "api", "ERP", "price-list", "costo", "x", "a", "onboarding",
+                  "dell'integrazione", "webinar!", "snake_case", "ΣΟΦΟΣ", "\x00", "ok", "great", "  ", "Caro", "priceless"]
+    rows = []
+    for _ in range(n):
+        words = rng.choice(vocabulary, size=rng.integers(0, 9))
+        rows.append(" ".join(words) + rng.choice(["", ".", "!", " 100%"]))
+    comments = pd.Series(rows, dtype=object)
+    comments[rng.random(n) < 0.05] = None
+    comments[rng.random(n) < 0.2] = comments.iloc[0]  # repeated texts are split once
+    return pd.DataFrame({"comment": comments, "score": rng.integers(0, 11, n),
+                         "language": rng.choice(["en", "it", None], n)})
+
+
+def test_split_words_equals_tokenising_each_text():
+    texts = ["Slow support", "slow support", None, math.nan, "", "L'avvio dell'assistenza", "a\x00b", 12,
+             "snake_case2x", "ΣΟΦΟΣ È", "Slow support"]
+    split = text.split_words(texts)
+    assert len(split) == len(texts)
+    # Each row's words, in order: exactly what _WORD finds in the lower-cased text (none when missing).
+    for row, value in enumerate(texts):
+        expected = [] if value is None or value != value else text._WORD.findall(str(value).lower())
+        mine = [] if split.text[row] < 0 else split.vocabulary[split.word[split.owner == split.text[row]]].tolist()
+        assert mine == expected, value
+    assert split.text[0] == split.text[-1] and split.text[0] != split.text[1]  # equal texts share one split
+    assert text.split_words([]).vocabulary.size == 0 and len(text.split_words([None])) == 1
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_distinguishing_words_and_themes_equal_the_per_comment_loop(seed):
+    comments = _corpus(400, seed)
+    split = text.split_words(comments["comment"])
+    for language in ("en", "it", None):
+        for options in ({}, {"min_count": 1, "top": 5}, {"prior_size": 10.0}):
+            expected = reference_distinguishing_words(comments, language=language, **options)
+            pd.testing.assert_frame_equal(text.distinguishing_words(comments, language=language, **options), expected,
+                                          check_exact=True)
+            pd.testing.assert_frame_equal(
+                text.distinguishing_words(comments, language=language, words=split, **options), expected,
+                check_exact=True)
+    assert (text.theme_mentions(comments["comment"]) == reference_theme_mentions(comments["comment"])).all()
+    for column, theme in enumerate(text.THEMES):  # the one-theme filter too (equal texts matched once)
+        assert (text.mentions_theme(comments["comment"], theme).to_numpy()
+                == reference_theme_mentions(comments["comment"])[:, column]).all()
+    assert (text.theme_mentions(comments["comment"], words=split) == reference_theme_mentions(comments["comment"])).all()
+    pd.testing.assert_frame_equal(text.theme_table(comments, words=split), text.theme_table(comments), check_exact=True)
+
+
+def test_theme_table_equals_counting_the_regular_expressions():
+    comments = _corpus(300, 4)
+    kept = comments[comments["comment"].notna()]
+    hits = reference_theme_mentions(kept["comment"])
+    groups = text._groups(kept).to_numpy()
+    table = text.theme_table(comments).set_index("theme")
+    for column, theme in enumerate(text.THEMES):
+        # Comments of each group whose text the theme's regular expression matches.
+        expected = [int((hits[:, column] & (groups == g)).sum()) for g in ("detractor", "passive", "promoter")]
+        assert table.loc[theme.key, ["detractors", "passives", "promoters"]].tolist() == expected, theme.key
+
+
+def test_words_split_from_other_comments_are_refused():
+    comments = pd.DataFrame({"comment": ["slow", "fast"], "score": [1, 10], "language": ["en", "en"]})
+    with pytest.raises(DataError, match="other comments"):
+        text.distinguishing_words(comments, words=text.split_words(["slow"]))
+    with pytest.raises(DataError, match="other comments"):
+        text.theme_table(comments, words=text.split_words(["slow", "fast", "again"]))

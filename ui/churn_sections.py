@@ -1,6 +1,7 @@
 """Sections of the Churn & retention page. The reasons and the cohorts re-run on their own
 (``st.fragment``) when their options change, and redraw from data read once per selection; the
-long tables show their first rows, their count and every row as a CSV download."""
+cohorts, which sum every revenue row, are drawn when the person asks for them; the long tables
+show their first rows, their count and every row as a CSV download."""
 
 from __future__ import annotations
 
@@ -47,18 +48,31 @@ def early_churners(early: EarlyChurn, *, reasons: pd.DataFrame) -> None:
                             noun="early churners", hide_index=True)
 
 
+#: What the cohort section offers before it is drawn (it sums every revenue row of the selection).
+COHORTS_OFFER = (
+    "The share of each cohort of first revenue month still paying, or of its revenue kept, month after "
+    "month: a heatmap and the pooled curve. They sum every month of revenue of these customers, which takes "
+    "a few seconds for a large company, so they are drawn when you ask for them."
+)
+
+
 @st.fragment
 def cohorts(*, flt: CustomerFilter, no_revenue: coverage.Gap | None) -> None:
     """Retention by cohort of first revenue month, by customers or revenue, monthly or quarterly
-    cohorts; the revenue is summed once per selection, the table redrawn per choice."""
+    cohorts, drawn once the person turns it on (``COHORTS_OFFER`` says what it holds); the
+    revenue is then summed once per selection and the table redrawn per choice."""
+    if no_revenue is not None:  # no revenue imported at all: nothing to draw
+        st.caption(no_revenue.message())
+        return
+    if not st.toggle("Show cohort retention", key="churn_cohort_show"):
+        st.caption(COHORTS_OFFER)
+        return
     left, right = st.columns(2)
     measures, lengths = {"logo": "Customers (logo)", "revenue": "Revenue"}, {"Q": "Quarter", "M": "Month"}
     by = left.radio("Measure", list(measures), horizontal=True, key="churn_cohort_by", format_func=measures.get)
     length = right.radio("Cohort", list(lengths), horizontal=True, key="churn_cohort_length", format_func=lengths.get)
     table = loaders.derive(data.cohort_table_from, data.cohort_sums, flt=flt, using={"by": by, "cohort": length})
-    if table.empty and no_revenue is not None:
-        st.caption(no_revenue.message())
-    elif table.empty:
+    if table.empty:
         components.empty_state("No revenue recorded for these customers.")
     else:
         st.plotly_chart(charts.cohort_heatmap(table, title="Share retained, by cohort of first revenue month"),

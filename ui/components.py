@@ -120,7 +120,7 @@ def missing_data(gap: coverage.Gap, *, key: str = "") -> None:
     """In place of a figure whose data was never imported: which file is missing, a link to the
     Data page and the file's empty template (built on click)."""
     with st.container(border=True):
-        st.info(gap.message(), icon=":material/upload_file:")
+        st.info(gap.message())
         left, right = st.columns(2)
         try:
             left.page_link("pages/data.py", label=f"Import the {gap.file_label} file on the Data page →")
@@ -146,7 +146,7 @@ def data_elsewhere(gap: coverage.Gap, *, as_of, key: str = "") -> None:
     first, last = gap.first, min(gap.last, as_of)
     if first <= last:
         st.button(f"Show {first.day} {first:%b %Y} – {last.day} {last:%b %Y}", key=f"elsewhere_{key or gap.figure}",
-                  on_click=_show_period, args=(first, last), icon=":material/date_range:")
+                  on_click=_show_period, args=(first, last))
 
 
 def data_gap(gap: coverage.Gap, *, as_of, key: str = "") -> None:
@@ -199,7 +199,7 @@ def capped_table(
         left.caption(f"Showing the first {rows:,} of {total:,} {noun}; download them all to see the rest.")
         source = every or (lambda: frame)
         right.download_button(f"Download all {total:,} (CSV)", lambda: csv_bytes(source()), file_name=f"{key}.csv",
-                              mime="text/csv", key=f"{key}_csv", on_click="ignore", icon=":material/download:")
+                              mime="text/csv", key=f"{key}_csv", on_click="ignore")
 
 
 def pager(total: int, *, key: str, rows: int = TABLE_ROWS, reset_on: object = None) -> int:

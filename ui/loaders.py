@@ -8,7 +8,8 @@
   by every page and section that asks for it.
 * What a page computes from such data with options of its own (a chart's grouping, a measure)
   goes through ``derive(fn, source, ...)``: the data is loaded (or found) once per selection, and
-  changing an option re-runs only ``fn`` on it, never the query.
+  changing an option re-runs only ``fn`` on it, never the query. ``via=`` puts one cached step in
+  between, e.g. a filter's customers sliced from every customer's rows, read once for all filters.
 * Pages that write call ``invalidate()`` afterwards so their own change shows at once.
 """
 
@@ -53,21 +54,27 @@ def load(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False, max_entries=256)
-def _derive(module: str, name: str, source: tuple[str, str], url: str, args: tuple, kwargs: tuple, using: tuple) -> Any:
+def _derive(module: str, name: str, source: tuple[str, str], url: str, args: tuple, kwargs: tuple,
+            using: tuple, via: tuple | None = None) -> Any:
     fn = getattr(importlib.import_module(module), name)
-    return fn(_call(source[0], source[1], url, args, kwargs), **dict(using))
+    data = (_call(source[0], source[1], url, args, kwargs) if via is None
+            else _derive(via[0], via[1], source, url, args, kwargs, via[2], None))  # derive(step)'s key
+    return fn(data, **dict(using))
 
 
 def derive(fn: Callable[..., T], source: Callable[..., Any], *args: Any, using: dict[str, Any] | None = None,
-           **kwargs: Any) -> T:
+           via: tuple[Callable[..., Any], dict[str, Any]] | None = None, **kwargs: Any) -> T:
     """``fn(load(source, *args, **kwargs), **using)`` through the cache.
 
     ``source`` reads the data of a selection (as for ``load``); ``fn`` is a module-level function
     of ``cs_metrics`` that computes from it with the options in ``using`` (hashable values). The
-    data is cached per selection, the result per selection and options.
+    data is cached per selection, the result per selection and options. With ``via=(step,
+    step_using)``, ``fn`` computes from ``derive(step, source, ..., using=step_using)`` instead (itself
+    cached): e.g. one selection's rows sliced from data read once for every customer.
     """
+    middle = None if via is None else (via[0].__module__, via[0].__qualname__, tuple(sorted(via[1].items())))
     return _derive(fn.__module__, fn.__qualname__, (source.__module__, source.__qualname__), db.database_url(),
-                   args, tuple(sorted(kwargs.items())), tuple(sorted((using or {}).items())))
+                   args, tuple(sorted(kwargs.items())), tuple(sorted((using or {}).items())), middle)
 
 
 def invalidate() -> None:

@@ -1,5 +1,8 @@
 """The Maturity page's results: the company heatmap, a team's profile, the spread by role, claimed
-against evidenced stages, and the rounds over time. Groups under the privacy threshold stay hidden."""
+against evidenced stages, and the rounds over time. Groups under the privacy threshold stay hidden.
+
+Every section is computed from the answers once per choice (round, team, dimension, language)
+through ``ui.loaders.derive``; a re-run of the page draws from what was kept."""
 
 from __future__ import annotations
 
@@ -7,8 +10,8 @@ import pandas as pd
 import streamlit as st
 
 from cs_metrics import maturity as mt
-from cs_metrics.charts import maturity as mc
-from ui import components
+from cs_metrics.services import maturity as service
+from ui import components, loaders
 from ui.maturity_form import plain
 
 CVE_COLUMNS = {"dimension": "Dimension", "n": "Answers", "claimed": "Claimed (median of all)",
@@ -17,44 +20,43 @@ CVE_COLUMNS = {"dimension": "Dimension", "n": "Answers", "claimed": "Claimed (me
                "share_evidenced": "Share with evidence"}
 
 
-def results(answers: pd.DataFrame, targets: pd.DataFrame, inst: mt.Instrument, lang: str, *, teams: list[str]) -> None:
+def results(targets: pd.DataFrame, inst: mt.Instrument, lang: str, *, teams: list[str]) -> None:
     """Every result of a chosen round (the newest by default)."""
-    order = mt.round_order(answers)
+    order = loaders.derive(mt.round_order, service.answers)
     if not order:
         components.empty_state("No answers yet. Results appear once people have taken the assessment.")
         return
-    dim_labels = {d: inst.dimension_label(d, lang) for d in mt.DIMENSIONS}
     rnd = st.selectbox("Round", order[::-1], key="mat_results_round")
-    current = mt.select_answers(answers, round=rnd)
     st.subheader("Company heatmap: teams × dimensions")
-    agg = mt.aggregate(current, by=("team", "dimension"))
-    st.plotly_chart(mc.heatmap(agg, dimension_labels=dim_labels), width="stretch", key="mat_heatmap")
+    heatmap = loaders.derive(service.heatmap_figure, service.answers,
+                             using={"round": rnd, "inst": inst, "lang": lang})
+    st.plotly_chart(heatmap, width="stretch", key="mat_heatmap")
     st.caption(f"Median stage per team. ◆ marks low consensus (IQR ≥ 1 stage). Cells with fewer than "
                f"{mt.MIN_RESPONDENTS} respondents are hidden to protect individual answers.")
-    team = profile_section(answers, targets, inst, lang, round=rnd, teams=teams)
-    spread_section(current, inst, lang)
-    evidence_section(current, inst, lang)
-    rounds_section(mt.select_answers(answers, team=team), inst, lang)
+    team = profile_section(targets, inst, lang, round=rnd, teams=teams)
+    spread_section(inst, lang, round=rnd)
+    evidence_section(inst, lang, round=rnd)
+    rounds_section(inst, lang, team=team)
 
 
-def profile_section(answers: pd.DataFrame, targets: pd.DataFrame, inst: mt.Instrument, lang: str, *, round: str,
-                 teams: list[str]) -> str | None:
+def profile_section(
+    targets: pd.DataFrame, inst: mt.Instrument, lang: str, *, round: str, teams: list[str]
+) -> str | None:
     """A chosen team's (or the company's) profile in ``round``; returns the team (None: company)."""
-    dim_labels = {d: inst.dimension_label(d, lang) for d in mt.DIMENSIONS}
     st.subheader("Team profile")
     scope = st.selectbox("Team", ["Whole company", *teams], key="mat_profile_team")
     team = None if scope == "Whole company" else scope
-    prof = mt.team_profile(answers, targets, round=round, team=team)
-    st.caption(f"{plain(scope)} · {plain(round)} · {mt.respondent_count(answers, round=round, team=team)} respondents")
-    if prof["suppressed"].all():
+    chosen = {"targets": targets, "round": round, "team": team, "inst": inst, "lang": lang}
+    view = loaders.derive(service.profile_view, service.answers, using=chosen)
+    st.caption(f"{plain(scope)} · {plain(round)} · {view.respondents} respondents")
+    if view.figure is None:
         components.empty_state(f"{scope} has fewer than {mt.MIN_RESPONDENTS} respondents in {round}: "
                                "its profile stays hidden to protect individual answers.")
     else:
-        st.plotly_chart(mc.profile_radar(prof, dimension_labels=dim_labels, stage_labels=inst.stage_labels(lang)),
-                        width="stretch", key="mat_radar")
-    components.table(mt.profile_display(prof, inst, lang=lang), hide_index=True, width="stretch")
+        st.plotly_chart(view.figure, width="stretch", key="mat_radar")
+    components.table(view.table, hide_index=True, width="stretch")
     if st.toggle("Show one overall stage", key="mat_overall"):
-        overall = mt.overall_stage(prof.set_index("dimension")["median"])
+        overall = mt.overall_stage(view.profile.set_index("dimension")["median"])
         st.metric("Overall stage: the weakest of the four dimensions", f"{overall:g} · {inst.stage_label(overall, lang)}"
                   if overall == overall else "–")
         st.caption("The overall stage is the minimum across dimensions, not an average: a company is as "
@@ -62,21 +64,23 @@ def profile_section(answers: pd.DataFrame, targets: pd.DataFrame, inst: mt.Instr
     return team
 
 
-def spread_section(current: pd.DataFrame, inst: mt.Instrument, lang: str) -> None:
+@st.fragment
+def spread_section(inst: mt.Instrument, lang: str, *, round: str) -> None:
     """How each role's answers spread over the stages of a chosen dimension, and where executives
-    and individual contributors see a dimension differently."""
+    and individual contributors see a dimension differently (choosing another dimension re-runs
+    this section alone)."""
     dim_labels = {d: inst.dimension_label(d, lang) for d in mt.DIMENSIONS}
     st.subheader("Spread by role")
     dim = st.selectbox("Dimension", mt.DIMENSIONS, format_func=dim_labels.get, key="mat_spread_dim")
-    dist = mt.stage_distribution(mt.select_answers(current, dimension=dim), by=("role",))
-    if dist.empty:
+    figure = loaders.derive(service.spread_figure, service.answers,
+                            using={"round": round, "dimension": dim, "inst": inst, "lang": lang})
+    if figure is None:
         components.empty_state(f"Every role has fewer than {mt.MIN_RESPONDENTS} answers here: hidden.")
     else:
-        st.plotly_chart(mc.spread_by_role(dist, stage_label=lambda s: inst.stage_label(s, lang)),
-                        width="stretch", key="mat_spread")
+        st.plotly_chart(figure, width="stretch", key="mat_spread")
         st.caption(f"Share of each role's answers at each stage; roles with fewer than {mt.MIN_RESPONDENTS} "
                    "answers are left out.")
-    diffs = mt.role_differences(current)
+    diffs = loaders.derive(service.role_differences, service.answers, using={"round": round})
     for row in diffs.itertuples():
         if row.differs:
             st.write(f"Executives and individual contributors see {dim_labels[row.dimension]} differently: "
@@ -86,29 +90,31 @@ def spread_section(current: pd.DataFrame, inst: mt.Instrument, lang: str) -> Non
         st.caption("No dimension where executives and individual contributors differ by more than chance would explain.")
 
 
-def evidence_section(current: pd.DataFrame, inst: mt.Instrument, lang: str) -> None:
+def evidence_section(inst: mt.Instrument, lang: str, *, round: str) -> None:
     """The stage people claim against the stage backed by evidence, and the evidence as written."""
     dim_labels = {d: inst.dimension_label(d, lang) for d in mt.DIMENSIONS}
     st.subheader("Claimed vs evidenced stage")
-    cve = mt.claimed_vs_evidenced(current)
-    st.plotly_chart(mc.claimed_vs_evidenced(cve, dimension_labels=dim_labels, stage_labels=inst.stage_labels(lang)),
-                    width="stretch", key="mat_cve")
+    view = loaders.derive(service.evidence_view, service.answers,
+                          using={"round": round, "inst": inst, "lang": lang})
+    st.plotly_chart(view.figure, width="stretch", key="mat_cve")
+    cve = view.claimed
     components.table(
         cve.assign(dimension=cve["dimension"].map(dim_labels)).rename(columns=CVE_COLUMNS), hide_index=True,
         width="stretch", column_config={"Share with evidence": st.column_config.NumberColumn(format="percent")},
     )
     with st.expander("Evidence offered, as written"):
-        components.table(mt.evidence_list(current).assign(dimension=lambda f: f["dimension"].map(dim_labels)),
+        components.table(view.evidence.assign(dimension=lambda f: f["dimension"].map(dim_labels)),
                          hide_index=True, width="stretch")
 
 
-def rounds_section(history: pd.DataFrame, inst: mt.Instrument, lang: str) -> None:
+def rounds_section(inst: mt.Instrument, lang: str, *, team: str | None) -> None:
     """Medians per round, and whether the last two rounds differ by more than chance."""
     dim_labels = {d: inst.dimension_label(d, lang) for d in mt.DIMENSIONS}
     st.subheader("Rounds over time")
-    st.plotly_chart(mc.trend_lines(mt.round_trends(history), dimension_labels=dim_labels,
-                                   stage_labels=inst.stage_labels(lang)), width="stretch", key="mat_trend")
-    for row in mt.round_changes(history).itertuples():
+    view = loaders.derive(service.rounds_view, service.answers,
+                          using={"team": team, "inst": inst, "lang": lang})
+    st.plotly_chart(view.figure, width="stretch", key="mat_trend")
+    for row in view.changes.itertuples():
         verdict = "a change" if row.is_change else "no change a test can confirm"
         p = f", p = {row.p_value:.3f})" if row.p_value == row.p_value else ")"
         st.write(f"{dim_labels[row.dimension]}: median {mt.fmt_stage(row.previous_median)} → "

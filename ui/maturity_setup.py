@@ -18,16 +18,17 @@ ROUND_COLUMNS = {"name": "Round", "opened_on": "Opened", "closed_on": "Closed", 
 
 
 def targets_and_next_steps(
-    answers: pd.DataFrame, targets: pd.DataFrame, inst: mt.Instrument, lang: str, *, teams: list[str]
+    targets: pd.DataFrame, inst: mt.Instrument, lang: str, *, teams: list[str]
 ) -> None:
     """The gap to each target in the newest round, the statement of the next stage up, and the
     form that sets the targets of the company or of one team."""
     dim_labels = {d: inst.dimension_label(d, lang) for d in mt.DIMENSIONS}
     scope = st.selectbox("Targets for", ["Whole company", *teams], key="mat_plan_team")
     team = None if scope == "Whole company" else scope
-    order = mt.round_order(answers)
-    if order:
-        plan = mt.team_profile(answers, targets, round=order[-1], team=team)
+    order = loaders.derive(mt.round_order, service.answers)
+    if order:  # the newest round's profile of the Results tab (the same one when it shows this team)
+        chosen = {"targets": targets, "round": order[-1], "team": team, "inst": inst, "lang": lang}
+        plan = loaders.derive(service.profile_view, service.answers, using=chosen).profile
         st.caption(f"Medians from {plain(order[-1])}; the next step is always the statement of the next stage up.")
         for row in plan.itertuples():
             st.markdown(f"**{plain(dim_labels[row.dimension])}** · now {mt.fmt_stage(row.median)}, target "

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import partial
 
 import streamlit as st
 
@@ -49,5 +50,6 @@ def templates() -> None:
         for col, (lang, name) in zip(st.columns(2), (("en", "English"), ("it", "Italiano"))):
             col.download_button(f"{name} (.md)", minutes_templates.minutes_template_md(lang), f"minutes_template_{lang}.md",
                                 "text/markdown", key=f"tpl_md_{lang}")
-            col.download_button(f"{name} (.docx)", minutes_templates.minutes_template_docx(lang), f"minutes_template_{lang}.docx",
-                                mime=DOCX_MIME, key=f"tpl_docx_{lang}")
+            # the Word file is built when the button is pressed, not on every run of the page
+            col.download_button(f"{name} (.docx)", partial(minutes_templates.minutes_template_docx, lang),
+                                f"minutes_template_{lang}.docx", mime=DOCX_MIME, key=f"tpl_docx_{lang}")

@@ -42,14 +42,15 @@ def section(*, period: Period, as_of: dt.date, flt: CustomerFilter, tracked: boo
     st.subheader("Detractor follow-up")
     if message := st.session_state.pop(SAVED, None):
         st.success(message)
+    # The whole queue, closed follow-ups too, read once; the waiting ones are cut from it.
+    loop = loaders.load(nps_data.follow_up_queue, period=period, as_of=as_of, flt=flt)
     if not tracked:
         st.caption(NOT_TRACKED)
-        waiting = loaders.load(nps_data.follow_up_queue, period=period, as_of=as_of, include_closed=False, flt=flt)
+        waiting = nps.follow_up_waiting(loop)
         if not waiting.empty:
             with st.expander(f"Record a first follow-up ({len(waiting):,} detractors in the period)"):
                 editor(waiting)
         return
-    loop = loaders.load(nps_data.follow_up_queue, period=period, as_of=as_of, flt=flt)
     summary = nps.follow_up_summary(loop, as_of=as_of)
     a, b, c, d = st.columns(4)
     a.metric("Followed up", fmt_value(summary.rate.value, "share"), help="Done over detractors needing a follow-up.")
@@ -59,8 +60,7 @@ def section(*, period: Period, as_of: dt.date, flt: CustomerFilter, tracked: boo
     c.metric("Waiting", f"{summary.waiting:,}")
     d.metric("Overdue", f"{summary.overdue:,}")
     show_closed = st.toggle("Show closed follow-ups too", key="nps_show_closed")
-    queue = loop if show_closed else loaders.load(nps_data.follow_up_queue, period=period, as_of=as_of,
-                                                  include_closed=False, flt=flt)
+    queue = loop if show_closed else nps.follow_up_waiting(loop)
     with st.container(key="nps_queue"):
         components.capped_table(queue[QUEUE_COLUMNS], key="nps_follow_up_queue", noun="detractor answers",
                                 hide_index=True, width="stretch", column_config=QUEUE_CONFIG)
@@ -68,6 +68,11 @@ def section(*, period: Period, as_of: dt.date, flt: CustomerFilter, tracked: boo
         st.caption("Nothing waiting: every detractor of the period has been followed up.")
     else:
         editor(queue)
+
+
+def _text(value: object) -> str:
+    """A text cell of the queue, "" when missing (None, or NaN in a pandas text column)."""
+    return value if isinstance(value, str) else ""
 
 
 def editor(queue: pd.DataFrame) -> None:
@@ -83,13 +88,14 @@ def editor(queue: pd.DataFrame) -> None:
         return
     row = next(queue[queue["id"] == pick].itertuples())
     with st.form(f"nps_fu_form_{pick}"):
-        owner = st.text_input("Owner", value=row.follow_up_owner or row.csm or "", key=f"nps_fu_owner_{pick}")
+        owner = st.text_input("Owner", value=_text(row.follow_up_owner) or _text(row.csm),
+                              key=f"nps_fu_owner_{pick}")
         status = st.selectbox("Status", FOLLOW_UP_STATUSES, key=f"nps_fu_status_{pick}",
-                              index=FOLLOW_UP_STATUSES.index(row.follow_up_status or "open"),
+                              index=FOLLOW_UP_STATUSES.index(_text(row.follow_up_status) or "open"),
                               format_func=lambda s: s.replace("_", " "))
         due = st.date_input("Due", value=row.follow_up_due.date() if row.follow_up_due == row.follow_up_due else None,
                             key=f"nps_fu_due_{pick}", format="YYYY-MM-DD")
-        note = st.text_area("Note", value=row.follow_up_note or "", key=f"nps_fu_note_{pick}",
+        note = st.text_area("Note", value=_text(row.follow_up_note), key=f"nps_fu_note_{pick}",
                             max_chars=nps_data.MAX_NOTE)
         if st.form_submit_button("Save follow-up"):
             try:

@@ -1,8 +1,9 @@
 """Sections of the NPS page that re-run on their own (``st.fragment``): the trend and the
 breakdown, whose grouping changes only their chart, and what customers wrote, whose search,
-filters and pages change only the list. The comments are read once per period and customers; the
-word and theme analysis is computed from them once and cached; the list filters them on the
-server and sends one page."""
+filters and pages change only the list. The list reads one page of comments at a time (counted
+by the database); the word and theme analysis reads the text of every comment of the period once
+per period and customers, as the page opens up to ``ANALYSE_AT_ONCE`` comments and on request
+beyond."""
 
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ from ui import components, loaders
 
 #: Comments shown per page of the list.
 COMMENT_ROWS = 50
+#: Up to this many comments in the period, their words and themes are compared as the page opens;
+#: beyond, when the person asks (splitting ~150,000 different comments into words takes seconds).
+ANALYSE_AT_ONCE = 20_000
 COMMENT_COLUMNS = ["responded_on", "score", "group", "comment", "language", "segment", "customer", "touchpoint"]
 COMMENT_CONFIG = {
     "responded_on": st.column_config.DateColumn("Date"), "score": "Score", "group": "Group",
@@ -57,53 +61,88 @@ def breakdown(*, period: Period, flt: CustomerFilter, min_n: int) -> None:
 
 def comments(*, period: Period, flt: CustomerFilter, languages: tuple[str, ...]) -> None:
     """What customers wrote in ``period``: the words and themes that set detractors apart from
-    promoters (a panel per language of ``languages``, one for all comments without any), then the
-    list of comments."""
+    promoters (``analysis``), then the list of comments."""
     st.subheader("What customers wrote")
-    written = loaders.load(data.verbatims, period=period, flt=flt)
-    if written.empty:
+    # With the arguments the list and the headline's comment rate pass: one count, read once.
+    total = loaders.load(data.comment_count, period=period, flt=flt, languages=(), groups=())
+    if not total:
         components.empty_state("No written comments in this period.")
         return
+    analysis(period=period, flt=flt, languages=languages, total=total)
+    comment_list(period=period, flt=flt, languages=languages)
+
+
+@st.fragment
+def analysis(*, period: Period, flt: CustomerFilter, languages: tuple[str, ...], total: int) -> None:
+    """The words and themes that set detractors apart from promoters among the ``total`` comments
+    of ``period``: a panel per language of ``languages`` (one for all comments without any), the
+    themes and their keywords. Up to ``ANALYSE_AT_ONCE`` comments they show as the page opens;
+    beyond, when the person turns them on (reading and splitting every comment takes seconds)."""
     st.caption("Words and themes that set detractors apart from promoters: weighted log-odds with an informative "
                "prior (Monroe, Colaresi & Quinn 2008). Bars show z; hover for how often each side used the word.")
+    if total > ANALYSE_AT_ONCE and not st.toggle(
+            f"Compare the words and themes of all {total:,} comments", key="nps_analyse",
+            help="Reads every comment of the period and counts its words and themes; with this many comments "
+                 "it takes a few seconds, so it runs when you ask for it."):
+        st.caption(f"{total:,} comments: turn on the comparison above to see which words and themes set "
+                   "detractors apart from promoters. The list below needs no comparison: search it or pick a theme.")
+        return
     panels = {c: n for c, n in text.LANGUAGES.items() if c in languages} or {None: "All"}
-    analysis = loaders.derive(data.comment_analysis, data.verbatims, period=period, flt=flt,
-                              using={"languages": tuple(panels)})
+    found = loaders.derive(data.comment_analysis, data.comment_texts, period=period, flt=flt,
+                           using={"languages": tuple(panels)})
     for column, (code, name) in zip(st.columns(len(panels)), panels.items()):
-        words = analysis.words[code]
+        words = found.words[code]
         with column:
             if words.empty:
                 st.caption(f"{name}: too few comments to compare.")
             else:
                 st.plotly_chart(charts.words_chart(words, title=f"{name} comments"), width="stretch",
                                 key=f"nps_words_{code}")
-    themes = analysis.themes
+    themes = found.themes
     st.plotly_chart(charts.themes_chart(themes, title="Themes"), width="stretch", key="nps_themes")
     with st.expander("Theme keywords"):
         components.table(themes[["label", "keywords", "detractors", "passives", "promoters", "z"]], hide_index=True,
                          column_config={"label": "Theme", "z": st.column_config.NumberColumn("z", format="%.2f")})
-    comment_list(period=period, flt=flt, languages=languages)
 
 
 @st.fragment
 def comment_list(*, period: Period, flt: CustomerFilter, languages: tuple[str, ...]) -> None:
     """The comments of ``period``, filtered by theme, words, group and language, a page at a time,
-    with their count and every filtered comment as a CSV download."""
+    with their count and every filtered comment as a CSV download. Without words or a theme the
+    database counts the comments and sends one page; a search or a theme picks from the text of
+    every comment (read once per period and customers), then the page is read by its ids."""
     labels = {t.key: t.label for t in text.THEMES}
     theme = st.pills("Theme", list(labels), format_func=labels.get, key="nps_theme")
     f1, f2, f3 = st.columns([2, 1, 1])
     search = f1.text_input("Search the comments", key="nps_search", placeholder="a word, e.g. invoice or fattura")
-    groups = f2.multiselect("Group", list(text.GROUPS), key="nps_groups")
-    chosen = f3.multiselect("Language", languages, format_func=lambda c: text.LANGUAGES.get(c, c), key="nps_languages")
-    written = loaders.load(data.verbatims, period=period, flt=flt)
-    shown = text.filter_comments(written, search=search, languages=tuple(chosen), groups=tuple(groups), theme=theme)
-    st.caption(f"{len(shown):,} comment(s)" + (f" about {labels[theme].lower()}" if theme else ""))
-    first = components.pager(len(shown), key="nps_comments", rows=COMMENT_ROWS,
-                             reset_on=(theme, search, tuple(groups), tuple(chosen), period, flt))
+    groups = tuple(f2.multiselect("Group", list(text.GROUPS), key="nps_groups"))
+    chosen = tuple(f3.multiselect("Language", languages, format_func=lambda c: text.LANGUAGES.get(c, c),
+                                  key="nps_languages"))
+    by_text = bool(search.strip()) or theme is not None
+    if by_text:
+        ids = loaders.derive(data.comment_ids, data.comment_texts, period=period, flt=flt,
+                             using={"search": search, "languages": chosen, "groups": groups, "theme": theme})
+        total = len(ids)
+    else:
+        total = loaders.load(data.comment_count, period=period, flt=flt, languages=chosen, groups=groups)
+    st.caption(f"{total:,} comment(s)" + (f" about {labels[theme].lower()}" if theme else ""))
+    first = components.pager(total, key="nps_comments", rows=COMMENT_ROWS,
+                             reset_on=(theme, search, groups, chosen, period, flt))
+    if by_text:
+        shown = loaders.load(data.comments_by_id, ids=ids[first:first + COMMENT_ROWS])
+    else:
+        shown = loaders.load(data.verbatims, period=period, flt=flt, languages=chosen, groups=groups,
+                             offset=first, limit=COMMENT_ROWS)
     with st.container(key="nps_verbatims"):
-        components.table(shown.iloc[first:first + COMMENT_ROWS][COMMENT_COLUMNS], hide_index=True, width="stretch",
+        components.table(shown[COMMENT_COLUMNS], hide_index=True, width="stretch",
                          column_config=COMMENT_CONFIG)
-    if len(shown):
-        st.download_button(f"Download the {len(shown):,} comment(s) (CSV)",
-                           lambda: components.csv_bytes(shown[COMMENT_COLUMNS]), file_name="nps_comments.csv",
-                           mime="text/csv", key="nps_comments_csv", on_click="ignore", icon=":material/download:")
+    if total:
+        engine = loaders.engine()
+
+        def every() -> bytes:  # read when the button is clicked, not on every run
+            rows = data.verbatims(engine, period=period, flt=flt, languages=chosen, groups=groups)
+            rows = text.filter_comments(rows, search=search, theme=theme)
+            return components.csv_bytes(rows[COMMENT_COLUMNS])
+
+        st.download_button(f"Download the {total:,} comment(s) (CSV)", every, file_name="nps_comments.csv",
+                           mime="text/csv", key="nps_comments_csv", on_click="ignore")

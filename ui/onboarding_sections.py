@@ -1,6 +1,6 @@
 """The Onboarding page's curve section, which re-runs on its own (``st.fragment``) when the
 grouping changes: the curve, its summary table and the test are computed from the customers'
-durations read once per selection."""
+durations, made once per selection from every customer's rows read once."""
 
 from __future__ import annotations
 
@@ -25,9 +25,10 @@ def curve(cohort: pd.DataFrame, *, period: Period, as_of: dt.date, flt: Customer
     per group, the summary table per group and, per group, whether the groups differ."""
     by_label = st.selectbox("Compare by", ["All customers", *ttfv.GROUPINGS.values()], key="onboarding_group_by")
     by = next((col for col, label in ttfv.GROUPINGS.items() if label == by_label), None)
-    st.plotly_chart(loaders.derive(figures.ttfv_curve_chart, onboarding.onboarding_durations, flt=flt, as_of=as_of,
+    of_filter = (onboarding.durations_of, {"flt": flt, "as_of": as_of})  # the filter's customers, sliced
+    st.plotly_chart(loaders.derive(figures.ttfv_curve_chart, onboarding.onboarding_rows,
                                    using={"period": period, "by": by, "targets": dict(targets), "default": default,
-                                          "mark_days": (30, 60, 90)}), width="stretch")
+                                          "mark_days": (30, 60, 90)}, via=of_filter), width="stretch")
     st.caption("Steps fall as customers reach first value; dots mark days 30, 60 and 90; dashed lines are the "
                "segments' targets. The shaded band is the 95% interval (shown for up to four groups).")
     summary = ttfv.ttfv_summary(cohort, by=by)

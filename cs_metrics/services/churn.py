@@ -25,9 +25,10 @@ from cs_metrics.storage import queries as q
 from cs_metrics.storage.queries import churn as qc
 
 __all__ = [
-    "RenewalVsRetention", "all_churn", "churn_in_period", "churn_reasons", "cohort_sums", "cohort_table_from", "cohorts",
-    "contradictions_in_period", "data_issues", "early_churn_in_period", "follow_ups_tracked", "record_follow_up",
-    "renewal_vs_retention", "retention_tiles",
+    "RenewalVsRetention", "all_churn", "churn_in_period", "churn_in_period_from", "churn_reasons",
+    "cohort_sums", "cohort_table_from", "cohorts", "contradictions_in_period", "data_issues",
+    "date_and_revenue_issues", "early_churn_in_period", "follow_ups_tracked", "missing_reason_issue",
+    "record_follow_up", "renewal_vs_retention", "retention_tiles",
 ]
 
 #: Recording a post-churn follow-up call (validated and written by storage in one transaction).
@@ -44,6 +45,14 @@ def churn_in_period(engine: Engine, *, period: Period, flt: q.CustomerFilter = q
 def all_churn(engine: Engine, *, flt: q.CustomerFilter = q.ALL) -> pd.DataFrame:
     """Every churned customer, newest first (the follow-up queue reads all of them)."""
     return qc.churn_events(engine, flt=flt)
+
+
+def churn_in_period_from(everyone: pd.DataFrame, *, period: Period) -> pd.DataFrame:
+    """``churn_in_period`` sliced from ``all_churn`` already read (the same rows, in the same
+    order): a page that reads every churned customer does not read the period's again."""
+    day = pd.to_datetime(everyone["churned_on"])
+    inside = (day >= pd.Timestamp(period.start)) & (day < pd.Timestamp(period.end))
+    return everyone[inside.to_numpy()].reset_index(drop=True)
 
 
 def early_churn_in_period(
@@ -129,24 +138,11 @@ class RenewalVsRetention:
 def renewal_vs_retention(
     engine: Engine, *, period: Period, flt: q.CustomerFilter = q.ALL, min_term: int = 12
 ) -> RenewalVsRetention:
-    """Renewal rate beside logo and revenue retention for contracts of ``min_term``+ months."""
-    cust = valid_customers(q.customers(engine, flt=flt, min_term=min_term))
-    ends = renewals.contract_ends(
-        cust[
-            [
-                "customer_id",
-                "external_id",
-                "name",
-                "segment",
-                "signed_on",
-                "contract_term_months",
-                "churned_on",
-                "arr",
-            ]
-        ],
-        start=period.start,
-        end=period.end,
-    )
+    """Renewal rate beside logo and revenue retention for contracts of ``min_term``+ months (the
+    customers who can count in the period: ``queries.churn.customers_on_terms``)."""
+    terms = qc.customers_on_terms(engine, min_term=min_term, start=period.start, end=period.end, flt=flt)
+    cust = valid_customers(terms)
+    ends = renewals.contract_ends(cust, start=period.start, end=period.end)
     n, lost = retention.logo_churn_counts(cust, start=period.start, end=period.end)
     rr = revenue_retention(engine, period=period, flt=flt, min_term=min_term)
     return RenewalVsRetention(
@@ -178,10 +174,17 @@ def contradictions_in_period(
 
 
 def data_issues(engine: Engine, *, flt: q.CustomerFilter = q.ALL) -> list[DataIssue]:
-    """Problems in the data behind this page that are left out of the figures, with examples."""
+    """Problems in the data behind this page that are left out of the figures, with examples:
+    ``date_and_revenue_issues`` then ``missing_reason_issue`` of every churned customer."""
+    issues = [*date_and_revenue_issues(engine, flt=flt), missing_reason_issue(all_churn(engine, flt=flt))]
+    return [i for i in issues if i]
+
+
+def date_and_revenue_issues(engine: Engine, *, flt: q.CustomerFilter = q.ALL) -> list[DataIssue]:
+    """Revenue months with a negative MRR and customers who churned before they signed (those
+    found, with examples): the checks of ``data_issues`` that read the database."""
     n_neg, neg = qc.negative_mrr_rows(engine, flt=flt)
     n_bad, bad = qc.churn_before_signing_rows(engine, flt=flt)
-    missing = churn_metrics.missing_reasons(qc.churn_events(engine, flt=flt))
     for frame in (neg, bad):
         for column in frame.columns:
             if pd.api.types.is_datetime64_any_dtype(frame[column]):
@@ -201,17 +204,23 @@ def data_issues(engine: Engine, *, flt: q.CustomerFilter = q.ALL) -> list[DataIs
             bad,
             "left out of churn and retention figures until the dates are corrected",
         ),
-        DataIssue(
-            missing.key,
-            missing.label,
-            missing.count,
-            missing.examples[
-                [c for c in ("external_id", "name", "churned_on") if c in missing.examples.columns]
-            ].assign(churned_on=lambda d: pd.to_datetime(d["churned_on"]).dt.date),
-            missing.action,
-        ),
     ]
     return [i for i in issues if i]
+
+
+def missing_reason_issue(everyone: pd.DataFrame) -> DataIssue:
+    """The churned customers of ``everyone`` (``all_churn``) without a recorded reason: the last
+    check of ``data_issues``, made from the churned customers a page has already read."""
+    missing = churn_metrics.missing_reasons(everyone)
+    return DataIssue(
+        missing.key,
+        missing.label,
+        missing.count,
+        missing.examples[
+            [c for c in ("external_id", "name", "churned_on") if c in missing.examples.columns]
+        ].assign(churned_on=lambda d: pd.to_datetime(d["churned_on"]).dt.date),
+        missing.action,
+    )
 
 
 #: The follow-up form's limits and error, for the page.

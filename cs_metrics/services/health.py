@@ -32,6 +32,7 @@ from cs_metrics import health
 from cs_metrics.errors import ConfigurationError, DataError, SchemaError
 from cs_metrics.period import add_months, month_end
 from cs_metrics.selection import ALL, CustomerFilter
+from cs_metrics.storage import db
 from cs_metrics.storage.queries import health as hq
 from cs_metrics.storage.queries import health_scores as hs
 from cs_metrics.storage.setup import prepare_database
@@ -141,6 +142,8 @@ def rescore(
             stored += len(scores)
         if progress:
             progress((i + 1) / len(months), f"Scored {first:%b %Y} ({i + 1} of {len(months)} months)")
+    if stored >= db.STATISTICS_AFTER_ROWS:
+        db.refresh_statistics(engine, ("health_score",))
     return stored
 
 

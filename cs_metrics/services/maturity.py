@@ -7,11 +7,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import pandas as pd
+import plotly.graph_objects as go
 from sqlalchemy.engine import Engine
 
 from cs_metrics import maturity
+from cs_metrics.charts import maturity as charts
 from cs_metrics.errors import DataError
 from cs_metrics.storage.queries import maturity as qm
 
@@ -75,6 +78,101 @@ def instrument(engine: Engine, version: str | None = None) -> maturity.Instrumen
             )
         return maturity.load_instrument("1")
     return maturity.instrument_from_json(definition)
+
+
+# --- the Maturity page's results ------------------------------------------------------------------
+# Each takes the answers frame (``answers``) and the options of one section, and returns what the
+# section shows; ``ui.loaders.derive`` keeps it per answers and options, so a re-run of the page
+# redraws from it instead of computing again.
+
+
+def _dimension_labels(inst: maturity.Instrument, lang: str) -> dict[str, str]:
+    return {d: inst.dimension_label(d, lang) for d in maturity.DIMENSIONS}
+
+
+def heatmap_figure(answers: pd.DataFrame, *, round: str, inst: maturity.Instrument, lang: str) -> go.Figure:
+    """Median stage per team and dimension in ``round`` (``charts.maturity.heatmap``)."""
+    agg = maturity.aggregate(maturity.select_answers(answers, round=round), by=("team", "dimension"))
+    return charts.heatmap(agg, dimension_labels=_dimension_labels(inst, lang))
+
+
+@dataclass(frozen=True)
+class ProfileView:
+    """A team's (or the company's) profile in a round: ``profile`` is ``maturity.team_profile``,
+    ``table`` its ``profile_display``, ``figure`` the radar (None when every dimension is hidden)
+    and ``respondents`` how many people answered."""
+
+    profile: pd.DataFrame
+    table: pd.DataFrame
+    figure: go.Figure | None
+    respondents: int
+
+
+def profile_view(
+    answers: pd.DataFrame, *, targets: pd.DataFrame, round: str, team: str | None, inst: maturity.Instrument,
+    lang: str,
+) -> ProfileView:
+    """The profile section of ``team`` (None: the whole company) in ``round``."""
+    prof = maturity.team_profile(answers, targets, round=round, team=team)
+    figure = None if prof["suppressed"].all() else charts.profile_radar(
+        prof, dimension_labels=_dimension_labels(inst, lang), stage_labels=inst.stage_labels(lang))
+    return ProfileView(prof, maturity.profile_display(prof, inst, lang=lang), figure,
+                       maturity.respondent_count(answers, round=round, team=team))
+
+
+def spread_figure(
+    answers: pd.DataFrame, *, round: str, dimension: str, inst: maturity.Instrument, lang: str
+) -> go.Figure | None:
+    """Each role's answers over the stages of ``dimension`` in ``round`` (``charts.maturity.
+    spread_by_role``); None when every role has too few answers to show."""
+    current = maturity.select_answers(answers, round=round, dimension=dimension)
+    dist = maturity.stage_distribution(current, by=("role",))
+    if dist.empty:
+        return None
+    return charts.spread_by_role(dist, stage_label=lambda s: inst.stage_label(s, lang))
+
+
+def role_differences(answers: pd.DataFrame, *, round: str) -> pd.DataFrame:
+    """``maturity.role_differences`` of the answers given in ``round``."""
+    return maturity.role_differences(maturity.select_answers(answers, round=round))
+
+
+@dataclass(frozen=True)
+class EvidenceView:
+    """Claimed against evidenced stages in a round: ``claimed`` (``maturity.claimed_vs_evidenced``),
+    its ``figure``, and the ``evidence`` offered (``maturity.evidence_list``)."""
+
+    claimed: pd.DataFrame
+    figure: go.Figure
+    evidence: pd.DataFrame
+
+
+def evidence_view(answers: pd.DataFrame, *, round: str, inst: maturity.Instrument, lang: str) -> EvidenceView:
+    """The claimed-against-evidenced section of ``round``."""
+    current = maturity.select_answers(answers, round=round)
+    cve = maturity.claimed_vs_evidenced(current)
+    figure = charts.claimed_vs_evidenced(cve, dimension_labels=_dimension_labels(inst, lang),
+                                         stage_labels=inst.stage_labels(lang))
+    return EvidenceView(cve, figure, maturity.evidence_list(current))
+
+
+@dataclass(frozen=True)
+class RoundsView:
+    """Medians per round (``figure`` of ``maturity.round_trends``) and the change between the
+    last two rounds (``changes``: ``maturity.round_changes``)."""
+
+    figure: go.Figure
+    changes: pd.DataFrame
+
+
+def rounds_view(
+    answers: pd.DataFrame, *, team: str | None, inst: maturity.Instrument, lang: str
+) -> RoundsView:
+    """The rounds-over-time section of ``team`` (None: the whole company)."""
+    history = maturity.select_answers(answers, team=team)
+    figure = charts.trend_lines(maturity.round_trends(history), stage_labels=inst.stage_labels(lang),
+                                dimension_labels=_dimension_labels(inst, lang))
+    return RoundsView(figure, maturity.round_changes(history))
 
 
 # --- writes --------------------------------------------------------------------------------------

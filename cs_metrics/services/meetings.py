@@ -11,9 +11,11 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
+import plotly.graph_objects as go
 from sqlalchemy.engine import Engine
 
 from cs_metrics import meetings
+from cs_metrics.charts import meetings as charts
 from cs_metrics.meetings import DecisionDraft, Headline, ItemDraft, MeetingDraft
 from cs_metrics.period import Period
 from cs_metrics.storage.queries import meetings as qm
@@ -22,17 +24,47 @@ from cs_metrics.storage.queries import meetings as qm
 def share_report(engine: Engine, *, period: Period, by: tuple[str, ...] = ()) -> pd.DataFrame:
     """``meetings.customer_share`` of the meetings held in ``period``, per ``by`` group (none:
     one row for all of them)."""
-    rows = qm.meeting_rows(engine, start=period.start, end=period.end)
+    rows = qm.meeting_rows(engine, start=period.start, end=period.end, details=False)
     items = qm.agenda_item_totals(engine, start=period.start, end=period.end)
     return meetings.customer_share(items, rows, by=by)
 
 
+def meeting_totals(engine: Engine) -> pd.DataFrame:
+    """Every logged meeting with its agenda items and decisions summed (``meetings.per_meeting``):
+    ``meeting_id``, ``held_on``, ``department``, ``meeting_type``, ``customer_item_filled`` and
+    ``meetings.SUMMED_COLUMNS``. Read once, it gives the customer share of any period and
+    grouping (``meetings.share_of_meetings``) without reading the agenda items again."""
+    rows = qm.meeting_rows(engine, details=False)
+    per = meetings.per_meeting(qm.agenda_item_totals(engine), rows)
+    keep = ["meeting_id", "held_on", "department", "meeting_type", *meetings.SUMMED_COLUMNS]
+    return per[keep].reset_index(drop=True)
+
+
 def headline(engine: Engine, *, period: Period) -> Headline:
     """Customer share for ``period``, for the first quarter of logged meetings, and the baseline."""
-    current = share_report(engine, period=period).iloc[0]
-    fq = meetings.first_quarter(qm.first_meeting_date(engine))
-    first = share_report(engine, period=fq).iloc[0] if fq is not None else None
-    return Headline(current=current, first_quarter=first, first_quarter_period=fq)
+    return meetings.share_headline(meeting_totals(engine), period=period)
+
+
+# --- the Meetings page's figures, from ``meeting_totals`` (one reading for every period) ------------
+
+
+def share_heatmap(per: pd.DataFrame, *, period: Period) -> go.Figure:
+    """Customer share of agenda time per department and meeting type in ``period``
+    (``charts.meetings.share_heatmap``); ``per`` is ``meeting_totals``."""
+    cells = meetings.share_of_meetings(per, period=period, by=("department", "meeting_type"))
+    return charts.share_heatmap(cells)
+
+
+def share_trend(per: pd.DataFrame, *, period: Period) -> go.Figure:
+    """Customer share of agenda time per department and calendar quarter of ``period``
+    (``charts.meetings.share_trend``); ``per`` is ``meeting_totals``."""
+    return charts.share_trend(meetings.share_of_meetings(per, period=period, by=("department", "quarter")))
+
+
+def decisions_by_department(per: pd.DataFrame, *, period: Period) -> go.Figure:
+    """Decisions per meeting by their effect on customers, per department, in ``period``
+    (``charts.meetings.decisions_by_group``); ``per`` is ``meeting_totals``."""
+    return charts.decisions_by_group(meetings.share_of_meetings(per, period=period, by=("department",)))
 
 
 def _rows(draft: MeetingDraft) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:

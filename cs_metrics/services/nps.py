@@ -17,11 +17,12 @@ from cs_metrics.period import Period
 from cs_metrics.selection import ALL, CustomerFilter
 from cs_metrics.services.overview import nps_tile
 from cs_metrics.storage.queries import nps as qn
-from cs_metrics.storage.queries import nps_monthly_counts
+from cs_metrics.storage.queries import nps_daily_counts, nps_monthly_counts
 
 __all__ = [
     "CommentAnalysis", "FollowUpEdit", "FollowUpError", "MAX_NOTE", "SurveyFacts", "breakdown", "comment_analysis",
-    "follow_up_queue", "invalid_scores", "monthly_counts", "nps_tile", "rates", "save_follow_up", "score_distribution",
+    "comment_count", "comment_ids", "comment_texts", "comments_by_id", "follow_up_queue", "invalid_scores",
+    "monthly_counts", "months_of_days", "nps_tile", "rates", "response_rate", "save_follow_up", "score_distribution",
     "survey_facts", "trend", "verbatims",
 ]
 
@@ -54,9 +55,41 @@ def survey_facts(engine: Engine, *, flt: CustomerFilter = ALL) -> SurveyFacts:
 def monthly_counts(engine: Engine, *, period: Period, previous: Period | None = None,
                    flt: CustomerFilter = ALL) -> pd.DataFrame:
     """Answers per class and month across the comparison period and the period (the NPS trend's
-    data: ``figures.nps_trend_chart`` draws it at any grain)."""
+    data: ``figures.nps_trend_chart`` draws it at any grain), as ``nps_monthly_counts``: summed
+    from the answers per day, which the database groups in the order of its date index instead
+    of sorting every answer by its month."""
     prev = previous or period.previous()
-    return nps_monthly_counts(engine, start=min(prev.start, period.start), end=max(prev.end, period.end), flt=flt)
+    start, end = min(prev.start, period.start), max(prev.end, period.end)
+    return months_of_days(nps_daily_counts(engine, start=start, end=end, flt=flt))
+
+
+def months_of_days(daily: pd.DataFrame) -> pd.DataFrame:
+    """Per month with answers: ``month`` (its first day), ``detractors``, ``passives``, ``promoters``,
+    summed from ``nps_daily_counts`` (``day`` and the same counts).
+
+    Example
+    -------
+    >>> days = pd.DataFrame({"day": pd.to_datetime(["2026-01-05", "2026-01-20", "2026-03-02"]),
+    ...                      "detractors": [1, 2, 0], "passives": [0, 1, 1], "promoters": [3, 0, 2]})
+    >>> months_of_days(days).to_dict("list")["promoters"]
+    [3, 2]
+    """
+    columns = ["month", "detractors", "passives", "promoters"]
+    if daily.empty:  # as the database returns no month
+        empty = pd.DataFrame.from_records([], columns=columns)
+        return empty.assign(month=pd.to_datetime(empty["month"]))
+    days = pd.to_datetime(daily["day"])
+    # Dates at the resolution the backend's dates come in, as the database's months would.
+    month = days.dt.to_period("M").dt.to_timestamp().astype(days.dtype).rename("month")
+    return daily[columns[1:]].groupby(month, sort=True).sum().reset_index()[columns]
+
+
+def response_rate(engine: Engine, *, period: Period, flt: CustomerFilter = ALL) -> nps.Rate | None:
+    """The response rate of the invitations sent in ``period`` with its Wilson interval (None when
+    none is recorded); reads the invitations only (the NPS page takes the comment rate from the
+    answers it counts anyway: the headline's n and the comments' count)."""
+    sends, answered = qn.invitation_counts(engine, start=period.start, end=period.end, flt=flt)
+    return nps.response_rate(sends, answered) if sends else None
 
 
 def rates(engine: Engine, *, period: Period, flt: CustomerFilter = ALL) -> tuple[nps.Rate | None, nps.Rate]:
@@ -90,11 +123,42 @@ def score_distribution(engine: Engine, *, period: Period, flt: CustomerFilter = 
 
 def verbatims(
     engine: Engine, *, period: Period, flt: CustomerFilter = ALL, search: str = "",
-    languages: tuple[str, ...] = (), groups: tuple[str, ...] = (),
+    languages: tuple[str, ...] = (), groups: tuple[str, ...] = (), offset: int = 0, limit: int | None = None,
 ) -> pd.DataFrame:
-    """Answers with a comment in ``period``, newest first (``storage.queries.nps.verbatims``)."""
+    """Answers with a comment in ``period``, newest first; with ``limit``, one page of them
+    (``storage.queries.nps.verbatims``)."""
     return qn.verbatims(engine, start=period.start, end=period.end, flt=flt, search=search,
-                        languages=languages, groups=groups)
+                        languages=languages, groups=groups, offset=offset, limit=limit)
+
+
+def comment_count(
+    engine: Engine, *, period: Period, flt: CustomerFilter = ALL, languages: tuple[str, ...] = (),
+    groups: tuple[str, ...] = (),
+) -> int:
+    """How many answers with a comment ``verbatims`` lists for these filters (counted by the database)."""
+    return qn.verbatim_count(engine, start=period.start, end=period.end, flt=flt, languages=languages,
+                             groups=groups)
+
+
+def comment_texts(engine: Engine, *, period: Period, flt: CustomerFilter = ALL) -> pd.DataFrame:
+    """The comments of ``period`` as text only (``id``, ``score``, ``group``, ``language``,
+    ``comment``, newest first): what the words and themes are counted from, and what a search or
+    a theme picks from."""
+    return qn.comment_texts(engine, start=period.start, end=period.end, flt=flt)
+
+
+def comment_ids(
+    comments: pd.DataFrame, *, search: str = "", languages: tuple[str, ...] = (), groups: tuple[str, ...] = (),
+    theme: str | None = None,
+) -> tuple[int, ...]:
+    """The ids of ``comments`` (``comment_texts``) that ``text.filter_comments`` keeps, in their order."""
+    kept = text.filter_comments(comments, search=search, languages=languages, groups=groups, theme=theme)
+    return tuple(int(i) for i in kept["id"])
+
+
+def comments_by_id(engine: Engine, *, ids: tuple[int, ...]) -> pd.DataFrame:
+    """The answers ``ids`` with every column of ``verbatims``, newest first (one page of a list)."""
+    return qn.verbatims_by_id(engine, ids=ids)
 
 
 def follow_up_queue(
@@ -117,6 +181,9 @@ class CommentAnalysis:
 
 def comment_analysis(comments: pd.DataFrame, *, languages: tuple[str | None, ...] = (None,),
                      top: int = 8) -> CommentAnalysis:
-    """``CommentAnalysis`` of ``comments`` (the ``verbatims`` of a period) for each of ``languages``."""
-    words = {code: text.distinguishing_words(comments, language=code, top=top) for code in languages}
-    return CommentAnalysis(words=words, themes=text.theme_table(comments))
+    """``CommentAnalysis`` of ``comments`` (``comment_texts`` or the ``verbatims`` of a period) for
+    each of ``languages``; every comment is split into words once for all of them."""
+    split = text.split_words(comments["comment"]) if len(comments) else None
+    words = {code: text.distinguishing_words(comments, language=code, top=top, words=split)
+             for code in languages}
+    return CommentAnalysis(words=words, themes=text.theme_table(comments, words=split))

@@ -56,7 +56,11 @@ class RevenueMonth(SQLModel, table=True):
     """Monthly recurring revenue of one customer in one month."""
 
     __tablename__ = "revenue_month"
-    __table_args__ = (UniqueConstraint("customer_id", "month", name="uq_revenue_customer_month"),)
+    __table_args__ = (
+        UniqueConstraint("customer_id", "month", name="uq_revenue_customer_month"),
+        # Retention compares two months' MRR per customer: this index answers it without the table.
+        Index("ix_revenue_month_month_customer_mrr", "month", "customer_id", "mrr"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     customer_id: int = Field(foreign_key="customer.id", index=True)
@@ -83,7 +87,7 @@ class NpsResponse(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     external_id: str | None = Field(default=None, max_length=64, unique=True)
     customer_id: int | None = Field(default=None, foreign_key="customer.id", index=True)
-    send_id: int | None = Field(default=None, foreign_key="nps_survey_send.id")
+    send_id: int | None = Field(default=None, foreign_key="nps_survey_send.id", index=True)
     responded_on: dt.date = Field(index=True)
     responded_at: dt.datetime | None = None  # the time of the answer, when the survey tool gives it
     score: int

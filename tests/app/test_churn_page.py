@@ -113,7 +113,15 @@ def test_headline_logo_churn_grr_nrr_match_raw_data(churn_page):
     pareto = next(c for c in charts if "Churn reasons" in c["layout"]["title"]["text"])
     assert _values(pareto["data"][0]["y"]) == sorted(counts.tolist(), reverse=True)
     titles = [c["layout"].get("title", {}).get("text", "") for c in charts]
-    assert any("Share retained" in t for t in titles) and any("Reasons over time" in t for t in titles)
+    assert any("Reasons over time" in t for t in titles)
+    # The cohorts (every revenue row summed) are offered, and drawn when asked for.
+    assert not any("Share retained" in t for t in titles)
+    assert any("drawn when you ask for them" in c.value for c in at.caption)
+    at.toggle(key="churn_cohort_show").set_value(True).run()
+    assert not at.exception, [e.value for e in at.exception]
+    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    titles = [c["layout"].get("title", {}).get("text", "") for c in charts]
+    assert any("Share retained" in t for t in titles) and any("All cohorts, weighted" in t for t in titles)
     # Reasons missing in the data are reported with their count.
     missing = int(ce["primary_reason"].isna().sum())
     assert any(

@@ -34,20 +34,22 @@ def _db(url: str) -> sqlite3.Connection:
     return sqlite3.connect(url.removeprefix("sqlite:///"))
 
 
-def _totals(url: str) -> dict[str, float]:
-    """The period's totals, straight from the tables (independent of the app's queries)."""
+def _totals(url: str, start: str = START, end: str = END) -> dict[str, float]:
+    """The totals of the days ``start`` to ``end`` (both included), straight from the tables
+    (independent of the app's queries)."""
     with _db(url) as con:
         meetings, filled = con.execute(
-            "SELECT COUNT(*), SUM(customer_item_filled) FROM meeting WHERE held_on BETWEEN ? AND ?", (START, END)
+            "SELECT COUNT(*), SUM(customer_item_filled) FROM meeting WHERE held_on BETWEEN ? AND ?",
+            (start, end),
         ).fetchone()
         items, agenda, customer = con.execute(
             "SELECT COUNT(*), SUM(COALESCE(minutes, 0)), SUM(CASE WHEN relevance IN ('direct', 'indirect') "
             "THEN COALESCE(minutes, 0) ELSE 0 END) FROM agenda_item a JOIN meeting m ON m.id = a.meeting_id "
-            "WHERE m.held_on BETWEEN ? AND ?", (START, END),
+            "WHERE m.held_on BETWEEN ? AND ?", (start, end),
         ).fetchone()
         favours, worsens = con.execute(
             "SELECT SUM(cx_impact = 'favours'), SUM(cx_impact = 'worsens') FROM decision d "
-            "JOIN meeting m ON m.id = d.meeting_id WHERE m.held_on BETWEEN ? AND ?", (START, END),
+            "JOIN meeting m ON m.id = d.meeting_id WHERE m.held_on BETWEEN ? AND ?", (start, end),
         ).fetchone()
     return {"meetings": meetings, "filled": filled, "items": items, "agenda": agenda, "customer": customer,
             "favours": favours, "worsens": worsens}
@@ -73,6 +75,22 @@ def test_headline_matches_the_tables(open_meetings, demo_db_url):
     assert _n_caption(at).startswith(f"n = {t['meetings']:,} meetings · {t['items']:,} agenda items · {t['agenda']:,.0f} min of agenda")
     # The heatmap, the trend and the decisions chart are drawn.
     assert len(at.get("plotly_chart")) == 3
+
+
+def test_another_period_is_sliced_from_the_meetings_read_once(open_meetings, demo_db_url):
+    at = open_meetings()  # the default period reads every meeting; a new period reads none again
+    at.session_state["filter_period_preset"] = "Custom"
+    at.session_state["filter_period_range"] = (dt.date(2025, 3, 1), dt.date(2025, 8, 31))
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    t = _totals(demo_db_url, "2025-03-01", "2025-08-31")
+    values = _metrics(at)
+    assert values["Agenda time about customers"] == f"{t['customer'] / t['agenda']:.1%}"
+    assert values["Minutes with the customer item filled"] == f"{t['filled'] / t['meetings']:.1%}"
+    per_meeting = f"{t['favours'] / t['meetings']:.2f} / {t['worsens'] / t['meetings']:.2f}"
+    assert values["Favour / worsen per meeting"] == per_meeting
+    assert _n_caption(at).startswith(
+        f"n = {t['meetings']:,} meetings · {t['items']:,} agenda items · {t['agenda']:,.0f} min of agenda")
 
 
 def test_logging_a_meeting_with_three_items_moves_the_metrics_exactly(open_meetings, demo_db_url):

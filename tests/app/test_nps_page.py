@@ -246,6 +246,15 @@ def test_follow_up_queue_is_capped_and_the_picker_finds_answers_by_customer(nps_
     cur, _ = _periods(f)
     r = _in(f["nps_response"], "responded_on", cur)
     detractors = r[(r["score"] >= 0) & (r["score"] <= 6)].sort_values(["responded_on", "id"])
+    # The editor opens on the first waiting answer (not started, open, in progress) with its stored
+    # owner, status and note; a missing note is an empty box, not "nan", though other answers of
+    # the queue have notes.
+    waiting = detractors[detractors["follow_up_status"].isna() | detractors["follow_up_status"].isin(["open", "in_progress"])]
+    first = waiting.iloc[0]
+    assert detractors["follow_up_note"].notna().any() and at.selectbox(key="nps_fu_pick").value == first["id"]
+    stored = {k: v if isinstance(v, str) else None for k, v in first.items()}  # a missing value read as NaN or None
+    assert at.text_area(key=f"nps_fu_note_{first['id']}").value == (stored["follow_up_note"] or "")
+    assert at.selectbox(key=f"nps_fu_status_{first['id']}").value == (stored["follow_up_status"] or "open")
     at.toggle(key="nps_show_closed").set_value(True).run()
     assert not at.exception
     queue = _frame_with(at, "follow_up_status")
@@ -261,3 +270,40 @@ def test_follow_up_queue_is_capped_and_the_picker_finds_answers_by_customer(nps_
                                                                                                  regex=False)]
     options = at.selectbox(key="nps_fu_pick").options
     assert [int(o.split(" · ")[0][1:]) for o in options] == theirs["id"].iloc[:50].tolist()
+
+
+def _theme_counts(f) -> list[int]:
+    """Billing comments of the period per group, counted here with the theme's words as a regular expression."""
+    cur, _ = _periods(f)
+    r = _in(f["nps_response"], "responded_on", cur)
+    r = r[r["comment"].notna() & (r["comment"].fillna("").str.strip() != "") & r["score"].between(0, 10)]
+    billing = re.compile(r"\b(?:invoice\w*|billing|billed|charged|payment\w*|fattur\w*|addebit\w*|pagament\w*)\b", re.I)
+    about = r["comment"].str.contains(billing)
+    return [int((about & r["score"].between(lo, hi)).sum()) for lo, hi in ((0, 6), (7, 8), (9, 10))]
+
+
+def test_words_and_themes_show_at_once_for_a_small_company_and_on_request_for_a_large_one(nps_page, monkeypatch):
+    # The test company has fewer comments than ANALYSE_AT_ONCE: words per language and themes are drawn as the page
+    # opens, the keyword table counting the billing comments of each group as the raw rows do.
+    from ui import nps_sections
+
+    at, f, _ = nps_page
+    drawn = len(at.get("plotly_chart"))
+    assert drawn == 6  # trend, breakdown, scores, words of the English and of the Italian comments, themes
+    themes = _frame_with(at, "keywords").set_index("label")
+    assert themes.loc["Billing and invoices", ["detractors", "passives", "promoters"]].tolist() == _theme_counts(f)
+    assert "nps_analyse" not in [t.key for t in at.toggle]
+    # A larger company (here: the limit lowered below the period's comments) gets a switch that says what it offers;
+    # the list of comments is there either way.
+    monkeypatch.setattr(nps_sections, "ANALYSE_AT_ONCE", 10)
+    at.run()
+    assert not at.exception
+    switch = at.toggle(key="nps_analyse")
+    assert switch.label.startswith("Compare the words and themes of all ") and not switch.value
+    assert any("turn on the comparison" in c.value for c in at.caption)
+    assert not any("keywords" in d.value.columns for d in at.dataframe) and len(at.get("plotly_chart")) == drawn - 3
+    assert len(_frame_with(at, "comment")) == 50
+    switch.set_value(True).run()
+    assert not at.exception and len(at.get("plotly_chart")) == drawn
+    themes = _frame_with(at, "keywords").set_index("label")
+    assert themes.loc["Billing and invoices", ["detractors", "passives", "promoters"]].tolist() == _theme_counts(f)

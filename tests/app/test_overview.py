@@ -134,9 +134,9 @@ def test_overview_median_ttfv_counts_customers_still_onboarding(overview):
     assert f"{int((~reached).sum())} of {len(c)} still onboarding" in captions
 
 
-def test_overview_health_green_share_from_signals(overview):
-    at, f, url = overview
-    as_of = _reference_date(f)
+def _green_share(url: str, as_of: dt.date) -> float:
+    """Share of scored customers in the green band in the latest month of signals up to ``as_of``,
+    scored here from the raw signals with the default model (a hand-written linear rule)."""
     engine = create_engine(url)
     signals = pd.read_sql("SELECT customer_id, month, signal, value FROM health_signal", engine)
     engine.dispose()
@@ -150,9 +150,39 @@ def test_overview_health_green_share_from_signals(overview):
         num = num + normed.fillna(0) * rule["weight"]
         den = den + normed.notna() * rule["weight"]
     score = num / den
-    green = (score > 75).sum() / score.notna().sum()
+    return (score > 75).sum() / score.notna().sum()
+
+
+def test_overview_health_green_share_from_signals(overview):
+    at, f, url = overview
+    green = _green_share(url, _reference_date(f))
     assert _metric(at, "Customers in good health").value == f"{green:.1%}"
     assert len(at.get("plotly_chart")) == 1
+
+
+def test_overview_scores_again_the_month_an_import_touched(app_on_demo, demo_db_url, demo_db_file):
+    from cs_metrics.services import health as service
+    from cs_metrics.storage import ingest
+
+    before = _green_share(demo_db_url, _reference_date(_frames(demo_db_url)))
+    engine = db.make_engine(demo_db_url)
+    service.rescore(engine)  # every month scored and stored, as after a first visit
+    with engine.connect() as conn:  # 300 customers scored in October 2026, the demo's latest month
+        ids = conn.exec_driver_sql(
+            "SELECT DISTINCT c.external_id FROM customer c JOIN health_signal h ON h.customer_id = c.id "
+            "WHERE h.month = '2026-10-01' ORDER BY c.external_id LIMIT 300").scalars().all()
+    lines = "".join(f"{i},2026-10,usage,1.0\n{i},2026-10,billing_issue,0\n" for i in ids)
+    report = ingest.commit(engine, "health_signals", f"customer_id,month,signal,value\n{lines}".encode(),
+                           filename="signals.csv", today=dt.date(2026, 10, 31))
+    assert report.committed, report.problems
+    assert service.stale_months(engine) == [dt.date(2026, 10, 1)]
+    at = app_on_demo()
+    assert not at.exception
+    assert service.stale_months(engine) == []  # the Overview scored October again before its tiles
+    engine.dispose()
+    after = _green_share(demo_db_url, _reference_date(_frames(demo_db_url)))
+    assert after > before  # best usage and no billing issue for 300 customers: more of them green
+    assert _metric(at, "Customers in good health").value == f"{after:.1%}"
 
 
 def test_overview_segment_filter_changes_values_and_empty_selection_is_friendly(app_on_demo, demo_db_url):

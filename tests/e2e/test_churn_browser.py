@@ -1,4 +1,5 @@
-"""Churn & retention in a real Chromium: the reasons Pareto and the cohort heatmap are drawn, no errors."""
+"""Churn & retention in a real Chromium: the reasons Pareto and, once asked for, the cohort heatmap are drawn,
+no errors."""
 
 from __future__ import annotations
 
@@ -19,6 +20,10 @@ def test_churn_page_shows_pareto_and_cohort_heatmap(app_server, page):
     pareto.scroll_into_view_if_needed(timeout=90_000)
     pareto.locator(".main-svg").first.wait_for(timeout=90_000)
     assert pareto.locator(".bars .point").count() >= 5  # one bar per reason
+    # The cohorts (every revenue row summed) are drawn when asked for.
+    offer = page.get_by_text("Show cohort retention", exact=True)
+    offer.scroll_into_view_if_needed(timeout=90_000)
+    offer.click()
     heatmap = charts.filter(has_text="Share retained, by cohort")
     heatmap.scroll_into_view_if_needed(timeout=90_000)
     heatmap.locator(".hm").first.wait_for(timeout=90_000)  # plotly's heatmap layer

@@ -229,3 +229,41 @@ def test_every_scenario_on_postgresql(pg_url):
     """The same scenarios in one PostgreSQL database (each starts from a clean slate)."""
     for scenario in (*SCENARIOS, *SETUP_SCENARIOS):
         scenario(pg_url)
+
+
+def test_result_sections_are_the_metrics_and_figures_of_the_answers(demo_db_url):
+    """The sections the page keeps per choice (``profile_view`` ...) hold exactly what the metric
+    functions and chart builders give for the same answers: the reference is calling them directly."""
+    from cs_metrics.charts import maturity as charts
+
+    engine = db.make_engine(demo_db_url)
+    answers, targets, inst = service.answers(engine), service.targets(engine), service.instrument(engine)
+    engine.dispose()
+    labels = {d: inst.dimension_label(d, "it") for d in mt.DIMENSIONS}
+    order = mt.round_order(answers)
+    newest, team = order[-1], sorted(answers["team"].unique())[0]
+    current = mt.select_answers(answers, round=newest)
+    assert service.heatmap_figure(answers, round=newest, inst=inst, lang="it").to_json() == charts.heatmap(
+        mt.aggregate(current, by=("team", "dimension")), dimension_labels=labels).to_json()
+    for scope in (None, team):
+        view = service.profile_view(answers, targets=targets, round=newest, team=scope, inst=inst, lang="it")
+        profile = mt.team_profile(answers, targets, round=newest, team=scope)
+        pd.testing.assert_frame_equal(view.profile, profile)
+        pd.testing.assert_frame_equal(view.table, mt.profile_display(profile, inst, lang="it"))
+        assert view.respondents == mt.respondent_count(answers, round=newest, team=scope)
+        assert (view.figure is None) == bool(profile["suppressed"].all())
+        rounds = service.rounds_view(answers, team=scope, inst=inst, lang="it")
+        history = mt.select_answers(answers, team=scope)
+        pd.testing.assert_frame_equal(rounds.changes, mt.round_changes(history))
+        trend = charts.trend_lines(mt.round_trends(history), dimension_labels=labels,
+                                   stage_labels=inst.stage_labels("it"))
+        assert rounds.figure.to_json() == trend.to_json()
+    spread = service.spread_figure(answers, round=newest, dimension="culture", inst=inst, lang="it")
+    dist = mt.stage_distribution(mt.select_answers(current, dimension="culture"), by=("role",))
+    by_role = charts.spread_by_role(dist, stage_label=lambda s: inst.stage_label(s, "it"))
+    assert spread.to_json() == by_role.to_json()
+    differences = service.role_differences(answers, round=newest)
+    pd.testing.assert_frame_equal(differences, mt.role_differences(current))
+    evidence = service.evidence_view(answers, round=newest, inst=inst, lang="it")
+    pd.testing.assert_frame_equal(evidence.claimed, mt.claimed_vs_evidenced(current))
+    pd.testing.assert_frame_equal(evidence.evidence, mt.evidence_list(current))

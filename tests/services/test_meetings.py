@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
 from cs_metrics import meetings as mt
+from cs_metrics.charts import meetings as charts
 from cs_metrics.errors import DataError
 from cs_metrics.period import Period
 from cs_metrics.services import meetings as svc
@@ -95,6 +97,34 @@ def test_headline_compares_with_the_first_quarter(engine):
     assert head.current["meetings"] == 1 and head.current["time_share"] == pytest.approx(15 / 45)
     assert head.change_vs_first_quarter == pytest.approx(15 / 45 - 40 / 90)
     assert head.baseline == mt.BASELINE_SHARE
+
+
+def test_meeting_totals_read_once_give_every_period_and_grouping_of_share_report(engine):
+    svc.save_meeting(engine, _it_weekly(), today=TODAY)
+    svc.save_meeting(engine, _sales_review(), today=TODAY)
+    svc.save_meeting(engine, mt.MeetingDraft(
+        held_on=dt.date(2025, 12, 1), department="IT", meeting_type="project", duration_minutes=50,
+        items=(mt.ItemDraft("Renewals at risk", 12.5, "direct"), mt.ItemDraft("Budget", 7.25)),
+        decisions=(mt.DecisionDraft("Call them", "favours", 0),), customer_item_text="Renewals"), today=TODAY)
+    per = svc.meeting_totals(engine)
+    assert len(per) == 3 and set(mt.SUMMED_COLUMNS) <= set(per.columns)
+    # Reference: share_report, which reads the period's meetings and items and sums them in pandas.
+    winter = Period(dt.date(2025, 12, 1), dt.date(2026, 2, 28))
+    everything = Period(dt.date(2024, 1, 1), TODAY)
+    for period in (QUARTER, winter, everything):
+        for by in ((), ("department",), ("department", "meeting_type"), ("department", "quarter")):
+            pd.testing.assert_frame_equal(mt.share_of_meetings(per, period=period, by=by),
+                                          svc.share_report(engine, period=period, by=by), check_exact=True)
+        assert svc.share_heatmap(per, period=period).to_json() == charts.share_heatmap(
+            svc.share_report(engine, period=period, by=("department", "meeting_type"))).to_json()
+        assert svc.share_trend(per, period=period).to_json() == charts.share_trend(
+            svc.share_report(engine, period=period, by=("department", "quarter"))).to_json()
+        assert svc.decisions_by_department(per, period=period).to_json() == charts.decisions_by_group(
+            svc.share_report(engine, period=period, by=("department",))).to_json()
+    # Hand count for December 2025 to February 2026: the project (12.5 of 19.75 minutes about
+    # customers) and the IT weekly (25 of 45): 37.5 of 64.75.
+    row = mt.share_of_meetings(per, period=Period(dt.date(2025, 12, 1), dt.date(2026, 2, 28))).iloc[0]
+    assert row["meetings"] == 2 and row["time_share"] == pytest.approx(37.5 / 64.75)
 
 
 def test_edit_delete_and_missing_meetings(engine):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
@@ -99,6 +100,31 @@ def test_windows_leave_out_their_end_day(engine):
     assert qm.meeting_rows(engine, start=START, end=dt.date(2026, 2, 2)).empty
     # ... and [2026-01-01, 2026-02-03) holds it on its last day.
     assert len(qm.meeting_rows(engine, start=START, end=dt.date(2026, 2, 3))) == 1
+
+
+def test_unbounded_reads_and_the_first_rows_of_the_skipped_list(engine):
+    first = qm.save_meeting(engine, *it_weekly())  # 2026-02-02
+    second = qm.save_meeting(engine, *sales_review())  # 2026-03-10, skipped the customer item
+    third = qm.save_meeting(engine, _meeting(dt.date(2025, 6, 1), "Sales", "project", 30),
+                            [_item("Churned accounts", 10.0, "indirect")], [])  # skipped too
+    # No bounds: every meeting, as a window holding them all gives.
+    wide = {"start": dt.date(2000, 1, 1), "end": dt.date(2100, 1, 1)}
+    pd.testing.assert_frame_equal(qm.meeting_rows(engine), qm.meeting_rows(engine, **wide))
+    assert qm.meeting_rows(engine)["meeting_id"].tolist() == [third, first, second]
+    pd.testing.assert_frame_equal(qm.agenda_item_totals(engine), qm.agenda_item_totals(engine, **wide))
+    assert qm.meeting_rows(engine, start=START)["meeting_id"].tolist() == [first, second]
+    assert qm.meeting_rows(engine, end=START)["meeting_id"].tolist() == [third]
+    # details=False: the same rows without the columns the customer share does not read.
+    brief = qm.meeting_rows(engine, details=False)
+    detailed = qm.meeting_rows(engine)
+    pd.testing.assert_frame_equal(brief, detailed.drop(columns=["title", "duration_minutes", "attendees"]))
+    # The skipped list sums the items of the meetings it shows only: the first row of the full list.
+    every = qm.skipped_customer_item(engine, **wide, limit=None)
+    assert every["meeting_id"].tolist() == [second, third]
+    sums = every[["items", "customer_items", "customer_minutes"]].values.tolist()
+    assert sums == [[2, 1, 15.0], [1, 1, 10.0]]
+    pd.testing.assert_frame_equal(qm.skipped_customer_item(engine, **wide, limit=1), every.head(1))
+    assert qm.skipped_count(engine, **wide) == 2
 
 
 def test_edit_delete_and_missing_meetings(engine):

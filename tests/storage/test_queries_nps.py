@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from cs_metrics.storage import db, models as m
+from cs_metrics.storage import db
+from cs_metrics.storage import models as m
 from cs_metrics.storage.queries import CustomerFilter
 from cs_metrics.storage.queries import nps as qn
 
@@ -108,6 +109,31 @@ def _verbatims_search_and_filters(engine):
         qn.verbatims(engine, **JAN, groups=("fan",))
 
 
+def _verbatims_in_pages_counted_and_by_id(engine):
+    # The January comments newest first are r5, r2, r1 (see above): pages of 2 are [5, 2] and [1].
+    assert qn.verbatims(engine, **JAN, limit=2)["id"].tolist() == [5, 2]
+    assert qn.verbatims(engine, **JAN, limit=2, offset=2)["id"].tolist() == [1]
+    assert qn.verbatims(engine, **JAN, offset=1)["id"].tolist() == [2, 1]
+    assert qn.verbatims(engine, **JAN, languages=("en",), limit=1, offset=1)["id"].tolist() == [2]
+    # Counts: 3 comments; 2 in English (r5, r2); 1 promoter (r2); SMB: r2, r1; "fattura": r1.
+    assert qn.verbatim_count(engine, **JAN) == 3
+    assert qn.verbatim_count(engine, **JAN, languages=("en",)) == 2
+    assert qn.verbatim_count(engine, **JAN, groups=("promoter",)) == 1
+    assert qn.verbatim_count(engine, **JAN, flt=SMB) == 2
+    assert qn.verbatim_count(engine, **JAN, search="FATTURA") == 1
+    assert qn.verbatim_count(engine, start=D(2020, 1, 1), end=D(2020, 2, 1)) == 0
+    # By id: the same columns as the list, newest first whatever the order asked; r5 is anonymous.
+    picked = qn.verbatims_by_id(engine, ids=[1, 5])
+    assert picked["id"].tolist() == [5, 1] and list(picked.columns) == list(qn.verbatims(engine, **JAN).columns)
+    assert picked["customer"].isna().tolist() == [True, False] and qn.verbatims_by_id(engine, ids=[]).empty
+    # The text only, for the word counts: id, score, group, language, comment of the same three.
+    texts = qn.comment_texts(engine, **JAN)
+    assert texts.to_dict("list") == {"id": [5, 2, 1], "score": [0, 9, 2], "group": ["detractor", "promoter", "detractor"],
+                                     "language": ["en", "en", "it"],
+                                     "comment": ["slow_support", "Great support", "Fattura sbagliata, 100% errata"]}
+    assert qn.comment_texts(engine, **JAN, flt=SMB)["id"].tolist() == [2, 1]
+
+
 def _follow_up_queue(engine):
     queue = qn.follow_up_queue(engine, **JAN)
     assert queue["id"].tolist() == [1, 5]  # detractors of January, oldest first
@@ -118,7 +144,7 @@ def _follow_up_queue(engine):
 def _reads(engine):
     for check in (_score_counts_skip_invalid_and_out_of_period, _counts_by_segment_and_touchpoint,
                   _counts_by_is_empty_for_a_period_without_answers, _invalid_scores_are_listed, _survey_counts,
-                  _verbatims_search_and_filters, _follow_up_queue):
+                  _verbatims_search_and_filters, _verbatims_in_pages_counted_and_by_id, _follow_up_queue):
         check(engine)
 
 
@@ -172,6 +198,25 @@ def _save_follow_ups_is_all_or_nothing(engine):
     assert _follow_up(engine, 5).follow_up_status == "not_needed"
 
 
+def _an_invitation_answered_twice_counts_once(engine):
+    # A second answer to send 1 (January): still 3 of the 4 January invitations answered.
+    with db.session_scope(engine) as s:
+        s.add(m.NpsResponse(id=9, customer_id=1, send_id=1, responded_on=D(2026, 1, 11), score=6))
+    assert qn.survey_counts(engine, **JAN).answered == 3
+    assert qn.survey_counts(engine, **JAN, flt=SMB).answered == 2
+
+
+def _invalid_scores_under_a_filter(engine):
+    # r6 (score 11) belongs to Beta (Enterprise): counted for Enterprise, not for SMB, listed with its customer.
+    n, rows = qn.invalid_scores(engine, flt=CustomerFilter(segments=("Enterprise",)))
+    assert n == 1 and rows["id"].tolist() == [6]
+    n, rows = qn.invalid_scores(engine, flt=SMB)
+    assert n == 0 and rows.empty and list(rows.columns) == ["id", "external_id", "responded_on", "score", "customer"]
+    with engine.begin() as conn:  # with no invalid answer at all, no filter finds one either
+        conn.execute(m.NpsResponse.__table__.delete().where(m.NpsResponse.id == 6))
+    assert qn.invalid_scores(engine)[0] == 0 and qn.invalid_scores(engine, flt=SMB)[0] == 0
+
+
 def test_reads_then_follow_up_writes(engine):
     """Everything on one database per backend (creating a PostgreSQL database is the slow part)."""
     _reads(engine)
@@ -179,3 +224,6 @@ def test_reads_then_follow_up_writes(engine):
     _save_follow_up_rejects_bad_edits_and_writes_nothing(engine)
     _save_follow_up_persists_and_closes(engine)
     _save_follow_ups_is_all_or_nothing(engine)
+    # Last, as they change the rows: a twice-answered invitation, an invalid answer removed.
+    _an_invitation_answered_twice_counts_once(engine)
+    _invalid_scores_under_a_filter(engine)

@@ -107,6 +107,15 @@ def test_onboarding_customers_carry_the_latest_milestone(engine):
     assert c.loc[4, "last_milestone"] == "Activated"
     assert c.loc[3, "churned_on"] == pd.Timestamp("2026-04-01")
     assert qt.onboarding_customers(engine, flt=CustomerFilter(owners=("Ann",)))["customer_id"].tolist() == [1, 4]
+    # Without the latest milestone: the same customers and columns, less the last three.
+    bare = qt.onboarding_customers(engine, last_milestone=False)
+    assert list(bare.columns) == list(c.reset_index().columns[:-3])
+    # The latest milestones of a few customers, read alone, are those above (in batches when many).
+    few = qt.last_milestones(engine, customer_ids=(4, 3, 1)).set_index("customer_id")
+    assert few.index.tolist() == [1, 3, 4]
+    assert few["last_milestone"].tolist()[::2] == ["First report (again)", "Activated"]
+    assert pd.isna(few.loc[3, "last_milestone"])
+    assert qt.last_milestones(engine, customer_ids=()).empty
 
 
 def test_first_value_milestones_keep_duplicates_for_reporting(engine):

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from cs_metrics.errors import DataError, SchemaError
 from cs_metrics.storage import models
-from cs_metrics.storage.db import DATA_TABLES, DATASET_META_KEYS
+from cs_metrics.storage.db import DATA_TABLES, DATASET_META_KEYS, refresh_statistics
 from cs_metrics.storage.demo.bulk import (
     keys_and_indexes_after,
     load_settings,
@@ -101,6 +101,7 @@ def load_demo(
                         f"COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM {name}"
                     )
                 )
+    refresh_statistics(engine)
     return {t.__tablename__: written[t.__tablename__] for t in DATA_TABLES if t.__tablename__ in written}
 
 

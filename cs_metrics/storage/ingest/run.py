@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from cs_metrics.errors import DataError
+from cs_metrics.storage.db import STATISTICS_AFTER_ROWS, refresh_statistics
 from cs_metrics.storage.entities import ENTITIES
 from cs_metrics.storage.ingest.archive import ARCHIVE, import_archive
 from cs_metrics.storage.ingest.history import log_import
@@ -152,6 +153,7 @@ def _run(engine: Engine, entity: str, data: bytes, *, filename: str, mapping: An
                 writes.custom(conn, report, progress, True)
             log_import(conn, entity, filename, inserted=report.inserted, updated=report.updated, who=who)
         report.committed = True
+        written = tuple(getattr(table, "__tablename__", None) or table.name for table, _, _ in writes.steps)
         report.dry_run = False
         if progress:
             progress(1.0, "done")
@@ -166,4 +168,6 @@ def _run(engine: Engine, entity: str, data: bytes, *, filename: str, mapping: An
         report.inserted = report.updated = report.unchanged = 0
         report.add(None, None, "", f"The file could not be read ({type(exc).__name__}: {shorten(exc, 200)}). "
                    "Nothing was written; save it again as CSV UTF-8 with a header row.", "internal")
+    if report.committed and report.inserted + report.updated >= STATISTICS_AFTER_ROWS:
+        refresh_statistics(engine, written)  # after the commit, on its own: the planner sees the new rows
     return report

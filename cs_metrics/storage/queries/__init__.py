@@ -186,13 +186,13 @@ def arr_by_month(engine: Engine, *, months: tuple[dt.date, ...], flt: CustomerFi
     """Per month of ``months`` (first days): ``month``, ``customers`` with revenue, ``arr`` (12 x
     total MRR); months without revenue come back with 0 and 0."""
     rm = m.RevenueMonth
-    stmt = _apply(
+    stmt = (
         select(rm.month, func.count(rm.customer_id).label("customers"), func.sum(rm.mrr).label("mrr"))
-        .join(m.Customer, m.Customer.id == rm.customer_id)
         .where(rm.month.in_(months))
-        .group_by(rm.month),
-        flt,
+        .group_by(rm.month)
     )
+    if not flt.is_all:  # without a filter the month index alone answers
+        stmt = _apply(stmt.join(m.Customer, m.Customer.id == rm.customer_id), flt)
     found = _frame(engine, stmt, dates=("month",)).set_index("month")
     index = pd.DatetimeIndex(pd.to_datetime(list(months)), name="month")
     out = found.reindex(index)

@@ -15,11 +15,12 @@ import pandas as pd
 from sqlalchemy import Date, and_, case, func, literal, or_, select, union_all, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql import Select
 
 from cs_metrics.errors import DataError
 from cs_metrics.period import as_date
 from cs_metrics.storage import models as m
-from cs_metrics.storage.queries import ALL, CustomerFilter, _apply, _frame
+from cs_metrics.storage.queries import ALL, CustomerFilter, _apply, _churned_on, _frame
 
 #: Longest follow-up note accepted (characters).
 MAX_NOTES = 4000
@@ -81,6 +82,31 @@ def churned_count(engine: Engine, *, start: dt.date, end: dt.date, flt: Customer
         return int(conn.execute(stmt).scalar_one())
 
 
+def customers_on_terms(
+    engine: Engine, *, min_term: int, start: dt.date, end: dt.date, flt: CustomerFilter = ALL
+) -> pd.DataFrame:
+    """The customers on contracts of ``min_term`` months or more who can count in the window
+    ``[start, end)``: signed before ``end`` and not churned before ``start``. Columns
+    ``customer_id``, ``external_id``, ``name``, ``segment``, ``signed_on``,
+    ``contract_term_months``, ``churned_on`` (as ``queries.customers``) and ``arr``; ordered by
+    customer.
+
+    Every customer left out can neither be active at ``start`` nor reach a contract end in the
+    window while still a customer, so renewal and logo churn counts are those of all of them.
+    """
+    c = m.Customer
+    churned = _churned_on()
+    stmt = _apply(
+        select(
+            c.id.label("customer_id"), c.external_id, c.name, c.segment, c.signed_on, c.contract_term_months,
+            churned.label("churned_on"), c.arr,
+        ).where(c.contract_term_months >= min_term, c.signed_on < end,
+                or_(churned.is_(None), churned >= start)),
+        flt,
+    ).order_by(c.id)
+    return _frame(engine, stmt, dates=("signed_on", "churned_on"))
+
+
 # --- revenue -------------------------------------------------------------------------------------
 
 
@@ -127,34 +153,37 @@ def revenue_retention_sums(
     ``starting`` MRR, ``expansion``, ``contraction`` and ``churned`` MRR (positive amounts, as
     ``cs_metrics.retention.RevenueRetention``). Negative MRR rows are left out, as in
     ``revenue_in_months``; a pair without customers comes back with zeros.
+
+    Each pair is its own aggregate (one ``SELECT`` per pair, joined by ``UNION ALL``): the
+    database walks the start month's rows in index order and looks up each customer's end month,
+    with no grouping (and no sort) of the joined rows.
     """
     columns = ["start_month", "end_month", "n", "n_churned", "starting", "expansion", "contraction", "churned"]
     if not pairs:
         return pd.DataFrame(columns=columns)
     rm, c = m.RevenueMonth, m.Customer
-    wanted = union_all(*[
-        select(literal(as_date(a), Date).label("start_month"), literal(as_date(b), Date).label("end_month"))
-        for a, b in dict.fromkeys(pairs)
-    ]).subquery("pairs")
-    start, end = aliased(rm, name="s"), aliased(rm, name="e")
-    last = func.coalesce(end.mrr, 0.0)
-    gone = last <= 0
-    stmt = select(
-        wanted.c.start_month, wanted.c.end_month, func.count().label("n"),
-        func.sum(case((gone, 1), else_=0)).label("n_churned"),
-        func.sum(start.mrr).label("starting"),
-        func.sum(case((last > start.mrr, last - start.mrr), else_=0.0)).label("expansion"),
-        func.sum(case((~gone & (last < start.mrr), start.mrr - last), else_=0.0)).label("contraction"),
-        func.sum(case((gone, start.mrr), else_=0.0)).label("churned"),
-    ).select_from(wanted).join(start, and_(start.month == wanted.c.start_month, start.mrr > 0))
-    if min_term is not None or not flt.is_all:  # the customers first, so that only theirs are looked up
-        stmt = _apply(stmt.join(c, c.id == start.customer_id), flt)
-        if min_term is not None:
-            stmt = stmt.where(c.contract_term_months >= min_term)
-    stmt = stmt.outerjoin(
-        end, and_(end.customer_id == start.customer_id, end.month == wanted.c.end_month, end.mrr >= 0)
-    ).group_by(wanted.c.start_month, wanted.c.end_month)
-    found = _frame(engine, stmt, dates=("start_month", "end_month"))
+
+    def one(a: dt.date, b: dt.date):
+        start, end = aliased(rm, name="s"), aliased(rm, name="e")
+        last = func.coalesce(end.mrr, 0.0)
+        gone = last <= 0
+        stmt = select(
+            literal(a, Date).label("start_month"), literal(b, Date).label("end_month"),
+            func.count().label("n"),
+            func.sum(case((gone, 1), else_=0)).label("n_churned"),
+            func.sum(start.mrr).label("starting"),
+            func.sum(case((last > start.mrr, last - start.mrr), else_=0.0)).label("expansion"),
+            func.sum(case((~gone & (last < start.mrr), start.mrr - last), else_=0.0)).label("contraction"),
+            func.sum(case((gone, start.mrr), else_=0.0)).label("churned"),
+        ).select_from(start).where(start.month == a, start.mrr > 0)
+        if min_term is not None or not flt.is_all:  # the customers first, so that only theirs are looked up
+            stmt = _apply(stmt.join(c, c.id == start.customer_id), flt)
+            if min_term is not None:
+                stmt = stmt.where(c.contract_term_months >= min_term)
+        return stmt.outerjoin(end, and_(end.customer_id == start.customer_id, end.month == b, end.mrr >= 0))
+
+    wanted = list(dict.fromkeys((as_date(a), as_date(b)) for a, b in pairs))
+    found = _frame(engine, union_all(*[one(a, b) for a, b in wanted]), dates=("start_month", "end_month"))
     found = found.set_index([found["start_month"].dt.date, found["end_month"].dt.date])
     out = pd.DataFrame({"start_month": [as_date(a) for a, _ in pairs], "end_month": [as_date(b) for _, b in pairs]})
     for column in columns[2:]:
@@ -168,16 +197,18 @@ def cohort_revenue(engine: Engine, *, flt: CustomerFilter = ALL) -> pd.DataFrame
     """Revenue summed in SQL per cohort and month: ``cohort_month`` (a customer's first month
     with MRR above 0), ``month``, ``customers`` (with MRR above 0), ``mrr``.
 
-    The same table as ``cs_metrics.retention.cohort_counts`` on the raw customer-month rows.
+    The same table as ``cs_metrics.retention.cohort_counts`` on the raw customer-month rows. Each
+    customer's first month is looked up once (the first of its months in the customer-month
+    index), then every positive revenue row is summed under it.
     """
-    rm = m.RevenueMonth
-    first = _apply(
-        select(rm.customer_id.label("customer_id"), func.min(rm.month).label("cohort_month"))
-        .join(m.Customer, m.Customer.id == rm.customer_id)
-        .where(rm.mrr > 0)
-        .group_by(rm.customer_id),
-        flt,
-    ).subquery()
+    rm, c = m.RevenueMonth, m.Customer
+    inner = aliased(rm, name="r")
+    first_month = (
+        select(inner.month).where(inner.customer_id == c.id, inner.mrr > 0)
+        .order_by(inner.month).limit(1).correlate(c).scalar_subquery()
+    )
+    first = _apply(select(c.id.label("customer_id"), first_month.label("cohort_month")), flt)
+    first = first.cte("first_months").prefix_with("MATERIALIZED")  # one lookup per customer, not per row
     stmt = (
         select(
             first.c.cohort_month,
@@ -185,8 +216,9 @@ def cohort_revenue(engine: Engine, *, flt: CustomerFilter = ALL) -> pd.DataFrame
             func.count(rm.customer_id).label("customers"),
             func.sum(rm.mrr).label("mrr"),
         )
-        .join(first, first.c.customer_id == rm.customer_id)
-        .where(rm.mrr > 0)
+        .select_from(first)
+        .join(rm, rm.customer_id == first.c.customer_id)
+        .where(rm.mrr > 0, first.c.cohort_month.is_not(None))
         .group_by(first.c.cohort_month, rm.month)
         .order_by(first.c.cohort_month, rm.month)
     )
@@ -206,27 +238,41 @@ def last_revenue_month(engine: Engine) -> dt.date | None:
 # --- data checks ---------------------------------------------------------------------------------
 
 
+def _of_customers(stmt: Select, customer_id: Any, flt: CustomerFilter) -> Select:
+    """``stmt`` kept to the rows whose customer matches ``flt``, checked row by row (``EXISTS``): the
+    database walks the rows it filters first rather than every customer of a segment."""
+    if flt.is_all:  # every row belongs to a customer (foreign key)
+        return stmt
+    c = m.Customer
+    return stmt.where(_apply(select(c.id).where(c.id == customer_id), flt).exists())
+
+
 def negative_mrr_rows(
     engine: Engine, *, flt: CustomerFilter = ALL, examples: int = 5
 ) -> tuple[int, pd.DataFrame]:
-    """(number of revenue rows with a negative MRR, the first ``examples`` of them)."""
+    """(number of revenue rows with a negative MRR, the first ``examples`` of them).
+
+    One pass over the revenue rows: the count comes with the examples (``count(*) OVER ()``)."""
     rm, c = m.RevenueMonth, m.Customer
-    base = _apply(select(rm.id).join(c, c.id == rm.customer_id).where(rm.mrr < 0), flt).subquery()
-    with engine.connect() as conn:
-        count = int(conn.execute(select(func.count()).select_from(base)).scalar_one())
-    rows = (
-        _apply(
-            select(rm.customer_id, c.external_id, c.name, rm.month, rm.mrr)
-            .join(c, c.id == rm.customer_id)
-            .where(rm.mrr < 0),
-            flt,
+    found = (
+        _of_customers(
+            select(rm.customer_id, rm.month, rm.mrr, func.count().over().label("total")).where(rm.mrr < 0),
+            rm.customer_id, flt,
         )
         .order_by(rm.month, rm.customer_id)
         .limit(examples)
+        .subquery()
     )
-    return count, _frame(engine, rows, dates=("month",)) if count else pd.DataFrame(
-        columns=["customer_id", "external_id", "name", "month", "mrr"]
+    stmt = (
+        select(found.c.customer_id, c.external_id, c.name, found.c.month, found.c.mrr, found.c.total)
+        .join(c, c.id == found.c.customer_id)
+        .order_by(found.c.month, found.c.customer_id)
     )
+    rows = _frame(engine, stmt, dates=("month",))
+    count = int(rows["total"].iloc[0]) if len(rows) else 0
+    if not count:
+        return 0, pd.DataFrame(columns=["customer_id", "external_id", "name", "month", "mrr"])
+    return count, rows.drop(columns="total")
 
 
 def churn_before_signing_rows(
@@ -245,15 +291,15 @@ def churn_before_signing_rows(
             c.name,
             c.signed_on,
             func.coalesce(ce.churned_on, c.churned_on).label("churned_on"),
+            func.count().over().label("total"),
         )
         .outerjoin(ce, ce.customer_id == c.id)
         .where(bad),
         flt,
     )
-    with engine.connect() as conn:
-        count = int(conn.execute(select(func.count()).select_from(stmt.subquery())).scalar_one())
     frame = _frame(engine, stmt.order_by(c.id).limit(examples), dates=("signed_on", "churned_on"))
-    return count, frame
+    count = int(frame["total"].iloc[0]) if len(frame) else 0
+    return count, frame.drop(columns="total")
 
 
 # --- contradictions --------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import case, delete, func, select, update
+from sqlalchemy import Integer, case, cast, delete, func, select, update
 from sqlalchemy.engine import Engine
 
 from cs_metrics import vocab
@@ -22,39 +22,50 @@ from cs_metrics.storage import models as m
 from cs_metrics.storage.queries import _frame
 
 
-def _in_range(stmt, start: dt.date, end: dt.date):
-    return stmt.where(m.Meeting.held_on >= start, m.Meeting.held_on < end)
+def _in_range(stmt, start: dt.date | None, end: dt.date | None):
+    """``stmt`` limited to meetings held in ``[start, end)`` (None: no bound on that side)."""
+    if start is not None:
+        stmt = stmt.where(m.Meeting.held_on >= start)
+    if end is not None:
+        stmt = stmt.where(m.Meeting.held_on < end)
+    return stmt
 
 
-def _decision_counts():
+def _decision_counts(start: dt.date | None, end: dt.date | None):
+    """Decisions per meeting and CX impact, of the meetings held in ``[start, end)`` only."""
     d = m.Decision
-    return (
-        select(
-            d.meeting_id.label("meeting_id"),
-            *[func.sum(case((d.cx_impact == impact, 1), else_=0)).label(f"decisions_{impact}") for impact in vocab.CX_IMPACTS],
-        )
-        .group_by(d.meeting_id)
-        .subquery()
+    stmt = select(
+        d.meeting_id.label("meeting_id"),
+        *[func.count(case((d.cx_impact == impact, 1))).label(f"decisions_{impact}")
+          for impact in vocab.CX_IMPACTS],
     )
+    if start is not None or end is not None:
+        stmt = _in_range(stmt.join(m.Meeting, m.Meeting.id == d.meeting_id), start, end)
+    return stmt.group_by(d.meeting_id).subquery()
 
 
 def meeting_rows(
     engine: Engine,
     *,
-    start: dt.date,
-    end: dt.date,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
     departments: tuple[str, ...] = (),
     meeting_types: tuple[str, ...] = (),
+    details: bool = True,
 ) -> pd.DataFrame:
-    """One row per meeting held in ``[start, end)``: ``meeting_id``, ``held_on``, ``department``,
-    ``meeting_type``, ``title``, ``duration_minutes``, ``attendees``, ``customer_item_filled``,
-    and ``decisions_favours`` / ``decisions_neutral`` / ``decisions_worsens`` (counted in SQL)."""
+    """One row per meeting held in ``[start, end)`` (None: no bound; both None: every meeting):
+    ``meeting_id``, ``held_on``, ``department``, ``meeting_type``, ``title``,
+    ``duration_minutes``, ``attendees``, ``customer_item_filled``, and ``decisions_favours`` /
+    ``decisions_neutral`` / ``decisions_worsens`` (counted in SQL). ``details=False`` leaves out
+    ``title``, ``duration_minutes`` and ``attendees`` (what the customer share does not read)."""
     mt = m.Meeting
-    dc = _decision_counts()
+    dc = _decision_counts(start, end)
+    shown = (mt.title, mt.duration_minutes, mt.attendees) if details else ()
     stmt = _in_range(
         select(
-            mt.id.label("meeting_id"), mt.held_on, mt.department, mt.meeting_type, mt.title,
-            mt.duration_minutes, mt.attendees, mt.customer_item_filled,
+            mt.id.label("meeting_id"), mt.held_on, mt.department, mt.meeting_type, *shown,
+            # read as 0/1 and made boolean below: cheaper than a Python call per row
+            cast(mt.customer_item_filled, Integer).label("customer_item_filled"),
             *[func.coalesce(dc.c[f"decisions_{i}"], 0).label(f"decisions_{i}") for i in vocab.CX_IMPACTS],
         ).outerjoin(dc, dc.c.meeting_id == mt.id),
         start, end,
@@ -70,25 +81,27 @@ def meeting_rows(
     return frame
 
 
-def agenda_item_totals(engine: Engine, *, start: dt.date, end: dt.date) -> pd.DataFrame:
-    """Agenda items of the meetings held in ``[start, end)``, summed per meeting and relevance:
-    ``meeting_id``, ``relevance``, ``n_items``, ``minutes`` (sum of the known minutes),
-    ``n_items_timed`` (items with minutes) and ``n_decided`` (items with at least one decision)."""
+def agenda_item_totals(
+    engine: Engine, *, start: dt.date | None = None, end: dt.date | None = None
+) -> pd.DataFrame:
+    """Agenda items of the meetings held in ``[start, end)`` (None: no bound; both None: every
+    meeting), summed per meeting and relevance: ``meeting_id``, ``relevance``, ``n_items``,
+    ``minutes`` (sum of the known minutes), ``n_items_timed`` (items with minutes) and
+    ``n_decided`` (items with at least one decision)."""
     ai, d = m.AgendaItem, m.Decision
-    decided = select(d.agenda_item_id.label("item_id")).where(d.agenda_item_id.is_not(None)).distinct().subquery()
-    stmt = _in_range(
-        select(
-            ai.meeting_id,
-            ai.relevance,
-            func.count(ai.id).label("n_items"),
-            func.coalesce(func.sum(ai.minutes), 0.0).label("minutes"),
-            func.count(ai.minutes).label("n_items_timed"),
-            func.coalesce(func.sum(case((decided.c.item_id.is_not(None), 1), else_=0)), 0).label("n_decided"),
-        )
-        .join(m.Meeting, m.Meeting.id == ai.meeting_id)
-        .outerjoin(decided, decided.c.item_id == ai.id),
-        start, end,
-    ).group_by(ai.meeting_id, ai.relevance).order_by(ai.meeting_id, ai.relevance)
+    # an item is decided when some decision names it (one membership test per item, no join)
+    decided = ai.id.in_(select(d.agenda_item_id).where(d.agenda_item_id.is_not(None)))
+    stmt = select(
+        ai.meeting_id,
+        ai.relevance,
+        func.count(ai.id).label("n_items"),
+        func.coalesce(func.sum(ai.minutes), 0.0).label("minutes"),
+        func.count(ai.minutes).label("n_items_timed"),
+        func.coalesce(func.sum(case((decided, 1), else_=0)), 0).label("n_decided"),
+    )
+    if start is not None or end is not None:
+        stmt = _in_range(stmt.join(m.Meeting, m.Meeting.id == ai.meeting_id), start, end)
+    stmt = stmt.group_by(ai.meeting_id, ai.relevance).order_by(ai.meeting_id, ai.relevance)
     frame = _frame(engine, stmt)
     for col in ("n_items", "n_items_timed", "n_decided"):
         frame[col] = frame[col].astype(int)
@@ -117,28 +130,30 @@ def skipped_customer_item(
     ``items``, ``customer_items``, ``customer_minutes`` (at most ``limit`` rows; None: all)."""
     mt, ai = m.Meeting, m.AgendaItem
     about = ai.relevance.in_(("direct", "indirect"))
-    per_item = (
+
+    def newest(*columns):  # the meetings shown, newest first, at most ``limit``
+        stmt = _in_range(select(*columns).where(mt.customer_item_filled.is_(False)), start, end)
+        stmt = _skipped_where(stmt, departments, meeting_types)
+        return stmt.order_by(mt.held_on.desc(), mt.id.desc()).limit(limit)
+
+    per_item = (  # the items of those meetings only, summed per meeting
         select(
             ai.meeting_id.label("meeting_id"),
             func.count(ai.id).label("items"),
             func.sum(case((about, 1), else_=0)).label("customer_items"),
             func.sum(case((about, func.coalesce(ai.minutes, 0.0)), else_=0.0)).label("customer_minutes"),
         )
+        .where(ai.meeting_id.in_(newest(mt.id)))
         .group_by(ai.meeting_id)
         .subquery()
     )
-    stmt = _in_range(
-        select(
-            mt.id.label("meeting_id"), mt.held_on, mt.department, mt.meeting_type, mt.title, mt.duration_minutes,
-            func.coalesce(per_item.c["items"], 0).label("items"),
-            func.coalesce(per_item.c.customer_items, 0).label("customer_items"),
-            func.coalesce(per_item.c.customer_minutes, 0.0).label("customer_minutes"),
-        )
-        .outerjoin(per_item, per_item.c.meeting_id == mt.id)
-        .where(mt.customer_item_filled.is_(False)),
-        start, end,
-    ).order_by(mt.held_on.desc(), mt.id.desc()).limit(limit)
-    return _frame(engine, _skipped_where(stmt, departments, meeting_types), dates=("held_on",))
+    stmt = newest(
+        mt.id.label("meeting_id"), mt.held_on, mt.department, mt.meeting_type, mt.title, mt.duration_minutes,
+        func.coalesce(per_item.c["items"], 0).label("items"),
+        func.coalesce(per_item.c.customer_items, 0).label("customer_items"),
+        func.coalesce(per_item.c.customer_minutes, 0.0).label("customer_minutes"),
+    ).outerjoin(per_item, per_item.c.meeting_id == mt.id)
+    return _frame(engine, stmt, dates=("held_on",))
 
 
 def _skipped_where(stmt, departments: tuple[str, ...], meeting_types: tuple[str, ...]):

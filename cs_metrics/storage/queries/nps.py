@@ -26,6 +26,11 @@ r = m.NpsResponse
 c = m.Customer
 
 VALID = (r.score >= 0) & (r.score <= 10)
+#: An answer with a written comment (not only blanks).
+HAS_COMMENT = and_(r.comment.is_not(None), func.length(func.trim(r.comment)) > 0)
+#: The NPS group of a valid score.
+GROUP = case((r.score <= 6, "detractor"), (r.score <= 8, "passive"), else_="promoter").label("group")
+GROUP_SCORES = {"detractor": (0, 6), "passive": (7, 8), "promoter": (9, 10)}
 #: Dimensions a breakdown can group by: name -> column.
 BREAKDOWNS = {"segment": c.segment, "region": c.region, "owner": c.owner, "touchpoint": r.touchpoint,
               "language": r.language}
@@ -35,11 +40,15 @@ MAX_NOTE = 2000
 MAX_OWNER = 120
 
 
-def _scoped(stmt: Select, *, start: dt.date, end: dt.date, flt: CustomerFilter) -> Select:
-    """Responses in ``[start, end)`` joined to their customer (outer join when unfiltered)."""
+def _scoped(
+    stmt: Select, *, start: dt.date, end: dt.date, flt: CustomerFilter, customer: bool = True
+) -> Select:
+    """Responses in ``[start, end)`` joined to their customer (outer join when unfiltered; no join
+    at all when unfiltered and the statement reads no ``customer`` column: the outer join on the
+    customer's key neither adds nor drops a response, it only costs a lookup per row)."""
     stmt = stmt.where(r.responded_on >= start, r.responded_on < end)
     if flt.is_all:
-        return stmt.outerjoin(c, c.id == r.customer_id)
+        return stmt.outerjoin(c, c.id == r.customer_id) if customer else stmt
     return _apply(stmt.join(c, c.id == r.customer_id), flt)
 
 
@@ -53,7 +62,8 @@ def _class_sums():
 
 def score_counts(engine: Engine, *, start: dt.date, end: dt.date, flt: CustomerFilter = ALL) -> pd.DataFrame:
     """Valid responses per score: ``score`` (0-10, only those present) and ``n``."""
-    stmt = _scoped(select(r.score.label("score"), func.count().label("n")).select_from(r), start=start, end=end, flt=flt)
+    stmt = select(r.score.label("score"), func.count().label("n")).select_from(r)
+    stmt = _scoped(stmt, start=start, end=end, flt=flt, customer=False)
     stmt = stmt.where(VALID).group_by(r.score).order_by(r.score)
     frame = _frame(engine, stmt)
     return frame.astype({"score": "int64", "n": "int64"})
@@ -70,7 +80,8 @@ def counts_by(
     if by not in BREAKDOWNS:
         raise DataError(f"Cannot break NPS down by {by!r}; use one of {sorted(BREAKDOWNS)}.")
     key = func.coalesce(BREAKDOWNS[by], NO_VALUE).label(by)
-    stmt = _scoped(select(key, *_class_sums()).select_from(r), start=start, end=end, flt=flt).where(VALID)
+    stmt = _scoped(select(key, *_class_sums()).select_from(r), start=start, end=end, flt=flt,
+                   customer=BREAKDOWNS[by].table is c.__table__).where(VALID)
     frame = _frame(engine, stmt.group_by(key).order_by(key))
     return frame.astype({col: "int64" for col in ("detractors", "passives", "promoters")})
 
@@ -80,14 +91,19 @@ def invalid_scores(engine: Engine, *, flt: CustomerFilter = ALL, limit: int = 50
 
     The frame has ``id``, ``external_id``, ``responded_on``, ``score``, ``customer``.
     """
-    base = select(r.id).select_from(r).where(~VALID)
     cols = select(r.id, r.external_id, r.responded_on, r.score, c.name.label("customer")).select_from(r).where(~VALID)
-    if flt.is_all:
-        base, cols = base.outerjoin(c, c.id == r.customer_id), cols.outerjoin(c, c.id == r.customer_id)
-    else:
-        base, cols = _apply(base.join(c, c.id == r.customer_id), flt), _apply(cols.join(c, c.id == r.customer_id), flt)
+    invalid = select(func.count()).select_from(r).where(~VALID)
     with engine.connect() as conn:
-        total = conn.execute(select(func.count()).select_from(base.subquery())).scalar_one()
+        # In the whole database first: usually none, and then none for any filter either.
+        total = conn.execute(invalid).scalar_one()
+        if total and not flt.is_all:
+            total = conn.execute(_apply(invalid.join(c, c.id == r.customer_id), flt)).scalar_one()
+    if flt.is_all:
+        cols = cols.outerjoin(c, c.id == r.customer_id)
+    else:
+        cols = _apply(cols.join(c, c.id == r.customer_id), flt)
+    if not total:  # no second read for the (empty) rows
+        cols = cols.where(False)
     return int(total), _frame(engine, cols.order_by(r.responded_on, r.id).limit(limit), dates=("responded_on",))
 
 
@@ -105,27 +121,66 @@ class SurveyCounts:
     commented: int
 
 
-def survey_counts(engine: Engine, *, start: dt.date, end: dt.date, flt: CustomerFilter = ALL) -> SurveyCounts:
-    """Invitations, answered invitations, responses and commented responses in ``[start, end)``."""
+def invitation_counts(
+    engine: Engine, *, start: dt.date, end: dt.date, flt: CustomerFilter = ALL
+) -> tuple[int, int]:
+    """Invitations sent in ``[start, end)`` and how many of them have an answer (the response rate).
+
+    An invitation is answered when some response points to it: the distinct invitations of the
+    period reached from the responses (one pass over the responses, each looking its invitation
+    up by key), not a list of every answered invitation ever joined to the period's invitations.
+    """
     s = m.NpsSurveySend
-    answered = select(r.send_id.label("send_id")).where(r.send_id.is_not(None)).distinct().subquery()
-    sends = select(func.count(), func.count(answered.c.send_id)).select_from(s)
-    sends = sends.outerjoin(answered, answered.c.send_id == s.id).where(s.sent_on >= start, s.sent_on < end)
+    sends = select(func.count()).select_from(s).where(s.sent_on >= start, s.sent_on < end)
+    answered = (select(func.count(func.distinct(r.send_id))).select_from(r).join(s, s.id == r.send_id)
+                .where(s.sent_on >= start, s.sent_on < end))
     if not flt.is_all:
         sends = _apply(sends.join(c, c.id == s.customer_id), flt)
-    has_comment = and_(r.comment.is_not(None), func.length(func.trim(r.comment)) > 0)
+        answered = _apply(answered.join(c, c.id == s.customer_id), flt)
+    with engine.connect() as conn:
+        return int(conn.execute(sends).scalar_one()), int(conn.execute(answered).scalar_one())
+
+
+def survey_counts(engine: Engine, *, start: dt.date, end: dt.date, flt: CustomerFilter = ALL) -> SurveyCounts:
+    """Invitations, answered invitations (``invitation_counts``), responses and commented
+    responses in ``[start, end)``."""
+    n_sends, n_answered = invitation_counts(engine, start=start, end=end, flt=flt)
     responses = _scoped(
-        select(func.count(), func.coalesce(func.sum(case((has_comment, 1), else_=0)), 0)).select_from(r),
-        start=start, end=end, flt=flt,
+        select(func.count(), func.coalesce(func.sum(case((HAS_COMMENT, 1), else_=0)), 0)).select_from(r),
+        start=start, end=end, flt=flt, customer=False,
     ).where(VALID)
     with engine.connect() as conn:
-        n_sends, n_answered = conn.execute(sends).one()
         n_responses, n_commented = conn.execute(responses).one()
-    return SurveyCounts(int(n_sends), int(n_answered), int(n_responses), int(n_commented))
+    return SurveyCounts(n_sends, n_answered, int(n_responses), int(n_commented))
 
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _commented(stmt: Select, *, start: dt.date, end: dt.date, flt: CustomerFilter, customer: bool = True,
+               search: str = "", languages: tuple[str, ...] = (), groups: tuple[str, ...] = ()) -> Select:
+    """Valid responses with a comment in ``[start, end)``, narrowed by ``search``, ``languages``
+    and ``groups`` (see ``verbatims``)."""
+    stmt = _scoped(stmt, start=start, end=end, flt=flt, customer=customer).where(VALID, HAS_COMMENT)
+    if search.strip():
+        pattern = f"%{_escape_like(search.strip().lower())}%"
+        stmt = stmt.where(func.lower(r.comment).like(pattern, escape="\\"))
+    if languages:
+        stmt = stmt.where(r.language.in_(languages))
+    if groups:
+        unknown = [g for g in groups if g not in GROUP_SCORES]
+        if unknown:
+            raise DataError(f"Unknown group(s) {unknown}; use detractor, passive or promoter.")
+        stmt = stmt.where(or_(*[r.score.between(*GROUP_SCORES[g]) for g in groups]))
+    return stmt
+
+
+def _verbatim_columns() -> Select:
+    return select(
+        r.id, r.responded_on, r.score, GROUP, r.comment, r.language, r.touchpoint, c.name.label("customer"),
+        c.segment, c.region, c.owner,
+    ).select_from(r)
 
 
 def verbatims(
@@ -138,43 +193,58 @@ def verbatims(
     languages: tuple[str, ...] = (),
     groups: tuple[str, ...] = (),
     limit: int | None = None,
+    offset: int = 0,
 ) -> pd.DataFrame:
-    """Responses with a comment in ``[start, end)``, newest first.
+    """Responses with a comment in ``[start, end)``, newest first; with ``limit``, the ``limit``
+    of them after the first ``offset`` (a page of a list: ``verbatim_count`` gives its length).
 
     ``search`` keeps comments containing it (case-insensitive); ``languages`` and ``groups``
     (detractor, passive, promoter) narrow further. Columns: ``id``, ``responded_on``, ``score``,
     ``group``, ``comment``, ``language``, ``touchpoint``, ``customer``, ``segment``, ``region``,
     ``owner``.
     """
-    group = case((r.score <= 6, "detractor"), (r.score <= 8, "passive"), else_="promoter").label("group")
-    stmt = select(
-        r.id, r.responded_on, r.score, group, r.comment, r.language, r.touchpoint, c.name.label("customer"),
-        c.segment, c.region, c.owner,
-    ).select_from(r)
-    stmt = _scoped(stmt, start=start, end=end, flt=flt).where(VALID, r.comment.is_not(None), func.length(func.trim(r.comment)) > 0)
-    if search.strip():
-        pattern = f"%{_escape_like(search.strip().lower())}%"
-        stmt = stmt.where(func.lower(r.comment).like(pattern, escape="\\"))
-    if languages:
-        stmt = stmt.where(r.language.in_(languages))
-    if groups:
-        bounds = {"detractor": (0, 6), "passive": (7, 8), "promoter": (9, 10)}
-        unknown = [g for g in groups if g not in bounds]
-        if unknown:
-            raise DataError(f"Unknown group(s) {unknown}; use detractor, passive or promoter.")
-        stmt = stmt.where(or_(*[(r.score >= bounds[g][0]) & (r.score <= bounds[g][1]) for g in groups]))
+    stmt = _commented(_verbatim_columns(), start=start, end=end, flt=flt, search=search, languages=languages,
+                      groups=groups)
     stmt = stmt.order_by(r.responded_on.desc(), r.id.desc())
     if limit is not None:
-        stmt = stmt.limit(limit)
+        stmt = stmt.limit(limit).offset(offset)
+    elif offset:
+        stmt = stmt.offset(offset)
     return _frame(engine, stmt, dates=("responded_on",))
+
+
+def verbatim_count(
+    engine: Engine, *, start: dt.date, end: dt.date, flt: CustomerFilter = ALL, search: str = "",
+    languages: tuple[str, ...] = (), groups: tuple[str, ...] = (),
+) -> int:
+    """How many rows ``verbatims`` returns for the same arguments (without ``limit``)."""
+    stmt = _commented(select(func.count()).select_from(r), start=start, end=end, flt=flt, customer=False,
+                      search=search, languages=languages, groups=groups)
+    with engine.connect() as conn:
+        return int(conn.execute(stmt).scalar_one())
+
+
+def verbatims_by_id(engine: Engine, *, ids: Sequence[int]) -> pd.DataFrame:
+    """The responses ``ids`` with the columns of ``verbatims``, newest first (a page of comments
+    picked by their text: a theme, a search)."""
+    ids = [int(i) for i in ids]
+    stmt = _verbatim_columns().outerjoin(c, c.id == r.customer_id).where(r.id.in_(ids))
+    return _frame(engine, stmt.order_by(r.responded_on.desc(), r.id.desc()), dates=("responded_on",))
+
+
+def comment_texts(engine: Engine, *, start: dt.date, end: dt.date, flt: CustomerFilter = ALL) -> pd.DataFrame:
+    """Just the text of the comments of ``verbatims`` (the words and themes are counted from all
+    of them; a theme or a search picks from them): ``id``, ``score``, ``group``, ``language``,
+    ``comment``, newest first."""
+    stmt = select(r.id, r.score, GROUP, r.language, r.comment).select_from(r)
+    stmt = _commented(stmt, start=start, end=end, flt=flt, customer=False)
+    return _frame(engine, stmt.order_by(r.responded_on.desc(), r.id.desc()))
 
 
 def comment_languages(engine: Engine, *, flt: CustomerFilter = ALL) -> tuple[str, ...]:
     """The language codes of the answers with a written comment (sorted; answers without a
     language are not counted), as ``services.coverage.Coverage.comment_languages``."""
-    stmt = select(r.language).select_from(r).where(
-        r.language.is_not(None), r.comment.is_not(None), func.length(func.trim(r.comment)) > 0
-    )
+    stmt = select(r.language).select_from(r).where(r.language.is_not(None), HAS_COMMENT)
     if not flt.is_all:
         stmt = _apply(stmt.join(c, c.id == r.customer_id), flt)
     with engine.connect() as conn:
@@ -305,7 +375,7 @@ def save_follow_up(engine: Engine, edit: FollowUpEdit, *, today: dt.date | None 
 
 
 __all__ = [
-    "BREAKDOWNS", "NO_VALUE", "FollowUpEdit", "FollowUpError", "SurveyCounts", "comment_languages", "counts_by",
-    "follow_up_queue", "follow_ups_tracked", "has_survey_sends", "invalid_scores", "save_follow_up", "save_follow_ups",
-    "score_counts", "survey_counts", "verbatims",
+    "BREAKDOWNS", "NO_VALUE", "FollowUpEdit", "FollowUpError", "SurveyCounts", "comment_languages", "comment_texts",
+    "counts_by", "follow_up_queue", "follow_ups_tracked", "has_survey_sends", "invalid_scores", "invitation_counts", "save_follow_up",
+    "save_follow_ups", "score_counts", "survey_counts", "verbatim_count", "verbatims", "verbatims_by_id",
 ]

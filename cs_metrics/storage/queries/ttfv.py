@@ -17,14 +17,9 @@ from cs_metrics.storage import models as m
 from cs_metrics.storage.queries import ALL, CustomerFilter, _apply, _frame
 
 
-def onboarding_customers(engine: Engine, *, flt: CustomerFilter = ALL) -> pd.DataFrame:
-    """One row per customer with what the onboarding view shows about them.
-
-    Columns: ``customer_id``, ``name``, ``segment``, ``region``, ``owner``, ``plan``, ``signed_on``,
-    ``arr``, ``status``, ``churned_on`` and the latest milestone reached: ``last_milestone`` (its
-    name, or its kind when unnamed), ``last_milestone_kind``, ``last_milestone_on`` (empty when
-    the customer has reached none).
-    """
+def _latest_milestone() -> tuple:
+    """The columns of each customer's latest reached milestone and the join that finds it (the
+    latest date, then the one recorded last)."""
     c, ms = m.Customer, m.Milestone
     other = aliased(ms)
     latest = (
@@ -35,15 +30,55 @@ def onboarding_customers(engine: Engine, *, flt: CustomerFilter = ALL) -> pd.Dat
         .limit(1)
         .scalar_subquery()
     )
-    stmt = _apply(
-        select(
-            c.id.label("customer_id"), c.name, c.segment, c.region, c.owner, c.plan, c.signed_on,
-            c.arr, c.status, c.churned_on, func.coalesce(ms.name, ms.kind).label("last_milestone"),
-            ms.kind.label("last_milestone_kind"), ms.reached_on.label("last_milestone_on"),
-        ).outerjoin(ms, ms.id == latest),
-        flt,
-    ).order_by(c.id)
+    columns = (func.coalesce(ms.name, ms.kind).label("last_milestone"), ms.kind.label("last_milestone_kind"),
+               ms.reached_on.label("last_milestone_on"))
+    return columns, (ms, ms.id == latest)
+
+
+def onboarding_customers(
+    engine: Engine, *, flt: CustomerFilter = ALL, last_milestone: bool = True
+) -> pd.DataFrame:
+    """One row per customer with what the onboarding view shows about them.
+
+    Columns: ``customer_id``, ``name``, ``segment``, ``region``, ``owner``, ``plan``, ``signed_on``,
+    ``arr``, ``status``, ``churned_on`` and the latest milestone reached: ``last_milestone`` (its
+    name, or its kind when unnamed), ``last_milestone_kind``, ``last_milestone_on`` (empty when
+    the customer has reached none). Without ``last_milestone`` those three are left out: looking
+    them up is most of this read's work, and a page shows them for a few customers only
+    (``last_milestones``).
+    """
+    c = m.Customer
+    stmt = select(c.id.label("customer_id"), c.name, c.segment, c.region, c.owner, c.plan, c.signed_on,
+                  c.arr, c.status, c.churned_on)
+    if last_milestone:
+        columns, (ms, on) = _latest_milestone()
+        stmt = stmt.add_columns(*columns).outerjoin(ms, on)
+    stmt = _apply(stmt, flt).order_by(c.id)
     return _frame(engine, stmt, dates=("signed_on", "churned_on", "last_milestone_on"))
+
+
+#: Customer ids per ``IN (...)`` list: well under the parameter limits of SQLite and PostgreSQL.
+ID_BATCH = 10_000
+
+
+def last_milestones(engine: Engine, *, customer_ids: tuple[int, ...]) -> pd.DataFrame:
+    """``customer_id``, ``last_milestone``, ``last_milestone_kind``, ``last_milestone_on`` of the
+    customers ``customer_ids`` (as ``onboarding_customers`` gives them), ordered by customer."""
+    c = m.Customer
+    columns, (ms, on) = _latest_milestone()
+    ids = sorted({int(i) for i in customer_ids})
+    frames = [
+        _frame(engine, select(c.id.label("customer_id"), *columns).outerjoin(ms, on)
+               .where(c.id.in_(ids[i:i + ID_BATCH])).order_by(c.id), dates=("last_milestone_on",))
+        for i in range(0, max(len(ids), 1), ID_BATCH)
+    ]
+    if len(frames) == 1:
+        return frames[0]
+    out = pd.concat(frames, ignore_index=True)
+    for column in ("last_milestone", "last_milestone_kind"):  # text, as one read gives it
+        if out[column].notna().any():
+            out[column] = out[column].astype("str")
+    return out
 
 
 def first_value_milestones(engine: Engine, *, flt: CustomerFilter = ALL) -> pd.DataFrame:
@@ -98,15 +133,20 @@ def first_value_target_counts(engine: Engine, *, flt: CustomerFilter = ALL) -> p
     return frame
 
 
-def milestones_before_signing(engine: Engine, *, flt: CustomerFilter = ALL) -> pd.DataFrame:
+def milestones_before_signing(
+    engine: Engine, *, flt: CustomerFilter = ALL, with_customer: bool = False
+) -> pd.DataFrame:
     """Milestones of any kind dated before the customer signed (a data error to fix).
 
     Columns: ``customer_id``, ``name`` (the customer's), ``kind``, ``milestone``, ``reached_on``,
-    ``signed_on``.
+    ``signed_on``; with ``with_customer`` also the customer's ``segment``, ``region`` and ``owner``
+    (what a filter selects on, so that a page can read every customer's once and slice them).
     """
     ms, c = m.Milestone, m.Customer
+    extra = (c.segment, c.region, c.owner) if with_customer else ()
     stmt = _apply(
-        select(c.id.label("customer_id"), c.name, ms.kind, ms.name.label("milestone"), ms.reached_on, c.signed_on)
+        select(c.id.label("customer_id"), c.name, ms.kind, ms.name.label("milestone"), ms.reached_on,
+               c.signed_on, *extra)
         .join(c, c.id == ms.customer_id)
         .where(ms.reached_on.is_not(None), ms.reached_on < c.signed_on),
         flt,

@@ -66,3 +66,25 @@ def test_commit_reports_progress(engine):
     report = commit_file(engine, "revenue", "customer_id,month,mrr\n" + lines, progress=lambda s, msg: seen.append(s))
     assert report.committed and report.inserted == 300
     assert seen[-1] == 1.0 and all(0 <= s <= 1 for s in seen)
+
+
+def _analysed(engine) -> set[str]:
+    with engine.connect() as conn:
+        if not conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first():
+            return set()
+        return {r[0] for r in conn.exec_driver_sql("SELECT tbl FROM sqlite_stat1")}
+
+
+def test_a_large_import_refreshes_the_planner_statistics_of_its_table(engine):
+    # Below STATISTICS_AFTER_ROWS nothing is analysed; at 10,000 rows the revenue table is.
+    assert commit_file(engine, "revenue", "customer_id,month,mrr\nC1,2026-01,100\n").committed
+    assert "revenue_month" not in _analysed(engine)
+    # 500 customers x 20 months (January 2024 to August 2025) = 10,000 rows
+    ids = [f"K{k:03d}" for k in range(500)]
+    people = "".join(f"{i},Customer {i},SMB,Italy,2023-01-01\n" for i in ids)
+    assert commit_file(engine, "customers", "customer_id,name,segment,region,signed_on\n" + people).committed
+    months = [f"{2024 + k // 12}-{k % 12 + 1:02d}" for k in range(20)]
+    lines = "".join(f"{i},{mo},100\n" for i in ids for mo in months)
+    report = commit_file(engine, "revenue", "customer_id,month,mrr\n" + lines)
+    assert report.committed and report.inserted + report.updated == 10_000, report.problems[:3]
+    assert "revenue_month" in _analysed(engine)
