@@ -22,7 +22,8 @@ def test_health_distribution_and_drilldown_render_without_errors(app_server, pag
     waterfall = main.get_by_test_id("stPlotlyChart").filter(has_text="What makes up the score").first
     waterfall.wait_for(state="visible", timeout=90_000)
     assert waterfall.locator(".waterfalllayer .point").count() >= 2
-    assert main.get_by_test_id("stMetric").filter(has_text="Points to the next band").is_visible()
+    main.get_by_test_id("stMetric").filter(has_text="Points to the next band").wait_for(state="visible",
+                                                                                         timeout=30_000)
 
     page.get_by_role("tab", name="Back-test").click()
     auc = main.get_by_test_id("stMetric").filter(has_text="AUC of the score for churn")

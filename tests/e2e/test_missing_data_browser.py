@@ -32,7 +32,9 @@ def test_health_without_signals_names_the_missing_file(server_without_health_sig
     message = main.get_by_test_id("stAlert").filter(has_text="Health: no health signals imported").first
     message.wait_for(state="visible", timeout=60_000)
     assert "It needs the Health signals file" in message.inner_text()
-    assert main.get_by_role("link", name="Import the Health signals file on the Data page →").is_visible()
+    # The link follows the message in the page's stream: wait for it, as for the template below.
+    main.get_by_role("link", name="Import the Health signals file on the Data page →").wait_for(
+        state="visible", timeout=30_000)
     template = main.get_by_test_id("stDownloadButton").filter(has_text="Empty Health signals template (CSV)")
     template.wait_for(state="visible", timeout=30_000)
     assert main.get_by_test_id("stMetric").count() == 0
