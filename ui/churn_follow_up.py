@@ -62,7 +62,7 @@ def editor(editable: pd.DataFrame) -> None:
     churn first), found by name or customer id."""
     names = churn.follow_up_choices(editable)
     cid = components.find_and_pick("Customer", names, key="churn_fu_customer", find_key="churn_fu_find",
-                                   placeholder="a name or a customer id")
+                                   hint="a name or a customer id")
     if cid is None:
         return
     row = editable[editable["customer_id"] == cid].iloc[0]

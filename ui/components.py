@@ -232,13 +232,13 @@ def find_and_pick(
     key: str,
     find_key: str,
     limit: int = PICK_OPTIONS,
-    placeholder: str = "a name or a number",
+    hint: str = "a name or a number",
 ) -> int | None:
     """A search box and a select box of the ``options`` (id -> label) whose label contains what is
     typed (case-insensitive), at most ``limit`` of them: the list sent to the browser never grows
     with the company. Without a search the first ``limit`` options are listed. The choice stays
     while it is still among the matches; returns the chosen id (None when nothing matches)."""
-    typed = st.text_input(f"Find ({placeholder})", key=find_key, placeholder=placeholder).strip().lower()
+    typed = st.text_input(f"Find ({hint})", key=find_key, placeholder=hint).strip().lower()
     ids = [i for i, text in options.items() if typed in text.lower()] if typed else list(options)
     shown = ids[:limit]
     chosen = st.session_state.get(key)

@@ -83,7 +83,7 @@ def editor(queue: pd.DataFrame) -> None:
                       + queue["customer"].astype(object).where(queue["customer"].notna(), "anonymous").astype(str)
                       + " · score " + queue["score"].astype(str)))
     pick = components.find_and_pick("Update the follow-up of", labels, key="nps_fu_pick", find_key="nps_fu_find",
-                                    placeholder="a customer or an answer number")
+                                    hint="a customer or an answer number")
     if pick is None:
         return
     row = next(queue[queue["id"] == pick].itertuples())
