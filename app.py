@@ -1,11 +1,12 @@
-"""Outside In: the router. Page config, shared sidebar filters, navigation in sections."""
+"""Outside In: the router. Page config, who is signed in, shared sidebar filters, navigation in sections
+(the pages a person's role can use)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from cs_metrics.errors import ConfigurationError, SchemaError
-from ui import components, filters, loaders, shell
+from ui import components, filters, identity, loaders, shell
 
 st.set_page_config(page_title="Outside In", layout="wide", initial_sidebar_state="expanded")
 
@@ -16,6 +17,8 @@ except (ConfigurationError, SchemaError) as exc:
     st.error(f"The database cannot be used.\n\n{exc}")
     st.caption("Set DATABASE_URL (see the README's Configuration section) and reload this page.")
     st.stop()
+
+who = identity.gate()
 
 PAGES = {
     "Posture": [st.Page("pages/overview.py", title="Overview", url_path="overview", default=True)],
@@ -30,11 +33,13 @@ PAGES = {
         st.Page("pages/meetings.py", title="Meetings", url_path="meetings"),
     ],
     "Share": [st.Page("pages/board_pack.py", title="Board pack", url_path="board_pack")],
-    "Data": [st.Page("pages/data.py", title="Data", url_path="data")],
 }
+if identity.allowed("data.import"):
+    PAGES["Data"] = [st.Page("pages/data.py", title="Data", url_path="data")]
 
 navigation = st.navigation(PAGES)
 shell.mark_routed()
 filters.sidebar()
+identity.sidebar(who)
 components.demo_banner()
 navigation.run()

@@ -7,7 +7,7 @@ from cs_metrics import report
 from cs_metrics.errors import DataError
 from cs_metrics.period import Period
 from cs_metrics.services import boardpack, coverage
-from ui import components, health_rebuild, loaders
+from ui import components, health_rebuild, identity, loaders
 
 selection = components.page_header(
     "Board pack",
@@ -94,16 +94,15 @@ if result:
     for column, kind_ in zip(st.columns(len(files)), files):
         column.download_button(f"Download {kind_.upper()}", files[kind_], file_name=report.FILE_NAMES[kind_],
                                mime=report.MIME[kind_], key=f"pack_download_{kind_}")
-    by = st.text_input("Saved by", max_chars=120, key="pack_saved_by")
-    if st.button("Save as a frozen snapshot", key="pack_save"):
-        try:
-            pack_id = boardpack.save(loaders.engine(), pack, files, created_by=by)
-        except DataError as exc:
-            st.error(str(exc))
-        else:
+    if identity.allowed("boardpack.save"):
+        by = identity.name_field("Saved by", key="pack_saved_by", max_chars=120)
+        if st.button("Save as a frozen snapshot", key="pack_save") and (pack_id := identity.attempt(
+                boardpack.save, pack, files, who=identity.named(by))) is not identity.FAILED:
             loaders.invalidate()
             st.success(f"Snapshot {pack_id} saved: it can be downloaded unchanged below, and the next pack "
                        "shows what changed since.")
+    else:
+        st.caption("Only editors and admins save packs as frozen snapshots.")
 
 # --- frozen snapshots --------------------------------------------------------------------------------
 st.subheader("Saved packs")

@@ -1,13 +1,17 @@
 """Data: what the database holds; import a file (mapping, dry run, all-or-nothing commit);
-templates; the company's vocabularies and currency; export everything; the demo company; reset."""
+templates; the company's vocabularies and currency; people and roles; the audit trail; export everything;
+the demo company; reset. Only admins reach this page."""
 
 import streamlit as st
 
 from cs_metrics.services import data
-from ui import components, data_admin, data_import, data_vocabulary, loaders, shell
+from ui import components, data_admin, data_import, data_people, data_vocabulary, identity, loaders, shell
 
 shell.require_router()
 st.title("Data")
+if not identity.allowed("data.import"):
+    st.error("Only an admin may use the Data page: imports, export, restore, resets, people and the audit trail.")
+    st.stop()
 if message := st.session_state.pop(data_import.MESSAGE, None):
     st.success(message)
 meta = loaders.load(data.dataset_meta)
@@ -39,5 +43,7 @@ with st.expander(f"Import log ({len(history)} latest)"):
         components.table(history, hide_index=True)
 
 data_vocabulary.vocabulary_section()
+data_people.people_section()
+data_people.audit_section()
 data_admin.export_section()
 data_admin.demo_and_reset_section()

@@ -17,11 +17,12 @@ versions = loaders.load(data.model_versions)
 if "health_saved_version" in st.session_state:
     st.session_state["health_version"] = st.session_state.pop("health_saved_version")
 active = int(versions.loc[versions["is_active"], "version"].iloc[0]) if versions["is_active"].any() else None
+drafts = set(versions.loc[versions["draft"], "version"].astype(int))
 if st.session_state.get("health_version") not in versions["version"].tolist():
     st.session_state["health_version"] = active
 version = st.selectbox(
     "Model version", versions["version"].tolist(), key="health_version",
-    format_func=lambda v: f"Version {v}" + (" (active)" if v == active else ""),
+    format_func=lambda v: f"Version {v}" + (" (active)" if v == active else " (draft)" if v in drafts else ""),
 )
 health_rebuild.ensure_current(version)
 model = loaders.load(data.load_model, version)

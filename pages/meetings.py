@@ -9,7 +9,7 @@ from cs_metrics.formatting import fmt_change, fmt_interval, fmt_value
 from cs_metrics.meetings import MIN_MEETINGS
 from cs_metrics.services import coverage as svc_coverage
 from cs_metrics.services import meetings as svc
-from ui import components, loaders, meeting_form, meeting_minutes, meeting_sections
+from ui import components, identity, loaders, meeting_form, meeting_minutes, meeting_sections
 
 selection = components.page_header(
     "Meetings", "Is the customer in the room? Agenda time spent on customers, the customer item of the minutes, "
@@ -74,12 +74,21 @@ with share_tab:
         meeting_sections.skipped(period)
 
 with log_tab:
-    today = dt.date.today()
-    st.markdown("**Start from minutes** (.txt, .md or .docx), or fill in the form below. Nothing is stored until you save.")
-    meeting_minutes.upload(today)
+    today, who = dt.date.today(), identity.actor()
+    may_log = identity.allowed("meetings.edit") and bool(meeting_form.departments(who))
+    if not identity.allowed("meetings.edit"):
+        st.caption("Only members (for their own department's meetings), editors and admins log or edit meetings.")
+    elif not may_log:
+        st.info("You are in no team yet, so there is no department whose meetings you may log: ask an admin to add "
+                "you to your team (Data page, People and roles).")
+    else:
+        st.markdown("**Start from minutes** (.txt, .md or .docx), or fill in the form below. Nothing is stored until "
+                    "you save.")
+        meeting_minutes.upload(today)
     meeting_minutes.templates()
-    meeting_form.edit_or_delete(period)
-    meeting_form.form(today)
+    if may_log:
+        meeting_form.edit_or_delete(period, who)
+        meeting_form.form(today, who)
 
 with ledger_tab:
     if (none_yet := loaders.load(svc_coverage.gap, "meetings")) is not None:

@@ -20,7 +20,7 @@ import pytest
 
 from tests.conftest import ROOT
 
-GROUND = {"errors", "period", "selection", "vocab", "stats", "formatting", "default_health_model", "i18n"}
+GROUND = {"errors", "period", "selection", "vocab", "stats", "formatting", "default_health_model", "i18n", "access"}
 FLOOR_NAMES = {6: "app/pages/benchmarks", 5: "ui", 4: "services", 3: "charts/report", 2: "metrics|storage", 1: "ground"}
 
 

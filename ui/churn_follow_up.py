@@ -1,6 +1,6 @@
 """The post-churn follow-up editor of the Churn & retention page: the call date, the confirmed
 reason (one of the company's churn reasons) and the notes of one churned customer (validated by
-storage; a refusal says what to fix)."""
+storage; a refusal says what to fix). Editors and admins record calls; other roles see the queue."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from cs_metrics import churn
 from cs_metrics.formatting import money_format
 from cs_metrics.services import churn as churn_data
 from cs_metrics.services import coverage, vocabulary
-from ui import components, loaders
+from ui import components, identity, loaders
 
 SAVED = "churn_follow_up_saved"
 NOT_TRACKED = (
@@ -21,6 +21,8 @@ NOT_TRACKED = (
     "customer is counted as followed up or waiting. To start, import the churn events with the day of the call "
     "(follow_up_call_on) or whether the reason was confirmed (reason_confirmed), or record a first call below."
 )
+#: Shown instead of the form to a role that may not record calls.
+WHO_RECORDS = "Only editors and admins record churn follow-up calls."
 
 
 @st.fragment
@@ -43,6 +45,9 @@ def section(everyone: pd.DataFrame, *, reasons: pd.DataFrame, tracked: bool, gap
         return
     if not tracked:
         st.caption(NOT_TRACKED)
+        if not identity.allowed("churn.follow_up"):
+            st.caption(WHO_RECORDS)
+            return
         with st.expander(f"Record a first follow-up call ({len(everyone):,} churned customers)"):
             editor(everyone)
         return
@@ -52,6 +57,9 @@ def section(everyone: pd.DataFrame, *, reasons: pd.DataFrame, tracked: bool, gap
     components.capped_table(churn.for_display(follow.queue, churn.QUEUE_COLUMNS), key="churn_follow_up_queue",
                             noun="customers waiting", hide_index=True,
                             column_config={churn.QUEUE_COLUMNS["arr_lost"]: money})
+    if not identity.allowed("churn.follow_up"):
+        st.caption(WHO_RECORDS)
+        return
     editable = everyone if st.toggle("Also edit completed follow-ups", key="churn_edit_all") else follow.queue
     if not editable.empty:
         editor(editable)
@@ -79,7 +87,10 @@ def editor(editable: pd.DataFrame) -> None:
     notes = st.text_area("Notes from the call", value=typed, max_chars=churn_data.MAX_NOTES, key=f"churn_fu_notes_{cid}")
     if st.button("Save follow-up", type="primary", key="churn_fu_save"):
         try:
-            churn_data.record_follow_up(loaders.engine(), customer_id=cid, call_on=called, reason=reason, notes=notes)
+            churn_data.record_follow_up(loaders.engine(), customer_id=cid, call_on=called, reason=reason, notes=notes,
+                                        actor=identity.actor())
+        except identity.Refused as exc:
+            identity.refused(exc)
         except churn_data.FollowUpError as exc:
             st.error(str(exc))
         else:

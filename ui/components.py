@@ -16,7 +16,7 @@ from cs_metrics.formatting import fmt_change, fmt_interval, fmt_value
 from cs_metrics.services import coverage
 from cs_metrics.services import data as data_service
 from cs_metrics.tiles import AREAS, COMPANY_WIDE, Tile, verdict_text
-from ui import filters, loaders, shell
+from ui import filters, identity, loaders, shell
 
 #: Rows a long table shows; the rest are counted and offered as a CSV download.
 TABLE_ROWS = 100
@@ -60,9 +60,11 @@ def demo_banner() -> None:
         st.info(
             "You are looking at **demo data**: a generated company "
             f"({meta.get('demo_customers', '?')} customers, data up to {meta.get('demo_as_of', '?')}). "
-            "Import your own data or clear the demo on the Data page.",
+            + ("Import your own data or clear the demo on the Data page." if identity.allowed("data.import")
+               else "An admin can import the company's own data on the Data page."),
         )
-        st.page_link("pages/data.py", label="Go to the Data page →")
+        if identity.allowed("data.import"):
+            st.page_link("pages/data.py", label="Go to the Data page →")
 
 
 def tile(t: Tile, *, sparkline: bool = False, verdict: bool = False, link: bool = False) -> None:

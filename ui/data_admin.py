@@ -5,10 +5,20 @@ from __future__ import annotations
 import streamlit as st
 
 from cs_metrics.services import data
-from ui import loaders
+from ui import identity, loaders
 from ui.data_import import MESSAGE
 
 ZIP = "application/zip"
+
+
+def _run(write, **kwargs):
+    """Make one of the destructive writes as the person using the app: its result (True when it
+    returns nothing), or None after showing a refusal."""
+    result = identity.attempt(write, **kwargs)
+    if result is identity.FAILED:
+        return None
+    loaders.invalidate()
+    return True if result is None else result
 
 
 def export_section() -> None:
@@ -18,8 +28,8 @@ def export_section() -> None:
         "'Everything (export ZIP)' above) gives exactly the same database. Text that a spreadsheet would run "
         "as a formula is prefixed with a quote in the CSV files."
     )
-    st.download_button("Download export (ZIP)", lambda: data.export_zip(loaders.engine()), data.export_filename(),
-                       ZIP, key="export_zip")
+    st.download_button("Download export (ZIP)", lambda: data.export_zip(loaders.engine(), actor=identity.actor()),
+                       data.export_filename(), ZIP, key="export_zip")
 
 
 def demo_and_reset_section() -> None:
@@ -27,12 +37,12 @@ def demo_and_reset_section() -> None:
     left, right = st.columns(2)
     with left, st.container(border=True):
         st.markdown("**Clear all data**")
-        st.caption("Deletes every customer, response, signal, meeting and assessment. Health-model versions and the "
-                   "import log stay.")
+        st.caption("Deletes every customer, response, signal, meeting and assessment. Health-model versions, the "
+                   "import log, the people who may sign in and the audit trail stay.")
         sure_clear = st.checkbox("Yes, delete all data", key="confirm_clear")
         if st.button("Clear data", disabled=not sure_clear, type="primary"):
-            data.clear_data(loaders.engine())
-            loaders.invalidate()
+            if not _run(data.clear_data):
+                return
             st.session_state[MESSAGE] = "All data was cleared. The app will not load the demo again by itself."
             st.rerun()
     with right, st.container(border=True):
@@ -42,21 +52,24 @@ def demo_and_reset_section() -> None:
         sure_load = st.checkbox("Yes, replace all data with the demo", key="confirm_demo")
         if st.button("Load demo", disabled=not sure_load):
             with st.spinner("Generating the demo company…"):
-                result = data.load_demo(loaders.engine(), customers=int(size), replace=True)
-            loaders.invalidate()
+                result = _run(data.load_demo, customers=int(size), replace=True)
+            if result is None:
+                return
             st.session_state[MESSAGE] = f"Demo company loaded: {result.get('customer', 0):,} customers."
             st.rerun()
     with st.container(border=True):
         st.markdown("**Reset the database**")
         st.caption(
             "Deletes everything: all data, the import log, saved mappings and every health-model version (the "
-            "default model is stored again). Download an export first if you may want any of it back."
+            "default model is stored again). The people who may sign in and the audit trail stay. Download an "
+            "export first if you may want any of it back."
         )
-        st.download_button("Download an export first (ZIP)", lambda: data.export_zip(loaders.engine()),
+        st.download_button("Download an export first (ZIP)",
+                           lambda: data.export_zip(loaders.engine(), actor=identity.actor()),
                            data.export_filename(), ZIP, key="reset_export")
         sure_reset = st.checkbox("Yes, delete everything in the database", key="confirm_reset")
         if st.button("Reset database", disabled=not sure_reset):
-            data.reset_database(loaders.engine())
-            loaders.invalidate()
+            if not _run(data.reset_database):
+                return
             st.session_state[MESSAGE] = "The database was reset: it is empty, with the default health model."
             st.rerun()

@@ -12,7 +12,7 @@ import streamlit as st
 
 from cs_metrics import vocab
 from cs_metrics.services import data
-from ui import components, loaders
+from ui import components, identity, loaders
 from ui.data_mapping import MESSAGE, mapping_screen
 
 REPORT = "import_report"
@@ -58,7 +58,11 @@ def _new_values(report: data.ImportReport, check: Callable[[], None]) -> None:
         n = len(values)
         if st.button(f"Add {'these' if n != 1 else 'this'} {n:,} value{'s' * (n != 1)} to {label}",
                      key=f"import_add_{kind}"):
-            data.add_new_values(loaders.engine(), kind, list(values))
+            try:
+                data.add_new_values(loaders.engine(), kind, list(values), actor=identity.actor())
+            except identity.Refused as exc:
+                identity.refused(exc)
+                return
             loaders.invalidate()
             check()
             st.rerun()
@@ -82,7 +86,7 @@ def import_section(counts: pd.DataFrame) -> None:
         return
     payload = upload.getvalue()
     mapping = mapping_screen(entity, upload, payload) if entity != data.ARCHIVE else None
-    st.text_input("Your name (recorded in the import log)", key="import_who")
+    identity.name_field("Your name (recorded in the import log)", key="import_who")
     signature = (entity, upload.file_id, json.dumps(mapping, sort_keys=True, default=str))
 
     def check() -> None:
@@ -110,9 +114,14 @@ def import_section(counts: pd.DataFrame) -> None:
     rows = report.rows - report.skipped
     if st.button(f"Import {rows:,} rows", disabled=not replace, type="primary", key="import_commit"):
         bar = st.progress(0.0, text="Importing…")
-        done = data.commit(loaders.engine(), entity, payload, filename=upload.name, mapping=mapping,
-                           who=st.session_state.get("import_who") or None, replace=replace,
-                           progress=lambda share, text: bar.progress(min(max(share, 0.0), 1.0), text=text))
+        try:
+            done = data.commit(loaders.engine(), entity, payload, filename=upload.name, mapping=mapping,
+                               actor=identity.named(st.session_state.get("import_who")), replace=replace,
+                               progress=lambda share, text: bar.progress(min(max(share, 0.0), 1.0), text=text))
+        except identity.Refused as exc:
+            bar.empty()
+            identity.refused(exc)
+            return
         st.session_state.pop(REPORT, None)
         loaders.invalidate()
         if done.committed:

@@ -11,7 +11,7 @@ from typing import Any
 import streamlit as st
 
 from cs_metrics.services import data
-from ui import components, loaders
+from ui import components, identity, loaders
 from ui.data_mapping_rules import NONE, SPECIAL, condition_editor, rule_details, source_option
 
 AUTOMATIC = "Automatic (match column names)"
@@ -39,9 +39,12 @@ def _save_and_download(entity: str, spec: dict[str, Any]) -> None:
         name = st.text_input("Name (for example the source system)", key="mapping_save_name")
         if st.button("Save mapping", key="mapping_save"):
             try:
-                data.save_mapping(loaders.engine(), entity, name, spec, who=st.session_state.get("import_who"))
+                data.save_mapping(loaders.engine(), entity, name, spec,
+                                  actor=identity.named(st.session_state.get("import_who")))
             except data.DataError as exc:
                 st.error(str(exc))
+            except identity.Refused as exc:
+                identity.refused(exc)
             else:
                 loaders.invalidate()
                 st.session_state[MESSAGE] = f"Mapping {name.strip()!r} saved for {label} files."

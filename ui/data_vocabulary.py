@@ -1,7 +1,8 @@
 """The Data page's vocabularies and currency: the company's own segments, regions, survey
 touchpoints, churn reasons (with their category and whether the company could have acted on them),
 departments and meeting types, and the currency every amount is written in. Each edit is
-validated by the vocabulary service; a refusal says what to fix."""
+validated by the vocabulary service, made as the person using the app (admins only) and recorded
+in the audit trail; a refusal says what to fix."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import streamlit as st
 
 from cs_metrics.errors import DataError
 from cs_metrics.services import vocabulary
-from ui import components, loaders
+from ui import components, identity, loaders
 
 MESSAGE = "data_vocabulary_message"
 #: How the controllability of a churn reason reads (None: not known).
@@ -24,11 +25,10 @@ def _flag(value: object) -> bool | None:
 
 
 def _apply(edit: Callable[..., str], *args: object, **kwargs: object) -> None:
-    """Run one edit; on success remember its message and redraw, else show what to fix."""
-    try:
-        message = edit(loaders.engine(), *args, **kwargs)
-    except DataError as exc:
-        st.error(str(exc))
+    """Run one edit as the person using the app; on success remember its message and redraw, else
+    show what to fix (or which role may make it)."""
+    message = identity.attempt(edit, *args, **kwargs)
+    if message is identity.FAILED:
         return
     loaders.invalidate()
     st.session_state[MESSAGE] = message

@@ -1,6 +1,9 @@
 """The Model tab of the Health page: the model's bands, warnings about signals without data, the
 editor of one profile's rules, weights and bands (all segments or one segment), saved as a new
-model version after the service's checks, and the version history."""
+model version after the service's checks, and the version history.
+
+Editors save a new version as a draft; admins may also save it as the active model, and activate
+any version from the history. Viewers and members see the model read-only."""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from cs_metrics import health
 from cs_metrics.errors import DataError
 from cs_metrics.selection import ALL
 from cs_metrics.services import health as data
-from ui import components, loaders
+from ui import components, identity, loaders
 
 #: The profile that applies to every segment without its own.
 ALL_SEGMENTS = "All segments"
@@ -23,10 +26,12 @@ _WIDTHS = [3, 4, 1, 1, 1]
 
 @dataclass(frozen=True)
 class Submitted:
-    """What pressing Save did: the new version's number, or the problems that stopped the save."""
+    """What pressing Save did: the new version's number (and whether it is active), or the problems
+    that stopped the save."""
 
     version: int | None = None
     problems: tuple[str, ...] = ()
+    active: bool = False
 
 
 def profile_picker(model: dict[str, Any], segments: list[str]) -> str:
@@ -39,11 +44,12 @@ def profile_picker(model: dict[str, Any], segments: list[str]) -> str:
 
 
 def model_form(model: dict[str, Any], *, version: int, profile: str, coverage: pd.DataFrame | None) -> Submitted | None:
-    """Draw the editor for ``profile`` of ``model`` (model ``version``); on Save, store the edit as
-    a new version through ``services.health.save_model_version``.
+    """Draw the editor for ``profile`` of ``model`` (model ``version``); on "Save as a draft" (or,
+    for admins, "Save and activate"), store the edit as a new version through
+    ``services.health.save_model_version``.
 
     Rules (worst, best) are shared by all segments, so they are editable only in the all-segments
-    profile. Returns None until Save is pressed.
+    profile. Returns None until a save button is pressed.
     """
     segment = None if profile == ALL_SEGMENTS else profile
     table = health.model_table(model, segment)
@@ -67,24 +73,65 @@ def model_form(model: dict[str, Any], *, version: int, profile: str, coverage: p
         bands = (c[0].number_input("Red up to", value=low, key=f"hm_{version}_{profile}_low", format="%g"),
                  c[1].number_input("Yellow up to", value=high, key=f"hm_{version}_{profile}_high", format="%g"))
         drop = segment and st.checkbox("Use the default profile for this segment", key=f"hm_{version}_{profile}_drop")
-        who = st.text_input("Your name", key="hm_who", max_chars=data.MAX_AUTHOR)
+        who = identity.name_field("Your name", key="hm_who", max_chars=data.MAX_AUTHOR)
         reason = st.text_area("Why this change", key="hm_reason", max_chars=data.MAX_REASON)
-        if not st.form_submit_button("Save as a new version", type="primary"):
+        buttons = st.columns(2)
+        draft = buttons[0].form_submit_button("Save as a draft", type="secondary")
+        activate = (identity.allowed("health.activate")
+                    and buttons[1].form_submit_button("Save and activate", type="primary"))
+        if not (draft or activate):
             return None
     edited = health.edit_model(model, segment=segment, rules=None if segment else rules, weights=weights,
                                bands=bands, drop_profile=bool(drop))
     try:
-        new = data.save_model_version(loaders.engine(), edited, created_by=who, reason=reason, coverage=coverage)
+        new = data.save_model_version(loaders.engine(), edited, actor=identity.named(who), reason=reason,
+                                      activate=bool(activate), coverage=coverage)
     except health.ModelError as exc:
         return Submitted(problems=tuple(exc.problems))
+    except identity.Refused as exc:
+        return Submitted(problems=(exc.message,))
     except DataError as exc:  # another person saved a version at the same moment
         return Submitted(problems=(str(exc),))
-    return Submitted(version=new)
+    return Submitted(version=new, active=bool(activate))
+
+
+def _status(row: Any) -> str:
+    return "active" if row.is_active else "draft" if row.draft else "earlier version"
+
+
+def history(versions: pd.DataFrame) -> None:
+    """The version history (which version is active, which are drafts); for admins, a way to
+    activate a chosen version."""
+    st.markdown("**Version history**")
+    shown = versions.assign(status=[_status(r) for r in versions.itertuples()])
+    components.table(shown[["version", "status", "created_at", "created_by", "reason"]], hide_index=True,
+                     column_config={
+                         "version": "Version", "status": "Status",
+                         "created_at": st.column_config.DatetimeColumn("Saved (UTC)", format="YYYY-MM-DD HH:mm"),
+                         "created_by": "By", "reason": "Why"})
+    if not identity.allowed("health.activate"):
+        return
+    others = shown[~shown["is_active"]]
+    if others.empty:
+        return
+    status = dict(zip(others["version"].astype(int), others["status"]))
+    left, right = st.columns([2, 1], vertical_alignment="bottom")
+    chosen = left.selectbox("Version to activate", list(status), key="health_activate_pick",
+                            format_func=lambda v: f"Version {v} ({status[v]})")
+    if right.button("Activate this version", key="health_activate"):
+        before = identity.attempt(data.activate_model_version, int(chosen))
+        if before is identity.FAILED:
+            return
+        loaders.invalidate()
+        st.session_state["health_saved_version"] = int(chosen)
+        was = f" (was version {before})" if before is not None else ""
+        st.session_state["health_message"] = f"Version {int(chosen)} is now the active model{was}."
+        st.rerun()
 
 
 def model_tab(model: dict[str, Any], *, version: int, versions: pd.DataFrame, latest: pd.Timestamp | None) -> None:
-    """The Model tab: bands and warnings of the chosen profile, the editor (a save makes the new
-    version active; the page then scores it with a progress bar) and the version history.
+    """The Model tab: bands and warnings of the chosen profile, the editor for those who may save a
+    draft (the page then scores the new version with a progress bar) and the version history.
     ``latest`` is the month whose signal coverage the checks use (None without signals)."""
     profile = profile_picker(model, loaders.load(data.segment_names))
     segment = None if profile == ALL_SEGMENTS else profile
@@ -96,8 +143,21 @@ def model_tab(model: dict[str, Any], *, version: int, versions: pd.DataFrame, la
                 if latest is not None else None)
     for warning in health.model_warnings(model, coverage):
         st.warning(warning)
-    st.caption("Saving creates a new version from the values below and makes it active; to go back to an older "
-               "version, pick it as the model version above and save it again.")
+    if not identity.allowed("health.draft"):
+        components.table(health.model_table(model, segment)[["label", "rule", "worst", "best", "weight", "share"]],
+                         hide_index=True, column_config={
+                             "label": "Signal", "rule": "Rule", "worst": "Worst", "best": "Best", "weight": "Weight",
+                             "share": st.column_config.NumberColumn("Share of the score", format="percent")})
+        st.caption("Editors save drafts of the health model and admins activate them.")
+        history(versions)
+        return
+    if identity.allowed("health.activate"):
+        st.caption("Saving creates a new version from the values below: as a draft, which leaves the active model "
+                   "as it is, or as the active model. To go back to an older version, activate it in the version "
+                   "history.")
+    else:
+        st.caption("Saving creates a new version from the values below as a draft; the active model stays until an "
+                   "admin activates the draft.")
     submitted = model_form(model, version=version, profile=profile, coverage=coverage)
     if submitted and submitted.problems:
         for problem in submitted.problems:
@@ -106,10 +166,11 @@ def model_tab(model: dict[str, Any], *, version: int, versions: pd.DataFrame, la
     elif submitted:
         loaders.invalidate()
         st.session_state["health_saved_version"] = submitted.version
-        st.session_state["health_message"] = f"Saved version {submitted.version}; it is now the active model."
+        active = "" if submitted.active else next(
+            (f"; version {int(v)} stays active" for v in versions.loc[versions["is_active"], "version"]), "")
+        st.session_state["health_message"] = (
+            f"Saved version {submitted.version}; it is now the active model." if submitted.active
+            else f"Saved version {submitted.version} as a draft{active}. An admin can activate it in the version "
+                 "history.")
         st.rerun()
-    st.markdown("**Version history**")
-    components.table(versions, hide_index=True, column_config={
-        "version": "Version",
-        "created_at": st.column_config.DatetimeColumn("Saved (UTC)", format="YYYY-MM-DD HH:mm"),
-        "created_by": "By", "reason": "Why", "is_active": "Active"})
+    history(versions)

@@ -1,5 +1,9 @@
 """The Maturity page's self-assessment: loading one's earlier answers to revise them, and the form.
-What was typed stays in the keyed widgets when a check refuses the submission."""
+What was typed stays in the keyed widgets when a check refuses the submission.
+
+A signed-in person assesses only their own teams, as themselves (their e-mail is the respondent,
+no name is typed) and finds their earlier answers in the open round already loaded. The local user
+of a deployment without sign-in chooses any team and types a name."""
 
 from __future__ import annotations
 
@@ -9,12 +13,15 @@ import pandas as pd
 import streamlit as st
 
 from cs_metrics import maturity as mt
+from cs_metrics.access import Actor
 from cs_metrics.services import maturity as service
-from ui import loaders
+from ui import identity, loaders
 
 #: Languages of the instrument: code -> name shown.
 LANGS = {"en": "English", "it": "Italiano"}
 ROLE_NAMES = {"executive": "Executive", "manager": "Manager", "individual_contributor": "Individual contributor"}
+NO_TEAM = ("You are not in any team yet, so you cannot take the assessment: ask an admin to add you to your team "
+           "(Data page, People and roles).")
 
 
 def plain(text: str) -> str:
@@ -22,8 +29,18 @@ def plain(text: str) -> str:
     return re.sub(r"([\\`*_\[\]<>#|~$])", r"\\\1", str(text))
 
 
+def _load(mine: dict[str, dict], *, round_id: int, team: str, respondent: str | None = None) -> None:
+    """Put stored answers into the form's widgets (before the form is drawn)."""
+    for dim, a in mine.items():
+        st.session_state.update({f"mat_stage_{dim}": a["stage"], f"mat_evidence_{dim}": a["evidence"] or "",
+                                 f"mat_conf_{dim}": a["confidence"], f"mat_comment_{dim}": a["comment"] or ""})
+    st.session_state.update({"mat_round": round_id, "mat_team": team, "mat_role": next(iter(mine.values()))["role"]})
+    if respondent is not None:
+        st.session_state["mat_respondent"] = respondent
+
+
 def revise_answers(teams: pd.DataFrame, round_names: dict[int, str], open_ids: list[int]) -> None:
-    """Load a respondent's answers in the newest open round into the form, to revise them."""
+    """Load a respondent's answers in the newest open round into the form, to revise them (local user)."""
     with st.expander("Revise answers you gave earlier"):
         r1, r2, r3 = st.columns(3)
         rev_team = r1.selectbox("Team", teams["name"], index=None, key="mat_rev_team")
@@ -32,29 +49,62 @@ def revise_answers(teams: pd.DataFrame, round_names: dict[int, str], open_ids: l
             mine = service.own_answers(loaders.engine(), round_id=open_ids[-1], team=rev_team, respondent=rev_name)
             if not mine:
                 st.info(f"No answers from {rev_name!r} for this team in {round_names[open_ids[-1]]!r}.")
-            for dim, a in mine.items():
-                st.session_state.update({f"mat_stage_{dim}": a["stage"], f"mat_evidence_{dim}": a["evidence"] or "",
-                                         f"mat_conf_{dim}": a["confidence"], f"mat_comment_{dim}": a["comment"] or ""})
-            if mine:
-                st.session_state.update({"mat_round": open_ids[-1], "mat_team": rev_team, "mat_respondent": rev_name,
-                                         "mat_role": next(iter(mine.values()))["role"]})
+            else:
+                _load(mine, round_id=open_ids[-1], team=rev_team, respondent=rev_name)
                 st.rerun()
+
+
+def own_answers(who: Actor, team_choices: list[str], round_names: dict[int, str], open_ids: list[int]) -> None:
+    """A signed-in person's answers in the newest open round: loaded into the form the first time
+    the page is drawn for that round; with answers for several teams, a choice of which to load."""
+    if not open_ids:
+        return
+    rid = open_ids[-1]
+    given = {t: service.own_answers(loaders.engine(), round_id=rid, team=t, respondent=who.email) for t in team_choices}
+    given = {t: mine for t, mine in given.items() if mine}
+    if not given:
+        return
+    if st.session_state.get("mat_loaded") != (who.email, rid):
+        st.session_state["mat_loaded"] = (who.email, rid)
+        first = next(iter(given))
+        _load(given[first], round_id=rid, team=first)
+        st.session_state["mat_loaded_team"] = first
+    loaded = st.session_state.get("mat_loaded_team", next(iter(given)))
+    st.caption(f"You have answered for {plain(', '.join(given))} in {plain(round_names[rid])}. Your answers for "
+               f"{plain(loaded)} are loaded below: change what you like and submit again. You can revise them "
+               "until the round closes.")
+    if len(given) > 1:
+        r1, r2 = st.columns(2)
+        pick = r1.selectbox("Load your answers for", list(given), index=None, key="mat_rev_team")
+        if r2.button("Load my answers", key="mat_rev_load") and pick:
+            _load(given[pick], round_id=rid, team=pick)
+            st.session_state["mat_loaded_team"] = pick
+            st.rerun()
 
 
 def assessment_form(inst: mt.Instrument, lang: str, *, teams: pd.DataFrame, rounds: pd.DataFrame) -> None:
     """The self-assessment form (the newest open round chosen) and what submitting it does."""
+    who = identity.actor()
+    team_choices = teams["name"].tolist() if who.local else [t for t in teams["name"] if t in who.teams]
+    if not team_choices:
+        st.info(NO_TEAM)
+        return
     round_names = dict(zip(rounds["id"], rounds["name"], strict=True))
     statuses = dict(zip(rounds["id"], rounds["status"], strict=True))
     open_ids = rounds.loc[rounds["status"] == "open", "id"].tolist()
     choices = rounds["id"].tolist()[::-1]
-    revise_answers(teams, round_names, open_ids)
+    if who.local:
+        revise_answers(teams, round_names, open_ids)
+    else:
+        own_answers(who, team_choices, round_names, open_ids)
     with st.form("mat_form"):
-        c1, c2, c3, c4 = st.columns([3, 2, 2, 2])
-        c1.selectbox("Round", choices, index=choices.index(open_ids[-1]) if open_ids else 0, key="mat_round",
-                     format_func=lambda i: f"{round_names[i]}{'' if statuses[i] == 'open' else ' (closed)'}")
-        c2.selectbox("Team", teams["name"], index=None, placeholder="Choose your team", key="mat_team")
-        c3.text_input("Your name or e-mail", key="mat_respondent", help="Lets you revise your answers while the round is open.")
-        c4.selectbox("Role", list(ROLE_NAMES), index=None, format_func=ROLE_NAMES.get, key="mat_role")
+        columns = st.columns([3, 2, 2, 2] if who.local else [3, 2, 2])
+        columns[0].selectbox("Round", choices, index=choices.index(open_ids[-1]) if open_ids else 0, key="mat_round",
+                             format_func=lambda i: f"{round_names[i]}{'' if statuses[i] == 'open' else ' (closed)'}")
+        columns[1].selectbox("Team", team_choices, index=None, placeholder="Choose your team", key="mat_team")
+        identity.name_field("Your name or e-mail", key="mat_respondent", container=columns[2],
+                            help="Lets you revise your answers while the round is open.")
+        columns[-1].selectbox("Role", list(ROLE_NAMES), index=None, format_func=ROLE_NAMES.get, key="mat_role")
         for dim in mt.DIMENSIONS:
             st.subheader(plain(inst.dimension_label(dim, lang)))
             st.radio(
@@ -72,16 +122,22 @@ def assessment_form(inst: mt.Instrument, lang: str, *, teams: pd.DataFrame, roun
 
 
 def submit(inst: mt.Instrument, round_names: dict[int, str]) -> None:
-    """Store what the form holds; on a refusal list every problem and keep the input."""
+    """Store what the form holds as the person using the app; on a refusal list every problem and
+    keep the input."""
     state = st.session_state
+    typed = state.get("mat_respondent")
+    who = identity.named(typed)
     submission = mt.Submission(
-        round_id=state["mat_round"], team=state["mat_team"], respondent=state["mat_respondent"], role=state["mat_role"],
+        round_id=state["mat_round"], team=state["mat_team"], respondent=typed if who.local else who.email,
+        role=state["mat_role"],
         answers={d: mt.AnswerInput(state[f"mat_stage_{d}"], state[f"mat_evidence_{d}"], state[f"mat_conf_{d}"],
                                    state[f"mat_comment_{d}"]) for d in mt.DIMENSIONS},
         instrument_version=inst.version,
     )
     try:
-        service.submit_assessment(loaders.engine(), submission)
+        service.submit_assessment(loaders.engine(), submission, actor=who)
+    except identity.Refused as exc:
+        identity.refused(exc)
     except mt.SubmissionError as exc:
         st.error("Nothing was saved. Please fix the following, your answers are kept above:\n\n"
                  + "\n".join(f"- {plain(p)}" for p in exc.problems))

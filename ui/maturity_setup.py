@@ -10,7 +10,7 @@ import streamlit as st
 
 from cs_metrics import maturity as mt
 from cs_metrics.services import maturity as service
-from ui import components, loaders
+from ui import components, identity, loaders
 from ui.maturity_form import LANGS, plain
 
 ROUND_COLUMNS = {"name": "Round", "opened_on": "Opened", "closed_on": "Closed", "status": "Status",
@@ -20,8 +20,8 @@ ROUND_COLUMNS = {"name": "Round", "opened_on": "Opened", "closed_on": "Closed", 
 def targets_and_next_steps(
     targets: pd.DataFrame, inst: mt.Instrument, lang: str, *, teams: list[str]
 ) -> None:
-    """The gap to each target in the newest round, the statement of the next stage up, and the
-    form that sets the targets of the company or of one team."""
+    """The gap to each target in the newest round, the statement of the next stage up, and, for
+    roles that may set targets, the form that sets the targets of the company or of one team."""
     dim_labels = {d: inst.dimension_label(d, lang) for d in mt.DIMENSIONS}
     scope = st.selectbox("Targets for", ["Whole company", *teams], key="mat_plan_team")
     team = None if scope == "Whole company" else scope
@@ -38,6 +38,9 @@ def targets_and_next_steps(
                            + plain(inst.descriptor(row.dimension, int(row.next_stage), lang)))
             elif row.gap == row.gap and row.gap <= 0:
                 st.caption("Target reached.")
+    if not identity.allowed("maturity.targets"):
+        st.caption("Only admins set target stages.")
+        return
     with st.form("mat_targets"):
         st.write(f"Set targets for {scope}")
         current = mt.select_answers(targets, team=team) if team else targets[targets["team"].isna()]
@@ -45,10 +48,12 @@ def targets_and_next_steps(
         chosen = {d: st.selectbox(dim_labels[d], mt.STAGE_STEPS, key=f"mat_target_{d}_{scope}",
                                   index=mt.STAGE_STEPS.index(now[d]) if d in now else None,
                                   format_func=lambda s: inst.step_label(s, lang)) for d in mt.DIMENSIONS}
-        who = st.text_input("Set by", key="mat_target_by")
+        who = identity.name_field("Set by", key="mat_target_by")
         if st.form_submit_button("Save targets"):
             try:
-                service.set_targets(loaders.engine(), chosen, team=team, set_by=who)
+                service.set_targets(loaders.engine(), chosen, team=team, actor=identity.named(who))
+            except identity.Refused as exc:
+                identity.refused(exc)
             except mt.MaturityDataError as exc:
                 st.error(str(exc))
             else:
@@ -58,7 +63,8 @@ def targets_and_next_steps(
 
 
 def rounds_and_instrument(rounds: pd.DataFrame, inst: mt.Instrument, lang: str) -> None:
-    """The rounds with forms to open and close one; the stages and the form to relabel them."""
+    """The rounds with forms to open and close one; the stages and the form to relabel them
+    (the page shows this section only to roles that may run rounds)."""
     round_names = dict(zip(rounds["id"], rounds["name"], strict=True))
     open_ids = rounds.loc[rounds["status"] == "open", "id"].tolist()
     st.subheader("Rounds")
@@ -66,24 +72,23 @@ def rounds_and_instrument(rounds: pd.DataFrame, inst: mt.Instrument, lang: str) 
         rounds.drop(columns="id").rename(columns=ROUND_COLUMNS), hide_index=True, width="stretch",
         column_config={c: st.column_config.DateColumn(format="YYYY-MM-DD") for c in ("Opened", "Closed")},
     )
+    if not identity.allowed("maturity.rounds"):
+        stage_labels(inst, lang)
+        return
     o1, o2 = st.columns(2)
     with o1.form("mat_open_round"):
         name = st.text_input("New round name", key="mat_new_round")
-        if st.form_submit_button("Open a new round"):
-            try:
-                service.open_round(loaders.engine(), name=name, opened_on=dt.date.today(), instrument_version=inst.version)
-            except mt.MaturityDataError as exc:
-                st.error(str(exc))
-            else:
-                loaders.invalidate()
-                st.rerun()
+        if st.form_submit_button("Open a new round") and identity.attempt(
+                service.open_round, name=name, opened_on=dt.date.today(),
+                instrument_version=inst.version) is not identity.FAILED:
+            loaders.invalidate()
+            st.rerun()
     with o2.form("mat_close_round"):
         closing = st.selectbox("Open round", open_ids, format_func=round_names.get, key="mat_close_id", index=None)
         if st.form_submit_button("Close this round"):
             if closing is None:
                 st.warning("Choose the round to close.")
-            else:
-                service.close_round(loaders.engine(), closing)
+            elif identity.attempt(service.close_round, closing) is not identity.FAILED:
                 loaders.invalidate()
                 st.rerun()
     stage_labels(inst, lang)
@@ -96,13 +101,17 @@ def stage_labels(inst: mt.Instrument, lang: str) -> None:
     components.table(pd.DataFrame({"Stage": list(mt.STAGES), "Label": list(labels),
                                    "Meaning": [inst.stage_meaning(s, lang) for s in mt.STAGES]}),
                      hide_index=True, width="stretch")
+    if not identity.allowed("maturity.instrument"):
+        return
     with st.form("mat_labels"):
         st.write(f"Edit the stage labels ({LANGS[lang]}); saving adds a new instrument version, earlier answers keep theirs.")
         new = [st.text_input(f"Stage {s}", value=labels[s - 1], key=f"mat_label_{lang}_{s}") for s in mt.STAGES]
-        by = st.text_input("Changed by", key="mat_label_by")
+        by = identity.name_field("Changed by", key="mat_label_by")
         if st.form_submit_button("Save labels"):
             try:
-                service.save_stage_labels(loaders.engine(), {lang: tuple(new)}, created_by=by)
+                service.save_stage_labels(loaders.engine(), {lang: tuple(new)}, actor=identity.named(by))
+            except identity.Refused as exc:
+                identity.refused(exc)
             except mt.MaturityDataError as exc:
                 st.error(str(exc))
             else:

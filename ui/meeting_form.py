@@ -15,12 +15,13 @@ from collections.abc import Mapping
 import streamlit as st
 
 from cs_metrics import vocab
+from cs_metrics.access import Actor, everywhere
 from cs_metrics.errors import DataError
 from cs_metrics.meetings import CUSTOMER_QUESTION, DecisionDraft, ItemDraft, MeetingDraft, meeting_problems
 from cs_metrics.period import Period
 from cs_metrics.relevance import ACCEPT_SUGGESTION, relevance_choice, resolve_relevance, suggest_relevance
 from cs_metrics.services import meetings as svc
-from ui import loaders
+from ui import identity, loaders
 
 #: Largest values the form's number fields accept (values read from minutes are capped to them).
 FORM_MAX_MINUTES = 24 * 60
@@ -31,10 +32,24 @@ MESSAGE = "mtg_message"
 ROUND = "mtg_round"
 
 
-def form_defaults(today: dt.date) -> dict[str, object]:
-    """Initial values of the logging form's fields (an empty meeting held ``today``)."""
+def any_department(who: Actor) -> bool:
+    """Whether ``who`` may log and edit meetings of any department (editors and admins)."""
+    return everywhere(who, "meetings.edit")
+
+
+def departments(who: Actor) -> tuple[str, ...]:
+    """The departments ``who`` may log meetings for: every department for editors and admins; a
+    member's own (none for someone in no team), in the usual order."""
+    if any_department(who):
+        return vocab.DEPARTMENTS
+    return tuple(d for d in vocab.DEPARTMENTS if d in who.departments)
+
+
+def form_defaults(today: dt.date, choices: tuple[str, ...] = vocab.DEPARTMENTS) -> dict[str, object]:
+    """Initial values of the logging form's fields (an empty meeting held ``today``, in the first
+    department of ``choices``)."""
     return {
-        "mtg_title": "", "mtg_date": today, "mtg_department": vocab.DEPARTMENTS[0],
+        "mtg_title": "", "mtg_date": today, "mtg_department": choices[0],
         "mtg_type": "department", "mtg_duration": 60, "mtg_attendees": 0, "mtg_n_items": 3,
         "mtg_customer_text": "", "mtg_n_decisions": 0, "mtg_editing": None,
     }
@@ -97,10 +112,12 @@ def clear() -> None:
         del st.session_state[key]
 
 
-def edit_or_delete(period: Period) -> None:
-    """Pick a meeting of ``period`` and load it into the form, or delete it (after a check box)."""
+def edit_or_delete(period: Period, who: Actor) -> None:
+    """Pick a meeting of ``period`` (of the departments ``who`` may edit) and load it into the
+    form, or delete it (after a check box)."""
     with st.expander("Edit or delete a logged meeting"):
-        logged = loaders.load(svc.meeting_list, period=period)
+        logged = loaders.load(svc.meeting_list, period=period,
+                              departments=None if any_department(who) else departments(who))
         labels = {int(r.meeting_id): f"{r.held_on:%Y-%m-%d} · {r.department} · {r.title or r.meeting_type}" for r in logged.itertuples()}
         chosen = st.selectbox("Meeting", list(labels), format_func=labels.get, key="mtg_pick", index=None,
                               placeholder="Choose a meeting of the period")
@@ -112,11 +129,7 @@ def edit_or_delete(period: Period) -> None:
                 st.error(str(exc))
         sure = right.checkbox("Yes, delete it with its items and decisions", key="mtg_sure_delete")
         if right.button("Delete", disabled=chosen is None or not sure):
-            try:
-                svc.delete_meeting(loaders.engine(), chosen)
-            except DataError as exc:
-                st.error(str(exc))
-            else:
+            if identity.attempt(svc.delete_meeting, chosen, who=who) is not identity.FAILED:
                 loaders.invalidate()
                 if st.session_state.get("mtg_editing") == chosen:
                     st.session_state["mtg_editing"] = None
@@ -150,11 +163,18 @@ def _decisions(titles: list[str]) -> None:
                     format_func=lambda k: "–" if k is None else f"{k + 1}. {titles[k]}")
 
 
-def form(today: dt.date) -> None:
+def form(today: dt.date, who: Actor) -> None:
     """The logging form, filled from ``st.session_state``, and its save button: a refused meeting
-    says what to fix and keeps the input; a saved one empties the form and leaves a message."""
-    for key, value in form_defaults(today).items():
+    says what to fix and keeps the input; a saved one empties the form and leaves a message. The
+    departments offered are those ``who`` may log meetings for (``departments``)."""
+    choices = departments(who)
+    for key, value in form_defaults(today, choices).items():
         st.session_state.setdefault(key, value)
+    if st.session_state["mtg_department"] not in choices:  # e.g. minutes of another department
+        st.warning(f"These minutes are of {st.session_state['mtg_department']}, which is not one of your "
+                   f"departments ({', '.join(choices)}): the department is set to {choices[0]}. Choose the right "
+                   "one, or ask an editor to log a meeting of another department.")
+        st.session_state["mtg_department"] = choices[0]
     editing = st.session_state.get("mtg_editing")
     st.subheader(f"Edit meeting {editing}" if editing else "Log a meeting")
     if editing and st.button("Discard the changes and log a new meeting instead"):
@@ -163,7 +183,7 @@ def form(today: dt.date) -> None:
     c1, c2, c3 = st.columns(3)
     c1.text_input("Title", key="mtg_title", placeholder="e.g. Logistics weekly")
     c2.date_input("Held on", key="mtg_date", min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 12, 31), format="YYYY-MM-DD")
-    c3.selectbox("Department", vocab.DEPARTMENTS, key="mtg_department")
+    c3.selectbox("Department", choices, key="mtg_department")
     c1.selectbox("Meeting type", vocab.MEETING_TYPES, key="mtg_type")
     c2.number_input("Duration (minutes)", min_value=1, max_value=FORM_MAX_MINUTES, step=5, key="mtg_duration")
     c3.number_input("Attendees (0 if unknown)", min_value=0, max_value=FORM_MAX_ATTENDEES, key="mtg_attendees")
@@ -175,16 +195,19 @@ def form(today: dt.date) -> None:
     st.caption(f"Agenda minutes: {draft.agenda_minutes:g} of {draft.duration_minutes} · customer item "
                + ("filled" if draft.customer_item_filled else "empty (the meeting will count as having skipped it)"))
     if st.button("Save meeting", type="primary", key="mtg_save"):
-        _save(draft, editing=editing, today=today)
+        _save(draft, editing=editing, today=today, who=who)
 
 
-def _save(draft: MeetingDraft, *, editing: int | None, today: dt.date) -> None:
+def _save(draft: MeetingDraft, *, editing: int | None, today: dt.date, who: Actor) -> None:
     problems = meeting_problems(draft, today=today)
     if problems:
         st.error("Nothing was saved. " + " ".join(problems))
         return
     try:
-        saved = svc.save_meeting(loaders.engine(), draft, meeting_id=editing, today=today)
+        saved = svc.save_meeting(loaders.engine(), draft, actor=who, meeting_id=editing, today=today)
+    except identity.Refused as exc:
+        identity.refused(exc)
+        return
     except DataError as exc:
         st.error(f"Nothing was saved. {exc}")
         return

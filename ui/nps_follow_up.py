@@ -1,6 +1,7 @@
 """The detractor follow-up of the NPS page: the closed-loop figures and queue (only where
 follow-ups are tracked), and the editor: pick an answer, set owner, status, due date and note, save
-(validated by the service; a refusal explains what to fix and keeps the input)."""
+(validated by the service; a refusal explains what to fix and keeps the input). A member edits the
+follow-ups they own, editors and admins any; a viewer sees the queue only."""
 
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ import pandas as pd
 import streamlit as st
 
 from cs_metrics import nps
+from cs_metrics.access import everywhere
 from cs_metrics.formatting import fmt_interval, fmt_value
 from cs_metrics.period import Period
 from cs_metrics.selection import CustomerFilter
 from cs_metrics.services import nps as nps_data
 from cs_metrics.vocab import FOLLOW_UP_STATUSES
-from ui import components, loaders
+from ui import components, identity, loaders
 
 SAVED = "nps_follow_up_saved"
 NOT_TRACKED = (
@@ -31,6 +33,11 @@ QUEUE_CONFIG = {
     "follow_up_owner": "Owner", "follow_up_due": st.column_config.DateColumn("Due"),
     "follow_up_done_on": st.column_config.DateColumn("Done on"), "follow_up_note": "Note",
     "overdue": st.column_config.CheckboxColumn("Overdue")}
+#: Shown instead of the editor to a role that updates no follow-up.
+WHO_UPDATES = ("Only the follow-up's owner (a member), editors and admins update follow-ups.")
+#: Shown to a member who owns none of the follow-ups listed.
+NONE_YOURS = ("None of these follow-ups is yours: a member updates the follow-ups they own (the owner, or the "
+              "customer's CSM while no owner is set); editors and admins update any.")
 
 
 @st.fragment
@@ -48,6 +55,9 @@ def section(*, period: Period, as_of: dt.date, flt: CustomerFilter, tracked: boo
         st.caption(NOT_TRACKED)
         waiting = nps.follow_up_waiting(loop)
         if not waiting.empty:
+            if not identity.allowed("nps.follow_up"):
+                st.caption(WHO_UPDATES)
+                return
             with st.expander(f"Record a first follow-up ({len(waiting):,} detractors in the period)"):
                 editor(waiting)
         return
@@ -66,6 +76,8 @@ def section(*, period: Period, as_of: dt.date, flt: CustomerFilter, tracked: boo
                                 hide_index=True, width="stretch", column_config=QUEUE_CONFIG)
     if queue.empty:
         st.caption("Nothing waiting: every detractor of the period has been followed up.")
+    elif not identity.allowed("nps.follow_up"):
+        st.caption(WHO_UPDATES)
     else:
         editor(queue)
 
@@ -76,8 +88,14 @@ def _text(value: object) -> str:
 
 
 def editor(queue: pd.DataFrame) -> None:
-    """The form for one answer of ``queue`` (the detractor answers the person may update), found
-    by customer name or answer number."""
+    """The form for one answer of ``queue`` that the person may update (a member: those they own,
+    ``nps.owns_follow_up``), found by customer name or answer number."""
+    who = identity.actor()
+    if not everywhere(who, "nps.follow_up"):  # a member: only their own follow-ups
+        queue = queue[nps_data.owns_follow_up(queue, who).to_numpy()]
+        if queue.empty:
+            st.caption(NONE_YOURS)
+            return
     labels = dict(zip(queue["id"].astype(int), "#" + queue["id"].astype(str) + " · "
                       + pd.to_datetime(queue["responded_on"]).dt.strftime("%d %b %Y") + " · "
                       + queue["customer"].astype(object).where(queue["customer"].notna(), "anonymous").astype(str)
@@ -100,7 +118,9 @@ def editor(queue: pd.DataFrame) -> None:
         if st.form_submit_button("Save follow-up"):
             try:
                 nps_data.save_follow_up(loaders.engine(), nps_data.FollowUpEdit(pick, status, owner=owner, due=due,
-                                                                                note=note))
+                                                                                note=note), actor=who)
+            except identity.Refused as exc:
+                identity.refused(exc)
             except nps_data.FollowUpError as exc:
                 st.error(f"Not saved. {exc}")
             else:

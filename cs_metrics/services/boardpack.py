@@ -6,7 +6,8 @@ so its numbers are the API's, and its figures come from ``services.figures``, th
 pages draw with. ``cs_metrics.report`` turns the built ``Pack`` into PDF, PPTX and HTML.
 
 Saving a pack (``save``) stores its numbers and its files in the database, so it re-downloads
-byte for byte later, and the next pack can say what changed since.
+byte for byte later, and the next pack can say what changed since. Saving is an editor's or an
+admin's write and is recorded in the audit trail; anyone may build and download a pack.
 
 Command line, for scheduled runs (``--start`` and ``--end`` are the first and the last day of the
 period, both included)::
@@ -22,6 +23,7 @@ import argparse
 import datetime as dt
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -29,10 +31,12 @@ import plotly.graph_objects as go
 from sqlalchemy.engine import Engine
 
 from cs_metrics import report
+from cs_metrics.access import LOCAL, Actor
 from cs_metrics.errors import ConfigurationError, DataError, SchemaError
 from cs_metrics.period import Period
 from cs_metrics.selection import ALL, CustomerFilter
 from cs_metrics.services import coverage
+from cs_metrics.services.access import write
 from cs_metrics.services.churn import churn_in_period
 from cs_metrics.services.figures import (
     area_trend_figure,
@@ -57,6 +61,8 @@ __all__ = [
 
 #: A pack that cannot be saved as given (the message says what to change).
 PackError = qb.PackError
+#: Who saves a pack from the command line (``--save``): whoever runs it on the server, with every right.
+COMMAND_LINE = replace(LOCAL, name="command line")
 
 
 def freshness(engine: Engine) -> str:
@@ -182,21 +188,34 @@ def section_figure(engine: Engine, pack: report.Pack, area: str) -> go.Figure:
 # --- snapshots -------------------------------------------------------------------------------------
 
 
-def save(engine: Engine, pack: report.Pack, files: dict[str, bytes], *, created_by: str = "") -> int:
-    """Freeze a pack: store its numbers and files in one transaction; returns the snapshot's id.
+def _pack_records(pack: report.Pack, pack_id: int | None = None) -> str:
+    number = f" #{pack_id}" if pack_id is not None else ""
+    return f"board pack{number} ({pack.period.label()}, {pack.language})"
 
-    The stored period and comparison period are their first and last days, both included.
+
+def save(engine: Engine, pack: report.Pack, files: dict[str, bytes], *, actor: Actor) -> int:
+    """Freeze a pack as ``actor`` (right "boardpack.save": editors and admins): store its numbers and
+    files in one transaction; returns the snapshot's id. ``created_by`` is ``actor.who``.
+
+    The stored period and comparison period are their first and last days, both included. The
+    audit trail records "board pack #id (period, language)" and the sections.
 
     Raises
     ------
+    cs_metrics.access.Refused
+        ``actor`` may not save packs (nothing is written but the refusal's audit row).
     PackError
         Without the HTML file, for an unknown file kind, or a name too long; nothing is written.
     """
-    return qb.save_pack(
-        engine, created_at=pack.generated_at, created_by=created_by, company=pack.company,
-        period=(pack.period.first, pack.period.last), compare=(pack.previous.first, pack.previous.last),
-        sections=pack.sections, language=pack.language, filters=pack.filters, numbers=pack.numbers, files=files,
-    )
+    with write(engine, actor, "boardpack.save", records=_pack_records(pack)) as entry:
+        pack_id = qb.save_pack(
+            engine, created_at=pack.generated_at, created_by=actor.who, company=pack.company,
+            period=(pack.period.first, pack.period.last), compare=(pack.previous.first, pack.previous.last),
+            sections=pack.sections, language=pack.language, filters=pack.filters, numbers=pack.numbers, files=files,
+        )
+        entry.records = _pack_records(pack, pack_id)
+        entry.summary = f"sections {', '.join(pack.sections)}"
+    return pack_id
 
 
 def saved_packs(engine: Engine) -> pd.DataFrame:
@@ -291,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {args.out / report.FILE_NAMES[kind]} ({len(data):,} bytes)")
     if args.save:
         try:
-            print(f"saved snapshot {save(engine, pack, files, created_by='command line')}")
+            print(f"saved snapshot {save(engine, pack, files, actor=COMMAND_LINE)}")
         except DataError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2

@@ -2,7 +2,9 @@
 
 The retention tiles (logo churn, GRR, NRR) come from ``services.overview.retention_tiles``, the
 one builder the Overview, this page and the board pack share. Reasons are labelled and classified
-with the company's own churn reasons (``churn_reasons``, edited on the Data page).
+with the company's own churn reasons (``churn_reasons``, edited on the Data page). The one write,
+``record_follow_up``, takes the ``actor`` making it (editors and admins) and leaves a row in the
+audit trail.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from sqlalchemy.engine import Engine
 
 from cs_metrics import churn as churn_metrics
 from cs_metrics import early_churn, renewals, retention
+from cs_metrics.access import Actor
 from cs_metrics.period import Period
 from cs_metrics.retention import DataIssue
+from cs_metrics.services.access import write
 from cs_metrics.services.health import scores_before_churn
 from cs_metrics.services.overview import retention_tiles, revenue_retention, valid_customers
 from cs_metrics.services.vocabulary import churn_reasons
@@ -31,10 +35,30 @@ __all__ = [
     "record_follow_up", "renewal_vs_retention", "retention_tiles",
 ]
 
-#: Recording a post-churn follow-up call (validated and written by storage in one transaction).
-record_follow_up = qc.record_follow_up
 #: Whether post-churn follow-ups are tracked at all (a call date or a confirmed reason anywhere).
 follow_ups_tracked = qc.follow_ups_tracked
+
+
+def record_follow_up(
+    engine: Engine, *, customer_id: int, call_on: dt.date | None, reason: str | None, notes: str | None,
+    actor: Actor, today: dt.date | None = None,
+) -> dict:
+    """Record the post-churn follow-up call of ``customer_id`` as ``actor`` (right
+    "churn.follow_up": editors and admins), validated and written by storage in one transaction
+    (``storage.queries.churn.record_follow_up``); returns the churn event as stored.
+
+    Raises ``FollowUpError`` (nothing written, no audit row) for a bad call, ``Refused`` (recorded)
+    when ``actor`` may not record it.
+    """
+    before = qc.follow_up_of(engine, customer_id)
+    records = f"customer #{int(customer_id)}" + (f" ({before['name']})" if before else "")
+    with write(engine, actor, "churn.follow_up", records=records) as entry:
+        stored = qc.record_follow_up(engine, customer_id=customer_id, call_on=call_on, reason=reason, notes=notes,
+                                     today=today)
+        old = before["primary_reason"] if before else None
+        change = f"{old or 'none'} -> {reason}" if old != reason else reason
+        entry.summary = f"call {call_on:%Y-%m-%d}, reason {change}"
+    return stored
 
 
 def churn_in_period(engine: Engine, *, period: Period, flt: q.CustomerFilter = q.ALL) -> pd.DataFrame:

@@ -11,7 +11,11 @@ month whose scores were computed from an older revision (or never) is stale. Eve
 first scores the stale months it reads (``current``), so it returns what the pure functions give
 on the raw signals; the Health page does the same beforehand with a progress bar
 (``stale_months`` + ``rescore``). Saving a model version keeps the scores of the new and the
-previously active version only. Command line, for scheduled jobs::
+active version only; activating one keeps those of the new and the previously active one.
+
+Model versions are written by people, each write checked and recorded in the audit trail
+(``services.access.write``): editors save drafts, admins activate. Rescoring is no person's
+write: it keeps derived scores current and needs no right. Command line, for scheduled jobs::
 
     python -m cs_metrics.services.health rescore [--version N] [--all] [--database-url URL]
 """
@@ -29,16 +33,19 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from cs_metrics import health
+from cs_metrics.access import Actor
 from cs_metrics.errors import ConfigurationError, DataError, SchemaError
 from cs_metrics.period import add_months, month_end
 from cs_metrics.selection import ALL, CustomerFilter
+from cs_metrics.services.access import write
 from cs_metrics.storage import db
 from cs_metrics.storage.queries import health as hq
 from cs_metrics.storage.queries import health_scores as hs
 from cs_metrics.storage.setup import prepare_database
 
 __all__ = [
-    "AT_RISK_SHOWN", "MAX_AUTHOR", "MAX_GROUPS", "MAX_REASON", "at_risk", "at_risk_csv", "auc_by_month",
+    "AT_RISK_SHOWN", "MAX_AUTHOR", "MAX_GROUPS", "MAX_REASON", "activate_model_version", "at_risk", "at_risk_csv",
+    "auc_by_month",
     "band_counts", "band_shares_by", "churn_dates", "churned_bands", "current", "customer_scores",
     "find_customers", "health_backtest", "health_scores", "load_model", "model_versions", "movement", "rescore",
     "save_model_version", "score_histogram", "scores_before_churn", "segment_names", "signal_coverage",
@@ -57,7 +64,7 @@ MAX_GROUPS = 20
 Progress = Callable[[float, str], None]
 
 #: Every stored model version, newest first (``version``, ``created_at``, ``created_by``, ``reason``,
-#: ``is_active``).
+#: ``is_active``, ``draft``: saved as a draft and not activated since).
 model_versions = hq.model_versions
 #: A model version's definition with its ``version`` key (the active one when ``version`` is None).
 load_model = hq.load_model
@@ -342,44 +349,80 @@ def scores_before_churn(engine: Engine, *, start: dt.date, end: dt.date, flt: Cu
 # --- model versions ---------------------------------------------------------------------------------
 
 
+def _activated(before: int | None) -> str:
+    return f"activated (was version {before})" if before is not None else "activated (no version was active)"
+
+
 def save_model_version(
-    engine: Engine, definition: dict[str, Any], *, created_by: str, reason: str, coverage: pd.DataFrame | None = None
+    engine: Engine, definition: dict[str, Any], *, actor: Actor, reason: str, activate: bool = False,
+    coverage: pd.DataFrame | None = None,
 ) -> int:
-    """Check ``definition`` and store it as the next version, made active; return its number.
+    """Check ``definition`` and store it as the next version made by ``actor``; return its number.
+
+    Without ``activate`` the version is a draft ("health.draft", editors and admins) and the active
+    version stays; with it the new version becomes the active one ("health.activate", admins).
+    ``created_by`` is ``actor.who``. Either leaves a row in the audit trail: records "health model
+    version N", summary "draft saved" or "activated (was version M)", then the reason.
 
     ``coverage`` (``signal_coverage``) also rejects a model that leaves a segment with no weighted
-    signal that has data. The stored scores of versions other than the new one and the one active
-    before it are dropped; the new version's scores are computed by ``rescore`` (or before the
-    next read).
+    signal that has data. The stored scores of versions other than the new one and the active one
+    are dropped; the new version's scores are computed by ``rescore`` (or before the next read).
 
     Raises
     ------
+    cs_metrics.access.Refused
+        ``actor`` may not save a draft, or may not activate (nothing is written but the refusal's
+        audit row).
     cs_metrics.health.ModelError
         The definition, the author or the reason is invalid (nothing is written); ``problems``
         lists what to fix.
     DataError
         Another person saved a version at the same moment (save again).
     """
-    problems = []
-    author, why = (created_by or "").strip(), (reason or "").strip()
-    if not author:
-        problems.append("Say who is making the change (your name).")
-    elif len(author) > MAX_AUTHOR:
-        problems.append(f"The name is longer than {MAX_AUTHOR} characters; shorten it.")
-    if not why:
-        problems.append("Say why the model changes (the reason is kept in the version history).")
-    elif len(why) > MAX_REASON:
-        problems.append(f"The reason is longer than {MAX_REASON} characters; shorten it.")
-    try:
-        clean = health.check_model({k: v for k, v in definition.items() if k != "version"}, coverage=coverage)
-    except health.ModelError as exc:
-        problems = exc.problems + problems
-    if problems:
-        raise health.ModelError(problems)
-    before = int(hq.load_model(engine)["version"])
-    new = hq.store_model_version(engine, clean, created_by=author, reason=why)
-    hs.keep_versions(engine, (before, new))
+    action = "health.activate" if activate else "health.draft"
+    with write(engine, actor, action, records="health model, a new version") as entry:
+        problems = []
+        author, why = (actor.who or "").strip(), (reason or "").strip()
+        if not author:
+            problems.append("Say who is making the change (your name).")
+        elif len(author) > MAX_AUTHOR:
+            problems.append(f"The name is longer than {MAX_AUTHOR} characters; shorten it.")
+        if not why:
+            problems.append("Say why the model changes (the reason is kept in the version history).")
+        elif len(why) > MAX_REASON:
+            problems.append(f"The reason is longer than {MAX_REASON} characters; shorten it.")
+        try:
+            clean = health.check_model({k: v for k, v in definition.items() if k != "version"}, coverage=coverage)
+        except health.ModelError as exc:
+            problems = exc.problems + problems
+        if problems:
+            raise health.ModelError(problems)
+        before = hq.active_version(engine)
+        new = hq.store_model_version(engine, clean, created_by=author, reason=why, activate=activate)
+        hs.keep_versions(engine, (v for v in (before, new) if v is not None))
+        entry.records = hq.VERSION_RECORD.format(new)
+        entry.summary = f"{_activated(before) if activate else 'draft saved'}; reason: {why}"
     return new
+
+
+def activate_model_version(engine: Engine, version: int, *, actor: Actor) -> int | None:
+    """Make the stored ``version`` the active model ("health.activate", admins only); returns the
+    version active before. The stored scores of versions other than these two are dropped.
+
+    Raises
+    ------
+    cs_metrics.access.Refused
+        ``actor`` may not activate a model (nothing changes but the refusal's audit row).
+    DataError
+        ``version`` does not exist, or is already the active one (nothing changes).
+    """
+    with write(engine, actor, "health.activate", records=hq.VERSION_RECORD.format(int(version))) as entry:
+        if hq.active_version(engine) == int(version):
+            raise DataError(f"Version {int(version)} is already the active model.")
+        before = hq.activate_model_version(engine, int(version))
+        hs.keep_versions(engine, (v for v in (before, int(version)) if v is not None))
+        entry.summary = _activated(before)
+    return before
 
 
 # --- command line -----------------------------------------------------------------------------------

@@ -1,9 +1,11 @@
 """Maturity from the database: teams, rounds, answers and targets to read, the instrument in use,
-and the Maturity page's writes with their checks. A submission is checked inside the transaction
+and the Maturity page's writes with their checks, each made by an actor whose right is checked and
+recorded in the audit trail (``services.access.write``). A submission is checked inside the transaction
 that stores it: storage reads the round and the teams and calls ``maturity.check_submission``."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -14,8 +16,10 @@ import plotly.graph_objects as go
 from sqlalchemy.engine import Engine
 
 from cs_metrics import maturity
+from cs_metrics.access import Actor
 from cs_metrics.charts import maturity as charts
 from cs_metrics.errors import DataError
+from cs_metrics.services import access
 from cs_metrics.storage.queries import maturity as qm
 
 
@@ -176,21 +180,58 @@ def rounds_view(
 
 
 # --- writes --------------------------------------------------------------------------------------
+# Every write takes the ``actor`` making it and goes through ``services.access.write``: a role that
+# may not make it is refused (and the refusal recorded), a write that succeeds leaves a 'done' row
+# in the audit trail naming the records and the change.
 
 
-def submit_assessment(engine: Engine, submission: maturity.Submission, *, now: dt.datetime | None = None) -> int:
+def _round_name(engine: Engine, round_id: int | None) -> str | None:
+    if round_id is None:
+        return None
+    found = qm.rounds(engine)
+    names = dict(zip(found["id"], found["name"], strict=True))
+    return names.get(round_id)
+
+
+def submit_assessment(
+    engine: Engine, submission: maturity.Submission, *, actor: Actor, now: dt.datetime | None = None
+) -> int:
     """Check and store one respondent's self-assessment in one transaction; return its id.
 
-    A respondent who submits again for the same round and team replaces their earlier answers
-    (allowed while the round is open).
+    The respondent of a signed-in person is their e-mail, whatever ``submission.respondent``
+    says; the local user's is the name typed. One assessment per respondent, team and round: a
+    respondent who submits again replaces their earlier answers (allowed while the round is open).
 
     Raises
     ------
+    cs_metrics.access.Refused
+        When ``actor`` may not assess ``submission.team`` (a viewer; a member of another team);
+        the refusal is recorded in the audit trail and nothing else is written.
     cs_metrics.maturity.SubmissionError
         With every problem to fix (closed or unknown round, unknown team, missing dimension,
         stage outside 1–5 or off the half-step grid, ...); nothing is written.
     """
-    return qm.submit_assessment(engine, submission, check=maturity.check_submission, now=now)
+    if not actor.local:
+        submission = dataclasses.replace(submission, respondent=actor.email)
+    team = (submission.team or "").strip() or None
+    round_name = _round_name(engine, submission.round_id)
+    records = f"assessment of {team or 'no team'} in {round_name or f'round #{submission.round_id}'}"
+    with access.write(engine, actor, "maturity.assess", records=records, team=team) as entry:
+        before: dict[str, float] = {}
+        if submission.round_id is not None and team and (submission.respondent or "").strip():
+            before = {d: float(a["stage"]) for d, a in qm.own_answers(
+                engine, round_id=submission.round_id, team=team, respondent=submission.respondent).items()}
+        assessment_id = qm.submit_assessment(engine, submission, check=maturity.check_submission, now=now)
+        after = {d: float(a.stage) for d, a in submission.answers.items()}
+        # How much changed, never the stages: the trail must not show one person's answers.
+        changed = sum(before.get(d) != s for d, s in after.items())
+        entry.summary = (f"revised, {changed} of {len(after)} dimensions changed" if before
+                         else f"new, {len(after)} dimensions answered")
+    return assessment_id
+
+
+def _fmt_target(value: float | None) -> str:
+    return "none" if value is None or pd.isna(value) else f"{float(value):g}"
 
 
 def set_targets(
@@ -198,50 +239,81 @@ def set_targets(
     targets: Mapping[str, float | None],
     *,
     team: str | None = None,
-    set_by: str,
+    actor: Actor,
     set_on: dt.date | None = None,
 ) -> None:
-    """Set (or, with None, remove) the target stage per dimension, company-wide or for one team.
+    """Set (or, with None, remove) the target stage per dimension, company-wide or for one team;
+    the targets record ``actor`` as the person who set them.
 
-    Raises ``MaturityDataError`` for a target off the stage grid, an unknown dimension or team,
-    or no name in ``set_by``; nothing is written then.
+    Raises ``Refused`` for a role that may not set targets (recorded in the audit trail), and
+    ``MaturityDataError`` for a target off the stage grid, an unknown dimension or team; nothing
+    is written then.
     """
-    maturity.check_targets(pd.DataFrame({"dimension": list(targets), "target": list(targets.values())}))
-    if not (set_by or "").strip():
-        raise maturity.MaturityDataError("Enter who sets the targets.")
-    with _as_maturity_error():
-        qm.set_targets(engine, targets, team=team, set_by=set_by, set_on=set_on)
+    scope = team or "the whole company"
+    records = f"targets of {scope}, {len(targets)} dimension{'s' * (len(targets) != 1)}"
+    with access.write(engine, actor, "maturity.targets", records=records) as entry:
+        maturity.check_targets(pd.DataFrame({"dimension": list(targets), "target": list(targets.values())}))
+        stored = qm.targets(engine)
+        mine = stored[stored["team"] == team] if team is not None else stored[stored["team"].isna()]
+        before = dict(zip(mine["dimension"], mine["target"], strict=True))
+        with _as_maturity_error():
+            qm.set_targets(engine, targets, team=team, set_by=actor.who, set_on=set_on)
+        changes = [f"{dim} {_fmt_target(before.get(dim))} -> {_fmt_target(value)}"
+                   for dim, value in targets.items() if _fmt_target(before.get(dim)) != _fmt_target(value)]
+        entry.summary = ", ".join(changes) or "unchanged"
 
 
-def open_round(engine: Engine, *, name: str, opened_on: dt.date, instrument_version: str = "1") -> int:
-    """Open a new round and return its id (``MaturityDataError`` when the name is empty or taken)."""
-    if not (name or "").strip():
-        raise maturity.MaturityDataError("Give the new round a name, for example 'Maturity check March 2027'.")
-    with _as_maturity_error():
-        return qm.open_round(engine, name=name, opened_on=opened_on, instrument_version=instrument_version)
+def open_round(
+    engine: Engine, *, name: str, opened_on: dt.date, instrument_version: str = "1", actor: Actor
+) -> int:
+    """Open a new round and return its id (``MaturityDataError`` when the name is empty or taken;
+    ``Refused`` for a role that may not run rounds)."""
+    with access.write(engine, actor, "maturity.rounds", records=f"round {(name or '').strip()!r}") as entry:
+        if not (name or "").strip():
+            raise maturity.MaturityDataError("Give the new round a name, for example 'Maturity check March 2027'.")
+        with _as_maturity_error():
+            round_id = qm.open_round(engine, name=name, opened_on=opened_on, instrument_version=instrument_version)
+        entry.records = f"round #{round_id} {name.strip()!r}"
+        entry.summary = f"opened {name.strip()} on {opened_on:%Y-%m-%d}, instrument version {instrument_version}"
+    return round_id
 
 
-def close_round(engine: Engine, round_id: int, *, closed_on: dt.date | None = None) -> None:
-    """Close a round: its answers can no longer be given or revised."""
-    with _as_maturity_error():
-        qm.close_round(engine, round_id, closed_on=closed_on)
+def close_round(engine: Engine, round_id: int, *, closed_on: dt.date | None = None, actor: Actor) -> None:
+    """Close a round: its answers can no longer be given or revised (``MaturityDataError`` for an
+    unknown round; ``Refused`` for a role that may not run rounds)."""
+    name = _round_name(engine, round_id)
+    with access.write(engine, actor, "maturity.rounds", records=f"round #{round_id} {name!r}") as entry:
+        closed_on = closed_on or dt.date.today()
+        with _as_maturity_error():
+            qm.close_round(engine, round_id, closed_on=closed_on)
+        entry.summary = f"closed {name} on {closed_on:%Y-%m-%d}"
 
 
 def save_stage_labels(
-    engine: Engine, labels: Mapping[str, tuple[str, ...]], *, created_by: str, reason: str = ""
+    engine: Engine, labels: Mapping[str, tuple[str, ...]], *, actor: Actor, reason: str = ""
 ) -> maturity.Instrument:
-    """Store new stage labels as a new instrument version (the newest becomes the one in use).
+    """Store new stage labels as a new instrument version (the newest becomes the one in use),
+    created by ``actor``.
 
     The labels are applied to the newest version (edits accumulate); earlier answers keep the
-    version they were given with; statements are unchanged. Raises ``MaturityDataError`` when
-    ``created_by`` is empty or the labels are not five distinct names (nothing is written).
+    version they were given with; statements are unchanged. Raises ``Refused`` for a role that may
+    not change the instrument, ``MaturityDataError`` when the labels are not five distinct names
+    (nothing is written then).
     """
-    if not (created_by or "").strip():
-        raise maturity.MaturityDataError("Enter who is changing the labels.")
+    changed: list[str] = []
 
     def build(current: str | None, version: str) -> str:
         base = maturity.instrument_from_json(current) if current else maturity.load_instrument("1")
-        return base.with_stage_labels(labels, version=version).to_json()
+        new = base.with_stage_labels(labels, version=version)
+        changed.append(f"version {base.version} -> {version}")
+        for lang in labels:
+            changed.extend(f"{lang} stage {s} {base.stage_label(s, lang)} -> {new.stage_label(s, lang)}"
+                           for s in maturity.STAGES if base.stage_label(s, lang) != new.stage_label(s, lang))
+        return new.to_json()
 
-    definition = qm.store_instrument_version(engine, build, created_by=created_by, reason=reason)
-    return maturity.instrument_from_json(definition)
+    with access.write(engine, actor, "maturity.instrument", records="stage labels") as entry:
+        definition = qm.store_instrument_version(engine, build, created_by=actor.who, reason=reason)
+        inst = maturity.instrument_from_json(definition)
+        entry.records = f"instrument version {inst.version}, stage labels ({', '.join(labels)})"
+        entry.summary = "; ".join(changed)
+    return inst

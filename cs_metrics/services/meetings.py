@@ -1,6 +1,10 @@
 """Meetings from the database: the customer share of a period, the drill-downs the Meetings page
 shows, and saving, loading and deleting a logged meeting.
 
+Saving and deleting take the ``actor`` making the change: a member only for their own
+departments, editors and admins for any; each write leaves a row in the audit trail
+(``cs_metrics.services.access``), which also covers the meeting's agenda items and decisions.
+
 Page data goes through ``ui.loaders.load(fn, ...)``, so every reader takes the engine first and
 hashable arguments (a ``Period``, tuples of names).
 """
@@ -14,10 +18,12 @@ import pandas as pd
 import plotly.graph_objects as go
 from sqlalchemy.engine import Engine
 
-from cs_metrics import meetings
+from cs_metrics import access, meetings
+from cs_metrics.access import Actor
 from cs_metrics.charts import meetings as charts
 from cs_metrics.meetings import DecisionDraft, Headline, ItemDraft, MeetingDraft
 from cs_metrics.period import Period
+from cs_metrics.services.access import write
 from cs_metrics.storage.queries import meetings as qm
 
 
@@ -88,10 +94,15 @@ def _rows(draft: MeetingDraft) -> tuple[dict[str, Any], list[dict[str, Any]], li
 
 
 def save_meeting(
-    engine: Engine, draft: MeetingDraft, *, meeting_id: int | None = None, today: dt.date | None = None
+    engine: Engine, draft: MeetingDraft, *, actor: Actor, meeting_id: int | None = None,
+    today: dt.date | None = None,
 ) -> int:
-    """Check ``draft`` (``meetings.check_meeting``) and store it, a new meeting or replacing
-    meeting ``meeting_id``, in one transaction; return the meeting's id.
+    """Check ``draft`` (``meetings.check_meeting``) and store it as ``actor``, a new meeting or
+    replacing meeting ``meeting_id``, in one transaction; return the meeting's id.
+
+    ``actor`` needs the right "meetings.edit" for the draft's department and, for an edit, for the
+    stored meeting's department too (a member cannot move a meeting out of, or into, a department
+    not theirs). The audit row names the meeting and what changed.
 
     Raises
     ------
@@ -99,10 +110,62 @@ def save_meeting(
         The draft cannot be saved as given (nothing is written); the message lists what to fix.
     DataError
         ``meeting_id`` names no stored meeting (it may have been deleted meanwhile).
+    Refused
+        ``actor`` may not log or edit meetings of these departments (recorded, nothing written).
     """
     checked = meetings.check_meeting(draft, today=today)
     meeting, items, decisions = _rows(checked)
-    return qm.save_meeting(engine, meeting, items, decisions, meeting_id=meeting_id)
+    before = None if meeting_id is None else load_draft(engine, meeting_id)
+    department = checked.department
+    if before is not None and not access.can(actor, "meetings.edit", department=before.department):
+        department = before.department  # the stored department is the one refused
+    records = f"new meeting ({_where(checked)})" if before is None else _record(meeting_id, before)
+    with write(engine, actor, "meetings.edit", records=records, department=department) as entry:
+        saved = qm.save_meeting(engine, meeting, items, decisions, meeting_id=meeting_id)
+        entry.records = _record(saved, checked)
+        entry.summary = _new(checked) if before is None else _edited(before, checked)
+    return saved
+
+
+def _where(draft: MeetingDraft) -> str:
+    return f"{draft.department}, {draft.held_on:%Y-%m-%d}"
+
+
+def _record(meeting_id: int, draft: MeetingDraft) -> str:
+    """How the audit trail names a meeting, e.g. 'meeting #12 (Sales, 2026-03-10)'."""
+    return f"meeting #{meeting_id} ({_where(draft)})"
+
+
+def _counts(draft: MeetingDraft) -> str:
+    """E.g. '3 agenda items, 1 decision'."""
+    items, decisions = len(draft.items), len(draft.decisions)
+    return f"{items} agenda item{'s' * (items != 1)}, {decisions} decision{'s' * (decisions != 1)}"
+
+
+def _title(draft: MeetingDraft) -> str:
+    return repr(draft.title) if draft.title else "no title"
+
+
+def _new(draft: MeetingDraft) -> str:
+    return f"new: {_title(draft)}, {_counts(draft)}"
+
+
+def _edited(before: MeetingDraft, after: MeetingDraft) -> str:
+    """What an edit changed: title, date, department, agenda items and decisions counts."""
+    changes = []
+    if before.title != after.title:
+        changes.append(f"title {_title(before)} -> {_title(after)}")
+    if before.held_on != after.held_on:
+        changes.append(f"date {before.held_on:%Y-%m-%d} -> {after.held_on:%Y-%m-%d}")
+    if before.department != after.department:
+        changes.append(f"department {before.department} -> {after.department}")
+    if len(before.items) != len(after.items):
+        changes.append(f"agenda items {len(before.items)} -> {len(after.items)}")
+    if len(before.decisions) != len(after.decisions):
+        changes.append(f"decisions {len(before.decisions)} -> {len(after.decisions)}")
+    if not changes:
+        return f"edited: other details ({_counts(after)})"
+    return "edited: " + ", ".join(changes)
 
 
 def load_draft(engine: Engine, meeting_id: int) -> MeetingDraft:
@@ -128,15 +191,20 @@ def load_draft(engine: Engine, meeting_id: int) -> MeetingDraft:
     )
 
 
-def delete_meeting(engine: Engine, meeting_id: int) -> None:
-    """Delete a meeting with its agenda items and decisions (``DataError`` when it is gone)."""
-    qm.delete_meeting(engine, meeting_id)
+def delete_meeting(engine: Engine, meeting_id: int, *, actor: Actor) -> None:
+    """Delete a meeting with its agenda items and decisions as ``actor`` (right "meetings.edit" for
+    its department); ``DataError`` when it is gone, ``Refused`` (recorded) when not allowed."""
+    before = load_draft(engine, meeting_id)
+    with write(engine, actor, "meetings.edit", records=_record(meeting_id, before),
+               department=before.department) as entry:
+        qm.delete_meeting(engine, meeting_id)
+        entry.summary = f"deleted: {_title(before)}, {_counts(before)}"
 
 
-def meeting_list(engine: Engine, *, period: Period) -> pd.DataFrame:
-    """Meetings held in ``period``, newest first, to pick one to edit: ``meeting_id``,
-    ``held_on``, ``department``, ``meeting_type``, ``title``."""
-    return qm.meeting_list(engine, start=period.start, end=period.end)
+def meeting_list(engine: Engine, *, period: Period, departments: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Meetings held in ``period`` (of ``departments``; None: all), newest first, to pick one to
+    edit: ``meeting_id``, ``held_on``, ``department``, ``meeting_type``, ``title``."""
+    return qm.meeting_list(engine, start=period.start, end=period.end, departments=departments)
 
 
 def meeting_detail(engine: Engine, meeting_id: int) -> dict[str, Any]:

@@ -1,7 +1,10 @@
 """NPS from the database: what the NPS page shows, for a notebook too.
 
 The headline figure is the Overview's NPS tile (``services.overview.nps_tile``): one builder for
-the NPS, its interval, n, the change and its test wherever they are shown.
+the NPS, its interval, n, the change and its test wherever they are shown. The one write,
+``save_follow_up``, takes the ``actor`` making it: a member updates the follow-ups they own (the
+follow-up's owner, or the customer's CSM while no owner is set), editors and admins any; each
+save leaves a row in the audit trail.
 """
 
 from __future__ import annotations
@@ -13,15 +16,18 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from cs_metrics import nps, text
+from cs_metrics.access import Actor
 from cs_metrics.period import Period
 from cs_metrics.selection import ALL, CustomerFilter
+from cs_metrics.services.access import write
 from cs_metrics.services.overview import nps_tile
 from cs_metrics.storage.queries import nps as qn
 from cs_metrics.storage.queries import nps_daily_counts, nps_monthly_counts
 
 __all__ = [
     "CommentAnalysis", "FollowUpEdit", "FollowUpError", "MAX_NOTE", "SurveyFacts", "breakdown", "comment_analysis",
-    "comment_count", "comment_ids", "comment_texts", "comments_by_id", "follow_up_queue", "invalid_scores",
+    "comment_count", "comment_ids", "comment_texts", "comments_by_id", "follow_up_owner", "follow_up_queue",
+    "invalid_scores", "owns_follow_up",
     "monthly_counts", "months_of_days", "nps_tile", "rates", "response_rate", "save_follow_up", "score_distribution",
     "survey_facts", "trend", "verbatims",
 ]
@@ -30,7 +36,6 @@ __all__ = [
 FollowUpEdit = qn.FollowUpEdit
 FollowUpError = qn.FollowUpError
 MAX_NOTE = qn.MAX_NOTE
-save_follow_up = qn.save_follow_up
 #: Stored answers whose score is outside 0-10 (left out of every figure): (count, first rows).
 invalid_scores = qn.invalid_scores
 
@@ -167,6 +172,62 @@ def follow_up_queue(
     """The detractors of ``period`` with their follow-up and whether it is overdue on ``as_of``."""
     queue = qn.follow_up_queue(engine, start=period.start, end=period.end, flt=flt, include_closed=include_closed)
     return queue.assign(overdue=nps.follow_up_overdue(queue, as_of=as_of))
+
+
+def _text(value: object) -> str:
+    """A stored text, "" when missing (None, or NaN in a pandas text column)."""
+    return value.strip() if isinstance(value, str) else ""
+
+
+def follow_up_owner(owner: object, csm: object) -> str:
+    """Who answers for a follow-up: its owner, or the customer's CSM while no owner is set ("" for
+    neither)."""
+    return _text(owner) or _text(csm)
+
+
+def owns_follow_up(queue: pd.DataFrame, actor: Actor) -> pd.Series:
+    """Per row of ``queue`` (``follow_up_queue``), whether ``actor`` owns its follow-up (their name
+    or e-mail is ``follow_up_owner``, or the ``csm`` while no owner is set)."""
+    names = {n.strip().casefold() for n in (actor.email, actor.name) if n and n.strip()}
+    owners = [follow_up_owner(o, c).casefold() for o, c in zip(queue["follow_up_owner"], queue["csm"])]
+    return pd.Series([bool(o) and o in names for o in owners], index=queue.index, dtype=bool)
+
+
+def save_follow_up(engine: Engine, edit: FollowUpEdit, *, actor: Actor, today: dt.date | None = None) -> None:
+    """Validate and save one follow-up edit (``storage.queries.nps.save_follow_up``) as ``actor``.
+
+    The right "nps.follow_up" is checked against the follow-up's current owner (or the customer's
+    CSM while none is set). Raises ``FollowUpError`` (nothing written, no audit row) for an
+    unknown answer or a bad edit, ``Refused`` (recorded) when ``actor`` may not update it.
+    """
+    before = qn.follow_up_of(engine, edit.response_id)
+    if before is None:
+        raise FollowUpError(f"response {edit.response_id} does not exist (it may have been deleted); reload the page.")
+    records = f"NPS answer #{int(edit.response_id)} ({before['customer'] or 'anonymous'})"
+    owner = follow_up_owner(before["follow_up_owner"], before["csm"])
+    with write(engine, actor, "nps.follow_up", records=records, owner=owner) as entry:
+        qn.save_follow_up(engine, edit, today=today)
+        entry.summary = _follow_up_change(before, qn.follow_up_of(engine, edit.response_id) or {})
+
+
+def _follow_up_change(before: dict, after: dict) -> str:
+    """'status open -> done, owner Ann -> Bob, due 2026-01-17 -> 2026-01-20': the fields changed
+    (status always named), and whether the note was edited."""
+    def show(value: object) -> str:
+        if isinstance(value, dt.date):
+            return f"{value:%Y-%m-%d}"
+        return _text(value).replace("_", " ") or "none"
+
+    parts = []
+    for key, label in (("follow_up_status", "status"), ("follow_up_owner", "owner"), ("follow_up_due", "due")):
+        old, new = before.get(key), after.get(key)
+        if old != new:
+            parts.append(f"{label} {show(old)} -> {show(new)}")
+        elif key == "follow_up_status":
+            parts.append(f"status {show(new)}")
+    if _text(before.get("follow_up_note")) != _text(after.get("follow_up_note")):
+        parts.append("note edited")
+    return ", ".join(parts)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,9 @@ Vocabularies (``vocab.VOCABULARY_KINDS``): segments, regions, NPS touchpoints, c
 their category and whether the company could have acted on them), departments and meeting types.
 Data rows store a term's ``key``; people read its ``label``. Removing a term keeps it in the rows
 that already hold it. The currency (an ISO 4217 code) is how every amount is written.
+
+Every edit takes the ``actor`` making it: only an admin may ("data.vocabulary"), and each edit
+leaves a row in the audit trail with what changed, before -> after.
 """
 
 from __future__ import annotations
@@ -15,8 +18,10 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from cs_metrics import vocab
+from cs_metrics.access import Actor
 from cs_metrics.errors import DataError
 from cs_metrics.formatting import currency_symbol, fmt_value
+from cs_metrics.services.access import write
 from cs_metrics.storage import vocabulary as store
 
 __all__ = [
@@ -103,11 +108,33 @@ def _term_exists(engine: Engine, kind: str, key: str) -> None:
         raise VocabularyError(f"{KINDS[kind]} has no value {key!r}; pick one of the listed values.")
 
 
+def _records(kind: str, key: str) -> str:
+    return f"{KINDS.get(kind, kind)}: {(key or '').strip()!r}"
+
+
+def _flag_text(value: object) -> str:
+    return "not known" if value is None or value != value else "yes" if bool(value) else "no"
+
+
+def _describe(values: dict[str, object]) -> str:
+    """``label 'X', category price, controllable yes`` (the fields given)."""
+    parts = []
+    for field, value in values.items():
+        if field == "controllable":
+            parts.append(f"controllable {_flag_text(value)}")
+        elif field == "category":
+            parts.append(f"category {value if isinstance(value, str) else 'none'}")
+        else:
+            parts.append(f"{field} {value!r}")
+    return ", ".join(parts)
+
+
 def add_term(
     engine: Engine,
     kind: str,
     key: str,
     *,
+    actor: Actor,
     label: str | None = None,
     category: str | None = None,
     controllable: bool | None = None,
@@ -133,7 +160,17 @@ def add_term(
         For an unknown vocabulary, an empty or too long key, a key already there (also when it
         differs only in capitals), a too long label or category, or a category given for another
         vocabulary than churn reasons.
+    cs_metrics.access.Refused
+        ``actor`` is not an admin (nothing is written but the refusal's audit row).
     """
+    with write(engine, actor, "data.vocabulary", records=_records(kind, key)) as entry:
+        message, term = _add(engine, kind, key, label, category, controllable)
+        entry.summary = f"added: {_describe({k: v for k, v in term.items() if k != 'key'})}"
+    return message
+
+
+def _add(engine: Engine, kind: str, key: str, label: str | None, category: str | None,
+         controllable: bool | None) -> tuple[str, dict[str, object]]:
     name = _name(kind)
     key = (key or "").strip()
     limit = store.max_key_length(kind)
@@ -150,7 +187,7 @@ def add_term(
                               "or relabel it.")
     term = {"key": key, "label": _label(label, key), **_class(kind, category, controllable)}
     store.add_terms(engine, kind, [term])
-    return f"Added {term['label']!r} ({key}) to {name}."
+    return f"Added {term['label']!r} ({key}) to {name}.", term
 
 
 def update_term(
@@ -158,6 +195,7 @@ def update_term(
     kind: str,
     key: str,
     *,
+    actor: Actor,
     label: str | None = None,
     category: str | None = None,
     controllable: bool | None = None,
@@ -171,24 +209,60 @@ def update_term(
     VocabularyError
         For an unknown vocabulary or value, a too long label or category, or a category given for
         another vocabulary than churn reasons.
+    cs_metrics.access.Refused
+        ``actor`` is not an admin (nothing is written but the refusal's audit row).
     """
-    name = _name(kind)
-    _term_exists(engine, kind, key)
-    values = _class(kind, category, controllable)
-    text = None if label is None else _label(label, key)
-    if text is None and not values:
-        raise VocabularyError(f"Nothing to change for {key!r}: give it a new label.")
-    store.update_term(engine, kind, key, label=text, **values)
+    with write(engine, actor, "data.vocabulary", records=_records(kind, key)) as entry:
+        name = _name(kind)
+        _term_exists(engine, kind, key)
+        values = _class(kind, category, controllable)
+        text = None if label is None else _label(label, key)
+        if text is None and not values:
+            raise VocabularyError(f"Nothing to change for {key!r}: give it a new label.")
+        before = _term(engine, kind, key)
+        store.update_term(engine, kind, key, label=text, **values)
+        after = {**({"label": text} if text is not None else {}), **values}
+        changes = [_change(field, before.get(field), value) for field, value in after.items()
+                   if not _same(before.get(field), value)]
+        entry.summary = "; ".join(changes) or "no change"
     return f"Saved {key!r} in {name}."
 
 
-def remove_term(engine: Engine, kind: str, key: str) -> str:
-    """Remove a value from a vocabulary; the data rows that already hold it keep it (imports will
-    then ask about it). Returns what was done, with how many rows keep it."""
-    name = _name(kind)
-    _term_exists(engine, kind, key)
-    kept = store.usage(engine, kind).get(key, 0)
-    store.remove_term(engine, kind, key)
+def _term(engine: Engine, kind: str, key: str) -> dict[str, object]:
+    found = store.terms(engine, kind)
+    return found[found["key"] == key].iloc[0].to_dict()
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+
+
+def _same(before: object, after: object) -> bool:
+    if _missing(before) or _missing(after):
+        return _missing(before) and _missing(after)
+    return before == after
+
+
+def _change(field: str, before: object, after: object) -> str:
+    """``label 'SMB' -> 'Small business'``, ``category none -> price``, ``controllable not known -> yes``."""
+    if field == "controllable":
+        return f"controllable {_flag_text(None if _missing(before) else before)} -> {_flag_text(after)}"
+    if field == "category":
+        return f"category {'none' if _missing(before) else before} -> {'none' if _missing(after) else after}"
+    return f"{field} {before!r} -> {after!r}"
+
+
+def remove_term(engine: Engine, kind: str, key: str, *, actor: Actor) -> str:
+    """Remove a value from a vocabulary as ``actor`` (admins only: ``Refused`` otherwise); the data
+    rows that already hold it keep it (imports will then ask about it). Returns what was done,
+    with how many rows keep it."""
+    with write(engine, actor, "data.vocabulary", records=_records(kind, key)) as entry:
+        name = _name(kind)
+        _term_exists(engine, kind, key)
+        before = _term(engine, kind, key)
+        kept = store.usage(engine, kind).get(key, 0)
+        store.remove_term(engine, kind, key)
+        entry.summary = f"label {before['label']!r} -> removed; {kept:,} data rows keep the value"
     rows = f" {kept:,} data rows still hold it and keep it." if kept else ""
     return f"Removed {key!r} from {name}.{rows}"
 
@@ -220,9 +294,12 @@ def money_preview(code: str, amount: float = PREVIEW_AMOUNT) -> str:
     return f"{fmt_value(amount, 'currency', currency=text)} (tables: {currency_symbol(text)}{amount:,.0f})"
 
 
-def set_currency(engine: Engine, code: str) -> str:
-    """Set the company's currency (ISO 4217 code); returns what was done. Amounts are not converted:
-    they are written with the new currency."""
-    text = check_currency(code)
-    store.set_currency(engine, text)
+def set_currency(engine: Engine, code: str, *, actor: Actor) -> str:
+    """Set the company's currency (ISO 4217 code) as ``actor`` (admins only: ``Refused`` otherwise);
+    returns what was done. Amounts are not converted: they are written with the new currency."""
+    with write(engine, actor, "data.vocabulary", records="currency") as entry:
+        text = check_currency(code)
+        before = store.currency(engine)
+        store.set_currency(engine, text)
+        entry.summary = f"currency {before} -> {text}"
     return f"The currency is now {text}: amounts read like {money_preview(text)}."

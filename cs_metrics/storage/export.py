@@ -50,7 +50,14 @@ from cs_metrics.default_health_model import DEFAULT_MODEL
 from cs_metrics.storage import db
 from cs_metrics.storage import models as m
 from cs_metrics.storage.entities import ENTITIES
-from cs_metrics.storage.tables import Progress, column_default, export_tables, models_by_table
+from cs_metrics.storage.tables import (
+    ACCESS_TABLES,
+    AUDIT_TABLE,
+    Progress,
+    column_default,
+    export_tables,
+    models_by_table,
+)
 from cs_metrics.storage.vocabulary import seed_in
 
 #: Files of an archive that describe it rather than hold a table.
@@ -395,9 +402,10 @@ def store_default_model(conn: Connection) -> None:
 def reset_database(engine: Engine) -> None:
     """Delete every row of every table (data, import log, saved mappings, health-model versions,
     vocabularies and settings) in one transaction, store the default health model and vocabularies
-    again, and mark the database as cleared so
-    the demo company is not loaded again by itself."""
-    tables = export_tables()
+    again, and mark the database as cleared so the demo company is not loaded again by itself.
+    The people who may sign in and the audit trail stay."""
+    kept = (*ACCESS_TABLES, AUDIT_TABLE)
+    tables = [t for t in export_tables() if t.name not in kept]
     with engine.begin() as conn:
         for table in reversed(tables):
             conn.execute(delete(table))

@@ -143,6 +143,8 @@ class HealthModel(SQLModel, table=True):
     reason: str = Field(default="")
     definition: str  # JSON: signals, normalisation rules, weights, bands, per-segment profiles
     is_active: bool = Field(default=False)
+    # Saved as a draft and never activated since (editors draft, admins activate).
+    draft: bool = Field(default=False)
 
 
 class HealthScore(SQLModel, table=True):
@@ -403,6 +405,49 @@ class VocabularyTerm(SQLModel, table=True):
     category: str | None = Field(default=None, max_length=40)
     controllable: bool | None = None
 
+
+
+class Person(SQLModel, table=True):
+    """Someone who signs in: their e-mail (as the identity provider gives it, lower case), name and
+    role (``cs_metrics.access.ROLES``). People and their teams are kept when the data is cleared or
+    the database reset."""
+
+    __tablename__ = "person"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True)
+    name: str = Field(default="", max_length=120)
+    role: str = Field(max_length=10)
+    added_on: dt.datetime
+    added_by: str = Field(default="", max_length=254)
+    last_seen: dt.datetime | None = None
+
+
+class PersonTeam(SQLModel, table=True):
+    """A person's membership of a team, by the team's name (so that it outlives a reload of the data)."""
+
+    __tablename__ = "person_team"
+
+    person_id: int = Field(foreign_key="person.id", primary_key=True, ondelete="CASCADE")
+    team: str = Field(max_length=120, primary_key=True)
+
+
+class AuditEvent(SQLModel, table=True):
+    """One row of the append-only audit trail: when, who (and their role then), what
+    (``cs_metrics.access.RIGHTS`` keys and ``people.*``), done or refused, which records, and a short
+    summary of the change (before -> after where there was a before)."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_at", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime
+    actor: str = Field(max_length=254, index=True)
+    actor_role: str = Field(max_length=10)
+    action: str = Field(max_length=40, index=True)
+    outcome: str = Field(max_length=10)  # done | refused
+    records: str = Field(default="")
+    summary: str = Field(default="")
 
 #: Tables in dependency order (parents first): the order to insert, the reverse order to delete.
 TABLES_IN_ORDER: tuple[type[SQLModel], ...] = (

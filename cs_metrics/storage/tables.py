@@ -16,6 +16,12 @@ import cs_metrics.storage.models  # noqa: F401  (registers the tables in SQLMode
 Progress = Callable[[float, str], None]
 
 
+#: Tables a reset keeps and a restore merges rather than replaces: who may sign in, and the audit
+#: trail (append-only: nothing in the app deletes its rows).
+ACCESS_TABLES = ("person", "person_team")
+AUDIT_TABLE = "audit_event"
+
+
 def export_tables() -> list[Table]:
     """Every table of the data model, parents first (the order to insert; reversed, to delete).
 

@@ -1,5 +1,6 @@
 """Board pack page: preview numbers equal the API, generate and download, freeze and re-download,
-the advice without a Chromium, and friendly messages for half-filled choices."""
+the advice without a Chromium, friendly messages for half-filled choices, and who may save a pack
+(viewers build and download; editors and admins also save, which the audit trail records)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from cs_metrics.report import images
 from cs_metrics.services import boardpack
 from cs_metrics.services.overview import overview_tiles
 from cs_metrics.storage import db
+from cs_metrics.storage.queries import access as qa
 from cs_metrics.tiles import verdict_text
 from tests.app.conftest import APP
 from tests.conftest import DEMO_AS_OF
@@ -105,3 +107,39 @@ def test_half_filled_choices_get_a_message(pack_page):
     at.run()
     assert not at.exception
     assert any("both the first and the last day" in i.value for i in at.info)
+
+
+def _generate_html_only(at: AppTest, monkeypatch) -> AppTest:
+    """Generate the pack with the NPS section only, as HTML (no Chromium needed: quick)."""
+    monkeypatch.setattr(images, "chromium_path", lambda: None)
+    at.session_state["pack_sections"] = ["nps"]
+    at.run()
+    at.button(key="pack_generate").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_a_viewer_builds_and_downloads_but_sees_no_save_control(app_as, monkeypatch):
+    at = _generate_html_only(app_as("viewer", PAGE), monkeypatch)
+    assert [b.proto.label for b in at.get("download_button")] == ["Download HTML"]
+    assert not [b for b in at.button if b.key == "pack_save"]
+    assert not [t for t in at.text_input if t.key == "pack_saved_by"]
+    assert any("Only editors and admins save packs" in c.value for c in at.caption)
+
+
+def test_an_editor_saves_a_pack_and_the_audit_trail_records_it(app_as, monkeypatch):
+    at = _generate_html_only(app_as("editor", PAGE, name="Edith Editor"), monkeypatch)
+    assert not [t for t in at.text_input if t.key == "pack_saved_by"]  # a signed-in person is known
+    at.button(key="pack_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Snapshot 1 saved" in s.value for s in at.success)
+    engine = _engine(app_as.url)
+    listed = boardpack.saved_packs(engine)
+    audit = qa.audit_events(engine)
+    engine.dispose()
+    assert listed["created_by"].tolist() == ["editor@example.com"]
+    row = audit.iloc[0]
+    # The pack's period is the sidebar's default on the demo (PERIOD), in English.
+    assert (row["actor"], row["actor_role"], row["action"], row["outcome"], row["records"], row["summary"]) == (
+        "editor@example.com", "editor", "boardpack.save", "done", f"board pack #1 ({PERIOD.label()}, en)",
+        "sections nps")

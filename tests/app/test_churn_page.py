@@ -227,3 +227,50 @@ def test_retention_tiles_agree_with_the_overview_for_the_same_filters(app_on_dem
     helps = [h for _, h, _ in shown[PAGE].values()]
     assert "customers active at its start" in helps[0]
     assert helps[1].startswith("Gross revenue retention") and helps[2].startswith("Net revenue retention")
+
+
+# --- roles: only editors and admins record follow-up calls ---------------------------------------
+
+WHO_RECORDS = "Only editors and admins record churn follow-up calls."
+
+
+@pytest.mark.parametrize("role", ["viewer", "member"])
+def test_viewers_and_members_see_the_queue_but_no_follow_up_form(app_as, role):
+    engine = create_engine(app_as.url)
+    with engine.connect() as conn:
+        team = conn.execute(text("SELECT name FROM team ORDER BY name LIMIT 1")).scalar_one()
+    engine.dispose()
+    at = app_as(role, PAGE, teams=(team,) if role == "member" else ())
+    assert not at.exception, [e.value for e in at.exception]
+    assert _metric(at, "Follow-ups complete")  # the follow-up figures are shown
+    assert "churn_fu_customer" not in {s.key for s in at.selectbox}
+    assert "churn_fu_save" not in {b.key for b in at.button}
+    assert WHO_RECORDS in [c.value for c in at.caption]
+
+
+def test_an_editor_records_a_follow_up_call_and_it_is_audited(app_as):
+    f = _frames(app_as.url)
+    at = app_as("editor", PAGE)
+    assert not at.exception, [e.value for e in at.exception]
+    assert WHO_RECORDS not in [c.value for c in at.caption]
+    ce = f["churn_event"]
+    todo = ce[ce["follow_up_call_on"].isna()].sort_values("churned_on", ascending=False).iloc[0]
+    cid, churned_on = int(todo["customer_id"]), dt.date.fromisoformat(str(todo["churned_on"])[:10])
+    at.selectbox(key="churn_fu_customer").set_value(cid)
+    at.run()
+    call = min(churned_on + dt.timedelta(days=3), dt.date.today())
+    at.date_input(key=f"churn_fu_call_{cid}").set_value(call)
+    at.selectbox(key=f"churn_fu_reason_{cid}").set_value("competitor")
+    at.button(key="churn_fu_save").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    engine = create_engine(app_as.url)
+    with engine.connect() as conn:
+        row = conn.execute(text("SELECT actor, actor_role, action, outcome, records, summary FROM audit_event "
+                                "ORDER BY id DESC")).first()
+    engine.dispose()
+    name = f["customer"].set_index("id")["name"][cid]
+    before = todo["primary_reason"] if isinstance(todo["primary_reason"], str) else "none"
+    reason = "competitor" if before == "competitor" else f"{before} -> competitor"
+    assert tuple(row) == ("editor@example.com", "editor", "churn.follow_up", "done", f"customer #{cid} ({name})",
+                          f"call {call:%Y-%m-%d}, reason {reason}")

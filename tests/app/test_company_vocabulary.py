@@ -1,7 +1,8 @@
 """A company's own vocabularies and currency through the app: a US company sees dollars in the
 Overview's ARR tile and the Churn page's ARR-lost chart; its own churn reason ("Moved to cheaper
 plan", category "price", controllable) and the consumer reason "moved" (not controllable) are
-labelled and split on the Churn page; the Data page edits the vocabularies and the currency.
+labelled and split on the Churn page; the Data page edits the vocabularies and the currency, and
+the audit trail records each edit.
 
 Expected values are computed here from the raw tables (plain pandas, not cs_metrics)."""
 
@@ -143,7 +144,7 @@ def _terms(url: str, kind: str) -> pd.DataFrame:
 def test_data_page_edits_churn_reasons(demo_db_url, monkeypatch):
     at = _data_page(demo_db_url, monkeypatch)
     at.selectbox(key="vocab_kind").set_value("churn_reason").run()
-    shown = at.dataframe[-1].value
+    shown = next(d.value for d in at.dataframe if "Key (in the data)" in d.value.columns)  # the vocabulary's table
     assert list(shown.columns) == ["Key (in the data)", "Label", "Category", "Controllable", "Rows holding it"]
     reasons = shown.set_index("Key (in the data)")
     assert reasons.loc["moved", ["Label", "Controllable"]].tolist() == [MOVED, "No"]
@@ -195,8 +196,15 @@ def test_data_page_removes_only_when_confirmed_and_sets_the_currency(demo_db_url
     at.text_input(key="vocab_currency").input("gbp").run()
     # 1,234,567 in millions, two decimals (the preview amount)
     assert any(c.value == "An amount reads: £1.23M (tables: £1,234,567)" for c in at.caption)
+    before = _read(demo_db_url, "SELECT value FROM app_meta WHERE key = 'currency'")["value"].iloc[0]
     at.button(key="vocab_currency_button").click().run()
     assert _read(demo_db_url, "SELECT value FROM app_meta WHERE key = 'currency'")["value"].tolist() == ["GBP"]
+    # Both edits are in the audit trail, made by the local user (sign-in is off), before -> after.
+    trail = _read(demo_db_url, "SELECT actor, action, outcome, records, summary FROM audit_event ORDER BY id")
+    assert trail.values.tolist()[-2:] == [
+        ["Local user", "data.vocabulary", "done", "Segments: 'SMB'",
+         f"label 'SMB' -> removed; {smb:,} data rows keep the value"],
+        ["Local user", "data.vocabulary", "done", "currency", f"currency {before} -> GBP"]]
     at.text_input(key="vocab_currency").input("US$").run()
     assert any("three-letter ISO 4217 code" in w.value for w in at.warning)
     assert at.button(key="vocab_currency_button").disabled

@@ -1,7 +1,8 @@
 """Health page AppTest on the demo company: values checked against numbers computed here from raw
-SQL, a weight edit that saves a new version and changes the distribution, bad edits refused, the
-customer drill-down whose contributions add up to the score, the capped at-risk list with its count
-and download, and scores rebuilt after an import of signals."""
+SQL, a weight edit that saves a new version and changes the distribution, bad edits refused, who
+may edit (viewers read the model, editors save drafts, admins also activate), the customer
+drill-down whose contributions add up to the score, the capped at-risk list with its count and
+download, and scores rebuilt after an import of signals."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from sqlalchemy import create_engine
 from cs_metrics import health
 from cs_metrics.services import health as service
 from cs_metrics.storage import db, ingest
+from cs_metrics.storage.queries import access as qa
 from cs_metrics.storage.queries import health as hq
 from tests.conftest import DEMO_AS_OF
 
@@ -138,7 +140,7 @@ def test_editing_a_weight_saves_a_new_version_and_changes_the_distribution(page,
     at.number_input(key="hm_1_All segments_usage_weight").set_value(0.0)
     at.text_input(key="hm_who").set_value("Giulia Conti")
     at.text_area(key="hm_reason").set_value("Usage is measured differently this year")
-    next(b for b in at.button if b.label == "Save as a new version").click()
+    next(b for b in at.button if b.label == "Save and activate").click()
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("Saved version 2" in s.value for s in at.success)
@@ -171,23 +173,91 @@ def test_bad_edits_show_messages_and_save_nothing(page, demo_db_url):
     at = page
     _open(at, "Model")
     defaults = {ni.key: ni.value for ni in at.number_input if ni.key and ni.key.startswith("hm_1_")}
-    # No name: refused first.
-    at.text_area(key="hm_reason").set_value("Trying something")
-    next(b for b in at.button if b.label == "Save as a new version").click()
-    at.run()
-    assert any("who is making the change" in e.value for e in at.error)
+    # No reason: refused first.
     at.text_input(key="hm_who").set_value("Giulia Conti")
+    next(b for b in at.button if b.label == "Save as a draft").click()
+    at.run()
+    assert any("why the model changes" in e.value for e in at.error)
+    at.text_area(key="hm_reason").set_value("Trying something")
     for inputs, message in BAD_EDITS:
         for key, value in defaults.items():
             at.number_input(key=key).set_value(value)
         for key, value in inputs.items():
             at.number_input(key=key).set_value(value)
-        next(b for b in at.button if b.label == "Save as a new version").click()
+        next(b for b in at.button if b.label == "Save and activate").click()
         at.run()
         assert not at.exception
         assert any(message in e.value for e in at.error), message
         assert any("Nothing was saved" in c.value for c in at.caption)
     assert hq.model_versions(db.make_engine(demo_db_url))["version"].tolist() == [1]
+
+
+# --- roles: viewers read, editors draft, admins activate ---------------------------------------------
+
+
+def _buttons(at) -> set[str]:
+    return {b.label for b in at.button}
+
+
+def test_a_viewer_sees_the_model_read_only(app_as):
+    at = app_as("viewer", PAGE)
+    _open(at, "Model")
+    assert not at.get("form") and "Save as a draft" not in _buttons(at) and "Save and activate" not in _buttons(at)
+    assert "Activate this version" not in _buttons(at)
+    assert any("Editors save drafts of the health model and admins activate them." in c.value for c in at.caption)
+    # The model itself is shown: one row per signal of the default model.
+    assert len(at.dataframe[0].value) == len(health.DEFAULT_MODEL["signals"])
+
+
+def test_an_editor_saves_a_draft_but_cannot_activate(app_as):
+    at = app_as("editor", PAGE, name="Edith Editor")
+    _open(at, "Model")
+    assert "Save as a draft" in _buttons(at)
+    assert "Save and activate" not in _buttons(at) and "Activate this version" not in _buttons(at)
+    assert not [t for t in at.text_input if t.key == "hm_who"]  # a signed-in person is known: no name field
+    at.number_input(key="hm_1_All segments_usage_weight").set_value(40.0)
+    at.text_area(key="hm_reason").set_value("More weight on usage")
+    next(b for b in at.button if b.label == "Save as a draft").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Saved version 2 as a draft; version 1 stays active." in s.value for s in at.success)
+    engine = db.make_engine(app_as.url)
+    versions = hq.model_versions(engine).set_index("version")
+    audit = qa.audit_events(engine)
+    engine.dispose()
+    assert versions["is_active"].to_dict() == {2: False, 1: True} and bool(versions.loc[2, "draft"])
+    assert versions.loc[2, "created_by"] == "editor@example.com"
+    row = audit.iloc[0]
+    assert (row["actor"], row["action"], row["outcome"], row["records"], row["summary"]) == (
+        "editor@example.com", "health.draft", "done", "health model version 2",
+        "draft saved; reason: More weight on usage")
+    # The page now shows the draft, marked as such, in the picker and in the history.
+    assert at.selectbox(key="health_version").value == 2
+    assert at.selectbox(key="health_version").format_func(2) == "Version 2 (draft)"
+
+
+def test_an_admin_saves_and_activates_and_activates_from_the_history(app_as):
+    at = app_as("admin", PAGE)
+    _open(at, "Model")
+    assert {"Save as a draft", "Save and activate"} <= _buttons(at)
+    at.text_area(key="hm_reason").set_value("A draft to compare")
+    next(b for b in at.button if b.label == "Save as a draft").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    # Version 2 is a draft; the admin activates it from the version history.
+    assert at.selectbox(key="health_activate_pick").value == 2
+    next(b for b in at.button if b.label == "Activate this version").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Version 2 is now the active model (was version 1)." in s.value for s in at.success)
+    engine = db.make_engine(app_as.url)
+    versions = hq.model_versions(engine).set_index("version")
+    audit = qa.audit_events(engine)
+    engine.dispose()
+    assert versions["is_active"].to_dict() == {2: True, 1: False}
+    assert audit[["action", "outcome", "records", "summary"]].head(2).values.tolist() == [
+        ["health.activate", "done", "health model version 2", "activated (was version 1)"],
+        ["health.draft", "done", "health model version 2", "draft saved; reason: A draft to compare"]]
 
 
 def test_a_selection_without_customers_is_friendly(page, demo_db_url):

@@ -1,5 +1,6 @@
 """AppTest of the Maturity page on the demo company: take the assessment, see it in the results,
-refusals that keep what was typed, language switch, revisions, targets and stage labels."""
+refusals that keep what was typed, language switch, revisions, targets and stage labels; and, signed
+in, what each role sees, a member assessing their own team as themselves, no respondent named."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from cs_metrics import maturity as mt
 from cs_metrics.services import maturity as service
 from cs_metrics.storage import db
 from cs_metrics.storage import models as m
+from cs_metrics.storage.queries import access as qa
 from cs_metrics.storage.queries import maturity as qm
 
 PAGE = "pages/maturity.py"
@@ -271,3 +273,132 @@ def test_empty_database_explains_what_to_do(tmp_path, monkeypatch):
     assert "No round is open" in at.warning[0].value
     assert "No answers yet" in " ".join(i.value for i in at.info)
     eng.dispose()
+
+
+# --- roles: who sees the form and the set-up, and whose answers are whose ----------------------------
+
+VIEWER_CAPTION = "Members take the assessment for their own team; as a viewer you see the results."
+SETUP_BUTTONS = {"Save targets", "Open a new round", "Close this round", "Save labels"}
+
+
+def _keys(at) -> set[str]:
+    return {w.key for kind in (at.selectbox, at.text_input, at.radio, at.button) for w in kind}
+
+
+def _demo(url: str) -> tuple[pd.DataFrame, int, str]:
+    """The demo database's answers, its newest open round's id and name."""
+    eng = db.make_engine(url)
+    data, rounds = qm.answers(eng), qm.rounds(eng)
+    eng.dispose()
+    newest = rounds[rounds["status"] == "open"].iloc[-1]
+    return data, int(newest["id"]), str(newest["name"])
+
+
+def _trail(url: str) -> list[tuple]:
+    eng = db.make_engine(url)
+    trail = qa.audit_events(eng, actions=("maturity.assess", "maturity.targets"))
+    eng.dispose()
+    return list(trail[["actor", "actor_role", "action", "outcome", "records", "summary"]].itertuples(index=False,
+                                                                                                       name=None))
+
+
+def test_a_viewer_sees_the_results_but_no_form_and_no_setup(app_as):
+    at = app_as("viewer", PAGE)
+    assert not at.exception, [e.value for e in at.exception]
+    assert [t.label for t in at.tabs] == ["Results", "Targets and next steps"]
+    captions = [c.value for c in at.caption]
+    assert VIEWER_CAPTION in captions and "Only admins set target stages." in captions
+    assert not {"mat_team", "mat_round", "mat_respondent", "mat_target_by", "mat_new_round", "mat_close_id",
+                "mat_label_by"} & _keys(at)
+    assert not ({"Submit my assessment"} | SETUP_BUTTONS) & {b.label for b in at.button}
+    assert _heatmap(at)["type"] == "heatmap"  # the results are there
+
+
+def test_a_member_assesses_only_their_team_as_themselves_and_finds_their_answers_again(app_as):
+    data, open_id, open_name = _demo(app_as.url)
+    # the demo team with the most respondents in the open round, read from the database
+    team = data[data["round_id"] == open_id].groupby("team")["respondent"].nunique().idxmax()
+    at = app_as("member", PAGE, teams=(team,))
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="mat_team").options == [team]
+    assert "mat_respondent" not in _keys(at) and "mat_rev_name" not in _keys(at)  # no name to type
+    assert "Rounds and instrument" not in [t.label for t in at.tabs]
+    assert not SETUP_BUTTONS & {b.label for b in at.button}
+    at.selectbox(key="mat_team").set_value(team)
+    at.selectbox(key="mat_role").set_value("manager")
+    stages = (3.0, 2.5, 3.5, 2.0)
+    for dim, stage in zip(mt.DIMENSIONS, stages, strict=True):
+        at.radio(key=f"mat_stage_{dim}").set_value(stage)
+    _submit(at)
+    assert not at.exception and not at.error
+    eng = db.make_engine(app_as.url)
+    before = _counts(eng)
+    stored = qm.own_answers(eng, round_id=open_id, team=team, respondent="member@example.com")
+    assert {d: a["stage"] for d, a in stored.items()} == dict(zip(mt.DIMENSIONS, stages, strict=True))
+    # the four dimensions answered; the trail never holds the stages themselves
+    assert _trail(app_as.url)[0] == ("member@example.com", "member", "maturity.assess", "done",
+                                     f"assessment of {team} in {open_name}", "new, 4 dimensions answered")
+
+    # Back on the page later: the answers are loaded without typing a name, and revised.
+    again = app_as("member", PAGE, teams=(team,))
+    assert not again.exception, [e.value for e in again.exception]
+    assert again.selectbox(key="mat_team").value == team
+    assert [again.radio(key=f"mat_stage_{d}").value for d in mt.DIMENSIONS] == list(stages)
+    assert any(c.value.startswith(f"You have answered for {team} in ") for c in again.caption)
+    again.radio(key="mat_stage_technology").set_value(4.0)
+    _submit(again)
+    assert not again.error
+    assert _counts(eng) == before  # one assessment per person, team and round: replaced
+    # only technology changed (2.0 -> 4.0): 1 of the 4 dimensions
+    assert _trail(app_as.url)[0][-1] == "revised, 1 of 4 dimensions changed"
+    eng.dispose()
+
+
+def test_a_member_in_no_team_is_told_to_ask_an_admin(app_as):
+    at = app_as("member", PAGE)
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("ask an admin to add you to your team (Data page, People and roles)" in i.value for i in at.info)
+    assert not {"mat_team", "mat_round"} & _keys(at)
+    assert "Submit my assessment" not in {b.label for b in at.button}
+
+
+def test_an_admin_sees_the_setup_and_is_named_by_their_email(app_as):
+    at = app_as("admin", PAGE)
+    assert not at.exception, [e.value for e in at.exception]
+    assert [t.label for t in at.tabs] == ["Take the assessment", "Results", "Targets and next steps",
+                                          "Rounds and instrument"]
+    assert SETUP_BUTTONS <= {b.label for b in at.button}
+    assert not {"mat_target_by", "mat_label_by", "mat_respondent"} & _keys(at)  # a signed-in person is known
+    at.selectbox(key="mat_target_culture_Whole company").set_value(4.0)
+    next(b for b in at.button if b.label == "Save targets").click()
+    at.run()
+    assert not at.exception and not at.error
+    eng = db.make_engine(app_as.url)
+    tg = qm.targets(eng)
+    eng.dispose()
+    company = tg[tg["team"].isna()].set_index("dimension")
+    assert company.loc["culture", "target"] == 4.0 and company.loc["culture", "set_by"] == "admin@example.com"
+    actor, role, action, outcome, records, summary = _trail(app_as.url)[0]
+    assert (actor, role, action, outcome) == ("admin@example.com", "admin", "maturity.targets", "done")
+    assert records == "targets of the whole company, 4 dimensions" and "culture" in summary and "-> 4" in summary
+
+
+def test_no_respondent_is_named_anywhere_on_the_page(app_as):
+    """Every table, text and chart of the page, for an admin (who sees every section): none holds a
+    respondent's name or e-mail."""
+    data, _, _ = _demo(app_as.url)
+    people = set(data["respondent"])
+    at = app_as("admin", PAGE)
+    at.toggle(key="mat_overall").set_value(True)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    cells = {str(v) for frame in at.dataframe for v in frame.value.astype(str).to_numpy().ravel()}
+    cells |= {str(c) for frame in at.dataframe for c in frame.value.columns}
+    assert people and cells
+    assert not people & cells
+    texts = [e.value for kind in (at.markdown, at.caption, at.info, at.warning, at.subheader, at.metric)
+             for e in kind if isinstance(e.value, str)]
+    texts += [chart.proto.spec for chart in at.get("plotly_chart")]
+    # the scan reads what the page shows: every team's name is in the heatmap's data
+    assert all(any(team in text for text in texts) for team in set(data["team"]))
+    assert not [p for p in people if any(p in text for text in texts)]

@@ -258,3 +258,68 @@ def test_long_tables_show_their_first_hundred_rows_with_the_count(open_meetings,
     assert f"Showing the first 100 of {len(decisions):,} decisions; download them all to see the rest." in captions
     labels = [b.proto.label for b in at.get("download_button")]
     assert f"Download all {len(skipped):,} (CSV)" in labels and f"Download all {len(decisions):,} (CSV)" in labels
+
+
+# --- roles: who sees the logging form, and which departments it offers --------------------------
+
+VIEWER_CAPTION = "Only members (for their own department's meetings), editors and admins log or edit meetings."
+
+
+def _audit(url: str) -> list[tuple]:
+    with _db(url) as con:
+        return con.execute("SELECT actor, actor_role, action, outcome, records, summary FROM audit_event "
+                           "ORDER BY id DESC").fetchall()
+
+
+def test_a_viewer_sees_the_figures_but_no_form(app_as):
+    at = app_as("viewer", PAGE)
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.metric  # the customer share is shown
+    keys = {w.key for w in at.selectbox} | {b.key for b in at.button}
+    assert not {"mtg_department", "mtg_pick", "mtg_save"} & keys
+    assert not at.file_uploader
+    assert VIEWER_CAPTION in [c.value for c in at.caption]
+
+
+def test_a_member_logs_only_their_own_departments_meetings(app_as):
+    # A team of the demo company and its department, read from the database.
+    with _db(app_as.url) as con:
+        team, department = con.execute("SELECT name, department FROM team ORDER BY name LIMIT 1").fetchone()
+        theirs = {r[0] for r in con.execute("SELECT id FROM meeting WHERE department = ? AND held_on BETWEEN ? AND ?",
+                                            (department, START, END))}
+    at = app_as("member", PAGE, teams=(team,))
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="mtg_department").options == [department]
+    # The meetings offered for editing are the member's department's meetings of the period (at most 300).
+    picked = at.selectbox(key="mtg_pick").options
+    assert picked and all(f" · {department} · " in label for label in picked)
+    assert len(picked) == min(len(theirs), 300)
+
+    at.text_input(key="mtg_title").input("Our weekly")
+    at.date_input(key="mtg_date").set_value(dt.date(2026, 10, 15))
+    at.text_input(key="mtg_item_title_0").input("Release planning")
+    at.number_input(key="mtg_item_minutes_0").set_value(30.0)
+    at.button(key="mtg_save").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    with _db(app_as.url) as con:
+        new_id = con.execute("SELECT MAX(id) FROM meeting").fetchone()[0]
+    # One agenda item, no decision, held 2026-10-15 in the member's department.
+    assert _audit(app_as.url)[0] == ("member@example.com", "member", "meetings.edit", "done",
+                                     f"meeting #{new_id} ({department}, 2026-10-15)",
+                                     "new: 'Our weekly', 1 agenda item, 0 decisions")
+
+
+def test_a_member_in_no_team_is_told_to_ask_an_admin(app_as):
+    at = app_as("member", PAGE)
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("ask an admin to add you to your team" in i.value for i in at.info)
+    assert not {"mtg_department", "mtg_save"} & ({w.key for w in at.selectbox} | {b.key for b in at.button})
+
+
+def test_an_editor_logs_meetings_of_every_department(app_as):
+    from cs_metrics import vocab
+
+    at = app_as("editor", PAGE)
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="mtg_department").options == list(vocab.DEPARTMENTS)

@@ -307,3 +307,62 @@ def test_words_and_themes_show_at_once_for_a_small_company_and_on_request_for_a_
     assert not at.exception and len(at.get("plotly_chart")) == drawn
     themes = _frame_with(at, "keywords").set_index("label")
     assert themes.loc["Billing and invoices", ["detractors", "passives", "promoters"]].tolist() == _theme_counts(f)
+
+
+# --- roles: who sees the follow-up editor, and which answers it lists ----------------------------
+
+WHO_UPDATES = "Only the follow-up's owner (a member), editors and admins update follow-ups."
+
+
+def _waiting_in_period(f) -> pd.DataFrame:
+    """The waiting detractor answers of the default period, oldest first, with their CSM and the
+    person who answers for them (the owner, else the CSM)."""
+    cur, _ = _periods(f)
+    r = _in(f["nps_response"], "responded_on", cur)
+    r = r[(r["score"] >= 0) & (r["score"] <= 6)
+          & (r["follow_up_status"].isna() | r["follow_up_status"].isin(["open", "in_progress"]))]
+    csm = r["customer_id"].map(f["customer"].set_index("id")["owner"])
+    owner = r["follow_up_owner"].where(r["follow_up_owner"].fillna("").str.strip() != "", csm)
+    return r.assign(csm=csm, answerer=owner).sort_values(["responded_on", "id"])
+
+
+def test_a_viewer_sees_the_queue_but_no_editor(app_as):
+    at = app_as("viewer", PAGE)
+    assert not at.exception, [e.value for e in at.exception]
+    assert _frame_with(at, "follow_up_status").shape[0] > 0  # the queue is shown
+    assert "nps_fu_pick" not in {s.key for s in at.selectbox}
+    assert WHO_UPDATES in [c.value for c in at.caption]
+
+
+def test_a_member_lists_only_the_follow_ups_they_own(app_as):
+    f = _tables(app_as.url)
+    waiting = _waiting_in_period(f)
+    # The person who answers for the most waiting detractors of the period (read from the database).
+    name = waiting["answerer"].value_counts().index[0]
+    theirs = waiting[waiting["answerer"].str.strip().str.casefold() == name.strip().casefold()]
+    at = app_as("member", PAGE, email="csm@example.com", name=name)
+    assert not at.exception, [e.value for e in at.exception]
+    options = at.selectbox(key="nps_fu_pick").options
+    assert [int(o.split(" · ")[0][1:]) for o in options] == theirs["id"].iloc[:50].tolist()
+    assert len(theirs) < len(waiting)  # others' follow-ups are left out
+
+    # Saving one of them leaves a 'done' row in the audit trail.
+    first = int(theirs["id"].iloc[0])
+    at.selectbox(key=f"nps_fu_status_{first}").set_value("in_progress")
+    next(b for b in at.button if b.label == "Save follow-up").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    engine = create_engine(app_as.url)
+    with engine.connect() as conn:
+        row = conn.execute(text("SELECT actor, action, outcome, records FROM audit_event ORDER BY id DESC")).first()
+    engine.dispose()
+    customer = f["customer"].set_index("id")["name"].get(theirs["customer_id"].iloc[0], "anonymous")
+    assert tuple(row) == ("csm@example.com", "nps.follow_up", "done", f"NPS answer #{first} ({customer})")
+
+
+def test_an_editor_lists_every_waiting_follow_up(app_as):
+    f = _tables(app_as.url)
+    at = app_as("editor", PAGE)
+    assert not at.exception, [e.value for e in at.exception]
+    options = at.selectbox(key="nps_fu_pick").options
+    assert [int(o.split(" · ")[0][1:]) for o in options] == _waiting_in_period(f)["id"].iloc[:50].tolist()

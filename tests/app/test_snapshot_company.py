@@ -14,6 +14,7 @@ import sys
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from cs_metrics.access import LOCAL
 from cs_metrics.services import data, vocabulary
 from cs_metrics.storage import db
 from tests.app.conftest import APP
@@ -58,13 +59,13 @@ def company_url(tmp_path_factory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('snapshot') / 'company.db'}"
     engine = db.make_engine(url)
     db.upgrade(engine)
-    vocabulary.set_currency(engine, "USD")
+    vocabulary.set_currency(engine, "USD", actor=LOCAL)
     # The company's own churn reasons, with whether it could have acted on them.
     for key, category in (("Price too high", "price"), ("Network reliability", "service")):
-        vocabulary.add_term(engine, "churn_reason", key, category=category, controllable=True)
-    data.save_mapping(engine, "customers", "Telco snapshot", CUSTOMERS)
-    data.save_mapping(engine, "churn_events", "Telco churn status", CHURN)
-    data.save_mapping(engine, "nps_responses", "Survey tool", SURVEY)
+        vocabulary.add_term(engine, "churn_reason", key, category=category, controllable=True, actor=LOCAL)
+    data.save_mapping(engine, "customers", "Telco snapshot", CUSTOMERS, actor=LOCAL)
+    data.save_mapping(engine, "churn_events", "Telco churn status", CHURN, actor=LOCAL)
+    data.save_mapping(engine, "nps_responses", "Survey tool", SURVEY, actor=LOCAL)
     engine.dispose()
     # The customers file from the command line, through its saved mapping; new segment and region added.
     done = subprocess.run(
@@ -76,9 +77,10 @@ def company_url(tmp_path_factory) -> str:
     engine = db.make_engine(url)
     saved = {entity: data.saved_mappings(engine, entity) for entity in ("churn_events", "nps_responses")}
     churn = data.commit(engine, "churn_events", (FILES / "churn_status.xlsx").read_bytes(),
-                        filename="churn_status.xlsx", mapping=saved["churn_events"]["Telco churn status"])
+                        filename="churn_status.xlsx", mapping=saved["churn_events"]["Telco churn status"],
+                        actor=LOCAL)
     survey = data.commit(engine, "nps_responses", (FILES / "nps_survey.csv").read_bytes(), filename="nps_survey.csv",
-                         mapping=saved["nps_responses"]["Survey tool"], add_new_values=True)
+                         mapping=saved["nps_responses"]["Survey tool"], add_new_values=True, actor=LOCAL)
     assert churn.committed and survey.committed, (churn.summary(), survey.summary())
     # 17 churned customers; 17 answers with a score, the one without skipped (not a problem).
     assert (churn.inserted, survey.inserted, survey.skipped) == (17, 17, 1)

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, skip_or_fail
+from tests.e2e.oidc_provider import oidc_provider  # noqa: F401  (a fixture for the sign-in tests)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -52,17 +53,21 @@ def browser():
 
 
 @contextlib.contextmanager
-def streamlit_server(demo_db_file, folder):
-    """A freshly started `streamlit run app.py` on a copy of the demo database; yields the base URL."""
+def streamlit_server(demo_db_file, folder, *, port=None, extra_env=None, extra_args=()):
+    """A freshly started `streamlit run app.py` on a copy of the demo database; yields the base URL.
+
+    ``port`` (default: a free one), ``extra_env`` (added to the environment) and ``extra_args``
+    (appended to the command line, e.g. ``["--secrets.files", path]``) adapt the server to a test.
+    """
     db_copy = folder / "demo.db"
     shutil.copy(demo_db_file, db_copy)
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db_copy}"}
+    port = port or _free_port()
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db_copy}", **(extra_env or {})}
     log = open(folder / "streamlit.log", "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
+         "--server.fileWatcherType", "none", *extra_args],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"

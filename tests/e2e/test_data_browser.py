@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.e2e.conftest import open_page, wait_for_app
@@ -38,4 +40,21 @@ def test_upload_a_csv_and_see_the_dry_run_report(app_server, page, tmp_path):
     assert download.count() == 1
     assert page.locator("[data-testid='stException']").count() == 0
     page.screenshot(path=str(tmp_path / "data_dry_run.png"), full_page=True)
+    assert page.errors == []
+
+
+def test_appoint_someone_and_read_the_audit_trail(app_server, page, tmp_path):
+    open_page(page, app_server, "Data")
+    page.get_by_text("People and roles", exact=True).first.wait_for(timeout=30_000)
+    page.get_by_label("E-mail they sign in with").fill("mia.rossi@example.com")
+    page.get_by_label("Name (optional)").fill("Mia Rossi")
+    page.get_by_test_id("stSelectbox").filter(has_text="Role").click()
+    page.get_by_role("option", name="editor", exact=True).click()
+    page.get_by_role("button", name="Save person").click()
+    page.get_by_text("Saved mia.rossi@example.com: editor.").wait_for(timeout=30_000)
+    # The trail (shared with the other browser tests' writes) is counted above its table.
+    page.get_by_text(re.compile(r"^[1-9][0-9,]* rows?\.$")).wait_for(timeout=30_000)
+    wait_for_app(page)
+    assert page.locator("[data-testid='stException']").count() == 0
+    page.screenshot(path=str(tmp_path / "data_people.png"), full_page=True)
     assert page.errors == []

@@ -1,5 +1,5 @@
-"""Board pack from the database: numbers equal to the API, PDF and PPTX contents, frozen snapshots,
-the command line.
+"""Board pack from the database: numbers equal to the API, PDF and PPTX contents, frozen snapshots
+(saved by editors and admins, recorded in the audit trail), the command line.
 
 The pack is built once per module on a small demo company (300 customers) and its files are drawn
 once, with one kaleido server for every figure."""
@@ -11,17 +11,20 @@ import io
 import json
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import text
 
 from cs_metrics import report
 from cs_metrics import summary as sm
+from cs_metrics.access import LOCAL, Actor, Refused
 from cs_metrics.errors import DataError
 from cs_metrics.period import Period
 from cs_metrics.report import images
 from cs_metrics.services import boardpack, overview
 from cs_metrics.storage import db, demo
+from cs_metrics.storage.queries import access as qa
 from cs_metrics.storage.queries import boardpack as qb
 from cs_metrics.tiles import tile_numbers
 from tests.conftest import ROOT, skip_or_fail
@@ -29,6 +32,8 @@ from tests.conftest import ROOT, skip_or_fail
 PERIOD = Period(dt.date(2025, 11, 1), dt.date(2026, 10, 31))
 AS_OF = dt.date(2026, 10, 31)
 GENERATED = dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC)
+VERA = Actor("vera@example.com", "Vera Viewer", "viewer")
+EDITH = Actor("edith@example.com", "Edith Editor", "editor")
 
 
 @pytest.fixture(scope="module")
@@ -141,7 +146,7 @@ def test_html_is_self_contained(pack, files):
 
 
 def test_frozen_pack_redownloads_byte_identical_and_next_pack_shows_changes(engine, pack, files):
-    pack_id = boardpack.save(engine, pack, files, created_by="Chair")
+    pack_id = boardpack.save(engine, pack, files, actor=replace(LOCAL, name="Chair"))
     for kind in report.FORMATS:
         assert boardpack.pack_file(engine, pack_id, kind) == files[kind]
     listed = boardpack.saved_packs(engine)
@@ -171,8 +176,37 @@ def test_frozen_pack_redownloads_byte_identical_and_next_pack_shows_changes(engi
 def test_saving_without_html_writes_nothing(engine, pack):
     before = len(boardpack.saved_packs(engine))
     with pytest.raises(boardpack.PackError, match="HTML"):
-        boardpack.save(engine, pack, {"pdf": b"%PDF"})
+        boardpack.save(engine, pack, {"pdf": b"%PDF"}, actor=LOCAL)
     assert len(boardpack.saved_packs(engine)) == before
+
+
+def _last_event(engine) -> tuple:
+    row = qa.audit_events(engine, actions=("boardpack.save",)).iloc[0]
+    return tuple(row[["actor", "actor_role", "action", "outcome", "records", "summary"]])
+
+
+def test_a_viewer_may_not_save_a_pack_and_the_refusal_is_recorded(engine, pack):
+    before = len(boardpack.saved_packs(engine))
+    with pytest.raises(Refused, match="Only an editor or an admin may save a board pack; you are signed in as a "
+                                      "viewer"):
+        boardpack.save(engine, pack, {"html": b"<html></html>"}, actor=VERA)
+    assert len(boardpack.saved_packs(engine)) == before
+    actor, role, action, outcome, records, summary = _last_event(engine)
+    # The pack fixture: PERIOD 1 Nov 2025 - 31 Oct 2026, English; not saved, so no number.
+    assert (actor, role, action, outcome, records) == (
+        "vera@example.com", "viewer", "boardpack.save", "refused", "board pack (01 Nov 2025 – 31 Oct 2026, en)")
+    assert summary.startswith("Only an editor or an admin may save a board pack")
+
+
+def test_an_editor_saves_a_pack_as_themselves_and_the_audit_trail_names_it(engine, pack):
+    pack_id = boardpack.save(engine, pack, {"html": b"<html>pack</html>"}, actor=EDITH)
+    listed = boardpack.saved_packs(engine).set_index("id")
+    assert listed.loc[pack_id, "created_by"] == "edith@example.com"
+    # The pack fixture holds every section (report.SECTIONS, in order) for PERIOD, in English.
+    assert _last_event(engine) == (
+        "edith@example.com", "editor", "boardpack.save", "done",
+        f"board pack #{pack_id} (01 Nov 2025 – 31 Oct 2026, en)",
+        "sections nps, health, onboarding, retention, maturity, meetings")
 
 
 def test_italian_pack_speaks_italian(engine):
@@ -246,7 +280,7 @@ def test_cli_writes_the_three_files(engine, files, tmp_path):
 def test_frozen_pack_round_trip_on_postgresql(pack, files, pg_url):
     engine = db.make_engine(pg_url)
     db.upgrade(engine)
-    pack_id = boardpack.save(engine, pack, files, created_by="Chair")
+    pack_id = boardpack.save(engine, pack, files, actor=LOCAL)
     for kind in report.FORMATS:
         assert boardpack.pack_file(engine, pack_id, kind) == files[kind]  # bytea comes back byte for byte
     assert qb.last_pack(engine, filters=pack.filters)["numbers"]["tiles"] == pack.numbers["tiles"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -12,14 +13,20 @@ from sqlalchemy import create_engine, func, select
 from sqlmodel import Session
 
 from cs_metrics import health
+from cs_metrics.access import LOCAL, Actor, Refused
 from cs_metrics.errors import DataError
 from cs_metrics.services import health as service
 from cs_metrics.storage import db
 from cs_metrics.storage import models as m
+from cs_metrics.storage.queries import access as qa
 from cs_metrics.storage.queries import health as hq
 from tests.conftest import DEMO_AS_OF
 
 JAN, FEB = dt.date(2026, 1, 1), dt.date(2026, 2, 1)
+ANNA = Actor("anna@example.com", "Anna", "admin")
+BRUNO = Actor("bruno@example.com", "Bruno", "admin")
+EDITH = Actor("edith@example.com", "Edith Editor", "editor")
+VERA = Actor("vera@example.com", "Vera Viewer", "viewer")
 
 
 
@@ -31,7 +38,7 @@ def test_health_scores_recomputed_per_version(small):
     assert v1.loc[1, "score"] == pytest.approx(50.0)
     model = hq.load_model(small)
     edited = health.edit_model(model, weights={"billing_issue": 0})
-    v2 = service.save_model_version(small, edited, created_by="Anna", reason="Billing data is unreliable")
+    v2 = service.save_model_version(small, edited, actor=LOCAL, reason="Billing data is unreliable")
     rescored = service.health_scores(small, start=JAN, end=FEB, version=v2).set_index("customer_id")
     assert rescored.loc[1, "score"] == pytest.approx(50.0)  # usage alone: 50
     # Customer 2: usage 0.1 -> 0 points in both versions; version 1 still answers as before.
@@ -41,9 +48,9 @@ def test_health_scores_recomputed_per_version(small):
     # Enterprise has only usage data; a profile there weighting only billing problems scores nobody.
     bad = health.edit_model(model, segment="Enterprise", weights={"usage": 0, "billing_issue": 1})
     with pytest.raises(health.ModelError, match="Segment 'Enterprise'"):
-        service.save_model_version(small, bad, created_by="Anna", reason="x", coverage=cov)
+        service.save_model_version(small, bad, actor=LOCAL, reason="x", coverage=cov)
     stored = service.save_model_version(small, health.edit_model(model, segment="Enterprise", weights={"usage": 1}),
-                                   created_by="Anna", reason="Usage only for Enterprise", coverage=cov)
+                                        actor=LOCAL, reason="Usage only for Enterprise", coverage=cov)
     assert json.loads(json.dumps(hq.load_model(small, stored)["segments"])) == {"Enterprise": {"weights": {"usage": 1.0}}}
 
 
@@ -53,12 +60,15 @@ def test_versions_start_with_the_seeded_default_then_saves_keep_history_and_move
     assert str(versions["created_at"].dt.tz) == "UTC"
     model = hq.load_model(engine)
     assert model["version"] == 1 and model["signals"] == health.DEFAULT_MODEL["signals"]
-    v2 = service.save_model_version(engine, health.edit_model(model, weights={"usage": 40}), created_by="Anna", reason="More usage")
-    v3 = service.save_model_version(engine, health.edit_model(model, bands=(45, 70)), created_by="Bruno", reason="Lower bands")
+    v2 = service.save_model_version(engine, health.edit_model(model, weights={"usage": 40}), actor=ANNA,
+                                    activate=True, reason="More usage")
+    v3 = service.save_model_version(engine, health.edit_model(model, bands=(45, 70)), actor=BRUNO,
+                                    activate=True, reason="Lower bands")
     assert (v2, v3) == (2, 3)
     versions = hq.model_versions(engine).set_index("version")
     assert versions["is_active"].to_dict() == {3: True, 2: False, 1: False}
-    assert versions.loc[2, "created_by"] == "Anna" and versions.loc[3, "reason"] == "Lower bands"
+    assert versions["draft"].to_dict() == {3: False, 2: False, 1: False}  # each was active once
+    assert versions.loc[2, "created_by"] == "anna@example.com" and versions.loc[3, "reason"] == "Lower bands"
     assert hq.load_model(engine)["version"] == 3 and hq.load_model(engine)["bands"] == [45.0, 70.0]
     assert hq.load_model(engine, 2)["signals"]["usage"]["weight"] == 40.0
     assert hq.load_model(engine, 1)["signals"]["usage"]["weight"] == 25
@@ -72,6 +82,7 @@ INVALID = [
     ({"bands": (80, 60)}, "Anna", "x", "must increase"),
     ({}, "  ", "x", "who is making the change"),
     ({}, "Anna", "", "why the model changes"),
+    ({}, "A" * 121, "x", "longer than 120 characters"),
 ]
 
 
@@ -79,11 +90,84 @@ def test_invalid_saves_write_nothing(engine):
     model = hq.load_model(engine)
     for edit, who, why, fragment in INVALID:
         with pytest.raises(health.ModelError) as info:
-            service.save_model_version(engine, health.edit_model(model, **edit), created_by=who, reason=why)
+            service.save_model_version(engine, health.edit_model(model, **edit), actor=replace(LOCAL, name=who),
+                                       reason=why, activate=True)
         assert fragment in str(info.value)
     with Session(engine) as s:
         assert s.exec(select(func.count()).select_from(m.HealthModel)).one()[0] == 1
     assert hq.load_model(engine)["version"] == 1
+    assert qa.audit_events(engine).empty  # a save that fails its checks leaves no audit row
+
+
+def _events(engine) -> list[tuple]:
+    """The audit trail, oldest first: (actor, actor_role, action, outcome, records, summary)."""
+    rows = qa.audit_events(engine).iloc[::-1]
+    return list(rows[["actor", "actor_role", "action", "outcome", "records", "summary"]].itertuples(index=False,
+                                                                                                  name=None))
+
+
+def test_an_editor_saves_a_draft_that_leaves_the_active_version_and_an_admin_activates_it(engine):
+    model = hq.load_model(engine)
+    v2 = service.save_model_version(engine, health.edit_model(model, weights={"usage": 40}), actor=EDITH,
+                                    reason="  More weight on usage  ")
+    assert v2 == 2 and hq.load_model(engine)["version"] == 1  # the draft is stored; version 1 stays active
+    versions = hq.model_versions(engine).set_index("version")
+    assert versions["is_active"].to_dict() == {2: False, 1: True}
+    assert versions["draft"].to_dict() == {2: True, 1: False}
+    assert versions.loc[2, "created_by"] == "edith@example.com"  # actor.who: the e-mail
+    assert _events(engine) == [("edith@example.com", "editor", "health.draft", "done", "health model version 2",
+                                "draft saved; reason: More weight on usage")]
+    # The admin activates the draft: it is no longer a draft, and version 1 is the one it replaced.
+    assert service.activate_model_version(engine, 2, actor=ANNA) == 1
+    versions = hq.model_versions(engine).set_index("version")
+    assert versions["is_active"].to_dict() == {2: True, 1: False}
+    assert versions["draft"].to_dict() == {2: False, 1: False}
+    assert hq.load_model(engine)["version"] == 2
+    assert _events(engine)[-1] == ("anna@example.com", "admin", "health.activate", "done",
+                                   "health model version 2", "activated (was version 1)")
+    # Saving active at once (admins): one 'health.activate' row names the new version and the old one.
+    v3 = service.save_model_version(engine, health.edit_model(model, bands=(45, 70)), actor=ANNA, activate=True,
+                                    reason="Lower bands")
+    assert v3 == 3 and hq.load_model(engine)["version"] == 3
+    assert _events(engine)[-1] == ("anna@example.com", "admin", "health.activate", "done",
+                                   "health model version 3", "activated (was version 2); reason: Lower bands")
+    # Activating the active version, or one that does not exist, changes nothing and leaves no row.
+    with pytest.raises(DataError, match="already the active model"):
+        service.activate_model_version(engine, 3, actor=ANNA)
+    with pytest.raises(DataError, match="does not exist"):
+        service.activate_model_version(engine, 9, actor=ANNA)
+    assert len(_events(engine)) == 3 and hq.load_model(engine)["version"] == 3
+    # An earlier version can be made active again (going back).
+    assert service.activate_model_version(engine, 1, actor=LOCAL) == 3
+    assert hq.model_versions(engine).set_index("version")["is_active"].to_dict() == {3: False, 2: False, 1: True}
+    assert _events(engine)[-1] == ("Local user", "admin", "health.activate", "done", "health model version 1",
+                                   "activated (was version 3)")
+
+
+def test_roles_that_may_not_save_or_activate_are_refused_and_nothing_changes(engine):
+    model = hq.load_model(engine)
+    edited = health.edit_model(model, weights={"usage": 40})
+    # A viewer may not even save a draft.
+    with pytest.raises(Refused, match="Only an editor or an admin may save a health-model draft"):
+        service.save_model_version(engine, edited, actor=VERA, reason="More usage")
+    # An editor may save drafts, but neither save active nor activate.
+    with pytest.raises(Refused, match="Only an admin may activate a health model; you are signed in as an editor"):
+        service.save_model_version(engine, edited, actor=EDITH, activate=True, reason="More usage")
+    assert hq.model_versions(engine)["version"].tolist() == [1]
+    draft = service.save_model_version(engine, edited, actor=EDITH, reason="More usage")
+    with pytest.raises(Refused, match="Only an admin may activate a health model"):
+        service.activate_model_version(engine, draft, actor=EDITH)
+    versions = hq.model_versions(engine).set_index("version")
+    assert versions["is_active"].to_dict() == {2: False, 1: True} and bool(versions.loc[2, "draft"])
+    events = _events(engine)
+    assert [e[:5] for e in events] == [
+        ("vera@example.com", "viewer", "health.draft", "refused", "health model, a new version"),
+        ("edith@example.com", "editor", "health.activate", "refused", "health model, a new version"),
+        ("edith@example.com", "editor", "health.draft", "done", "health model version 2"),
+        ("edith@example.com", "editor", "health.activate", "refused", "health model version 2"),
+    ]
+    assert events[0][5].startswith("Only an editor or an admin may save a health-model draft; you are signed in "
+                                   "as a viewer.")
 
 
 # --- the demo company: the score predicts churn -------------------------------------------------

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from cs_metrics import churn as churn_metrics
 from cs_metrics import health
+from cs_metrics.access import LOCAL
 from cs_metrics.errors import DataError
 from cs_metrics.period import Period
 from cs_metrics.selection import ALL, CustomerFilter
@@ -154,13 +155,13 @@ def test_stored_scores_equal_the_scores_from_raw_signals(demo_engine):
     #    the scores of the previously active version stay, as the page may switch back to it.
     model = hq.load_model(engine)
     v2 = service.save_model_version(engine, health.edit_model(model, weights={"usage": 0}, bands=(45, 70)),
-                                    created_by="Giulia Conti", reason="Usage is measured differently")
+                                    actor=LOCAL, activate=True, reason="Usage is measured differently")
     assert len(service.stale_months(engine, version=v2)) == 24
     assert service.rescore(engine, version=v2) > 0
     _check_stored_equals_raw(engine, version=v2)
     _check_overview_and_churn(engine)
     assert hs.scored_versions(engine) == [1, v2]
-    v3 = service.save_model_version(engine, model, created_by="Giulia Conti", reason="Back to the first model")
+    v3 = service.save_model_version(engine, model, actor=LOCAL, activate=True, reason="Back to the first model")
     assert hs.scored_versions(engine) == [v2]  # versions other than the new and the one active before go
     _check_stored_equals_raw(engine, version=v3)
 

@@ -1,4 +1,5 @@
-"""The vocabulary service: edits validated with messages that say what to fix, and a company's own
+"""The vocabulary service: edits validated with messages that say what to fix, made by admins only
+and recorded in the audit trail (before -> after), and a company's own
 churn reasons and currency carried into tiles, figures and the board pack.
 
 The company (period 1 Jan - 31 Mar 2026), in US dollars, with one reason of its own,
@@ -19,12 +20,14 @@ import datetime as dt
 import pytest
 
 from cs_metrics import churn, report
+from cs_metrics.access import LOCAL, Actor, Refused
 from cs_metrics.errors import DataError
 from cs_metrics.period import Period
 from cs_metrics.services import boardpack, figures, overview, vocabulary
 from cs_metrics.services import churn as churn_service
 from cs_metrics.storage import db
 from cs_metrics.storage import models as m
+from cs_metrics.storage.queries import access as qa
 
 D = dt.date
 PERIOD = Period(D(2026, 1, 1), D(2026, 3, 31))
@@ -48,8 +51,9 @@ def usd(engine):
         s.add_all([m.RevenueMonth(customer_id=i, month=D(2026, 3, 1), mrr=december[i]) for i in (1, 2)])
         s.add_all([m.ChurnEvent(customer_id=i, churned_on=day, primary_reason=reason, arr_lost=arr)
                    for i, (day, reason, arr) in lost.items()])
-    vocabulary.add_term(engine, "churn_reason", "cheaper_plan", label=CHEAPER, category="price", controllable=True)
-    vocabulary.set_currency(engine, "usd")
+    vocabulary.add_term(engine, "churn_reason", "cheaper_plan", label=CHEAPER, category="price", controllable=True,
+                        actor=LOCAL)
+    vocabulary.set_currency(engine, "usd", actor=LOCAL)
     return engine
 
 
@@ -58,19 +62,20 @@ def usd(engine):
 
 def test_add_relabel_recategorise_remove_with_messages(engine):
     done = vocabulary.add_term(engine, "churn_reason", "cheaper_plan", label=CHEAPER, category="price",
-                               controllable=True)
+                               controllable=True, actor=LOCAL)
     assert done == f"Added '{CHEAPER}' (cheaper_plan) to Churn reasons."
     reasons = vocabulary.churn_reasons(engine).set_index("key")
     assert reasons.loc["cheaper_plan"].tolist() == [CHEAPER, "price", True]
     assert vocabulary.update_term(engine, "churn_reason", "cheaper_plan", label="Downgraded",
-                                  category="pricing", controllable=False) == "Saved 'cheaper_plan' in Churn reasons."
+                                  category="pricing", controllable=False,
+                                  actor=LOCAL) == "Saved 'cheaper_plan' in Churn reasons."
     assert vocabulary.churn_reasons(engine).set_index("key").loc["cheaper_plan"].tolist() == [
         "Downgraded", "pricing", False]
-    assert vocabulary.add_term(engine, "segment", "Consumer") == "Added 'Consumer' (Consumer) to Segments."
+    assert vocabulary.add_term(engine, "segment", "Consumer", actor=LOCAL) == "Added 'Consumer' (Consumer) to Segments."
     terms = vocabulary.terms(engine, "segment")
     assert terms["key"].tolist() == ["SMB", "Mid-Market", "Enterprise", "Consumer"]
     assert terms["rows"].tolist() == [0, 0, 0, 0]  # no customer yet
-    assert vocabulary.remove_term(engine, "segment", "Consumer") == "Removed 'Consumer' from Segments."
+    assert vocabulary.remove_term(engine, "segment", "Consumer", actor=LOCAL) == "Removed 'Consumer' from Segments."
     assert "Consumer" not in vocabulary.terms(engine, "segment")["key"].tolist()
 
 
@@ -86,22 +91,22 @@ def test_add_relabel_recategorise_remove_with_messages(engine):
 ])
 def test_add_term_refusals_say_what_to_fix(engine, kind, key, options, message):
     with pytest.raises(vocabulary.VocabularyError, match=message.replace("(", r"\(")):
-        vocabulary.add_term(engine, kind, key, **options)
+        vocabulary.add_term(engine, kind, key, **options, actor=LOCAL)
     assert vocabulary.terms(engine, "segment")["key"].tolist() == ["SMB", "Mid-Market", "Enterprise"]
 
 
 def test_update_and_remove_refuse_unknown_values(engine):
     with pytest.raises(DataError, match="Regions has no value 'Atlantis'; pick one of the listed values"):
-        vocabulary.update_term(engine, "region", "Atlantis", label="Lost city")
+        vocabulary.update_term(engine, "region", "Atlantis", label="Lost city", actor=LOCAL)
     with pytest.raises(DataError, match="Nothing to change for 'Italy'"):
-        vocabulary.update_term(engine, "region", "Italy")
+        vocabulary.update_term(engine, "region", "Italy", actor=LOCAL)
     with pytest.raises(DataError, match="Regions has no value 'Atlantis'"):
-        vocabulary.remove_term(engine, "region", "Atlantis")
+        vocabulary.remove_term(engine, "region", "Atlantis", actor=LOCAL)
 
 
 def test_removed_values_stay_in_the_rows_that_hold_them(usd):
     assert vocabulary.terms(usd, "churn_reason").set_index("key").loc["cheaper_plan", "rows"] == 2  # #3 and #4
-    done = vocabulary.remove_term(usd, "churn_reason", "cheaper_plan")
+    done = vocabulary.remove_term(usd, "churn_reason", "cheaper_plan", actor=LOCAL)
     assert done == "Removed 'cheaper_plan' from Churn reasons. 2 data rows still hold it and keep it."
     lost = churn_service.churn_in_period(usd, period=PERIOD)
     assert sorted(lost["primary_reason"]) == ["cheaper_plan", "cheaper_plan", "moved", "price"]
@@ -113,12 +118,71 @@ def test_removed_values_stay_in_the_rows_that_hold_them(usd):
 def test_currency_is_checked_and_previewed(engine):
     assert vocabulary.currency(engine) == "EUR"  # a new company's
     with pytest.raises(vocabulary.VocabularyError, match="three-letter ISO 4217 code"):
-        vocabulary.set_currency(engine, "US$")
+        vocabulary.set_currency(engine, "US$", actor=LOCAL)
     # 1,234,567 in millions with two decimals: 1.23M (formatting.fmt_value)
     assert vocabulary.money_preview("gbp") == "£1.23M (tables: £1,234,567)"
     assert vocabulary.money_preview("CHF") == "CHF 1.23M (tables: CHF 1,234,567)"
-    assert vocabulary.set_currency(engine, " usd ").startswith("The currency is now USD: amounts read like $1.23M")
+    assert vocabulary.set_currency(engine, " usd ", actor=LOCAL).startswith(
+        "The currency is now USD: amounts read like $1.23M")
     assert vocabulary.currency(engine) == "USD"
+
+
+EDITH = Actor("edith@example.com", "Edith Editor", "editor")
+ADA = Actor("ada@example.com", "Ada Admin", "admin")
+
+
+def _trail(engine) -> list[tuple]:
+    """The audit trail, oldest first: (actor, action, outcome, records, summary)."""
+    rows = qa.audit_events(engine).iloc[::-1]
+    return list(rows[["actor", "action", "outcome", "records", "summary"]].itertuples(index=False, name=None))
+
+
+def test_an_editor_may_not_change_vocabularies_and_nothing_changes(engine):
+    refusal = "Only an admin may change the company's vocabularies and currency; you are signed in as an editor."
+    with pytest.raises(Refused, match=refusal):
+        vocabulary.add_term(engine, "segment", "Consumer", actor=EDITH)
+    with pytest.raises(Refused, match=refusal):
+        vocabulary.update_term(engine, "segment", "SMB", label="Small business", actor=EDITH)
+    with pytest.raises(Refused, match=refusal):
+        vocabulary.remove_term(engine, "segment", "SMB", actor=EDITH)
+    with pytest.raises(Refused, match=refusal):
+        vocabulary.set_currency(engine, "USD", actor=EDITH)
+    terms = vocabulary.terms(engine, "segment")
+    assert terms["key"].tolist() == ["SMB", "Mid-Market", "Enterprise"] and terms["label"].tolist()[0] == "SMB"
+    assert vocabulary.currency(engine) == "EUR"
+    assert [row[:4] for row in _trail(engine)] == [
+        ("edith@example.com", "data.vocabulary", "refused", "Segments: 'Consumer'"),
+        ("edith@example.com", "data.vocabulary", "refused", "Segments: 'SMB'"),
+        ("edith@example.com", "data.vocabulary", "refused", "Segments: 'SMB'"),
+        ("edith@example.com", "data.vocabulary", "refused", "currency"),
+    ]
+    assert all(row[4].startswith(refusal) for row in _trail(engine))
+
+
+def test_an_admins_edits_are_recorded_before_and_after(engine):
+    vocabulary.add_term(engine, "churn_reason", "cheaper_plan", label=CHEAPER, category="price", controllable=True,
+                        actor=ADA)
+    vocabulary.update_term(engine, "churn_reason", "cheaper_plan", label="Downgraded", category="price",
+                           controllable=False, actor=ADA)
+    vocabulary.update_term(engine, "segment", "SMB", label="Small business", actor=ADA)
+    vocabulary.remove_term(engine, "segment", "SMB", actor=ADA)
+    vocabulary.set_currency(engine, "usd", actor=ADA)
+    # A failed edit (unknown value) leaves no row.
+    with pytest.raises(DataError, match="has no value 'Atlantis'"):
+        vocabulary.remove_term(engine, "region", "Atlantis", actor=ADA)
+    assert _trail(engine) == [
+        ("ada@example.com", "data.vocabulary", "done", "Churn reasons: 'cheaper_plan'",
+         f"added: label '{CHEAPER}', category price, controllable yes"),
+        # The category stays "price", so only the label and the controllability are listed.
+        ("ada@example.com", "data.vocabulary", "done", "Churn reasons: 'cheaper_plan'",
+         f"label '{CHEAPER}' -> 'Downgraded'; controllable yes -> no"),
+        ("ada@example.com", "data.vocabulary", "done", "Segments: 'SMB'", "label 'SMB' -> 'Small business'"),
+        # No customer yet: no data row holds SMB.
+        ("ada@example.com", "data.vocabulary", "done", "Segments: 'SMB'",
+         "label 'Small business' -> removed; 0 data rows keep the value"),
+        # A new company's currency is EUR (test_currency_is_checked_and_previewed).
+        ("ada@example.com", "data.vocabulary", "done", "currency", "currency EUR -> USD"),
+    ]
 
 
 # --- the company's reasons and currency where they are shown ------------------------------------------

@@ -29,6 +29,7 @@ from cs_metrics.storage.demo.settings import (
     check_demo_args,
     check_volume,
 )
+from cs_metrics.storage.queries.access import COMMAND_LINE, append_event
 
 
 def _iso_date(value: str) -> dt.date:
@@ -90,6 +91,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         engine = make_engine(args.database_url)
         upgrade(engine)
         counts = load_demo(engine, seed=seed, as_of=as_of, replace=args.replace, **options)
+        append_event(engine, at=dt.datetime.now(dt.UTC), actor=COMMAND_LINE, actor_role="admin", action="data.demo",
+                     outcome="done", records="all data (command line)",
+                     summary=f"{counts.get('customer', 0):,} customers (demo company, seed {seed})")
     except (DataError, ConfigurationError, SchemaError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

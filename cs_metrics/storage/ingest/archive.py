@@ -17,7 +17,7 @@ from cs_metrics.storage.ingest.history import log_import
 from cs_metrics.storage.ingest.readers import MAX_FILE_BYTES
 from cs_metrics.storage.ingest.report import ImportReport, shorten
 from cs_metrics.storage.ingest.upsert import CHUNK_ROWS
-from cs_metrics.storage.tables import Progress, export_tables
+from cs_metrics.storage.tables import ACCESS_TABLES, AUDIT_TABLE, Progress, export_tables
 
 #: What the command line and the page accept besides the entities: a whole-database export.
 ARCHIVE = "archive"
@@ -102,11 +102,17 @@ def _read_archive(data: bytes, filename: str, report: ImportReport,
 
 def _replace_everything(conn: Connection, contents: dict[str, list[dict[str, Any]]], report: ImportReport,
                         progress: Progress | None) -> None:
-    """Delete every row of every table, then insert the archive's rows with their ids."""
-    tables = export_tables()
+    """Delete every row of every table, then insert the archive's rows with their ids.
+
+    The audit trail is not replaced: the archive's rows that it does not hold yet (same time,
+    person, action and records) are appended. People are replaced only when the archive has them.
+    """
+    tables = [t for t in export_tables() if t.name != AUDIT_TABLE
+              and (t.name not in ACCESS_TABLES or contents.get("person"))]
     for table in reversed(tables):
         conn.execute(delete(table))
     done = 0
+    _merge_audit(conn, contents.get(AUDIT_TABLE, []))
     for table in tables:
         rows = contents.get(table.name, [])
         for start in range(0, len(rows), CHUNK_ROWS):
@@ -117,3 +123,20 @@ def _replace_everything(conn: Connection, contents: dict[str, list[dict[str, Any
     if not contents.get(m.HealthModel.__tablename__):
         store_default_model(conn)
     reset_sequences(conn, tables)
+
+
+def _merge_audit(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Append the archive's audit rows that the trail lacks (new ids: the trail keeps its own)."""
+    if not rows:
+        return
+    t = m.AuditEvent.__table__
+
+    def key(row: Any) -> tuple:
+        at = row["at"]
+        return (at.replace(tzinfo=None) if at is not None else None, row["actor"], row["action"], row["records"])
+
+    held = {key(r._mapping) for r in conn.execute(select(t.c.at, t.c.actor, t.c.action, t.c.records))}
+    new = [{k: v for k, v in r.items() if k != "id"} for r in sorted(rows, key=lambda r: (r["at"], r.get("id") or 0))
+           if key(r) not in held]
+    for start in range(0, len(new), CHUNK_ROWS):
+        conn.execute(t.insert(), new[start:start + CHUNK_ROWS])

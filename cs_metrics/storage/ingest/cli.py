@@ -12,6 +12,7 @@ rows), 2 when the database cannot be used.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,6 +27,7 @@ from cs_metrics.storage.ingest.archive import ARCHIVE
 from cs_metrics.storage.ingest.mapping import read_mapping_file, saved_mappings
 from cs_metrics.storage.ingest.report import ImportReport
 from cs_metrics.storage.ingest.run import commit, dry_run
+from cs_metrics.storage.queries.access import COMMAND_LINE, append_event
 
 
 def _print_report(report: ImportReport, stream: Any) -> None:
@@ -101,6 +103,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         report = commit(engine, args.entity, data, filename=args.file.name, mapping=mapping, who=args.who,
                         progress=progress, replace=args.replace, add_new_values=args.add_new_values)
+        # Whoever runs commands on the server has every right; the trail still says what they did.
+        label = ENTITIES[args.entity].label if args.entity in ENTITIES else args.entity
+        append_event(engine, at=dt.datetime.now(dt.UTC), actor=args.who or COMMAND_LINE, actor_role="admin",
+                     action="data.restore" if args.entity == ARCHIVE else "data.import", outcome="done",
+                     records=f"{label}: {args.file.name} (command line)",
+                     summary=(f"{report.inserted:,} added, {report.updated:,} updated, {report.unchanged:,} unchanged"
+                              if report.committed else f"not written: {report.problem_total:,} problems"))
     _print_report(report, sys.stdout if report.ok else sys.stderr)
     engine.dispose()
     return 0 if report.ok else 1

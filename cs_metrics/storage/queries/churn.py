@@ -369,6 +369,21 @@ def follow_ups_tracked(engine: Engine) -> bool:
         return conn.execute(stmt).first() is not None
 
 
+def follow_up_of(engine: Engine, customer_id: int) -> dict[str, Any] | None:
+    """One churned customer's follow-up as stored (None when the customer has no churn event):
+    ``customer_id``, ``name``, ``primary_reason``, ``follow_up_call_on``."""
+    ce, cu = m.ChurnEvent, m.Customer
+    stmt = (select(ce.customer_id, cu.name, ce.primary_reason, ce.follow_up_call_on)
+            .select_from(ce).join(cu, cu.id == ce.customer_id).where(ce.customer_id == int(customer_id)))
+    with engine.connect() as conn:
+        row = conn.execute(stmt).mappings().first()
+    if row is None:
+        return None
+    found = dict(row)
+    found["follow_up_call_on"] = as_date(found["follow_up_call_on"]) if found["follow_up_call_on"] else None
+    return found
+
+
 def record_follow_up(
     engine: Engine,
     *,

@@ -119,11 +119,16 @@ def customer_signal_history(engine: Engine, customer_id: int) -> pd.DataFrame:
 # --- model versions ------------------------------------------------------------------------------
 
 
+#: How the audit trail names a model version (``records`` of 'health.draft' and 'health.activate' rows).
+VERSION_RECORD = "health model version {}"
+
+
 def model_versions(engine: Engine) -> pd.DataFrame:
     """Every stored model version, newest first: ``version``, ``created_at`` (UTC), ``created_by``,
-    ``reason``, ``is_active``."""
+    ``reason``, ``is_active``, ``draft`` (saved as a draft and not activated since)."""
     hm = m.HealthModel
-    stmt = select(hm.version, hm.created_at, hm.created_by, hm.reason, hm.is_active).order_by(hm.version.desc())
+    stmt = select(hm.version, hm.created_at, hm.created_by, hm.reason, hm.is_active, hm.draft
+                  ).order_by(hm.version.desc())
     with engine.connect() as conn:
         rows = conn.execute(stmt).all()
     # Built column by column: a frame built from whole rows can lose the booleans next to
@@ -134,6 +139,7 @@ def model_versions(engine: Engine) -> pd.DataFrame:
         "created_by": pd.Series([r.created_by for r in rows], dtype=object),
         "reason": pd.Series([r.reason for r in rows], dtype=object),
         "is_active": pd.Series([bool(r.is_active) for r in rows], dtype=bool),
+        "draft": pd.Series([bool(r.draft) and not r.is_active for r in rows], dtype=bool),
     })
 
 
@@ -162,11 +168,13 @@ def load_model(engine: Engine, version: int | None = None) -> dict[str, Any]:
     return {"version": int(row.version), **json.loads(row.definition)}
 
 
-def store_model_version(engine: Engine, definition: dict[str, Any], *, created_by: str, reason: str) -> int:
-    """Store a checked model ``definition`` as the next version, made active, in one transaction.
+def store_model_version(engine: Engine, definition: dict[str, Any], *, created_by: str, reason: str,
+                        activate: bool = True) -> int:
+    """Store a checked model ``definition`` as the next version in one transaction; returns its number.
 
-    Every earlier version stays; only the active flag moves. Returns the new version number.
-    Validation (``cs_metrics.services.health.save_model_version``) happens before this call.
+    With ``activate`` the new version becomes the active one; without, it is a draft and the active
+    flag stays where it is. Every earlier version stays. Validation
+    (``cs_metrics.services.health.save_model_version``) happens before this call.
 
     Raises
     ------
@@ -178,13 +186,43 @@ def store_model_version(engine: Engine, definition: dict[str, Any], *, created_b
         with engine.begin() as conn:
             latest = conn.execute(select(func.max(hm.version))).scalar_one()
             new = int(latest or 0) + 1
-            conn.execute(update(hm).where(hm.is_active.is_(True)).values(is_active=False))
+            if activate:
+                conn.execute(update(hm).where(hm.is_active.is_(True)).values(is_active=False))
             conn.execute(
                 hm.__table__.insert().values(
                     version=new, created_at=dt.datetime.now(dt.UTC), created_by=created_by, reason=reason,
-                    definition=json.dumps(definition, sort_keys=True), is_active=True,
+                    definition=json.dumps(definition, sort_keys=True), is_active=bool(activate),
+                    draft=not activate,
                 )
             )
     except IntegrityError:
         raise DataError("Someone saved a model version at the same moment; nothing was saved. Save again.") from None
     return new
+
+
+def active_version(engine: Engine) -> int | None:
+    """The number of the active model version (None when no version is active)."""
+    hm = m.HealthModel
+    with engine.connect() as conn:
+        return conn.execute(select(hm.version).where(hm.is_active.is_(True)).order_by(hm.version.desc())
+                            .limit(1)).scalar_one_or_none()
+
+
+def activate_model_version(engine: Engine, version: int) -> int | None:
+    """Make the stored ``version`` the active one, in one transaction; returns the version active
+    before (None when there was none).
+
+    Raises
+    ------
+    DataError
+        ``version`` does not exist.
+    """
+    hm = m.HealthModel
+    with engine.begin() as conn:
+        if conn.execute(select(hm.id).where(hm.version == int(version))).first() is None:
+            raise DataError(f"Health model version {version} does not exist; pick one from the version history.")
+        before = conn.execute(select(hm.version).where(hm.is_active.is_(True)).order_by(hm.version.desc())
+                              .limit(1)).scalar_one_or_none()
+        conn.execute(update(hm).where(hm.is_active.is_(True), hm.version != int(version)).values(is_active=False))
+        conn.execute(update(hm).where(hm.version == int(version)).values(is_active=True, draft=False))
+    return None if before is None else int(before)

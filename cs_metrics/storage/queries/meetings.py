@@ -232,13 +232,17 @@ def decision_impact_counts(engine: Engine, *, start: dt.date, end: dt.date) -> d
     return {impact: counts.get(impact, 0) for impact in vocab.CX_IMPACTS}
 
 
-def meeting_list(engine: Engine, *, start: dt.date, end: dt.date, limit: int = 300) -> pd.DataFrame:
-    """Meetings held in ``[start, end)``, newest first, to pick one to edit: ``meeting_id``,
-    ``held_on``, ``department``, ``meeting_type``, ``title``."""
+def meeting_list(engine: Engine, *, start: dt.date, end: dt.date, departments: tuple[str, ...] | None = None,
+                 limit: int = 300) -> pd.DataFrame:
+    """Meetings held in ``[start, end)`` (of ``departments``; None: all), newest first, to pick one
+    to edit: ``meeting_id``, ``held_on``, ``department``, ``meeting_type``, ``title``."""
     mt = m.Meeting
     stmt = _in_range(
         select(mt.id.label("meeting_id"), mt.held_on, mt.department, mt.meeting_type, mt.title), start, end
-    ).order_by(mt.held_on.desc(), mt.id.desc()).limit(limit)
+    )
+    if departments is not None:
+        stmt = stmt.where(mt.department.in_(departments))
+    stmt = stmt.order_by(mt.held_on.desc(), mt.id.desc()).limit(limit)
     return _frame(engine, stmt, dates=("held_on",))
 
 

@@ -293,6 +293,22 @@ def follow_up_queue(
     return frame
 
 
+def follow_up_of(engine: Engine, response_id: int) -> dict | None:
+    """One answer's follow-up as stored (None when no answer has this id): ``id``, ``customer``
+    (its name, None when anonymous), ``csm`` (the customer's owner), ``follow_up_status``,
+    ``follow_up_owner``, ``follow_up_due``, ``follow_up_note``."""
+    stmt = (select(r.id, c.name.label("customer"), c.owner.label("csm"), r.follow_up_status, r.follow_up_owner,
+                   r.follow_up_due, r.follow_up_note)
+            .select_from(r).outerjoin(c, c.id == r.customer_id).where(r.id == int(response_id)))
+    with engine.connect() as conn:
+        row = conn.execute(stmt).mappings().first()
+    if row is None:
+        return None
+    found = dict(row)
+    found["follow_up_due"] = as_date(found["follow_up_due"]) if found["follow_up_due"] is not None else None
+    return found
+
+
 @dataclass(frozen=True)
 class FollowUpEdit:
     """A change to one response's follow-up. ``done_on`` defaults to today when status is done."""
@@ -376,6 +392,6 @@ def save_follow_up(engine: Engine, edit: FollowUpEdit, *, today: dt.date | None 
 
 __all__ = [
     "BREAKDOWNS", "NO_VALUE", "FollowUpEdit", "FollowUpError", "SurveyCounts", "comment_languages", "comment_texts",
-    "counts_by", "follow_up_queue", "follow_ups_tracked", "has_survey_sends", "invalid_scores", "invitation_counts", "save_follow_up",
+    "counts_by", "follow_up_of", "follow_up_queue", "follow_ups_tracked", "has_survey_sends", "invalid_scores", "invitation_counts", "save_follow_up",
     "save_follow_ups", "score_counts", "survey_counts", "verbatim_count", "verbatims", "verbatims_by_id",
 ]

@@ -29,6 +29,10 @@ def test_cli_loads_a_small_company(tmp_path):
     assert "customer 50" in done.stdout and " s: " in done.stdout
     engine = create_engine(url)
     assert db_counts(engine)["customer"] == 50
+    # The load is in the audit trail, by the command line, with its 50 customers and seed.
+    from cs_metrics.storage.queries.access import audit_events
+    assert audit_events(engine)[["actor", "action", "summary"]].values.tolist() == [
+        ["command line", "data.demo", "50 customers (demo company, seed 1)"]]
     engine.dispose()
     again = _run_cli("--customers", "50", "--seed", "1", "--database-url", url)
     assert again.returncode == 2 and "--replace" in again.stderr and "Traceback" not in again.stderr

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from cs_metrics.storage import db, ingest
+from cs_metrics.storage.queries.access import audit_events
 from tests.conftest import ROOT
 from tests.storage.ingest.conftest import CUSTOMERS, table_counts
 
@@ -24,6 +25,11 @@ def test_cli_as_a_module_imports_and_exits_zero(tmp_path):
     assert "inserted 2" in proc.stdout
     engine = db.make_engine(url)
     assert table_counts(engine)["customer"] == 2
+    # The audit trail names the person the command gave (--who) and the two new customers.
+    trail = audit_events(engine)
+    assert trail[["actor", "actor_role", "action", "outcome", "records", "summary"]].values.tolist() == [
+        ["cli", "admin", "data.import", "done", "Customers: clienti.csv (command line)",
+         "2 added, 0 updated, 0 unchanged"]]
     engine.dispose()
 
 
