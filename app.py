@@ -13,10 +13,11 @@ st.set_page_config(page_title="Outside In", layout="wide", initial_sidebar_state
 try:
     loaders.engine()
 except (ConfigurationError, SchemaError) as exc:
-    st.title("Outside In")
-    st.error(f"The database cannot be used.\n\n{exc}")
-    st.caption("Set DATABASE_URL (see the README's Configuration section) and reload this page.")
-    st.stop()
+    def unusable(problem: Exception = exc) -> None:
+        st.title("Outside In")
+        st.error(f"The database cannot be used.\n\n{problem}")
+        st.caption("Set DATABASE_URL (see the README's Configuration section) and reload this page.")
+    shell.only(unusable)
 
 who = identity.gate()
 

@@ -20,7 +20,7 @@ import streamlit as st
 from cs_metrics.access import LOCAL, Actor, Refused, can, role_allows
 from cs_metrics.errors import ConfigurationError, DataError
 from cs_metrics.services import access
-from ui import loaders
+from ui import loaders, shell
 
 ACTOR = "_outside_in_actor"
 #: Keys every provider needs, under ``[auth]`` (one provider) or ``[auth.<name>]`` (several).
@@ -83,15 +83,15 @@ def gate() -> Actor:
         return LOCAL
     problems = auth_problems(section)
     if problems:
-        st.title("Outside In")
-        st.error("Sign-in is configured in .streamlit/secrets.toml, but the [auth] section cannot be used, so "
-                 "nobody can sign in:\n\n" + "\n".join(f"- {p}" for p in problems))
-        st.caption("Fix the section (the README's Sign-in section shows complete examples) and restart the app.")
-        st.stop()
+        def broken() -> None:
+            st.title("Outside In")
+            st.error("Sign-in is configured in .streamlit/secrets.toml, but the [auth] section cannot be used, so "
+                     "nobody can sign in:\n\n" + "\n".join(f"- {p}" for p in problems))
+            st.caption("Fix the section (the README's Sign-in section shows complete examples) and restart the app.")
+        shell.only(broken)
     if not st.user.is_logged_in:
         st.session_state.pop(ACTOR, None)
-        _sign_in_screen(section)
-        st.stop()
+        shell.only(lambda: _sign_in_screen(section))
     try:
         settings = access.Settings.from_env()
         if settings.expired(_issued_at(), time.time()):
@@ -106,10 +106,12 @@ def gate() -> Actor:
             known = access.refresh(loaders.engine(), known, settings)
     except (Refused, ConfigurationError) as exc:
         st.session_state.pop(ACTOR, None)
-        st.title("Outside In")
-        st.error(str(exc))
-        st.button("Sign out", on_click=st.logout, key="signout_refused")
-        st.stop()
+
+        def refused_screen(message: str = str(exc)) -> None:
+            st.title("Outside In")
+            st.error(message)
+            st.button("Sign out", on_click=st.logout, key="signout_refused")
+        shell.only(refused_screen)
     st.session_state[ACTOR] = known
     return known
 

@@ -10,6 +10,8 @@ router, on the same address.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
@@ -26,3 +28,10 @@ def require_router() -> None:
     if not st.session_state.get(ROUTED):
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+def only(screen: Callable[[], None], *, title: str = "Outside In") -> None:
+    """Show ``screen`` as the one and hidden page of this run (a sign-in screen, a configuration
+    error), then stop: no page of the app is offered, not even by the older automatic navigation."""
+    st.navigation([st.Page(screen, title=title, url_path="welcome")], position="hidden").run()
+    st.stop()

@@ -117,7 +117,10 @@ def test_a_viewer_signs_in_sees_no_data_page_and_signs_out(signin_server, oidc_p
     # The sign-in cookie is gone: a reload stays signed out.
     page.reload()
     page.get_by_role("button", name="Sign in", exact=True).wait_for(timeout=60_000)
+    wait_for_run_end(page)
     assert signed_in_caption(page).count() == 0
+    # Signed out, no page is offered: not even the older automatic menu of the pages/ folder.
+    assert page.get_by_test_id("stSidebarNav").count() == 0
     assert page.errors == []
 
 
