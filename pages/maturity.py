@@ -4,9 +4,10 @@ import streamlit as st
 
 from cs_metrics.services import coverage, maturity
 from ui import components, identity, loaders
-from ui.maturity_form import LANGS, assessment_form, plain
+from ui.maturity_form import LANGS, assessment_form
 from ui.maturity_results import results
 from ui.maturity_setup import rounds_and_instrument, targets_and_next_steps
+from ui.text import plain
 
 components.page_header(
     "Maturity",

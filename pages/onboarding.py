@@ -7,6 +7,7 @@ from cs_metrics.charts import ttfv as charts
 from cs_metrics.formatting import fmt_interval, fmt_value, money_format
 from cs_metrics.services import coverage, onboarding, overview, vocabulary
 from ui import components, loaders, onboarding_sections
+from ui.text import plain
 
 selection = components.page_header(
     "Onboarding", "Time to first value for the customers signed in the period, counting those still waiting for it."
@@ -27,7 +28,7 @@ with st.expander("First-value targets (days after signing)"):
     st.caption("Each segment's usual target from the milestone data; change them to see the view against other targets.")
     columns = st.columns(len(known) + 1)
     targets = {
-        seg: columns[i].number_input(seg, 1, 730, int(days), key=f"onboarding_target_{seg}")
+        seg: columns[i].number_input(plain(seg), 1, 730, int(days), key=f"onboarding_target_{seg}")
         for i, (seg, days) in enumerate(known.items())
     }
     default = columns[-1].number_input("Other segments", 1, 730, ttfv.DEFAULT_TARGET_DAYS, key="onboarding_target_default")

@@ -7,6 +7,7 @@ from cs_metrics.services import coverage, figures, overview
 from cs_metrics.services import summary as contradictions
 from cs_metrics.tiles import COMPANY_WIDE
 from ui import components, health_rebuild, loaders
+from ui.text import plain
 
 selection = components.page_header("Overview")
 health_rebuild.ensure_current()  # health scores a recent import made stale, with a progress bar
@@ -52,6 +53,6 @@ if health is not None:
     st.subheader("Customers and ARR by health band")
     if health.n:
         st.plotly_chart(figures.health_bands_figure(health), width="stretch")
-        st.caption(f"{health.detail}. Health model as active on the Health page.")
+        st.caption(f"{plain(health.detail)}. Health model as active on the Health page.")
     else:
         components.empty_state("No health signals for these customers in the period.")

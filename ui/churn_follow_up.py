@@ -14,6 +14,7 @@ from cs_metrics.formatting import money_format
 from cs_metrics.services import churn as churn_data
 from cs_metrics.services import coverage, vocabulary
 from ui import components, identity, loaders
+from ui.text import plain
 
 SAVED = "churn_follow_up_saved"
 NOT_TRACKED = (
@@ -92,8 +93,8 @@ def editor(editable: pd.DataFrame) -> None:
         except identity.Refused as exc:
             identity.refused(exc)
         except churn_data.FollowUpError as exc:
-            st.error(str(exc))
+            st.error(plain(exc))
         else:
             loaders.invalidate()
-            st.session_state[SAVED] = f"Follow-up saved for {names[cid]}."
+            st.session_state[SAVED] = f"Follow-up saved for {plain(names[cid])}."
             st.rerun()

@@ -17,6 +17,7 @@ from cs_metrics.services import coverage
 from cs_metrics.services import data as data_service
 from cs_metrics.tiles import AREAS, COMPANY_WIDE, Tile, verdict_text
 from ui import filters, identity, loaders, shell
+from ui.text import plain
 
 #: Rows a long table shows; the rest are counted and offered as a CSV download.
 TABLE_ROWS = 100
@@ -44,7 +45,7 @@ def page_header(title: str, what: str | None = None, *, company_wide: bool = Fal
     shell.require_router()
     selection = filters.current()
     st.title(title)
-    scope = "company-wide: the customer filters do not apply" if company_wide else selection.customers.describe()
+    scope = "company-wide: the customer filters do not apply" if company_wide else plain(selection.customers.describe())
     st.caption(f"{selection.period.label()} against {selection.previous.label()} · {scope}")
     if what:
         st.caption(what)
@@ -93,11 +94,11 @@ def tile(t: Tile, *, sparkline: bool = False, verdict: bool = False, link: bool 
             if verdict:
                 st.caption(f"Change: {verdict_text(t)}")
             if t.detail:
-                st.caption(t.detail)
+                st.caption(plain(t.detail))
             if not t.enough:
                 st.warning(f"Only {t.n} observations: too few to read this figure with confidence.")
         for warning in t.warnings:
-            st.warning(warning)
+            st.warning(plain(warning))
         if link and t.area in AREA_PAGES:
             try:
                 st.page_link(AREA_PAGES[t.area], label=f"Open {AREAS[t.area]} →")

@@ -14,6 +14,7 @@ from cs_metrics import vocab
 from cs_metrics.services import data
 from ui import components, identity, loaders
 from ui.data_mapping import MESSAGE, mapping_screen
+from ui.text import plain
 
 REPORT = "import_report"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -31,7 +32,7 @@ def _templates(entity: str) -> None:
 
 
 def _problems(report: data.ImportReport, filename: str) -> None:
-    st.error(report.summary())
+    st.error(plain(report.summary()))
     components.table(report.problem_groups(), hide_index=True, column_config={
         "kind": "Problem", "problems": st.column_config.NumberColumn("Count", format="%d"),
         "rows": "First rows", "example": st.column_config.TextColumn("For example", width="large")})
@@ -53,7 +54,7 @@ def _new_values(report: data.ImportReport, check: Callable[[], None]) -> None:
         label = vocab.VOCABULARY_KINDS[kind]
         listing = ", ".join(f"{v!r} ({n:,} rows)" for v, n in list(values.items())[:20])
         more = f" and {len(values) - 20:,} more" if len(values) > 20 else ""
-        st.warning(f"Not in your {label.lower()} yet: {listing}{more}. Add them, or map the values onto yours "
+        st.warning(f"Not in your {label.lower()} yet: {plain(listing)}{more}. Add them, or map the values onto yours "
                    "above.")
         n = len(values)
         if st.button(f"Add {'these' if n != 1 else 'this'} {n:,} value{'s' * (n != 1)} to {label}",
@@ -103,11 +104,11 @@ def import_section(counts: pd.DataFrame) -> None:
     if not report.ok:
         _problems(report, upload.name)
     for note in report.notes:
-        st.caption(note)
+        st.caption(plain(note))
     _new_values(report, check)
     if not report.ok:
         return
-    st.info(report.summary())
+    st.info(plain(report.summary()))
     replace = True
     if entity == data.ARCHIVE and counts.set_index("entity")["rows"].get("Customers", 0) > 0:
         replace = st.checkbox("Yes, replace all data with the archive", key="confirm_restore")
@@ -125,7 +126,7 @@ def import_section(counts: pd.DataFrame) -> None:
         st.session_state.pop(REPORT, None)
         loaders.invalidate()
         if done.committed:
-            st.session_state[MESSAGE] = (f"Imported {upload.name}: {done.inserted:,} added, {done.updated:,} updated, "
+            st.session_state[MESSAGE] = (f"Imported {plain(upload.name)}: {done.inserted:,} added, {done.updated:,} updated, "
                                          f"{done.unchanged:,} unchanged.")
             st.rerun()
-        st.error(done.summary())
+        st.error(plain(done.summary()))

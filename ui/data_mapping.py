@@ -13,6 +13,7 @@ import streamlit as st
 from cs_metrics.services import data
 from ui import components, identity, loaders
 from ui.data_mapping_rules import NONE, SPECIAL, condition_editor, rule_details, source_option
+from ui.text import plain
 
 AUTOMATIC = "Automatic (match column names)"
 MESSAGE = "data_message"
@@ -28,7 +29,7 @@ def _base(entity: str) -> tuple[dict[str, Any], str]:
         try:
             return data.read_mapping_file(entity, upload.getvalue()), f"file {upload.file_id}"
         except data.DataError as exc:
-            right.error(str(exc))
+            right.error(plain(exc))
     return saved.get(chosen, {}), f"saved {chosen}"
 
 
@@ -42,17 +43,17 @@ def _save_and_download(entity: str, spec: dict[str, Any]) -> None:
                 data.save_mapping(loaders.engine(), entity, name, spec,
                                   actor=identity.named(st.session_state.get("import_who")))
             except data.DataError as exc:
-                st.error(str(exc))
+                st.error(plain(exc))
             except identity.Refused as exc:
                 identity.refused(exc)
             else:
                 loaders.invalidate()
-                st.session_state[MESSAGE] = f"Mapping {name.strip()!r} saved for {label} files."
+                st.session_state[MESSAGE] = f"Mapping '{plain(name.strip())}' saved for {label} files."
                 st.rerun()
     try:
         text = data.mapping_json(entity, spec)
     except data.DataError as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
         return
     right.download_button("Download the mapping (JSON)", text, f"{entity}_mapping.json", "application/json",
                           key="mapping_download", help="The file the command line takes: python -m "
@@ -95,7 +96,7 @@ def mapping_screen(entity: str, upload: Any, payload: bytes) -> dict[str, Any] |
             if automatic[f.name] is not None:
                 fields[f.name] = None  # left out on purpose, although a column's name matches
             continue
-        with st.expander(f"{f.name} ← {pick}", expanded=pick in SPECIAL):
+        with st.expander(f"{f.name} ← {plain(pick)}", expanded=pick in SPECIAL):
             fields[f.name] = rule_details(entity, f, pick, base["fields"][f.name], f"rule_{entity}_{token}_{f.name}",
                                           columns, read.raw)
     st.markdown("**Which rows to import**")
@@ -105,8 +106,8 @@ def mapping_screen(entity: str, upload: Any, payload: bytes) -> dict[str, Any] |
     more = base["filter"][1:]
     if more:
         st.caption("The mapping also keeps only the rows where: "
-                   + "; ".join(f"{c['column']} {'is' if 'in' in c else 'is not'} "
-                               f"{', '.join(map(repr, c.get('in', c.get('not_in', []))))}" for c in more) + ".")
+                   + "; ".join(f"{plain(c['column'])} {'is' if 'in' in c else 'is not'} "
+                               f"{plain(', '.join(map(repr, c.get('in', c.get('not_in', [])))))}" for c in more) + ".")
     skip = st.checkbox("Leave out rows with a blank required value (counted in a note, not listed as problems)",
                        value=base["skip_blank_required"], key=f"skip_blank_{entity}_{token}")
     mapping = {"fields": fields, "filter": ([condition] if condition else []) + more, "skip_blank_required": skip}

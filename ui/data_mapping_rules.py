@@ -13,6 +13,7 @@ import streamlit as st
 from cs_metrics import vocab
 from cs_metrics.services import data
 from ui import loaders
+from ui.text import plain
 
 NONE = "— not in the file —"
 CONSTANT = "◆ the same value on every row"
@@ -71,19 +72,19 @@ def _value_map(entity: str, field: Any, key: str, raw: pd.DataFrame, column: str
     targets = list(loaders.load(data.field_values, entity, field.name))
     if field.vocabulary:
         name = vocab.VOCABULARY_KINDS[field.vocabulary].lower()
-        st.caption(f"Your {name}: {', '.join(targets) or 'none yet'}. A value left as written and not in your "
+        st.caption(f"Your {name}: {plain(', '.join(targets)) or 'none yet'}. A value left as written and not in your "
                    f"{name} can be added after the check.")
     elif targets:
-        st.caption(f"{field.name} accepts: {', '.join(targets)}.")
+        st.caption(f"{field.name} accepts: {plain(', '.join(targets))}.")
     values = data.distinct_values(raw, column, limit=VALUES_SHOWN)
     if len(values) == VALUES_SHOWN:
-        st.caption(f"The {VALUES_SHOWN} most frequent values of {column!r}; the others are imported as written.")
+        st.caption(f"The {VALUES_SHOWN} most frequent values of '{plain(column)}'; the others are imported as written.")
     out: dict[str, str] = {}
     grid = st.columns(3)
     for i, (value, rows) in enumerate(zip(values["value"], values["rows"])):
         current = base.get(value)
         options = list(dict.fromkeys([AS_WRITTEN, *targets, *([current] if current else [])]))
-        pick = grid[i % 3].selectbox(f"{_blank(value)} ({rows:,} rows)", options,
+        pick = grid[i % 3].selectbox(f"{plain(_blank(value))} ({rows:,} rows)", options,
                                      index=options.index(current) if current in options else 0,
                                      key=f"{key}_value_{column}_{i}")
         if pick != AS_WRITTEN:

@@ -10,6 +10,7 @@ import streamlit as st
 from cs_metrics.access import ROLE_HELP, ROLES
 from cs_metrics.services import access
 from ui import components, identity, loaders
+from ui.text import plain
 
 MESSAGE = "people_message"
 OUTCOMES = {"": "Done and refused", "done": "Done", "refused": "Refused"}
@@ -23,7 +24,7 @@ def people_section() -> None:
                    "People appointed here get their role once sign-in is on (README, Sign-in).")
     st.caption(" ".join(f"**{role}**: {ROLE_HELP[role]}" for role in ROLES))
     if message := st.session_state.pop(MESSAGE, None):
-        st.success(message)
+        st.success(plain(message))
     everyone = loaders.load(access.people)
     components.table(everyone, hide_index=True, column_config={
         "email": "E-mail", "name": "Name", "role": "Role", "teams": "Teams",

@@ -14,6 +14,7 @@ import streamlit as st
 from cs_metrics.errors import DataError
 from cs_metrics.services import vocabulary
 from ui import components, identity, loaders
+from ui.text import plain
 
 MESSAGE = "data_vocabulary_message"
 #: How the controllability of a churn reason reads (None: not known).
@@ -93,7 +94,7 @@ def _remove(kind: str, terms: pd.DataFrame) -> None:
     rows = int(terms.loc[terms["key"] == key, "rows"].iloc[0])
     st.caption(f"{rows:,} data rows hold it; they keep it. Imports will ask about it again." if rows
                else "No data row holds it.")
-    sure = st.checkbox(f"Yes, remove {names[key]!r}", key=f"vocab_remove_sure_{kind}_{key}")
+    sure = st.checkbox(f"Yes, remove '{plain(names[key])}'", key=f"vocab_remove_sure_{kind}_{key}")
     if st.button("Remove", disabled=not sure, key=f"vocab_remove_button_{kind}"):
         _apply(vocabulary.remove_term, kind, key)
 
@@ -109,7 +110,7 @@ def _currency() -> None:
         right.caption(f"An amount reads: {vocabulary.money_preview(code)}")
         valid = True
     except DataError as exc:
-        right.warning(str(exc))
+        right.warning(plain(exc))
         valid = False
     same = valid and vocabulary.check_currency(code) == current
     if st.button("Save currency", disabled=not valid or same, key="vocab_currency_button"):
@@ -122,7 +123,7 @@ def vocabulary_section() -> None:
     st.caption("The values your data may hold: imports check files against them and offer to add new ones. "
                "Data rows store a value's key; pages show its label.")
     if message := st.session_state.pop(MESSAGE, None):
-        st.success(message)
+        st.success(plain(message))
     kinds = vocabulary.KINDS
     kind = st.selectbox("Vocabulary", list(kinds), format_func=kinds.get, key="vocab_kind")
     terms = loaders.load(vocabulary.terms, kind)

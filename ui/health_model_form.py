@@ -18,6 +18,7 @@ from cs_metrics.errors import DataError
 from cs_metrics.selection import ALL
 from cs_metrics.services import health as data
 from ui import components, identity, loaders
+from ui.text import plain
 
 #: The profile that applies to every segment without its own.
 ALL_SEGMENTS = "All segments"
@@ -60,12 +61,12 @@ def model_form(model: dict[str, Any], *, version: int, profile: str, coverage: p
             column.markdown(f"**{text}**")
         for r in table.itertuples():
             c = st.columns(_WIDTHS, vertical_alignment="center")
-            c[0].write(r.label)
+            c[0].write(plain(r.label))
             c[1].caption(f"{r.rule} · {r.share:.0%} of the score when every signal is present")
             shared = {"label_visibility": "collapsed", "format": "%g", "disabled": segment is not None}
-            worst = c[2].number_input(f"Worst, {r.label}", value=r.worst, key=f"hm_{version}_{r.signal}_worst", **shared)
-            best = c[3].number_input(f"Best, {r.label}", value=r.best, key=f"hm_{version}_{r.signal}_best", **shared)
-            weights[r.signal] = c[4].number_input(f"Weight, {r.label}", value=r.weight, format="%g",
+            worst = c[2].number_input(f"Worst, {plain(r.label)}", value=r.worst, key=f"hm_{version}_{r.signal}_worst", **shared)
+            best = c[3].number_input(f"Best, {plain(r.label)}", value=r.best, key=f"hm_{version}_{r.signal}_best", **shared)
+            weights[r.signal] = c[4].number_input(f"Weight, {plain(r.label)}", value=r.weight, format="%g",
                                                   key=f"hm_{version}_{profile}_{r.signal}_weight",
                                                   label_visibility="collapsed")
             rules[r.signal] = (worst, best)
@@ -142,7 +143,7 @@ def model_tab(model: dict[str, Any], *, version: int, versions: pd.DataFrame, la
     coverage = (loaders.load(data.signal_coverage, month=latest.date(), flt=ALL, keys=tuple(model["signals"]))
                 if latest is not None else None)
     for warning in health.model_warnings(model, coverage):
-        st.warning(warning)
+        st.warning(plain(warning))
     if not identity.allowed("health.draft"):
         components.table(health.model_table(model, segment)[["label", "rule", "worst", "best", "weight", "share"]],
                          hide_index=True, column_config={
@@ -161,7 +162,7 @@ def model_tab(model: dict[str, Any], *, version: int, versions: pd.DataFrame, la
     submitted = model_form(model, version=version, profile=profile, coverage=coverage)
     if submitted and submitted.problems:
         for problem in submitted.problems:
-            st.error(problem)
+            st.error(plain(problem))
         st.caption("Nothing was saved.")
     elif submitted:
         loaders.invalidate()

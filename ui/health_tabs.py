@@ -17,6 +17,7 @@ from cs_metrics.selection import CustomerFilter
 from cs_metrics.services import health as data
 from cs_metrics.services import vocabulary
 from ui import components, loaders
+from ui.text import plain
 
 month_label = "{:%b %Y}".format
 #: Rows of a long table shown on the page (the download holds all of them).
@@ -119,10 +120,10 @@ def customer(latest: pd.Timestamp, previous: pd.Timestamp | None, model: dict[st
     cols[1].metric("Band", str(why.attrs["band"]).capitalize())
     to_next = why.attrs["to_next_band"]
     cols[2].metric("Points to the next band", "–" if why.attrs["band"] == "green" else f"{to_next:.1f}")
-    st.caption(f"Owner: {row['owner']} · {row['segment']} · {row['region']} · "
+    st.caption(f"Owner: {plain(row['owner'])} · {plain(row['segment'])} · {plain(row['region'])} · "
                f"ARR {fmt_value(row['arr'], 'currency', currency=loaders.load(vocabulary.currency))}")
     for label in why.loc[why["missing"], "label"]:
-        st.badge(f"No data: {label}", color="gray")
+        st.badge(f"No data: {plain(label)}", color="gray")
     st.plotly_chart(charts.contribution_waterfall(why, title="What makes up the score"), width="stretch")
     components.table(why[["label", "value", "points", "share", "contribution", "lost"]], hide_index=True,
                      column_config={

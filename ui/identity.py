@@ -21,6 +21,7 @@ from cs_metrics.access import LOCAL, Actor, Refused, can, role_allows
 from cs_metrics.errors import ConfigurationError, DataError
 from cs_metrics.services import access
 from ui import loaders, shell
+from ui.text import plain
 
 ACTOR = "_outside_in_actor"
 #: Keys every provider needs, under ``[auth]`` (one provider) or ``[auth.<name>]`` (several).
@@ -109,7 +110,7 @@ def gate() -> Actor:
 
         def refused_screen(message: str = str(exc)) -> None:
             st.title("Outside In")
-            st.error(message)
+            st.error(plain(message))
             st.button("Sign out", on_click=st.logout, key="signout_refused")
         shell.only(refused_screen)
     st.session_state[ACTOR] = known
@@ -173,7 +174,7 @@ def sidebar(who: Actor) -> None:
         if who.local:
             st.caption("Single local user with every right: sign-in is not configured (README, Sign-in).")
             return
-        st.caption(f"Signed in as {who.label} · {who.role}")
+        st.caption(f"Signed in as {plain(who.label)} · {who.role}")
         st.button("Sign out", on_click=st.logout, key="signout")
 
 
@@ -183,7 +184,7 @@ __all__ = ["FAILED", "LOCAL", "Actor", "Refused", "actor", "attempt", "allowed",
 
 def refused(exc: Refused) -> None:
     """Show a refused write: which role may make it; nothing was written."""
-    st.error(exc.message)
+    st.error(plain(exc.message))
 
 
 #: What ``attempt`` returns when the write was refused or its input was wrong.
@@ -199,5 +200,5 @@ def attempt(write: Callable[..., Any], *args: Any, who: Actor | None = None, **k
     except Refused as exc:
         refused(exc)
     except DataError as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
     return FAILED

@@ -7,8 +7,6 @@ of a deployment without sign-in chooses any team and types a name."""
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import streamlit as st
 
@@ -16,17 +14,13 @@ from cs_metrics import maturity as mt
 from cs_metrics.access import Actor
 from cs_metrics.services import maturity as service
 from ui import identity, loaders
+from ui.text import plain
 
 #: Languages of the instrument: code -> name shown.
 LANGS = {"en": "English", "it": "Italiano"}
 ROLE_NAMES = {"executive": "Executive", "manager": "Manager", "individual_contributor": "Individual contributor"}
 NO_TEAM = ("You are not in any team yet, so you cannot take the assessment: ask an admin to add you to your team "
            "(Data page, People and roles).")
-
-
-def plain(text: str) -> str:
-    """Show editable texts literally where Streamlit would read Markdown."""
-    return re.sub(r"([\\`*_\[\]<>#|~$])", r"\\\1", str(text))
 
 
 def _load(mine: dict[str, dict], *, round_id: int, team: str, respondent: str | None = None) -> None:
@@ -48,7 +42,7 @@ def revise_answers(teams: pd.DataFrame, round_names: dict[int, str], open_ids: l
         if r3.button("Load my answers", key="mat_rev_load") and rev_team and rev_name.strip() and open_ids:
             mine = service.own_answers(loaders.engine(), round_id=open_ids[-1], team=rev_team, respondent=rev_name)
             if not mine:
-                st.info(f"No answers from {rev_name!r} for this team in {round_names[open_ids[-1]]!r}.")
+                st.info(f"No answers from '{plain(rev_name)}' for this team in '{plain(round_names[open_ids[-1]])}'.")
             else:
                 _load(mine, round_id=open_ids[-1], team=rev_team, respondent=rev_name)
                 st.rerun()

@@ -12,7 +12,7 @@ import streamlit as st
 from cs_metrics import maturity as mt
 from cs_metrics.services import maturity as service
 from ui import components, loaders
-from ui.maturity_form import plain
+from ui.text import plain
 
 CVE_COLUMNS = {"dimension": "Dimension", "n": "Answers", "claimed": "Claimed (median of all)",
                "n_evidenced": "With evidence", "evidenced": "Median with evidence",
@@ -50,14 +50,14 @@ def profile_section(
     view = loaders.derive(service.profile_view, service.answers, using=chosen)
     st.caption(f"{plain(scope)} · {plain(round)} · {view.respondents} respondents")
     if view.figure is None:
-        components.empty_state(f"{scope} has fewer than {mt.MIN_RESPONDENTS} respondents in {round}: "
+        components.empty_state(f"{plain(scope)} has fewer than {mt.MIN_RESPONDENTS} respondents in {plain(round)}: "
                                "its profile stays hidden to protect individual answers.")
     else:
         st.plotly_chart(view.figure, width="stretch", key="mat_radar")
     components.table(view.table, hide_index=True, width="stretch")
     if st.toggle("Show one overall stage", key="mat_overall"):
         overall = mt.overall_stage(view.profile.set_index("dimension")["median"])
-        st.metric("Overall stage: the weakest of the four dimensions", f"{overall:g} · {inst.stage_label(overall, lang)}"
+        st.metric("Overall stage: the weakest of the four dimensions", f"{overall:g} · {plain(inst.stage_label(overall, lang))}"
                   if overall == overall else "–")
         st.caption("The overall stage is the minimum across dimensions, not an average: a company is as "
                    "mature as its weakest dimension. It is unknown while any dimension is hidden.")
@@ -83,7 +83,7 @@ def spread_section(inst: mt.Instrument, lang: str, *, round: str) -> None:
     diffs = loaders.derive(service.role_differences, service.answers, using={"round": round})
     for row in diffs.itertuples():
         if row.differs:
-            st.write(f"Executives and individual contributors see {dim_labels[row.dimension]} differently: "
+            st.write(f"Executives and individual contributors see {plain(dim_labels[row.dimension])} differently: "
                      f"median {row.first_median:g} against {row.second_median:g} (Mann–Whitney p = {row.p_value:.3f}, "
                      f"n = {row.n_first} and {row.n_second}).")
     if not diffs["differs"].any():
@@ -117,6 +117,6 @@ def rounds_section(inst: mt.Instrument, lang: str, *, team: str | None) -> None:
     for row in view.changes.itertuples():
         verdict = "a change" if row.is_change else "no change a test can confirm"
         p = f", p = {row.p_value:.3f})" if row.p_value == row.p_value else ")"
-        st.write(f"{dim_labels[row.dimension]}: median {mt.fmt_stage(row.previous_median)} → "
-                 f"{mt.fmt_stage(row.current_median)} from {row.previous_round} to {row.current_round}, {verdict} "
+        st.write(f"{plain(dim_labels[row.dimension])}: median {mt.fmt_stage(row.previous_median)} → "
+                 f"{mt.fmt_stage(row.current_median)} from {plain(row.previous_round)} to {plain(row.current_round)}, {verdict} "
                  f"(n = {row.n_previous} and {row.n_current}{p}")

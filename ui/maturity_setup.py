@@ -11,7 +11,8 @@ import streamlit as st
 from cs_metrics import maturity as mt
 from cs_metrics.services import maturity as service
 from ui import components, identity, loaders
-from ui.maturity_form import LANGS, plain
+from ui.maturity_form import LANGS
+from ui.text import plain
 
 ROUND_COLUMNS = {"name": "Round", "opened_on": "Opened", "closed_on": "Closed", "status": "Status",
                  "instrument_version": "Instrument version", "respondents": "Respondents"}
@@ -42,10 +43,10 @@ def targets_and_next_steps(
         st.caption("Only admins set target stages.")
         return
     with st.form("mat_targets"):
-        st.write(f"Set targets for {scope}")
+        st.write(f"Set targets for {plain(scope)}")
         current = mt.select_answers(targets, team=team) if team else targets[targets["team"].isna()]
         now = dict(zip(current["dimension"], current["target"], strict=True))
-        chosen = {d: st.selectbox(dim_labels[d], mt.STAGE_STEPS, key=f"mat_target_{d}_{scope}",
+        chosen = {d: st.selectbox(plain(dim_labels[d]), mt.STAGE_STEPS, key=f"mat_target_{d}_{scope}",
                                   index=mt.STAGE_STEPS.index(now[d]) if d in now else None,
                                   format_func=lambda s: inst.step_label(s, lang)) for d in mt.DIMENSIONS}
         who = identity.name_field("Set by", key="mat_target_by")
@@ -55,7 +56,7 @@ def targets_and_next_steps(
             except identity.Refused as exc:
                 identity.refused(exc)
             except mt.MaturityDataError as exc:
-                st.error(str(exc))
+                st.error(plain(exc))
             else:
                 loaders.invalidate()
                 st.success("Targets saved.")
@@ -113,7 +114,7 @@ def stage_labels(inst: mt.Instrument, lang: str) -> None:
             except identity.Refused as exc:
                 identity.refused(exc)
             except mt.MaturityDataError as exc:
-                st.error(str(exc))
+                st.error(plain(exc))
             else:
                 loaders.invalidate()
                 st.rerun()

@@ -22,6 +22,7 @@ from cs_metrics.period import Period
 from cs_metrics.relevance import ACCEPT_SUGGESTION, relevance_choice, resolve_relevance, suggest_relevance
 from cs_metrics.services import meetings as svc
 from ui import identity, loaders
+from ui.text import plain
 
 #: Largest values the form's number fields accept (values read from minutes are capped to them).
 FORM_MAX_MINUTES = 24 * 60
@@ -126,7 +127,7 @@ def edit_or_delete(period: Period, who: Actor) -> None:
             try:
                 st.session_state.update(form_state(svc.load_draft(loaders.engine(), chosen), editing=chosen))
             except DataError as exc:
-                st.error(str(exc))
+                st.error(plain(exc))
         sure = right.checkbox("Yes, delete it with its items and decisions", key="mtg_sure_delete")
         if right.button("Delete", disabled=chosen is None or not sure):
             if identity.attempt(svc.delete_meeting, chosen, who=who) is not identity.FAILED:
@@ -171,8 +172,8 @@ def form(today: dt.date, who: Actor) -> None:
     for key, value in form_defaults(today, choices).items():
         st.session_state.setdefault(key, value)
     if st.session_state["mtg_department"] not in choices:  # e.g. minutes of another department
-        st.warning(f"These minutes are of {st.session_state['mtg_department']}, which is not one of your "
-                   f"departments ({', '.join(choices)}): the department is set to {choices[0]}. Choose the right "
+        st.warning(f"These minutes are of {plain(st.session_state['mtg_department'])}, which is not one of your "
+                   f"departments ({plain(', '.join(choices))}): the department is set to {plain(choices[0])}. Choose the right "
                    "one, or ask an editor to log a meeting of another department.")
         st.session_state["mtg_department"] = choices[0]
     editing = st.session_state.get("mtg_editing")
@@ -201,7 +202,7 @@ def form(today: dt.date, who: Actor) -> None:
 def _save(draft: MeetingDraft, *, editing: int | None, today: dt.date, who: Actor) -> None:
     problems = meeting_problems(draft, today=today)
     if problems:
-        st.error("Nothing was saved. " + " ".join(problems))
+        st.error("Nothing was saved. " + plain(" ".join(problems)))
         return
     try:
         saved = svc.save_meeting(loaders.engine(), draft, actor=who, meeting_id=editing, today=today)
@@ -209,7 +210,7 @@ def _save(draft: MeetingDraft, *, editing: int | None, today: dt.date, who: Acto
         identity.refused(exc)
         return
     except DataError as exc:
-        st.error(f"Nothing was saved. {exc}")
+        st.error(f"Nothing was saved. {plain(exc)}")
         return
     loaders.invalidate()
     clear()

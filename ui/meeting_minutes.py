@@ -4,7 +4,6 @@ proposes, and download the minutes templates with the customer item."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from functools import partial
 
 import streamlit as st
@@ -12,13 +11,9 @@ import streamlit as st
 from cs_metrics import minutes, minutes_templates
 from cs_metrics.errors import DataError
 from ui import meeting_form
+from ui.text import plain
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def as_text(value: str) -> str:
-    """A file name or message shown literally inside Markdown (no formatting from its characters)."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", value)
 
 
 def upload(today: dt.date) -> None:
@@ -32,16 +27,16 @@ def upload(today: dt.date) -> None:
         try:
             parsed = minutes.parse_minutes(file.getvalue(), filename=file.name)
         except DataError as exc:
-            st.error(as_text(str(exc)))
+            st.error(plain(exc))
         else:
             draft = minutes.proposed_draft(parsed, held_on=today, department=st.session_state.get("mtg_department", "Board"))
             st.session_state.update(meeting_form.form_state(draft, editing=None))
             st.session_state["mtg_proposed"] = (file.name, len(parsed.items), parsed.warnings)
     if proposed := st.session_state.get("mtg_proposed"):
         name, n_items, warnings = proposed
-        st.info(f"{n_items} agenda item(s) proposed from {as_text(name)}: review them below, then save.")
+        st.info(f"{n_items} agenda item(s) proposed from {plain(name)}: review them below, then save.")
         for warning in warnings:
-            st.warning(warning)
+            st.warning(plain(warning))
 
 
 def templates() -> None:

@@ -18,6 +18,7 @@ from cs_metrics.selection import CustomerFilter
 from cs_metrics.services import nps as nps_data
 from cs_metrics.vocab import FOLLOW_UP_STATUSES
 from ui import components, identity, loaders
+from ui.text import plain
 
 SAVED = "nps_follow_up_saved"
 NOT_TRACKED = (
@@ -122,7 +123,7 @@ def editor(queue: pd.DataFrame) -> None:
             except identity.Refused as exc:
                 identity.refused(exc)
             except nps_data.FollowUpError as exc:
-                st.error(f"Not saved. {exc}")
+                st.error(f"Not saved. {plain(exc)}")
             else:
                 loaders.invalidate()
                 st.session_state[SAVED] = f"Follow-up of answer #{pick} saved."

@@ -1,8 +1,12 @@
 """Engine, schema migrations, dataset facts and clearing the data.
 
 ``DATABASE_URL`` selects the database. Without it the app uses the embedded SQLite file
-``data/outside_in.db`` inside the project. PostgreSQL URLs (``postgresql+psycopg://...`` or plain
-``postgresql://...``) are the shared, multi-user deployment.
+``data/outside_in.db`` inside the project. PostgreSQL URLs (``postgresql+psycopg://...``, or plain
+``postgresql://...`` and ``postgres://...`` as hosting platforms give them, which mean the same) are
+the shared, multi-user deployment.
+
+Outside In keeps its tables in a database of its own: a database holding another application's
+tables is refused, never written to.
 
 Schema changes are Alembic revisions in ``cs_metrics/storage/migrations/versions``. ``upgrade``
 brings any older database to the newest revision and refuses (changing nothing) a database whose
@@ -17,13 +21,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import delete, event, func, inspect, select, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
@@ -51,12 +57,43 @@ def database_url(url: str | None = None) -> str:
     return url or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
 
 
+#: Query parameters whose values are secrets (compared in lower case), masked by ``safe_url``.
+SECRET_QUERY_KEYS = frozenset({"password", "sslpassword", "pass", "passwd", "pwd", "secret", "token",
+                               "access_token", "auth_token", "api_key", "apikey"})
+_MASK = "***"
+_SENTINEL = "xOutsideInMaskedx"  # letters only, so URL rendering leaves it as it is
+_USERINFO_PASSWORD = re.compile(r"(://[^:/@?#\s]*:)[^@/?#\s]*@")
+
+
+def _is_secret_key(key: str) -> bool:
+    key = key.lower()
+    return key in SECRET_QUERY_KEYS or "password" in key or "secret" in key
+
+
+def _mask_text(url: str) -> str:
+    """Mask ``user:password@`` and secret query values in text that is not a parseable URL."""
+    masked = _USERINFO_PASSWORD.sub(rf"\1{_MASK}@", url)
+    return re.sub(r"([?&;]\s*)([^=&;?#\s]+)=([^&;#\s]*)",
+                  lambda m: f"{m[1]}{m[2]}={_MASK if _is_secret_key(m[2]) else m[3]}", masked)
+
+
 def safe_url(url: str) -> str:
-    """The URL with any password masked, for messages."""
+    """The URL with its secrets masked, for messages: the password of ``user:password@`` and the
+    values of secret query parameters (``?password=...``, ``?sslpassword=...``)."""
     try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return url
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        return _mask_text(url)
+    query = {key: (_SENTINEL if _is_secret_key(key) else value) for key, value in parsed.query.items()}
+    return parsed.set(query=query).render_as_string(hide_password=True).replace(_SENTINEL, _MASK)
+
+
+def _normalised_driver(drivername: str) -> str:
+    """``postgres`` and ``postgresql`` (no driver, or the ``postgres`` spelling) mean psycopg 3."""
+    dialect, _, driver = drivername.partition("+")
+    if dialect in ("postgres", "postgresql"):
+        return f"postgresql+{driver or 'psycopg'}"
+    return drivername
 
 
 def make_engine(url: str | None = None) -> Engine:
@@ -72,12 +109,18 @@ def make_engine(url: str | None = None) -> Engine:
         parsed = make_url(raw)
     except ArgumentError:
         raise ConfigurationError(
-            f"DATABASE_URL is not a database URL: {raw!r}. Use for example "
+            f"DATABASE_URL is not a database URL: {safe_url(raw)!r}. Use for example "
             "'sqlite:///data/outside_in.db' or 'postgresql+psycopg://user@host:5432/dbname'."
         ) from None
+    except ValueError:  # the only number in a URL is the port
+        port = re.search(r"://(?:[^@/?#]*@)?(?:\[[^\]]*\]|[^:/?#]*):([^/?#]*)", raw)
+        raise ConfigurationError(
+            f"DATABASE_URL has a port that is not a number ({port[1] if port else '?'!r}) in "
+            f"{safe_url(raw)}. Write the port as digits after the host, e.g. "
+            "'postgresql+psycopg://user@host:5432/dbname', or leave it out for the default 5432."
+        ) from None
+    parsed = parsed.set(drivername=_normalised_driver(parsed.drivername))
     backend = parsed.get_backend_name()
-    if backend == "postgresql" and parsed.drivername in ("postgresql", "postgres"):
-        parsed = parsed.set(drivername="postgresql+psycopg")
     if backend not in ("sqlite", "postgresql"):
         raise ConfigurationError(
             f"DATABASE_URL names a {backend!r} database ({safe_url(raw)}); Outside In supports "
@@ -125,17 +168,92 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _reason(exc: BaseException) -> str:
+    """The first line of the driver's message (without SQLAlchemy's SQL and background link)."""
+    message = str(getattr(exc, "orig", None) or exc).strip()
+    return message.splitlines()[0] if message else repr(exc)
+
+
 def check_connection(engine: Engine) -> None:
-    """Open and close one connection; raise ``ConfigurationError`` saying why it failed."""
+    """Open one connection and, for SQLite, check that the file is an intact database.
+
+    Raises
+    ------
+    ConfigurationError
+        The database cannot be opened (server down, wrong host, port, user or database name), or
+        the SQLite file is not a database at all.
+    SchemaError
+        The SQLite file is a damaged database (a truncated file, corrupted pages).
+    """
+    if engine.dialect.name == "sqlite":
+        _check_sqlite_file(engine)
+        return
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
     except (OperationalError, SQLAlchemyError, OSError) as exc:
-        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else repr(exc)
         raise ConfigurationError(
-            f"Cannot open the database in DATABASE_URL ({safe_url(str(engine.url))}): {reason}. "
+            f"Cannot open the database in DATABASE_URL ({safe_url(str(engine.url))}): {_reason(exc)}. "
             "Check that the server is running and that host, port, user and database name are right."
         ) from None
+
+
+#: SQLite's messages for a file that is not a SQLite database at all.
+_NOT_A_DATABASE = ("file is not a database", "file is encrypted")
+
+
+def _sqlite_problems(cursor) -> list[str]:
+    cursor.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    return [row[0] for row in cursor.execute("PRAGMA quick_check(3)").fetchall()]
+
+
+def _check_sqlite_file(engine: Engine) -> None:
+    """Read the schema and run ``PRAGMA quick_check`` (every page once; about 0.15 s per 100 MB).
+
+    An existing file is checked through a read-only connection of its own, so that a file that
+    turns out to be unusable is left exactly as it was (the engine's connections switch it to WAL).
+    """
+    where = safe_url(str(engine.url))
+    database = engine.url.database or ""
+    path = Path(database).expanduser()
+    problems: list[str] | None = None
+    reason = ""
+    if database and not database.startswith("file:") and database != ":memory:" and path.is_file():
+        try:
+            raw = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+            try:
+                problems = _sqlite_problems(raw.cursor())
+            finally:
+                raw.close()
+        except sqlite3.DatabaseError as exc:  # includes OperationalError
+            reason = _reason(exc)
+            if not any(words in reason for words in (*_NOT_A_DATABASE, "malformed", "corrupt")):
+                reason = ""  # e.g. no right to read it: the engine's own connection says why below
+    if problems is None and not reason:
+        try:
+            with engine.connect() as conn:
+                problems = _sqlite_problems(conn.connection.cursor())
+        except (DatabaseError, sqlite3.DatabaseError) as exc:
+            reason = _reason(exc)
+    if reason:
+        if any(words in reason for words in _NOT_A_DATABASE):
+            raise ConfigurationError(
+                f"DATABASE_URL ({where}) points to a file that is not a SQLite database ({reason}). "
+                "Point DATABASE_URL at an Outside In database file, or at a new file name to start a "
+                "new database. The file was not changed."
+            ) from None
+        if "malformed" not in reason and "corrupt" not in reason:
+            raise ConfigurationError(
+                f"Cannot open the SQLite database in DATABASE_URL ({where}): {reason}. Check that the "
+                "path names a file (not a folder) that this user may read and write."
+            ) from None
+        problems = [reason]
+    if problems != ["ok"]:
+        raise SchemaError(
+            f"The SQLite database in DATABASE_URL ({where}) is damaged: {problems[0]}. Restore the file "
+            "from a backup (or try the sqlite3 shell's '.recover'), or point DATABASE_URL at a new "
+            "file name to start a new database."
+        )
 
 
 def _alembic_config():
@@ -184,28 +302,49 @@ def upgrade(engine: Engine) -> None:
     Raises
     ------
     SchemaError
-        The database was written by a newer version (unknown revision), or it holds Outside In
-        tables without a recorded revision. Nothing is changed in either case.
+        The database was written by a newer version (unknown revision), it holds Outside In
+        tables without a recorded revision, or it holds another application's tables (and no
+        Outside In revision). Nothing is changed in any of these cases.
     """
     from alembic import command
 
     current = current_revisions(engine)
     unknown = [rev for rev in current if rev not in known_revisions()]
+    where = safe_url(str(engine.url))
+    ours = {t.__tablename__ for t in models.TABLES_IN_ORDER}
+    if unknown or not current:
+        inspector = inspect(engine)
+        existing = ((set(inspector.get_table_names()) | set(inspector.get_view_names()))
+                    - {"alembic_version"} - _extension_relations(engine))
+        foreign = sorted(existing - ours)
+        listed = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
+    if unknown and not existing & ours:
+        raise SchemaError(
+            f"The database in DATABASE_URL ({where}) belongs to another application: it has schema "
+            f"revision {unknown[0]!r}, which is not Outside In's, and tables ({listed or 'none'}) that "
+            "are not Outside In's. Point DATABASE_URL at an empty database or a new SQLite file. "
+            "Nothing was changed."
+        )
     if unknown:
         raise SchemaError(
-            f"The database at {safe_url(str(engine.url))} has schema revision {unknown[0]!r}, which is "
+            f"The database at {where} has schema revision {unknown[0]!r}, which is "
             f"newer than this version of Outside In knows (newest known: {head_revision()!r}). "
             "Upgrade Outside In, or point DATABASE_URL at another database. Nothing was changed."
         )
     if not current:
-        existing = set(inspect(engine).get_table_names())
-        ours = {t.__tablename__ for t in models.TABLES_IN_ORDER}
         if existing & ours:
             raise SchemaError(
-                f"The database at {safe_url(str(engine.url))} has Outside In tables "
+                f"The database at {where} has Outside In tables "
                 f"({', '.join(sorted(existing & ours)[:3])}, ...) but no schema revision, so it "
                 "cannot be upgraded safely. Export its data, or use an empty database. "
                 "Nothing was changed."
+            )
+        if foreign:
+            tables = "1 table" if len(foreign) == 1 else f"{len(foreign)} tables"
+            raise SchemaError(
+                f"The database in DATABASE_URL ({where}) already holds {tables} of another application "
+                f"({listed}). Outside In does not add its tables to another application's database: "
+                "point DATABASE_URL at an empty database or a new SQLite file. Nothing was changed."
             )
     config = _alembic_config()
     with engine.begin() as conn:
@@ -213,6 +352,18 @@ def upgrade(engine: Engine) -> None:
         command.upgrade(config, "heads")
     seed_default_health_model(engine)
     seed_vocabulary(engine)
+
+
+def _extension_relations(engine: Engine) -> set[str]:
+    """Tables and views that PostgreSQL extensions put in the schema (e.g. PostGIS's
+    ``spatial_ref_sys``, ``pg_stat_statements``): part of the server set-up, not another application."""
+    if engine.dialect.name != "postgresql":
+        return set()
+    with engine.connect() as conn:
+        return set(conn.execute(text(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e' "
+            "WHERE n.nspname = current_schema()")).scalars())
 
 
 def seed_default_health_model(engine: Engine) -> None:

@@ -1,4 +1,4 @@
-"""Export the whole database as a ZIP of CSV files, one per table, that imports back identically.
+"""Export the whole database as a ZIP of CSV files, one per table, that restores to the same rows.
 
 The archive holds one ``<table>.csv`` per table of ``SQLModel.metadata`` (parents before the
 tables that refer to them), ``columns.csv`` describing every column, and ``README.txt``. The
@@ -15,7 +15,19 @@ CSV conventions (UTF-8 with BOM, comma-separated, header row of column names):
 
 ``ingest.import_archive`` (Data page: "Restore an export"; command line: ``python -m
 cs_metrics.storage.ingest archive FILE``) reads the archive back into a database, replacing
-everything in one transaction.
+everything in one transaction, ids included; the audit trail is kept and gains the archive's
+rows it lacks, and people are replaced only when the archive holds some.
+
+Export, restore, export again: every file of the second archive equals the first's byte for byte,
+except
+
+* ``import_log.csv``: one more line at its end, the restore's own line (entity ``archive``);
+* ``README.txt``: the line "Written ..." (the time of writing) and the row count of
+  ``import_log.csv`` (one more).
+
+Export and restore through ``cs_metrics.services.data`` (the Data page) record themselves in
+the audit trail, so there ``audit_event.csv`` also ends with those rows (the first export's and
+the restore's).
 """
 
 from __future__ import annotations
@@ -248,8 +260,9 @@ Reading the files
 Restoring
 Data page -> Import -> "Everything (export ZIP)", or on the command line:
     python -m cs_metrics.storage.ingest archive THIS_FILE.zip [--replace]
-Restoring replaces every table in one transaction; the result is identical to the database
-this archive was written from.
+Restoring replaces every table in one transaction, ids included, and adds one line to the
+import log for the restore itself. The audit trail is kept and gains the rows of
+audit_event.csv it lacks; people and their teams are replaced only when person.csv has rows.
 """
 
 
@@ -296,6 +309,18 @@ def export_filename(now: dt.datetime | None = None) -> str:
     return f"outside_in_export_{now:%Y%m%d_%H%M%S}.zip"
 
 
+#: The largest CSV field Python's csv module can be allowed to read (its limit is a C long).
+_FIELD_LIMIT_MAX = 2**31 - 1
+
+
+def _allow_fields_of(chars: int) -> None:
+    """Let the csv module read fields of up to ``chars`` characters (a whole table file), so that
+    large cells (a saved board pack's files, base64) read back; the limit is only ever raised."""
+    wanted = min(chars + 1, _FIELD_LIMIT_MAX)
+    if csv.field_size_limit() < wanted:
+        csv.field_size_limit(wanted)
+
+
 def read_table_csv(table: Table, data: bytes, report: Any) -> list[dict[str, Any]]:
     """Parse one exported table back into rows for ``table.insert()``; problems go to ``report``."""
     name = f"{table.name}.csv"
@@ -305,6 +330,7 @@ def read_table_csv(table: Table, data: bytes, report: Any) -> list[dict[str, Any
         report.add(None, name, "", "The file is not UTF-8; use the archive exactly as the export wrote it.",
                    "encoding")
         return []
+    _allow_fields_of(len(text_))
     reader = csv.reader(io.StringIO(text_, newline=""))
     header = next(reader, None)
     if not header:

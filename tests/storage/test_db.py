@@ -207,3 +207,183 @@ def test_an_older_database_is_upgraded_in_place(any_db_url):
     with Session(engine) as s:
         assert [t.name for t in s.exec(select(m.Team)).scalars()] == ["Support"]
     engine.dispose()
+
+
+# --- odd URLs and files ----------------------------------------------------------------------------
+
+
+def bad_sqlite_file(kind: str, folder) -> str:
+    """A SQLite URL whose file is ``kind``: "text", "random" (bytes), "truncated" (a real Outside In
+    database cut to a third of its size) or "corrupted" (a real one whose ``customer`` table's root
+    page is overwritten; header, schema and every other table are intact)."""
+    import random
+    import sqlite3
+
+    path = folder / f"{kind}.db"
+    if kind == "text":
+        path.write_text("customer,arr\nRossi,1200\n")
+        return f"sqlite:///{path}"
+    if kind == "random":
+        path.write_bytes(random.Random(7).randbytes(8192))
+        return f"sqlite:///{path}"
+    engine = _prepared(f"sqlite:///{path}")
+    with engine.begin() as conn:  # enough rows for the table to span several pages
+        conn.execute(m.Customer.__table__.insert(), [
+            {"external_id": f"C{i}", "name": f"Customer {i}", "segment": "SMB", "region": "Italy",
+             "signed_on": dt.date(2025, 1, 1), "arr": 1200.0, "status": "active"} for i in range(2000)])
+    engine.dispose()
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA journal_mode=DELETE")  # fold the write-ahead log into the file
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'customer'").fetchone()[0]
+    conn.close()
+    data = bytearray(path.read_bytes())
+    if kind == "truncated":
+        path.write_bytes(bytes(data[: len(data) // 3]))
+    else:
+        offset = (root - 1) * page_size
+        data[offset: offset + 64] = b"\xff" * 64  # the b-tree page header and first cell pointers
+        path.write_bytes(bytes(data))
+    return f"sqlite:///{path}"
+
+
+@pytest.mark.parametrize(
+    ("kind", "error", "words"),
+    [
+        ("text", ConfigurationError, "points to a file that is not a SQLite database"),
+        ("random", ConfigurationError, "points to a file that is not a SQLite database"),
+        ("truncated", SchemaError, "is damaged: database disk image is malformed"),
+        ("corrupted", SchemaError, "is damaged"),
+    ],
+)
+def test_a_file_that_is_no_usable_database_is_named_in_a_message(tmp_path, kind, error, words):
+    url = bad_sqlite_file(kind, tmp_path)
+    before = (tmp_path / f"{kind}.db").read_bytes()
+    engine = db.make_engine(url)
+    with pytest.raises(error, match=words) as info:
+        db.check_connection(engine)
+    engine.dispose()
+    assert "DATABASE_URL" in str(info.value) and str(tmp_path / f"{kind}.db") in str(info.value)
+    assert (tmp_path / f"{kind}.db").read_bytes() == before  # nothing written
+
+
+def test_a_non_numeric_port_is_named_in_a_message():
+    with pytest.raises(ConfigurationError) as info:
+        db.make_engine("postgresql+psycopg://u:s3cret@db.example.com:abc/outside_in")
+    message = str(info.value)
+    assert "DATABASE_URL has a port that is not a number ('abc')" in message
+    assert "s3cret" not in message and "u:***@db.example.com:abc/outside_in" in message
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("postgresql+psycopg://u:hunter2@h:5432/d", "postgresql+psycopg://u:***@h:5432/d"),
+        ("postgresql+psycopg://u@h/d?password=hunter2", "postgresql+psycopg://u@h/d?password=***"),
+        # SQLAlchemy renders the query keys in alphabetical order; only the secret values change.
+        ("postgresql+psycopg://u@h/d?sslmode=require&sslpassword=hunter2&PASSWORD=hunter2",
+         "postgresql+psycopg://u@h/d?PASSWORD=***&sslmode=require&sslpassword=***"),
+        ("postgresql+psycopg://u:hunter2@h:abc/d?password=hunter2", "postgresql+psycopg://u:***@h:abc/d?password=***"),
+        ("not a url://u:hunter2@h?password=hunter2", "not a url://u:***@h?password=***"),
+        ("sqlite:////srv/oi.db?mode=ro", "sqlite:////srv/oi.db?mode=ro"),
+    ],
+)
+def test_safe_url_masks_passwords_in_the_user_part_and_the_query(url, shown):
+    assert db.safe_url(url) == shown
+
+
+def test_an_unreachable_server_with_a_query_password_does_not_show_it():
+    engine = db.make_engine("postgresql+psycopg://someone@127.0.0.1:1/none?password=hunter2&sslpassword=hunter3")
+    with pytest.raises(ConfigurationError) as info:
+        db.check_connection(engine)
+    assert "password=***&sslpassword=***" in str(info.value)
+    assert "hunter2" not in str(info.value) and "hunter3" not in str(info.value)
+
+
+@pytest.mark.parametrize("scheme", ["postgres", "postgresql", "postgres+psycopg", "postgresql+psycopg"])
+def test_platform_style_postgres_urls_mean_psycopg(scheme):
+    engine = db.make_engine(f"{scheme}://u:pw@db.example.com:5432/outside_in")
+    assert engine.url.drivername == "postgresql+psycopg"
+    assert engine.url.render_as_string(hide_password=False) == "postgresql+psycopg://u:pw@db.example.com:5432/outside_in"
+    engine.dispose()
+
+
+@pytest.mark.parametrize("scheme", ["postgres", "postgresql"])
+def test_platform_style_postgres_url_prepares_a_real_database(pg_url, scheme):
+    from sqlalchemy.engine import make_url
+
+    url = make_url(pg_url).set(drivername=scheme).render_as_string(hide_password=False)
+    engine = db.make_engine(url)
+    db.check_connection(engine)
+    db.upgrade(engine)
+    assert db.current_revision(engine) == db.head_revision()
+    engine.dispose()
+
+
+def _foreign_tables(url: str) -> None:
+    from sqlalchemy import create_engine
+
+    plain = create_engine(url)
+    with plain.begin() as conn:
+        for name in ("invoice", "ledger_entry", "users", "warehouse"):
+            conn.execute(text(f"CREATE TABLE {name} (id INTEGER PRIMARY KEY)"))
+        conn.execute(text("INSERT INTO users (id) VALUES (1)"))
+    plain.dispose()
+
+
+def test_another_applications_database_is_refused_and_left_unchanged(any_db_url):
+    _foreign_tables(any_db_url)
+    engine = db.make_engine(any_db_url)
+    with pytest.raises(SchemaError) as info:
+        db.upgrade(engine)
+    message = str(info.value)
+    # The first three of the four tables, sorted by name, then "...".
+    assert "already holds 4 tables of another application (invoice, ledger_entry, users, ...)" in message
+    assert "DATABASE_URL" in message and "an empty database or a new SQLite file" in message
+    assert set(inspect(engine).get_table_names()) == {"invoice", "ledger_entry", "users", "warehouse"}
+    engine.dispose()
+
+
+def test_another_applications_alembic_database_is_refused_as_such(tmp_path):
+    url = f"sqlite:///{tmp_path / 'other.db'}"
+    _foreign_tables(url)
+    engine = db.make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
+        conn.execute(text("INSERT INTO alembic_version VALUES ('3f2a9c_billing')"))
+    with pytest.raises(SchemaError, match="belongs to another application: it has schema revision '3f2a9c_billing'"):
+        db.upgrade(engine)
+    assert db.current_revision(engine) == "3f2a9c_billing"
+    engine.dispose()
+
+
+def test_an_empty_database_with_an_empty_version_table_is_still_prepared(tmp_path):
+    """A version table with no row (an interrupted first start) is not another application's table."""
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    engine = db.make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
+    db.upgrade(engine)
+    assert db.current_revision(engine) == db.head_revision()
+    engine.dispose()
+
+
+def test_tables_of_a_postgresql_extension_do_not_make_a_database_foreign(pg_url):
+    """pg_stat_statements adds two views to the schema it is created in; the database stays usable."""
+    from sqlalchemy import create_engine
+
+    plain = create_engine(pg_url)
+    try:
+        with plain.begin() as conn:
+            conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_stat_statements"))
+    except Exception as exc:  # an extension the server does not ship cannot be tested here
+        plain.dispose()
+        from tests.conftest import skip_or_fail
+
+        skip_or_fail(f"the server has no pg_stat_statements extension: {exc}", "OUTSIDE_IN_REQUIRE_POSTGRES")
+    plain.dispose()
+    engine = db.make_engine(pg_url)
+    assert {"pg_stat_statements", "pg_stat_statements_info"} <= set(inspect(engine).get_view_names())
+    db.upgrade(engine)
+    assert db.current_revision(engine) == db.head_revision()
+    engine.dispose()

@@ -51,6 +51,7 @@ def import_archive(engine: Engine, data: bytes, *, filename: str = "", who: str 
             if not apply:
                 return report
             _replace_everything(conn, contents, report, progress)
+            # After the id sequences were moved past the restored ids: the line takes the next id.
             log_import(conn, ARCHIVE, filename, inserted=report.rows, updated=0, who=who)
         report.committed = True
         report.dry_run = False

@@ -4,13 +4,17 @@ archive changes nothing; an archive written before a column existed takes the co
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import zipfile
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, func, select, text
 
+from cs_metrics.access import LOCAL
+from cs_metrics.services import data
 from cs_metrics.storage import db, export, ingest
 from cs_metrics.storage import models as m
+from cs_metrics.storage.queries import access as qa
 from cs_metrics.storage.tables import export_tables
 from tests.storage.ingest.conftest import snapshot
 
@@ -104,3 +108,35 @@ def test_restore_into_a_database_whose_ids_start_again(filled):
     # The restored lines keep their ids; the restore's line takes the next one (largest id + 1).
     assert after["import_log"][:-1] == before["import_log"]
     assert after["import_log"][-1][0] == before["import_log"][-1][0] + 1
+
+
+def test_restore_of_everything_through_the_data_service_into_restarted_ids(filled):
+    # An archive holding import-log lines, people with teams and audit rows, restored as the Data
+    # page does it into a database whose tables are empty and, on PostgreSQL, whose id sequences
+    # start again at 1: the restore's own log line and audit row, and every later write, get new ids.
+    with filled.begin() as conn:
+        qa.save_person(conn, email="ann@example.com", name="Ann Rossi", role="editor", teams=frozenset({"Extra team"}),
+                       now=dt.datetime(2026, 11, 1, 8, 0, tzinfo=dt.UTC), by="tester")
+    data.export_zip(filled, actor=LOCAL)  # an export's audit row is written after its archive:
+    archive = data.export_zip(filled, actor=LOCAL)  # this archive holds the first export's row
+    before = snapshot(filled)
+    assert len(before["import_log"]) == 1 and len(before["person"]) == 1 and len(before["audit_event"]) == 2
+    with filled.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(t.name for t in export_tables())
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(export_tables()):
+                conn.execute(delete(table))
+    report = data.commit(filled, ingest.ARCHIVE, archive, actor=LOCAL, filename="all.zip")
+    assert report.committed, report.problems
+    after = snapshot(filled)
+    assert {k: v for k, v in after.items() if k not in ("import_log", "audit_event")} == {
+        k: v for k, v in before.items() if k not in ("import_log", "audit_event")}
+    # Import log: the restored line (id 1), then the restore's (id 2).
+    assert after["import_log"][0] == before["import_log"][0] and after["import_log"][1][0] == 2
+    # Audit trail (emptied above): the archive's one row (id 1), then the restore's own (id 2).
+    assert [(r[0], r[4]) for r in after["audit_event"]] == [(1, "data.export"), (2, "data.restore")]
+    assert ingest.commit(filled, "teams", b"team,department\nLater,IT\n", filename="t.csv").committed
+    with filled.connect() as conn:
+        assert conn.execute(select(func.max(m.ImportLog.id))).scalar_one() == 3
