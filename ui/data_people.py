@@ -35,6 +35,9 @@ def people_section() -> None:
         st.caption("Nobody is stored yet: people are added when they first sign in, or here.")
     teams = loaders.load(access.team_names)
     known = dict(zip(everyone["email"], everyone.itertuples(), strict=True))
+    if known:
+        st.selectbox("Change someone stored (fills in the form below)", list(known), index=None, key="person_pick",
+                     placeholder="Choose an e-mail", on_change=_fill, args=(known, teams))
     with st.form("person_form"):
         st.markdown("**Appoint someone, or change their role and teams**")
         left, middle, right = st.columns([3, 2, 1.4])
@@ -51,6 +54,16 @@ def people_section() -> None:
                               placeholder="Choose an e-mail")
         if right.button("Remove", disabled=gone is None, key="person_remove_button"):
             _save(identity.attempt(access.remove_person, gone))
+
+
+def _fill(known: dict, teams: list[str]) -> None:
+    """Put the chosen person's e-mail, name, role and teams into the form, to change them."""
+    chosen = known.get(st.session_state.get("person_pick"))
+    if chosen is None:
+        return
+    st.session_state.update({
+        "person_email": chosen.email, "person_name": chosen.name or "", "person_role": chosen.role,
+        "person_teams": [t for t in (chosen.teams or "").split(", ") if t in teams]})
 
 
 def _save(message: object) -> None:

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from cs_metrics import maturity as mt
+from cs_metrics.errors import DataError
 from cs_metrics.services import maturity as service
 from ui import components, identity, loaders
 from ui.maturity_form import LANGS
@@ -55,7 +56,7 @@ def targets_and_next_steps(
                 service.set_targets(loaders.engine(), chosen, team=team, actor=identity.named(who))
             except identity.Refused as exc:
                 identity.refused(exc)
-            except mt.MaturityDataError as exc:
+            except DataError as exc:  # a bad label or target, or another write holding the database
                 st.error(plain(exc))
             else:
                 loaders.invalidate()
@@ -113,7 +114,7 @@ def stage_labels(inst: mt.Instrument, lang: str) -> None:
                 service.save_stage_labels(loaders.engine(), {lang: tuple(new)}, actor=identity.named(by))
             except identity.Refused as exc:
                 identity.refused(exc)
-            except mt.MaturityDataError as exc:
+            except DataError as exc:  # a bad label or target, or another write holding the database
                 st.error(plain(exc))
             else:
                 loaders.invalidate()

@@ -34,7 +34,7 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
 from cs_metrics.default_health_model import DEFAULT_MODEL
-from cs_metrics.errors import ConfigurationError, SchemaError
+from cs_metrics.errors import ConfigurationError, DataError, SchemaError
 from cs_metrics.storage import models
 from cs_metrics.storage.vocabulary import seed_vocabulary
 
@@ -154,18 +154,36 @@ def make_engine(url: str | None = None) -> Engine:
         ) from None
     if backend == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "handle_error", _sqlite_busy)
     return engine
 
 
+#: How long a SQLite write waits for another connection's write to finish before giving up.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+#: What a SQLite write that waited in vain raises (a ``DataError``, which pages show as it is).
+SQLITE_BUSY_MESSAGE = ("Another write is running (for example a large import), so this change was not saved. "
+                       "Try again in a minute.")
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """Foreign keys on; a write waits up to ``SQLITE_BUSY_TIMEOUT_MS`` for another one; file databases
+    use write-ahead logging, so readers never wait for the writer nor block it."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_MS)}")
     try:
-        cursor.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer
+        cursor.execute("PRAGMA journal_mode=WAL")
     except Exception:  # in-memory databases keep their own journal mode
         pass
     cursor.close()
+
+
+def _sqlite_busy(context) -> None:
+    """A write that still found the database locked after the busy timeout raises a ``DataError``
+    saying another write is running, instead of SQLite's bare "database is locked"."""
+    original = context.original_exception
+    if isinstance(original, sqlite3.OperationalError) and "database is locked" in str(original):
+        raise DataError(SQLITE_BUSY_MESSAGE) from original
 
 
 def _reason(exc: BaseException) -> str:

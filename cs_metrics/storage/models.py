@@ -273,7 +273,9 @@ class MaturityTarget(SQLModel, table=True):
     """The stage leadership wants on one dimension (for one team, or company-wide when team is empty)."""
 
     __tablename__ = "maturity_target"
-    __table_args__ = (UniqueConstraint("team_id", "dimension", name="uq_target_team_dimension"),)
+    # One row per team and dimension; PostgreSQL counts an empty team (company-wide) as one value too.
+    __table_args__ = (UniqueConstraint("team_id", "dimension", name="uq_target_team_dimension",
+                                       postgresql_nulls_not_distinct=True),)
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: int | None = Field(default=None, foreign_key="team.id")

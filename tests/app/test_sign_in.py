@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from cs_metrics.storage import db
 from cs_metrics.storage.queries import access as qa
-from tests.app.conftest import APP, AUTH, signed_in
+from tests.app.conftest import APP, AUTH, appoint, signed_in
 
 PAGES = ["pages/overview.py", "pages/nps.py", "pages/health.py", "pages/onboarding.py", "pages/churn.py",
          "pages/maturity.py", "pages/meetings.py", "pages/board_pack.py"]
@@ -182,3 +182,17 @@ def test_the_example_secrets_and_the_readme_examples_are_valid_auth_sections():
     # The README shows Microsoft Entra alone, then Microsoft and Google as named providers.
     assert [identity.providers(s) for s in sections] == [[None], ["microsoft", "google"]]
     assert all(identity.auth_problems(s) == [] for s in sections)
+
+
+def test_an_admin_changes_a_stored_persons_role_from_the_filled_in_form(app_as):
+    appoint(app_as.url, "mia@example.com", "member", (), "Mia")
+    at = app_as("admin", "pages/data.py")
+    at.selectbox(key="person_pick").select("mia@example.com").run()
+    assert (at.text_input(key="person_email").value, at.text_input(key="person_name").value,
+            at.selectbox(key="person_role").value) == ("mia@example.com", "Mia", "member")
+    at.selectbox(key="person_role").select("editor")
+    at.button[[b.label for b in at.button].index("Save person")].click().run()
+    assert "Saved mia@example.com: editor." in [s.value for s in at.success]
+    engine = db.make_engine(app_as.url)
+    assert qa.audit_events(engine).iloc[0]["summary"] == "member, teams none -> editor, teams none"
+    engine.dispose()

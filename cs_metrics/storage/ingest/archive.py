@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from cs_metrics.storage import models as m
 from cs_metrics.storage.export import DOC_FILES, read_table_csv, reset_sequences, store_default_model
 from cs_metrics.storage.ingest.history import log_import
+from cs_metrics.storage.ingest.lock import IMPORT_BUSY, ImportBusy, import_transaction
 from cs_metrics.storage.ingest.readers import MAX_FILE_BYTES
 from cs_metrics.storage.ingest.report import ImportReport, shorten
 from cs_metrics.storage.ingest.upsert import CHUNK_ROWS
@@ -37,7 +38,7 @@ def import_archive(engine: Engine, data: bytes, *, filename: str = "", who: str 
         contents = _read_archive(data, filename, report, max_bytes)
         if contents is None or not report.ok:
             return report
-        context = engine.begin() if apply else engine.connect()
+        context = import_transaction(engine) if apply else engine.connect()
         with context as conn:
             customers = conn.execute(select(func.count()).select_from(m.Customer.__table__)).scalar_one()
             if customers and not replace:
@@ -55,6 +56,9 @@ def import_archive(engine: Engine, data: bytes, *, filename: str = "", who: str 
             log_import(conn, ARCHIVE, filename, inserted=report.rows, updated=0, who=who)
         report.committed = True
         report.dry_run = False
+    except ImportBusy:
+        report.inserted = 0
+        report.add(None, None, "", IMPORT_BUSY, "database")
     except SQLAlchemyError as exc:
         report.inserted = 0
         reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0][:300]

@@ -4,6 +4,12 @@ A dry run (``dry_run``) only reads, and counts what a commit would insert, updat
 it is. A commit (``commit``) checks the file again inside one transaction and writes everything
 or nothing; each commit adds a line to ``import_log``. With ``add_new_values``, values that the
 company's vocabularies do not hold yet are added in the same transaction instead of being problems.
+
+Commits run one at a time per database: on PostgreSQL the transaction first takes an advisory lock
+(``IMPORT_LOCK_KEY``), on SQLite the write lock (``BEGIN IMMEDIATE``). A commit waits up to
+``IMPORT_LOCK_WAIT_SECONDS`` for the one before it, then compares the file with what that one stored,
+so the same file imported twice, one after the other or at the same time, stores its rows once. A
+commit that waited in vain writes nothing and reports ``IMPORT_BUSY``.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from cs_metrics.storage.db import STATISTICS_AFTER_ROWS, refresh_statistics
 from cs_metrics.storage.entities import ENTITIES
 from cs_metrics.storage.ingest.archive import ARCHIVE, import_archive
 from cs_metrics.storage.ingest.history import log_import
+from cs_metrics.storage.ingest.lock import IMPORT_BUSY, ImportBusy, import_transaction
 from cs_metrics.storage.ingest.plan import PLANS
 from cs_metrics.storage.ingest.readers import MAX_FILE_BYTES, read_table
 from cs_metrics.storage.ingest.report import ImportReport, shorten
@@ -129,7 +136,7 @@ def _run(engine: Engine, entity: str, data: bytes, *, filename: str, mapping: An
         vocabularies.report_new(report, add=add_new_values)
         if progress:
             progress(0.0, "checking references")
-        context = engine.begin() if apply else engine.connect()
+        context = import_transaction(engine) if apply else engine.connect()
         with context as conn:
             writes, defaults = PLANS[entity](conn, parsed, report)
             if not report.ok:
@@ -157,6 +164,12 @@ def _run(engine: Engine, entity: str, data: bytes, *, filename: str, mapping: An
         report.dry_run = False
         if progress:
             progress(1.0, "done")
+    except ImportBusy:
+        report.inserted = report.updated = report.unchanged = 0
+        report.add(None, None, "", IMPORT_BUSY, "database")
+    except DataError as exc:  # e.g. SQLite still locked by another write
+        report.inserted = report.updated = report.unchanged = 0
+        report.add(None, None, "", f"{exc} Nothing was written.", "database")
     except SQLAlchemyError as exc:
         report.inserted = report.updated = report.unchanged = 0
         reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0][:300]

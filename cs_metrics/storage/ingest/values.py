@@ -4,20 +4,29 @@ Numbers are read the Italian and the English way (decimal commas, thousands sepa
 currency signs), dates as ISO, day/month/year (or month/day/year when a column says so) or Excel
 serials, times of day, yes/no in both languages, controlled values by their spellings and the
 company's vocabularies by their terms (``vocabularies``); then each value is checked against its
-field (required, range, steps, length, not in the future).
+field (required, range, steps, length, not in the future) and each health signal against the range
+of its signal (``SIGNAL_RANGES``).
+
+Whether ``.`` groups thousands or marks decimals is decided per column from all its values
+(``column_convention``); a value that reads both ways (``1.500``) where nothing in the file settles
+it is refused. Whole numbers are digits only. A time with an offset is taken in the company's time
+zone (``company_time_zone``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
+from cs_metrics import vocab
 from cs_metrics.storage.entities import ENTITIES, MAX_TEXT_CHARS, EntitySpec, FieldSpec, norm, short_number
 from cs_metrics.storage.ingest.report import ImportReport
 from cs_metrics.storage.ingest.vocabularies import Vocabularies
@@ -26,18 +35,27 @@ from cs_metrics.storage.ingest.vocabularies import Vocabularies
 EARLIEST_DATE = dt.date(1970, 1, 1)
 
 _NUMBER_CHARS = re.compile(r"[\s€$£%']|EUR|USD", re.IGNORECASE)
-_THOUSANDS_DOT = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")
-_THOUSANDS_COMMA = re.compile(r"^[+-]?\d{1,3}(,\d{3})+$")
+# Thousands groups never start with a zero: ``0.500`` is a decimal, ``1.500`` may be either.
+_THOUSANDS_DOT = re.compile(r"^[+-]?[1-9]\d{0,2}(\.\d{3})+$")
+_THOUSANDS_COMMA = re.compile(r"^[+-]?[1-9]\d{0,2}(,\d{3})+$")
+_PLAIN_INTEGER = re.compile(r"^[+-]?[\d.,]*\d$")
 
 
 def parse_number(text: str, decimal: str = ".") -> float | None:
     """A number written the Italian or the English way; None when it is not a number.
 
+    ``decimal`` is the column's decimal mark; it only decides values that read both ways
+    (``1.500``, ``1,500``). Underscores are never digit separators (``1_0`` is not a number).
+
     Example
     -------
     >>> parse_number("1.234,50", ","), parse_number("1,234.50"), parse_number("12,5", ","), parse_number("x")
     (1234.5, 1234.5, 12.5, None)
+    >>> parse_number("1.500", ","), parse_number("1.500", "."), parse_number("1_0")
+    (1500.0, 1.5, None)
     """
+    if "_" in text:
+        return None
     s = _NUMBER_CHARS.sub("", text)
     if not s:
         return None
@@ -49,11 +67,11 @@ def parse_number(text: str, decimal: str = ".") -> float | None:
         else:
             s = s.replace(",", "")
     elif "," in s:
-        if decimal == "." and _THOUSANDS_COMMA.match(s):
+        if _THOUSANDS_COMMA.match(s) and (decimal == "." or s.count(",") > 1):
             s = s.replace(",", "")
         else:
             s = s.replace(",", ".")
-    elif "." in s and decimal == "," and _THOUSANDS_DOT.match(s):
+    elif "." in s and _THOUSANDS_DOT.match(s) and (decimal == "," or s.count(".") > 1):
         s = s.replace(".", "")
     try:
         value = float(s)
@@ -62,22 +80,91 @@ def parse_number(text: str, decimal: str = ".") -> float | None:
     return value if math.isfinite(value) else None
 
 
+def number_evidence(text: str) -> str:
+    """What one value says about its column's decimal mark: ``","`` or ``"."`` when it can only be
+    read one way (``2.750,50``, ``12,5``, ``1.234.567``, ``0.500``), ``"?"`` when it reads both ways
+    (``1.500``: one thousand five hundred, or one and a half), ``""`` when it says nothing (``12``).
+
+    Example
+    -------
+    >>> [number_evidence(v) for v in ("2.750,50", "12,5", "1.234.567", "0.500", "1.500", "1,500", "12")]
+    [',', ',', ',', '.', '?', '?', '']
+    """
+    s = _NUMBER_CHARS.sub("", text).strip("()")
+    if "," in s and "." in s:
+        return "," if s.rfind(",") > s.rfind(".") else "."
+    for mark, other, groups in ((".", ",", _THOUSANDS_DOT), (",", ".", _THOUSANDS_COMMA)):
+        if mark in s:
+            if groups.match(s):
+                return other if s.count(mark) > 1 else "?"
+            return mark if s.count(mark) == 1 and re.fullmatch(r"[+-]?\d*[.,]\d+", s) else ""
+    return ""
+
+
+def column_convention(values: Iterable[str], hint: str = ".", file_decimal: str = "") -> str | None:
+    """The decimal mark of a column: the one its values show (``2.750,50`` shows ``,``); when none
+    shows it, ``file_decimal`` (what the file's other number columns show) or a ``,`` ``hint`` (a
+    ``;`` or tab separated file, the Italian way). None when some value reads both ways (``1.500``)
+    and nothing settles which, or the column's values show both marks.
+
+    Example
+    -------
+    >>> column_convention(["1.500", "2.750,50"]), column_convention(["12.000"], ","), column_convention(["1.500"])
+    (',', ',', None)
+    """
+    seen = {number_evidence(v) for v in values}
+    decisive = seen & {",", "."}
+    if len(decisive) == 1:
+        return decisive.pop()
+    if "?" not in seen:
+        return hint
+    if decisive:
+        return None
+    if file_decimal in (",", "."):
+        return file_decimal
+    return "," if hint == "," else None
+
+
 def column_decimal(values: Iterable[str], hint: str = ".") -> str:
-    """``","`` when the column writes decimals with a comma (``12,5``), else ``"."``."""
-    comma = dot = 0
-    for v in values:
-        s = _NUMBER_CHARS.sub("", v)
-        if re.fullmatch(r"[+-]?\d*,\d+", s) and not _THOUSANDS_COMMA.match(s):
-            comma += 1
-        elif re.fullmatch(r"[+-]?\d*\.\d+", s) and not _THOUSANDS_DOT.match(s):
-            dot += 1
-        elif re.fullmatch(r"[+-]?[\d.]*\d,\d+", s):
-            comma += 1
-        elif re.fullmatch(r"[+-]?[\d,]*\d\.\d+", s):
-            dot += 1
-    if comma or dot:
-        return "," if comma > dot else "."
-    return hint
+    """``","`` when the column writes decimals with a comma (``12,5``), else ``"."``; the ``hint``
+    when the column does not settle it (``column_convention`` tells that case apart)."""
+    return column_convention(values, hint) or hint
+
+
+def _ambiguous_reason(text: str) -> str:
+    mark = "." if "." in text else ","
+    whole = short_number(parse_number(text, "," if mark == "." else ".") or 0)
+    decimal = f"{parse_number(text, mark) or 0:.3f}".rstrip("0").rstrip(".")
+    if len(decimal.partition(".")[2]) in (0, 3):  # 2 -> 2.0, 1.125 -> 1.1250: one reading only
+        decimal += "0" if "." in decimal else ".0"
+    return (f"is ambiguous: it reads as {whole} ({mark!r} grouping thousands) or as {decimal} ({mark!r} marking "
+            f"decimals), and no other number in the file tells which; write {whole} if it means {whole}, or "
+            f"{decimal.replace('.', ',')} (or {decimal}) if it means {decimal}")
+
+
+#: The range of each health signal with a natural one (``cs_metrics.vocab.HEALTH_SIGNALS``):
+#: shares and yes/no flags from 0 to 1, counts, hours and money never negative.
+SIGNAL_RANGES: dict[str, tuple[float, float | None]] = {
+    "usage": (0, 1), "expansion": (0, 1), "marketing_unsubscribe": (0, 1),
+    "tickets_opened": (0, None), "resolution_hours": (0, None), "tutorial_views": (0, None),
+    "training_hours": (0, None), "services_purchased": (0, None), "advocacy": (0, None),
+    "billing_issue": (0, None),
+}
+
+
+def _range_text(low: float, high: float | None) -> str:
+    return f"from {short_number(low)} to {short_number(high)}" if high is not None else f"{short_number(low)} or more"
+
+
+def company_time_zone() -> ZoneInfo:
+    """The company's time zone (setting ``OUTSIDE_IN_TIME_ZONE``, default Europe/Rome): a time
+    written with an offset is converted to it before its day is taken."""
+    name = os.environ.get("OUTSIDE_IN_TIME_ZONE", "").strip() or "Europe/Rome"
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"OUTSIDE_IN_TIME_ZONE is {name!r}, which is not a time zone; set it to a name such as "
+                         "Europe/Rome") from exc
 
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$")
@@ -101,7 +188,9 @@ def day_first(values: Iterable[str]) -> bool:
 
 
 def parse_date(text: str, *, dayfirst: bool = True, month: bool = False) -> tuple[dt.datetime | None, str]:
-    """Parse one date; returns (value, "") or (None, reason).
+    """Parse one date; returns (value, "") or (None, reason). A time with an offset (``Z``,
+    ``+02:00``) is converted to the company's time zone (``company_time_zone``), so its day is the
+    company's day; a time without one is taken as written.
 
     Example
     -------
@@ -118,7 +207,7 @@ def parse_date(text: str, *, dayfirst: bool = True, month: bool = False) -> tupl
                 tz = match.group(7)
                 offset = dt.timedelta(0) if tz == "Z" else dt.timedelta(
                     hours=int(tz[1:3]), minutes=int(tz[-2:])) * (1 if tz[0] == "+" else -1)
-                value = (value - offset)
+                value = (value - offset).replace(tzinfo=dt.UTC).astimezone(company_time_zone()).replace(tzinfo=None)
             return value, ""
         if match := _SLASH_DATE.match(s):
             a, b, y = int(match.group(1)), int(match.group(2)), match.group(3)
@@ -241,11 +330,15 @@ def _choice_lookup(f: FieldSpec) -> dict[str, str]:
 
 def typed_column(f: FieldSpec, raw: pd.Series, column: str, report: ImportReport, today: dt.date,
                  decimal_hint: str, *, vocabularies: Vocabularies | None = None,
-                 failed: Collection[int] = ()) -> pd.Series:
+                 failed: Collection[int] = (), file_decimal: str = "") -> pd.Series:
     """Parse the cells of ``raw`` (the file's ``column``) as field ``f``; bad values become None
     and a problem each. ``decimal_hint`` is the decimal mark assumed when the column does not
-    show one; ``vocabularies`` hold the choices of a vocabulary field (default: a new company's);
-    ``failed`` rows already have a problem for this field (an empty cell there is not another)."""
+    show one (``column_convention``), ``file_decimal`` the one the file's other number columns
+    show; ``vocabularies`` hold the choices of a vocabulary field (default: a new company's);
+    ``failed`` rows already have a problem for this field (an empty cell there is not another).
+
+    A whole number (``int``) is digits only: ``7``, or ``7.0`` when exactly whole; ``1_0``,
+    ``1 0``, ``5%`` and ``EUR 7`` are refused."""
     out = pd.Series([None] * len(raw), index=raw.index, dtype=object)
     present = raw != ""
     if f.required:
@@ -270,10 +363,16 @@ def typed_column(f: FieldSpec, raw: pd.Series, column: str, report: ImportReport
             parsed[u] = (u, "") if len(u) <= limit else (None, f"is {len(u):,} characters long; the limit is {limit:,}. "
                                                          "Shorten it.")
     elif f.kind in ("int", "float"):
-        decimal = column_decimal(uniques[:2000], decimal_hint)
+        convention = column_convention(uniques, decimal_hint, file_decimal)
+        decimal = convention or decimal_hint
         for u in uniques:
             number = parse_number(u, decimal)
-            if number is None:
+            if f.kind == "int" and not _PLAIN_INTEGER.match(u.strip()):
+                parsed[u] = (None, "is not a whole number: write digits only (for example 7), without spaces, "
+                                   "underscores, % or currency")
+            elif convention is None and number_evidence(u) == "?":
+                parsed[u] = (None, _ambiguous_reason(u))
+            elif number is None:
                 parsed[u] = (None, f"is not a number ({f.format_hint()})")
             elif f.kind == "int" and number != int(number):
                 parsed[u] = (None, "must be a whole number")
@@ -333,7 +432,7 @@ def typed_column(f: FieldSpec, raw: pd.Series, column: str, report: ImportReport
 
 
 def _kind_of(reason: str) -> str:
-    for needle, kind in (("out of range", "out of range"), ("steps of", "out of range"),
+    for needle, kind in (("ambiguous", "ambiguous number"), ("out of range", "out of range"), ("steps of", "out of range"),
                          ("future", "date in the future"), ("not a date", "bad date"), ("calendar", "bad date"),
                          ("before 19", "bad date"), ("not a number", "wrong type"), ("whole number", "wrong type"),
                          ("yes or no", "wrong type"), ("time of day", "wrong type"),
@@ -388,14 +487,41 @@ def parse_table(entity: str, cells: FieldTexts, report: ImportReport, today: dt.
     """
     spec = ENTITIES[entity]
     vocabularies = vocabularies or Vocabularies.defaults()
+    file_decimal = _file_decimal(spec, cells.texts)
     columns = {}
     for f in spec.fields:
         if f.name in cells.texts.columns:
             columns[f.name] = typed_column(f, cells.texts[f.name], cells.sources.get(f.name) or f.name, report, today,
                                            cells.decimal_hint, vocabularies=vocabularies,
-                                           failed=cells.failed.get(f.name, ()))
+                                           failed=cells.failed.get(f.name, ()), file_decimal=file_decimal)
     values = pd.DataFrame(columns, index=cells.texts.index)
+    if entity == "health_signals" and {"signal", "value"} <= set(values.columns):
+        _check_signal_ranges(values, cells.texts["value"], cells.sources.get("value") or "value", report)
     return Parsed(spec, values, dict(cells.sources), cells.texts, vocabularies)
+
+
+def _file_decimal(spec: EntitySpec, texts: pd.DataFrame) -> str:
+    """The decimal mark the file's number columns show (``","`` or ``"."``), ``""`` when they show
+    none or both."""
+    decisive: set[str] = set()
+    for f in spec.fields:
+        if f.kind in ("int", "float") and f.name in texts.columns:
+            decisive |= {number_evidence(u) for u in pd.unique(texts[f.name].to_numpy()) if u} & {",", "."}
+    return decisive.pop() if len(decisive) == 1 else ""
+
+
+def _check_signal_ranges(values: pd.DataFrame, texts: pd.Series, column: str, report: ImportReport) -> None:
+    """A health signal's value outside its natural range (``SIGNAL_RANGES``) is a problem of its
+    row, and is not kept."""
+    for row, signal, value in zip(values.index, values["signal"], values["value"]):
+        if signal not in SIGNAL_RANGES or value is None:
+            continue
+        low, high = SIGNAL_RANGES[signal]
+        if value < low or high is not None and value > high:
+            hint = " (75% is 0.75)" if signal == "usage" else ""
+            report.add(int(row), column, texts.loc[row], f"value is out of range for signal {signal}, the "
+                       f"{vocab.HEALTH_SIGNALS[signal]}: allowed {_range_text(low, high)}{hint}.", "out of range")
+            values.at[row, "value"] = None
 
 
 def column_of(parsed: Parsed, name: str) -> str:

@@ -10,7 +10,12 @@ Concurrency: on SQLite a submission takes the write lock when its transaction st
 (``BEGIN IMMEDIATE``; the engine waits on ``busy_timeout`` rather than failing), so checks and
 writes see one consistent state; on PostgreSQL the round row is share-locked while the answers are
 written, and the respondent's assessment is upserted with ``ON CONFLICT`` on the
-(round, team, respondent) key, so parallel submissions never collide or get lost.
+(round, team, respondent) key, so parallel submissions never collide or get lost. Targets and
+instrument versions are read and rewritten under a transaction-level advisory lock on PostgreSQL
+(``TARGETS_LOCK_KEY``, ``INSTRUMENT_LOCK_KEY``), so parallel writers take turns: one target row per
+dimension and team (the unique rule counts an empty team as one value), one number per version.
+On SQLite a write that still finds the database locked after the busy timeout raises ``DataError``
+(see ``cs_metrics.storage.db``).
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from contextlib import contextmanager
 from typing import Any, Protocol
 
 import pandas as pd
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
@@ -30,13 +35,20 @@ from cs_metrics.errors import DataError
 from cs_metrics.storage import models as m
 from cs_metrics.storage.queries import _frame
 
+#: PostgreSQL advisory locks taken by writers that read and then rewrite shared rows.
+TARGETS_LOCK_KEY = 0x4F49_5447  # "OITG"
+INSTRUMENT_LOCK_KEY = 0x4F49_494E  # "OIIN"
+
 
 @contextmanager
-def _write(engine: Engine) -> Iterator[Connection]:
-    """A transaction that holds the write lock from its first statement on SQLite."""
+def _write(engine: Engine, lock: int | None = None) -> Iterator[Connection]:
+    """A transaction that holds the write lock from its first statement on SQLite, and on
+    PostgreSQL the advisory lock ``lock`` (when given) until it ends."""
     with engine.connect() as conn:
         if engine.dialect.name == "sqlite":
             conn.exec_driver_sql("BEGIN IMMEDIATE")
+        elif lock is not None:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock})
         try:
             yield conn
             conn.commit()
@@ -189,7 +201,7 @@ def store_instrument_version(
     leaves nothing written.
     """
     I = m.MaturityInstrument
-    with _write(engine) as conn:
+    with _write(engine, INSTRUMENT_LOCK_KEY) as conn:
         current = conn.execute(select(I.definition).order_by(I.id.desc()).limit(1)).scalar_one_or_none()
         stored = conn.execute(select(I.version)).scalars().all()
         numbers = [int(v) for v in stored if str(v).isdigit()] + [1]
@@ -217,7 +229,7 @@ def set_targets(
     Raises ``DataError`` when ``team`` does not exist (nothing is written).
     """
     set_on = set_on or dt.date.today()
-    with _write(engine) as conn:
+    with _write(engine, TARGETS_LOCK_KEY) as conn:
         team_id = None
         if team is not None:
             team_id = conn.execute(select(m.Team.id).where(m.Team.name == team)).scalar_one_or_none()
