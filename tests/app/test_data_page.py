@@ -151,7 +151,7 @@ def test_malformed_file_lists_every_problem_and_writes_nothing(app_on_demo, demo
         "31/02/2025;9;Bene;C000001\n"             # row 3: no 31 February
         "04/06/2025;7;=cmd|' /C calc'!A0;NOPE\n"  # row 4: unknown customer
         "05/06/2031;8;Futuro;\n"                  # row 5: in the future
-        "06/06/2025;dieci;;\n"                    # row 6: not a number
+        "06/06/2025;dieci;;\n"                    # row 6: not a whole number
     ).encode("utf-8")
     before = _tables(demo_db_url)
     at = _upload(app_on_demo("pages/data.py"), "nps_responses", "nps.csv", bad)
@@ -164,7 +164,7 @@ def test_malformed_file_lists_every_problem_and_writes_nothing(app_on_demo, demo
     assert problems["value"].tolist() == ["11", "31/02/2025", "NOPE", "05/06/2031", "dieci"]
     reasons = problems["reason"].tolist()
     assert "out of range" in reasons[0] and "not a real calendar date" in reasons[1]
-    assert "No customer has this id" in reasons[2] and "future" in reasons[3] and "not a number" in reasons[4]
+    assert "No customer has this id" in reasons[2] and "future" in reasons[3] and "not a whole number" in reasons[4]
     groups = next(d.value for d in at.dataframe if "problems" in d.value.columns).set_index("kind")["problems"]
     assert groups.to_dict() == {"out of range": 1, "bad date": 1, "date in the future": 1, "wrong type": 1,
                                 "unknown customer": 1}

@@ -20,6 +20,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection
 
 from cs_metrics.storage import models as m
+from cs_metrics.storage.ingest import checks
 from cs_metrics.storage.ingest.report import ImportReport
 from cs_metrics.storage.ingest.upsert import diff, existing_rows, upsert
 from cs_metrics.storage.ingest.values import Parsed, column_of, day_first, has_time, parse_time
@@ -133,6 +134,7 @@ def _plan_customers(conn: Connection, parsed: Parsed, report: ImportReport) -> t
         for row in v.index[churned_no_date.to_numpy()]:
             report.add(int(row), column_of(parsed, "churned_on"), "", "status is churned but churned_on is "
                        "empty: give the day the customer left.", "missing required value")
+    checks.check_customers(conn, parsed, report)
     status = None
     if not parsed.has("status") and parsed.has("churned_on"):
         status = ["churned" if d is not None else "active" for d in v["churned_on"]]
@@ -145,12 +147,15 @@ def _plan_customers(conn: Connection, parsed: Parsed, report: ImportReport) -> t
 
 def _plan_simple(table: Any, key_fields: Sequence[str], label: str, defaults: dict[str, Any] | None = None,
                  check: Callable[[Parsed, ImportReport], None] | None = None,
-                 none_is_value: Sequence[str] = ()) -> Plan:
+                 none_is_value: Sequence[str] = (),
+                 cross: Callable[[Connection, Parsed, ImportReport], None] | None = None) -> Plan:
     """The plan of an entity that is one table of rows of a customer, keyed by ``key_fields``."""
     def plan(conn: Connection, parsed: Parsed, report: ImportReport) -> tuple[Writes, dict[str, Any]]:
         ids = _resolve_customers(conn, parsed, report)
         if check:
             check(parsed, report)
+        if cross:
+            cross(conn, parsed, report)
         _duplicates(parsed, key_fields, report, label, none_is_value=none_is_value)
         mapping = {f.name: f.name for f in parsed.spec.fields if f.name != "customer_id"}
         rows = _rows(parsed, mapping, extra={"customer_id": ids.tolist()})
@@ -247,6 +252,7 @@ def _plan_assessments(conn: Connection, parsed: Parsed, report: ImportReport) ->
             report.add(int(row), column, v.at[row, "team"], "No team has this name. Import the teams file first, "
                        "or correct the name.", "unknown team")
     _duplicates(parsed, ["round", "team", "respondent", "dimension"], report, "answer (round, team, respondent, dimension)")
+    checks.check_assessments(conn, parsed, report)
     # One submission per round, team and respondent: its role and time must agree across rows.
     keys = ["round", "team", "respondent"]
     if all(k in v for k in keys):
@@ -484,11 +490,12 @@ PLANS: dict[str, Plan] = {
     "revenue": _touching_months(_plan_simple(m.RevenueMonth, ["customer_id", "month"], "customer and month")),
     "nps_responses": _plan_nps,
     "milestones": _plan_simple(m.Milestone, ["customer_id", "kind", "name"], "milestone (customer, kind, name)",
-                               none_is_value=("name",)),
+                               none_is_value=("name",), cross=checks.check_milestones),
     "health_signals": _touching_months(
         _plan_simple(m.HealthSignal, ["customer_id", "month", "signal"], "signal (customer, month, signal)")),
     "churn_events": _plan_simple(m.ChurnEvent, ["customer_id"], "churn event for the same customer",
-                                 defaults={"arr_lost": 0.0, "reason_confirmed": False}, check=_check_churn),
+                                 defaults={"arr_lost": 0.0, "reason_confirmed": False}, check=_check_churn,
+                                 cross=checks.check_churn_events),
     "teams": _plan_teams,
     "assessments": _plan_assessments,
     "meetings": _plan_meetings,

@@ -13,9 +13,10 @@ import datetime as dt
 import io
 import math
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,14 @@ from cs_metrics.storage.ingest.report import ImportReport, shorten
 
 #: Largest file accepted (bytes). Bigger files are refused before reading: split them.
 MAX_FILE_BYTES = 200 * 1024 * 1024
+#: Largest CSV field read (characters): a whole file may be one field. Fields over a field's own
+#: length limit are refused by the field, row by row.
+MAX_FIELD_CHARS = MAX_FILE_BYTES
+#: Share of control bytes (NUL included; tab and line breaks excluded) above which a file is binary.
+MAX_CONTROL_SHARE = 0.05
+#: Characters that do not show (zero-width spaces and joiners, word joiner, BOM, soft hyphen,
+#: direction marks): removed from column names and ids (``clean_id``).
+INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 #: Extensions read as text tables and as workbooks.
 TEXT_EXTENSIONS = (".csv", ".txt", ".tsv")
 WORKBOOK_EXTENSIONS = (".xlsx", ".xlsm")
@@ -33,10 +42,26 @@ WORKBOOK_EXTENSIONS = (".xlsx", ".xlsm")
 
 @dataclass
 class RawTable:
-    """A file read as text cells: ``frame`` has one string column per header, indexed by row number."""
+    """A file read as text cells: ``frame`` has one string column per header, indexed by row number.
+
+    ``headers`` holds the header names as written (before ``name (2)`` is given to a repeated one),
+    one per column of ``frame``; ``notes`` what the reading changed (rows with NUL bytes)."""
 
     frame: pd.DataFrame
     file_format: dict[str, str]
+    headers: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def clean_id(text: str) -> str:
+    """An id as compared and stored: NFC, without invisible characters (``INVISIBLE``) and outer spaces.
+
+    Example
+    -------
+    >>> clean_id("C\u200b1"), clean_id("Cafe\u0301") == "Caf\u00e9", clean_id("\ufeffC2 ")
+    ('C1', True, 'C2')
+    """
+    return INVISIBLE.sub("", unicodedata.normalize("NFC", text)).strip()
 
 
 def read_table(data: bytes, filename: str, report: ImportReport, *, max_bytes: int = MAX_FILE_BYTES,
@@ -99,7 +124,13 @@ def _decode(data: bytes, report: ImportReport) -> tuple[str | None, str]:
                        "CSV UTF-8.", "encoding")
             return None, ""
     head = data[:65536]
-    if b"\x00" in head or _control_share(head) > 0.05:
+    utf16 = _bomless_utf16(head)
+    if utf16:
+        try:
+            return data.decode(utf16), "UTF-16"
+        except UnicodeDecodeError:
+            pass
+    if _control_share(head) > MAX_CONTROL_SHARE:
         report.add(None, None, shorten(head[:40].decode("latin-1"), 40),
                    "This is not a text (CSV) file: it holds binary data. Export the data as CSV or XLSX.",
                    "not a table")
@@ -131,6 +162,18 @@ def _decode(data: bytes, report: ImportReport) -> tuple[str | None, str]:
         return data.decode("cp1252"), "Windows-1252"
     except UnicodeDecodeError:
         return data.decode("latin-1"), "Latin-1"
+
+
+def _bomless_utf16(head: bytes) -> str:
+    """``utf-16-le`` or ``utf-16-be`` when ``head`` is UTF-16 text without a BOM (a NUL in nearly
+    every other byte, on one side), else ``""``."""
+    if len(head) < 4:
+        return ""
+    even, odd = head[0::2], head[1::2]
+    for codec, zeros, other in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if zeros.count(0) >= 0.9 * len(zeros) and other.count(0) <= 0.1 * len(other):
+            return codec
+    return ""
 
 
 def _control_share(data: bytes) -> float:
@@ -165,9 +208,17 @@ def _count_outside_quotes(line: str, sep: str) -> int:
 
 
 def _read_csv_text(text: str, encoding: str, report: ImportReport) -> RawTable | None:
+    notes = []
     if "\x00" in text:
+        lines = [n for n, line in enumerate(text.split("\n"), start=1) if "\x00" in line]
+        shown = ", ".join(str(n) for n in lines[:20]) + (f" and {len(lines) - 20:,} more" if len(lines) > 20 else "")
+        notes.append(f"{len(lines):,} line{'s' * (len(lines) != 1)} of the file held a NUL byte (an invisible "
+                     f"character some exports leave), removed on reading: line{'s' * (len(lines) != 1)} {shown}. "
+                     "Check those rows after the import.")
         text = text.replace("\x00", "")
     separator = _sniff_separator(text)
+    if csv.field_size_limit() < MAX_FIELD_CHARS:
+        csv.field_size_limit(MAX_FIELD_CHARS)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=False)
     header: list[str] | None = None
     header_row = 0
@@ -214,8 +265,9 @@ def _read_csv_text(text: str, encoding: str, report: ImportReport) -> RawTable |
         return None
     if frame.empty and report.ok:
         report.add(None, None, "", "The file has a header but no data rows.", "no rows")
+    report.notes.extend(notes)
     return RawTable(frame, {"type": "CSV", "encoding": encoding, "separator": separator,
-                            "header row": str(header_row)})
+                            "header row": str(header_row)}, [_header_name(h) for h in header], notes)
 
 
 def _sep_name(sep: str) -> str:
@@ -228,7 +280,7 @@ def _frame(header: Sequence[Any], rows: list[list[str]], numbers: list[int], rep
     names: list[str] = []
     seen: Counter = Counter()
     for i, raw in enumerate(header):
-        name = _clean(raw) or f"column {i + 1}"
+        name = _header_name(raw) or f"column {i + 1}"
         seen[name] += 1
         if seen[name] > 1:
             name = f"{name} ({seen[name]})"
@@ -258,6 +310,11 @@ def _clean(value: Any) -> str:
     return text.strip()
 
 
+def _header_name(value: Any) -> str:
+    """A column name as read: ``_clean``, NFC, without invisible characters."""
+    return clean_id(_clean(value))
+
+
 def _read_xlsx(data: bytes, report: ImportReport, entity: str | None) -> RawTable | None:
     import openpyxl
 
@@ -270,6 +327,10 @@ def _read_xlsx(data: bytes, report: ImportReport, entity: str | None) -> RawTabl
     try:
         best: tuple[int, Any] | None = None
         for sheet in workbook.worksheets:
+            # Exporters often write a wrong <dimension> (e.g. "A1" for a full sheet), which
+            # read-only mode trusts: read the sheet's real extent instead.
+            if hasattr(sheet, "reset_dimensions"):
+                sheet.reset_dimensions()
             header = next(sheet.iter_rows(min_row=1, max_row=20, values_only=True), None)
             if header is None:
                 continue
@@ -298,13 +359,10 @@ def _read_xlsx(data: bytes, report: ImportReport, entity: str | None) -> RawTabl
             if header is None:
                 if not any(values):
                     continue
-                while values and not values[-1]:
-                    values.pop()
                 header, header_row = values, number
                 continue
             if not any(values):
                 continue
-            values = (values + [""] * len(header))[: len(header)]
             rows.append(values)
             numbers.append(number)
             if len(rows) > 2_000_000:
@@ -316,12 +374,26 @@ def _read_xlsx(data: bytes, report: ImportReport, entity: str | None) -> RawTabl
     if header is None:
         report.add(None, None, "", "The sheet is empty. Put a header row and data in the first sheet.", "empty file")
         return None
+    # As wide as the last column with a name or a value (data under an empty or merged header
+    # cell is kept, as "column N").
+    width = max([_last_filled(header), *(_last_filled(values) for values in rows)])
+    header = (header + [""] * width)[:width]
+    rows = [(values + [""] * width)[:width] for values in rows]
     frame = _frame(header, rows, numbers, report)
     if frame is None:
         return None
     if frame.empty and report.ok:
         report.add(None, None, "", "The sheet has a header but no data rows.", "no rows")
-    return RawTable(frame, {"type": "XLSX", "sheet": sheet.title, "header row": str(header_row)})
+    return RawTable(frame, {"type": "XLSX", "sheet": sheet.title, "header row": str(header_row)},
+                    [_header_name(h) for h in header])
+
+
+def _last_filled(values: list[str]) -> int:
+    """How many cells of ``values`` there are up to the last one that is not blank."""
+    n = len(values)
+    while n and not values[n - 1]:
+        n -= 1
+    return n
 
 
 def _cell_text(value: Any) -> str:

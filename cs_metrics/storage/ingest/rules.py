@@ -12,18 +12,24 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from cs_metrics.period import as_date, shift_months
-from cs_metrics.storage.entities import ENTITIES
+from cs_metrics.storage.entities import ENTITIES, header_key
 from cs_metrics.storage.ingest.mapping import auto_mapping, find_column, read_mapping, value_key
-from cs_metrics.storage.ingest.readers import RawTable
+from cs_metrics.storage.ingest.readers import RawTable, clean_id
 from cs_metrics.storage.ingest.report import ImportReport
-from cs_metrics.storage.ingest.values import FieldTexts, column_decimal, parse_number
+from cs_metrics.storage.ingest.values import (
+    FieldTexts,
+    _ambiguous_reason,
+    column_convention,
+    number_evidence,
+    parse_number,
+)
 
 #: The source named in messages about a field that holds a constant.
 CONSTANT = "(constant)"
@@ -83,11 +89,14 @@ def _derive(rule: dict[str, Any], field: str, cells: pd.Series, hint: str
     column = rule["column"]
     present = cells[cells != ""]
     uniques = pd.unique(present.to_numpy())
-    decimal = column_decimal(uniques[:2000], hint)
+    convention = column_convention(uniques, hint)
+    decimal = convention or hint
     results: dict[str, tuple[str, str, str]] = {}
     for u in uniques:
         number = parse_number(u, decimal)
-        if number is None:
+        if convention is None and number_evidence(u) == "?":
+            results[u] = ("", f"{column} {_ambiguous_reason(u)}, so {field} cannot be computed from it.", "ambiguous number")
+        elif number is None:
             results[u] = ("", f"{column} is not a number, so {field} cannot be computed from it.", "wrong type")
         elif rule["derive"] == "months_before":
             if number < 0 or number != int(number):
@@ -109,6 +118,15 @@ def _derive(rule: dict[str, Any], field: str, cells: pd.Series, hint: str
     return text, problems
 
 
+def _clean_ids(cells: pd.Series) -> pd.Series:
+    """``cells`` through ``clean_id`` (once per distinct value)."""
+    uniques = pd.unique(cells.to_numpy())
+    cleaned = {u: clean_id(u) for u in uniques}
+    if all(k == v for k, v in cleaned.items()):
+        return cells
+    return cells.map(cleaned)
+
+
 def _with_values(cells: pd.Series, values: dict[str, str]) -> pd.Series:
     """``cells`` through a value map (compared as ``value_key``; other values unchanged)."""
     lookup = {value_key(k): v for k, v in values.items()}
@@ -119,6 +137,111 @@ def _with_values(cells: pd.Series, values: dict[str, str]) -> pd.Series:
 
 def _columns_text(columns: list[str]) -> str:
     return ", ".join(repr(c) for c in columns) or "none"
+
+
+def _duplicates(raw: RawTable) -> dict[str, list[str]]:
+    """Column -> the other columns whose header reads the same once case, spaces, underscores and
+    camel case are set aside (``score`` and ``Score``; two ``score`` columns)."""
+    columns = list(raw.frame.columns)
+    headers = raw.headers if len(raw.headers) == len(columns) else columns
+    groups: dict[str, list[str]] = {}
+    for column, header in zip(columns, headers):
+        key = header_key(header)
+        if key:
+            groups.setdefault(key, []).append(column)
+    return {c: [o for o in group if o != c] for group in groups.values() if len(group) > 1 for c in group}
+
+
+def _report_duplicates(rules: dict[str, dict[str, Any]], conditions: list[dict[str, Any]],
+                       duplicates: dict[str, list[str]], report: ImportReport) -> None:
+    """A column the import reads whose header another column repeats is a problem naming both."""
+    used: dict[str, str] = {}
+    for name, rule in rules.items():
+        for column in (rule.get("column"), rule.get("when", {}).get("column")):
+            if column:
+                used.setdefault(column, name)
+    for condition in conditions:
+        if condition["column"]:
+            used.setdefault(condition["column"], "the filter")
+    for column, user in used.items():
+        others = duplicates.get(column)
+        if others:
+            names = " and ".join(repr(c) for c in [column, *others])
+            report.add(None, user, column, f"The columns {names} have the same name, and only {column!r} would be "
+                       f"read for {user}. Rename or delete the other column{'s' * (len(others) > 1)} in the file, "
+                       "or choose the column in the mapping.", "duplicate column")
+
+
+def _id_fields(entity: str) -> list[str]:
+    """The fields holding ids (``customer_id``, ``response_id``, ...): read without invisible characters."""
+    return [f.name for f in ENTITIES[entity].fields if f.name.endswith("_id") and f.kind == "text"]
+
+
+def _report_case_twins(texts: dict[str, pd.Series], ids: list[str], report: ImportReport,
+                       customer_ids: Collection[str] | None) -> None:
+    """Ids that differ only by case, from another id of the file or (``customer_ids``) from a stored
+    customer's id, are problems: they would be stored as different records."""
+    known: dict[str, str] = {}
+    for i in customer_ids or ():
+        known.setdefault(str(i).casefold(), str(i))
+    for name in ids:
+        if name not in texts:
+            continue
+        cells = texts[name]
+        uniques = [u for u in pd.unique(cells.to_numpy()) if u]
+        first: dict[str, str] = {}
+        for u in uniques:
+            first.setdefault(u.casefold(), u)
+        for u in uniques:
+            twin = first[u.casefold()]
+            if name == "customer_id" and u.casefold() in known:
+                twin = known[u.casefold()]
+                if twin == u or u in (customer_ids or ()):
+                    continue
+                where = "a stored customer's id"
+            elif twin == u:
+                continue
+            else:
+                where = "another id in this file"
+            row = int(cells.index[(cells == u).to_numpy()][0])
+            report.add(row, name, u, f"{name} {u!r} differs only by case from {where}, {twin!r}; it would be "
+                       f"stored apart. Write it as {twin!r} if it is the same, or give it a distinct id.",
+                       "id differs by case")
+
+
+_CUSTOMER_WORDS = ("cust", "client", "account", "azienda", "company")
+
+
+def _check_unmapped_customer(entity: str, spec: dict[str, Any], frame: pd.DataFrame,
+                             rules: dict[str, dict[str, Any]], report: ImportReport,
+                             customer_ids: Collection[str] | None) -> None:
+    """An entity whose customer may be blank (an anonymous NPS answer) and whose mapping finds no
+    customer column: a column whose values are known customer ids is a problem (the rows would be
+    stored without their customer); a column whose name speaks of customers is a note."""
+    names = [f.name for f in ENTITIES[entity].fields]
+    if "customer_id" not in names or any(f.required for f in ENTITIES[entity].fields if f.name == "customer_id"):
+        return
+    if "customer_id" in rules or "customer_id" in (spec.get("explicit") or ()):
+        return
+    used = {c for rule in rules.values() for c in (rule.get("column"), rule.get("when", {}).get("column")) if c}
+    known = {clean_id(str(i)).casefold() for i in customer_ids or ()}
+    for column in frame.columns:
+        if column in used:
+            continue
+        values = {clean_id(v).casefold() for v in pd.unique(frame[column].to_numpy()) if v}
+        if known and values and len(values & known) >= max(1, len(values) // 2):
+            report.add(None, "customer_id", column, f"No column is mapped to customer_id, so every answer would be "
+                       f"stored without its customer, but the column {column!r} holds customer ids "
+                       f"({len(values & known):,} of its {len(values):,} values are known customers). Rename it "
+                       f"to 'customer_id' or choose {column!r} for customer_id in the mapping; choose no column "
+                       "for customer_id to import the answers as anonymous.", "unmapped customer column")
+            return
+    for column in frame.columns:
+        if column not in used and any(w in header_key(column) for w in _CUSTOMER_WORDS):
+            report.notes.append(f"No column is mapped to customer_id, so the answers are imported as anonymous; "
+                                f"if the column {column!r} holds the customers' ids, rename it to 'customer_id' "
+                                f"or choose it for customer_id in the mapping.")
+            return
 
 
 def _locate(spec: dict[str, Any], columns: list[str], report: ImportReport) -> dict[str, dict[str, Any]]:
@@ -156,10 +279,17 @@ def _locate(spec: dict[str, Any], columns: list[str], report: ImportReport) -> d
     return rules
 
 
-def apply_mapping(entity: str, raw: RawTable, spec: Any, report: ImportReport) -> FieldTexts | None:
+def apply_mapping(entity: str, raw: RawTable, spec: Any, report: ImportReport, *,
+                  customer_ids: Collection[str] | None = None) -> FieldTexts | None:
     """The text of each field on each row the mapping keeps (None, with problems in ``report``, when
     the file lacks a column the mapping needs). ``report.skipped`` counts the rows left out, and a
     note says why.
+
+    A column the import reads whose name another column repeats is a problem. Ids (fields ending in
+    ``_id``) are read without invisible characters, in Unicode NFC; ids that differ only by case
+    from another id of the file are a problem. ``customer_ids`` (the stored customers' ids) lets
+    customer ids that differ only by case from a stored one be reported, and an unmapped column of
+    known customer ids (an NPS file whose customer column has a name no alias knows).
 
     Example
     -------
@@ -173,6 +303,7 @@ def apply_mapping(entity: str, raw: RawTable, spec: Any, report: ImportReport) -
     """
     frame = raw.frame
     columns = list(frame.columns)
+    explicit = set(read_mapping(entity, spec)["fields"])
     spec = effective_mapping(entity, columns, spec)
     report.spec = spec
     report.mapping = sources(spec)
@@ -187,6 +318,8 @@ def apply_mapping(entity: str, raw: RawTable, spec: Any, report: ImportReport) -
     report.mapping = {name: (report.mapping[name] if name in rules else None) for name in report.mapping}
     if report.problem_counts.get("missing column"):
         return None
+    _report_duplicates(rules, conditions, _duplicates(raw), report)
+    _check_unmapped_customer(entity, {**spec, "explicit": explicit}, frame, rules, report, customer_ids)
     keep = np.ones(len(frame), dtype=bool)
     for condition in conditions:
         keep &= _holds(frame[condition["column"]], condition)
@@ -198,6 +331,7 @@ def apply_mapping(entity: str, raw: RawTable, spec: Any, report: ImportReport) -
         frame = frame.loc[keep]
     hint = "," if raw.file_format.get("separator") in (";", "\t") else "."
     texts: dict[str, pd.Series] = {}
+    ids = _id_fields(entity)
     failed: dict[str, set[int]] = {}
     pending: list[tuple[int, str, str, str, str]] = []
     for name, rule in rules.items():
@@ -205,6 +339,8 @@ def apply_mapping(entity: str, raw: RawTable, spec: Any, report: ImportReport) -
             text = pd.Series(rule["constant"], index=frame.index, dtype=object)
         else:
             text = frame[rule["column"]]
+            if name in ids:
+                text = _clean_ids(text)
             if rule.get("values"):
                 text = _with_values(text, rule["values"])
             if "derive" in rule:
@@ -217,6 +353,7 @@ def apply_mapping(entity: str, raw: RawTable, spec: Any, report: ImportReport) -
         if "when" in rule:
             text = text.where(_holds(frame[rule["when"]["column"]], rule["when"]), "")
         texts[name] = text.astype(object)
+    _report_case_twins(texts, ids, report, customer_ids)
     table = pd.DataFrame(texts, index=frame.index, columns=list(texts))
     if spec["skip_blank_required"] and len(table):
         blank = np.zeros(len(table), dtype=bool)

@@ -17,10 +17,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from cs_metrics.errors import DataError
+from cs_metrics.storage import models as m
 from cs_metrics.storage.db import STATISTICS_AFTER_ROWS, refresh_statistics
 from cs_metrics.storage.entities import ENTITIES
 from cs_metrics.storage.ingest.archive import ARCHIVE, import_archive
@@ -34,6 +36,17 @@ from cs_metrics.storage.ingest.upsert import diff, upsert
 from cs_metrics.storage.ingest.values import parse_table
 from cs_metrics.storage.ingest.vocabularies import Vocabularies
 from cs_metrics.storage.tables import Progress
+
+
+def _customer_ids(engine: Engine, entity: str) -> frozenset[str]:
+    """The stored customers' ids, for an entity whose rows name a customer (empty otherwise): ids
+    that differ from a stored one only by case, and a customer column the mapping missed, are found
+    with them."""
+    if not any(f.name == "customer_id" for f in ENTITIES[entity].fields):
+        return frozenset()
+    with engine.connect() as conn:
+        return frozenset(conn.execute(select(m.Customer.external_id).where(m.Customer.external_id.is_not(None)))
+                         .scalars())
 
 
 def preview(data: bytes, filename: str, entity: str, *, max_bytes: int = MAX_FILE_BYTES) -> tuple[list[str], ImportReport]:
@@ -124,7 +137,7 @@ def _run(engine: Engine, entity: str, data: bytes, *, filename: str, mapping: An
         report.rows = len(raw.frame)
         report.file_format = raw.file_format
         try:
-            cells = apply_mapping(entity, raw, mapping, report)
+            cells = apply_mapping(entity, raw, mapping, report, customer_ids=_customer_ids(engine, entity))
         except DataError as exc:
             report.add(None, None, "", f"{exc}", "mapping")
             return report

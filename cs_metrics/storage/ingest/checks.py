@@ -1,0 +1,127 @@
+"""Rules that tie a row to other rows: of the same file, and of the tables already stored.
+
+A file may be right cell by cell and still contradict what the database holds: a customer marked
+active with a churn date, a churn event or a milestone before the customer signed, answers into a
+round that is closed. Each rule here reports one problem per row that breaks it, with what to fix,
+so that the dry run shows it and the commit refuses the file as a whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from cs_metrics.storage import models as m
+from cs_metrics.storage.ingest.report import ImportReport
+from cs_metrics.storage.ingest.values import Parsed, column_of
+
+
+def _stored_customers(conn: Connection, external_ids: Iterable[Any]) -> dict[str, Any]:
+    """Stored customers by their CRM id: (signed_on, status, churned_on, renewal_date)."""
+    wanted = list({i for i in external_ids if i is not None})
+    c = m.Customer.__table__.c
+    out: dict[str, Any] = {}
+    for start in range(0, len(wanted), 20_000):
+        chunk = wanted[start:start + 20_000]
+        for r in conn.execute(select(c.external_id, c.signed_on, c.status, c.churned_on, c.renewal_date)
+                              .where(c.external_id.in_(chunk))):
+            out[r.external_id] = r
+    return out
+
+
+def _value(v: pd.DataFrame, parsed: Parsed, row: Any, name: str, stored: Any, *, required: bool = False) -> Any:
+    """The value ``name`` will have after the import: the file's when the file maps the field (an
+    empty cell empties a field that may be empty, and keeps the stored value of a required one),
+    else the stored one."""
+    if parsed.has(name) and name in v:
+        value = v.at[row, name]
+        if value is not None or not required:
+            return value
+    return getattr(stored, name) if stored is not None else None
+
+
+def check_customers(conn: Connection, parsed: Parsed, report: ImportReport) -> None:
+    """A customer marked active has no churn date; a renewal comes after signing. Fields the file
+    does not give are taken from the stored customer."""
+    v = parsed.values
+    if v.empty or "customer_id" not in v:
+        return
+    stored = _stored_customers(conn, v["customer_id"].dropna().unique())
+    for row, ref in zip(v.index, v["customer_id"]):
+        if ref is None:
+            continue
+        old = stored.get(ref)
+        churned_on = _value(v, parsed, row, "churned_on", old)
+        if parsed.has("status") or not parsed.has("churned_on"):
+            status = _value(v, parsed, row, "status", old, required=True)
+        else:
+            # Without a status column the import derives it from churned_on.
+            status = "churned" if churned_on is not None else "active"
+        signed_on = _value(v, parsed, row, "signed_on", old, required=True)
+        renewal = _value(v, parsed, row, "renewal_date", old)
+        if status == "active" and churned_on is not None:
+            report.add(int(row), column_of(parsed, "status"), status,
+                       f"status is active but the customer has a churn date ({churned_on}): set status to "
+                       "churned, or empty churned_on if the customer stayed.", "active with churn date")
+        if renewal is not None and signed_on is not None and renewal < signed_on:
+            report.add(int(row), column_of(parsed, "renewal_date"), renewal,
+                       f"renewal_date is before signed_on ({signed_on}); check both dates.", "renewal before signing")
+
+
+def _customers_seen(conn: Connection, parsed: Parsed) -> dict[str, Any]:
+    v = parsed.values
+    if v.empty or "customer_id" not in v:
+        return {}
+    return _stored_customers(conn, v["customer_id"].dropna().unique())
+
+
+def check_churn_events(conn: Connection, parsed: Parsed, report: ImportReport) -> None:
+    """A churn event is not before the customer signed."""
+    v = parsed.values
+    stored = _customers_seen(conn, parsed)
+    if not stored or "churned_on" not in v:
+        return
+    for row, ref, day in zip(v.index, v["customer_id"], v["churned_on"]):
+        customer = stored.get(ref)
+        if customer is None:
+            continue
+        if day is not None and customer.signed_on is not None and day < customer.signed_on:
+            report.add(int(row), column_of(parsed, "churned_on"), day,
+                       f"churned_on is before the customer signed ({customer.signed_on}); check the date.",
+                       "churn before signing")
+
+
+def check_milestones(conn: Connection, parsed: Parsed, report: ImportReport) -> None:
+    """A milestone is not reached before the customer signed."""
+    v = parsed.values
+    stored = _customers_seen(conn, parsed)
+    if not stored or "reached_on" not in v:
+        return
+    for row, ref, day in zip(v.index, v["customer_id"], v["reached_on"]):
+        customer = stored.get(ref)
+        if customer is None or day is None or customer.signed_on is None:
+            continue
+        if day < customer.signed_on:
+            report.add(int(row), column_of(parsed, "reached_on"), day,
+                       f"reached_on is before the customer signed ({customer.signed_on}); check the date, or "
+                       "signed_on in the customers file.", "milestone before signing")
+
+
+def check_assessments(conn: Connection, parsed: Parsed, report: ImportReport) -> None:
+    """Answers go into open rounds only."""
+    v = parsed.values
+    if v.empty or "round" not in v:
+        return
+    r = m.AssessmentRound.__table__.c
+    names = list(v["round"].dropna().unique())
+    rounds = {x.name: x for x in conn.execute(select(r.id, r.name, r.status).where(r.name.in_(names)))} if names else {}
+    for row, name in zip(v.index, v["round"]):
+        found = rounds.get(name)
+        if found is not None and found.status == "closed":
+            report.add(int(row), column_of(parsed, "round"), name,
+                       f"Round {name} is closed: its answers cannot change. Reopen the round, or put the "
+                       "answers in an open round.", "closed round")
