@@ -82,9 +82,12 @@ def tile(t: Tile, *, sparkline: bool = False, verdict: bool = False, link: bool 
         else:
             money = {"currency": t.currency}
             delta = fmt_change(t.change, t.unit, **money) if t.previous == t.previous else None
-            chart = (overview_charts.sparkline_values(t.series) or None) if sparkline else None
             st.metric(t.label, fmt_value(t.value, t.unit, **money), delta=delta, delta_color="off",
-                      help=t.definition, chart_data=chart)
+                      help=t.definition)
+            if sparkline and overview_charts.sparkline_values(t.series):  # no empty sparkline
+                # Drawn with Plotly: the metric's own chart (Vega) logs "Infinite extent" warnings.
+                st.plotly_chart(overview_charts.sparkline(t.series, unit=t.unit), width="stretch",
+                                config={"displayModeBar": False}, key=f"sparkline_{t.key}")
             lines = [f"previous period: {fmt_value(t.previous, t.unit, **money)}"]
             interval = fmt_interval(t.low, t.high, t.unit, **money)
             if interval:

@@ -34,7 +34,8 @@ def sparkline(series: Sequence[tuple], *, unit: str = "share", colour: str = PAL
     data = series_frame(series)
     fig = go.Figure(go.Scatter(x=data["end"], y=data["value"], mode="lines", line={"color": colour, "width": 2},
                                hovertemplate="%{x|%b %Y}: %{y:" + TICK_FORMATS.get(unit, ".2f") + "}<extra></extra>"))
-    fig.update_layout(height=60, margin={"l": 0, "r": 0, "t": 0, "b": 0}, showlegend=False)
+    fig.update_layout(height=60, margin={"l": 0, "r": 0, "t": 0, "b": 0}, showlegend=False,
+                      paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)")
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return fig

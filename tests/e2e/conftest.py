@@ -101,10 +101,13 @@ def app_server(demo_db_file, tmp_path_factory):
 
 @pytest.fixture()
 def page(browser):
-    """A fresh page that records console errors and uncaught page errors in ``page.errors``."""
+    """A fresh page that records console errors and uncaught page errors in ``page.errors``, and
+    console warnings in ``page.warnings`` (see ``app_warnings``)."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     pg = context.new_page()
     pg.errors = []
+    pg.warnings = []
+    pg.on("console", lambda msg: pg.warnings.append(msg.text) if msg.type == "warning" else None)
     pg.on("console", lambda msg: pg.errors.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
     pg.on("pageerror", lambda exc: pg.errors.append(f"page error: {exc}"))
     pg.on("response", lambda r: pg.errors.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
@@ -133,5 +136,43 @@ def wait_for_app(pg, timeout: float = 60_000) -> None:
     pg.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
         " && document.querySelector('[data-testid=\"stMainBlockContainer\"] h1')",
+        timeout=timeout,
+    )
+
+
+#: Console messages that come from Chromium itself, not from the app; each ignored only by this
+#: exact text.
+CHROMIUM_NOISE: tuple[str, ...] = ()
+
+
+def app_problems(pg) -> list[str]:
+    """The console errors, uncaught page errors, failed requests and console warnings recorded on
+    ``pg`` (see the ``page`` fixture), less Chromium's own noise (``CHROMIUM_NOISE``)."""
+    return [m for m in [*pg.errors, *(f"console warning: {w}" for w in pg.warnings)]
+            if not any(m.endswith(noise) for noise in CHROMIUM_NOISE)]
+
+
+def open_tabs(pg) -> list[str]:
+    """Open every tab of the page shown, one after the other, each until its run has ended; returns
+    the tabs' names."""
+    wait_for_run_end(pg)
+    tabs = pg.get_by_test_id("stMainBlockContainer").get_by_role("tab")
+    names = [t.strip() for t in tabs.all_inner_texts()]
+    for name in names:
+        tabs.filter(has_text=name).first.click()
+        pg.wait_for_function(
+            "n => [...document.querySelectorAll('[role=\"tab\"]')].some(t => t.innerText.trim() === n"
+            " && t.getAttribute('aria-selected') === 'true')", arg=name, timeout=60_000)
+        wait_for_run_end(pg)
+    return names
+
+
+
+def wait_for_run_end(pg, timeout: float = 90_000) -> None:
+    """Wait until Streamlit reports that the script run is over (not just that a title is drawn)."""
+    wait_for_app(pg, timeout)
+    pg.wait_for_function(
+        "() => { const app = document.querySelector('[data-testid=\"stApp\"]');"
+        " return app && app.dataset.testScriptState === 'notRunning'; }",
         timeout=timeout,
     )
