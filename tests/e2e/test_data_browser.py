@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import open_page, wait_for_app
+from tests.e2e.conftest import open_page, wait_for_app, wait_for_run_end
 
 pytestmark = pytest.mark.browser
 
@@ -46,9 +46,13 @@ def test_upload_a_csv_and_see_the_dry_run_report(app_server, page, tmp_path):
 def test_appoint_someone_and_read_the_audit_trail(app_server, page, tmp_path):
     open_page(page, app_server, "Data")
     page.get_by_text("People and roles", exact=True).first.wait_for(timeout=30_000)
+    wait_for_run_end(page)
     page.get_by_label("E-mail they sign in with").fill("mia.rossi@example.com")
     page.get_by_label("Name (optional)").fill("Mia Rossi")
-    page.get_by_test_id("stSelectbox").filter(has_text="Role").click()
+    role = page.get_by_test_id("stSelectbox").filter(has=page.get_by_text("Role", exact=True))
+    role.scroll_into_view_if_needed()
+    role.click()
+    page.keyboard.type("editor")  # the box filters its options as one types
     page.get_by_role("option", name="editor", exact=True).click()
     page.get_by_role("button", name="Save person").click()
     page.get_by_text("Saved mia.rossi@example.com: editor.").wait_for(timeout=30_000)
