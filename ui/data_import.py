@@ -74,15 +74,16 @@ def import_section(counts: pd.DataFrame) -> None:
     st.subheader("Import a file")
     st.caption(
         "Choose what the file holds, upload it (CSV with comma, semicolon or tab; UTF-8 or Windows/Latin-1; "
-        f"or Excel .xlsx; up to {data.MAX_FILE_BYTES // 2**20} MB), check the column mapping, then check the "
+        f"or Excel .xlsx; up to {data.MAX_UPLOAD_BYTES // 2**20} MB), check the column mapping, then check the "
         "file. Nothing is written until the check finds no problem and you press Import; then the whole file "
-        "is written at once, or nothing. Rows already stored (same id) are updated, not duplicated."
+        "is written at once, or nothing. Rows already stored (same id) are updated, not duplicated. Larger "
+        "files: split them, or import them on the server with `python -m cs_metrics.storage.ingest` (README)."
     )
     labels = {name: spec.label for name, spec in data.ENTITIES.items()} | {data.ARCHIVE: "Everything (export ZIP)"}
     entity = st.selectbox("The file holds", list(labels), format_func=labels.get, key="import_entity")
     if entity != data.ARCHIVE:
         _templates(entity)
-    upload = st.file_uploader("File to import", key="import_file")
+    upload = st.file_uploader("File to import", key="import_file", max_upload_size=data.MAX_UPLOAD_BYTES // 2**20)
     if upload is None:
         return
     payload = upload.getvalue()

@@ -3,7 +3,8 @@ What was typed stays in the keyed widgets when a check refuses the submission.
 
 A signed-in person assesses only their own teams, as themselves (their e-mail is the respondent,
 no name is typed) and finds their earlier answers in the open round already loaded. The local user
-of a deployment without sign-in chooses any team and types a name."""
+of a deployment without sign-in chooses any team and types a name; their first submission gives a
+revision code, and only the name with that code loads and replaces those answers."""
 
 from __future__ import annotations
 
@@ -33,19 +34,30 @@ def _load(mine: dict[str, dict], *, round_id: int, team: str, respondent: str | 
         st.session_state["mat_respondent"] = respondent
 
 
-def revise_answers(teams: pd.DataFrame, round_names: dict[int, str], open_ids: list[int]) -> None:
-    """Load a respondent's answers in the newest open round into the form, to revise them (local user)."""
+def revise_answers(who: Actor, teams: pd.DataFrame, round_names: dict[int, str], open_ids: list[int]) -> None:
+    """Load a respondent's answers in the newest open round into the form, to revise them (local
+    user): the name they answered under and the revision code they were given."""
     with st.expander("Revise answers you gave earlier"):
-        r1, r2, r3 = st.columns(3)
+        r1, r2, r3, r4 = st.columns([3, 3, 2, 2])
         rev_team = r1.selectbox("Team", teams["name"], index=None, key="mat_rev_team")
         rev_name = r2.text_input("Your name or e-mail", key="mat_rev_name")
-        if r3.button("Load my answers", key="mat_rev_load") and rev_team and rev_name.strip() and open_ids:
-            mine = service.own_answers(loaders.engine(), round_id=open_ids[-1], team=rev_team, respondent=rev_name)
-            if not mine:
-                st.info(f"No answers from '{plain(rev_name)}' for this team in '{plain(round_names[open_ids[-1]])}'.")
+        rev_code = r3.text_input("Revision code", key="mat_rev_code", max_chars=20,
+                                 help="The code shown when you first submitted your answers.")
+        if r4.button("Load my answers", key="mat_rev_load"):
+            if not (rev_team and rev_name.strip() and rev_code.strip()):
+                st.warning("Choose the team and enter your name and your revision code, then load your answers.")
+            elif not open_ids:
+                st.info("No round is open: answers can be revised only while their round is open.")
             else:
-                _load(mine, round_id=open_ids[-1], team=rev_team, respondent=rev_name)
-                st.rerun()
+                mine = service.own_answers(loaders.engine(), round_id=open_ids[-1], team=rev_team,
+                                           respondent=rev_name, actor=who, revision_code=rev_code)
+                if not mine:
+                    st.info(f"No answers for this team in '{plain(round_names[open_ids[-1]])}' match this name and "
+                            "revision code. Check both: the code is the one shown when you first submitted.")
+                else:
+                    _load(mine, round_id=open_ids[-1], team=rev_team, respondent=rev_name)
+                    st.session_state["mat_revision_code"] = rev_code
+                    st.rerun()
 
 
 def own_answers(who: Actor, team_choices: list[str], round_names: dict[int, str], open_ids: list[int]) -> None:
@@ -54,7 +66,8 @@ def own_answers(who: Actor, team_choices: list[str], round_names: dict[int, str]
     if not open_ids:
         return
     rid = open_ids[-1]
-    given = {t: service.own_answers(loaders.engine(), round_id=rid, team=t, respondent=who.email) for t in team_choices}
+    given = {t: service.own_answers(loaders.engine(), round_id=rid, team=t, respondent=who.email or "", actor=who)
+             for t in team_choices}
     given = {t: mine for t, mine in given.items() if mine}
     if not given:
         return
@@ -88,7 +101,7 @@ def assessment_form(inst: mt.Instrument, lang: str, *, teams: pd.DataFrame, roun
     open_ids = rounds.loc[rounds["status"] == "open", "id"].tolist()
     choices = rounds["id"].tolist()[::-1]
     if who.local:
-        revise_answers(teams, round_names, open_ids)
+        revise_answers(who, teams, round_names, open_ids)
     else:
         own_answers(who, team_choices, round_names, open_ids)
     with st.form("mat_form"):
@@ -129,7 +142,8 @@ def submit(inst: mt.Instrument, round_names: dict[int, str]) -> None:
         instrument_version=inst.version,
     )
     try:
-        service.submit_assessment(loaders.engine(), submission, actor=who)
+        done = service.submit_assessment(loaders.engine(), submission, actor=who,
+                                         revision_code=state.get("mat_revision_code") if who.local else None)
     except identity.Refused as exc:
         identity.refused(exc)
     except mt.SubmissionError as exc:
@@ -137,5 +151,10 @@ def submit(inst: mt.Instrument, round_names: dict[int, str]) -> None:
                  + "\n".join(f"- {plain(p)}" for p in exc.problems))
     else:
         loaders.invalidate()
-        st.success(f"Saved your assessment of {plain(submission.team)} in {plain(round_names[submission.round_id])}. "
-                   "You can revise it until the round closes.")
+        saved = f"Saved your assessment of {plain(submission.team)} in {plain(round_names[submission.round_id])}."
+        if done.revision_code:
+            state["mat_revision_code"] = done.revision_code
+            st.success(f"{saved} Your revision code is **{done.revision_code}**: keep it to revise these answers "
+                       "until the round closes (with the name you gave). It is shown only now.")
+        else:
+            st.success(f"{saved} You can revise it until the round closes.")

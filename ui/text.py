@@ -17,6 +17,11 @@ ANYWHERE = "\\`*[]<>~$|"
 LINE_START = "#-+"
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+#: An emoji or icon shortcode (":smile:", ":material/home:"): Streamlit draws it as a picture, and a
+#: backslash cannot stop that (its plugin reads the text after the escapes are taken out). An
+#: invisible word joiner after the first colon breaks the code; the name still reads as typed.
+_SHORTCODE = re.compile(r":(?=[A-Za-z0-9_+\-/]+:)")
+WORD_JOINER = "\u2060"
 _SPECIAL = re.compile(
     "|".join((
         "[" + re.escape(ANYWHERE) + "]",
@@ -44,6 +49,7 @@ def plain(text: object) -> str:
     (". , ; : ( ) ' -" inside a line) cannot start any of those and is left as it is.
 
     Line breaks become spaces: a name is one line, and a break inside one would otherwise start
-    a new paragraph, heading or list item.
+    a new paragraph, heading or list item. An emoji or icon shortcode (``:smile:``) gets an
+    invisible word joiner after its first colon, so that it is not drawn as a picture.
     """
-    return _SPECIAL.sub(_escape, _LINE_BREAK.sub(" ", str(text)))
+    return _SHORTCODE.sub(":" + WORD_JOINER, _SPECIAL.sub(_escape, _LINE_BREAK.sub(" ", str(text))))

@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cs_metrics import churn
-from cs_metrics.charts import PALETTE, house_style
+from cs_metrics.charts import PALETTE, chart_text, house_style
 from cs_metrics.formatting import currency_symbol
 from cs_metrics.retention import WEIGHTED_ROW
 from cs_metrics.vocab import DEFAULT_CURRENCY
@@ -33,7 +33,8 @@ class _Reasons:
         self.flags = churn.category_flags(reasons) if self.by_category else {}
 
     def label(self, k: str) -> str:
-        return str(k).capitalize() if self.by_category else self.lookup.get(k, (k, None, None))[0]
+        """The reason's (or category's) name as a figure shows it (``chart_text``)."""
+        return chart_text(str(k).capitalize() if self.by_category else self.lookup.get(k, (k, None, None))[0])
 
     def controllable(self, k: str) -> bool | None:
         """False outside the company's control, None when known to be not known, else True
@@ -126,14 +127,14 @@ def controllable_chart(split: pd.DataFrame, *, title: str | None = None) -> go.F
         ]
         fig.add_trace(
             go.Bar(
-                name=row.group,
+                name=chart_text(row.group),
                 y=["Customers", "ARR lost"],
                 x=shares,
                 orientation="h",
                 marker_color=colour,
                 text=[f"{s:.0%}" if pd.notna(s) and s > 0.03 else "" for s in shares],
                 textposition="inside",
-                hovertemplate="%{y}: %{x:.1%}<extra>" + row.group + "</extra>",
+                hovertemplate="%{y}: %{x:.1%}<extra>" + chart_text(row.group) + "</extra>",
             )
         )
     house_style(fig, title=title, height=250)
@@ -164,7 +165,7 @@ def reasons_over_time_chart(
                 x=quarters,
                 y=part.to_numpy(),
                 marker_color=names.colour(k, colours[i % len(colours)]),
-                hovertemplate="%{x}: %{y}<extra>" + (names.label(k) if key == "reason" else str(k))
+                hovertemplate="%{x}: %{y}<extra>" + (names.label(k) if key == "reason" else chart_text(str(k)))
                 + "</extra>",
             )
         )
@@ -245,7 +246,7 @@ def renewal_vs_retention_chart(values: dict[str, float], *, title: str | None = 
     colours = [PALETTE[1] if k.startswith("Renewal") else PALETTE[0] for k in labels]
     fig = go.Figure(
         go.Bar(
-            x=labels,
+            x=[chart_text(k) for k in labels],
             y=shares,
             marker_color=colours,
             text=[f"{s:.1%}" if pd.notna(s) else "–" for s in shares],

@@ -11,7 +11,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from cs_metrics.charts import BAND_COLOURS, PALETTE, house_style
+from cs_metrics.charts import BAND_COLOURS, PALETTE, chart_text, house_style
 from cs_metrics.formatting import fmt_value
 from cs_metrics.health.movement import TRANSITION_FROM, TRANSITION_TO
 from cs_metrics.vocab import DEFAULT_CURRENCY
@@ -57,7 +57,7 @@ def band_shares_by(shares: pd.DataFrame, by: str, *, title: str | None = None) -
     fig = go.Figure()
     groups = list(dict.fromkeys(shares[by].astype(str)))
     totals = shares.drop_duplicates(by).set_index(shares.drop_duplicates(by)[by].astype(str))["scored"]
-    labels = [f"{g} (n={int(totals[g])})" for g in groups]
+    labels = [f"{chart_text(g)} (n={int(totals[g])})" for g in groups]
     for name in BANDS:
         part = shares[shares["band"] == name].set_index(shares.loc[shares["band"] == name, by].astype(str)).reindex(groups)
         fig.add_trace(
@@ -119,7 +119,7 @@ def contribution_waterfall(explanation: pd.DataFrame, *, title: str | None = Non
     fig = go.Figure(
         go.Waterfall(
             orientation="v",
-            x=present["label"].tolist() + ["Score"],
+            x=[chart_text(label) for label in present["label"]] + ["Score"],
             y=present["contribution"].tolist() + [0 if math.isnan(score) else score],
             measure=["relative"] * len(present) + ["total"],
             text=[f"+{c:.1f}" for c in present["contribution"]] + ([f"{score:.1f}"] if not math.isnan(score) else [""]),
@@ -143,7 +143,7 @@ def score_history(history: pd.DataFrame, *, thresholds: tuple[float, float] = (5
             x=history["month"].tolist(), y=history["score"].tolist(), mode="lines+markers",
             line={"color": _NEUTRAL},
             marker={"size": 10, "color": [BAND_COLOURS.get(str(b), _NEUTRAL) for b in history["band"]]},
-            text=history["band"].astype(str).tolist(),
+            text=[chart_text(b) for b in history["band"].astype(str)],
             hovertemplate="%{x|%b %Y}: %{y:.1f} (%{text})<extra></extra>",
         )
     )

@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from cs_metrics.charts import PALETTE, house_style
+from cs_metrics.charts import PALETTE, chart_text, house_style
 from cs_metrics.maturity import DIMENSIONS, ROLES, STAGE_STEPS
 
 #: Nine steps from stage 1 to 5: a light-to-dark blue scale (ordinal, readable without hue).
@@ -24,7 +24,13 @@ ROLE_LABELS: dict[str, str] = {"executive": "Executives", "manager": "Managers",
 
 
 def _stage_axis(stage_labels: Sequence[str]) -> dict:
-    return {"tickvals": [1, 2, 3, 4, 5], "ticktext": [f"{i} {label}" for i, label in enumerate(stage_labels, 1)]}
+    return {"tickvals": [1, 2, 3, 4, 5],
+            "ticktext": [f"{i} {chart_text(label)}" for i, label in enumerate(stage_labels, 1)]}
+
+
+def _dimension(dimension_labels: Mapping[str, str], dimension: str) -> str:
+    """The dimension's label as a figure shows it (``chart_text``)."""
+    return chart_text(dimension_labels.get(dimension, dimension))
 
 
 def profile_radar(
@@ -39,7 +45,7 @@ def profile_radar(
     ``profile`` is ``cs_metrics.maturity.team_profile(...)``: columns ``dimension``, ``median``,
     ``target``, ``previous``. Suppressed or missing values leave a gap in the outline.
     """
-    theta = [dimension_labels.get(d, d) for d in profile["dimension"]]
+    theta = [_dimension(dimension_labels, d) for d in profile["dimension"]]
     fig = go.Figure()
     for column, name, colour, dash in (
         ("previous", "Previous round", "#999999", "dot"),
@@ -67,7 +73,7 @@ def profile_radar(
     fig = house_style(fig, title=title, height=440)
     fig.update_layout(margin={"l": 40, "r": 40, "t": 70, "b": 40})
     fig.add_annotation(
-        text=" · ".join(f"{i} {label}" for i, label in enumerate(stage_labels, 1)), showarrow=False,
+        text=" · ".join(f"{i} {chart_text(label)}" for i, label in enumerate(stage_labels, 1)), showarrow=False,
         xref="paper", yref="paper", x=0, y=-0.06, xanchor="left", font={"size": 11, "color": "#555555"},
     )
     return fig
@@ -114,8 +120,8 @@ def heatmap(
         hover.append(h_row)
     fig = go.Figure(
         go.Heatmap(
-            z=z, x=[dimension_labels.get(d, d) for d in dims], y=teams, text=text, customdata=hover,
-            texttemplate="%{text}", zmin=1, zmax=5, colorscale=[[i / 8, c] for i, c in enumerate(STEP_COLOURS)],
+            z=z, x=[_dimension(dimension_labels, d) for d in dims], y=[chart_text(t) for t in teams],
+            text=text, customdata=hover, texttemplate="%{text}", zmin=1, zmax=5, colorscale=[[i / 8, c] for i, c in enumerate(STEP_COLOURS)],
             colorbar={"title": {"text": "stage"}, "tickvals": [1, 2, 3, 4, 5]},
             hovertemplate="%{y} · %{x}<br>%{customdata}<extra></extra>", xgap=2, ygap=2,
         )
@@ -144,8 +150,8 @@ def spread_by_role(
             go.Bar(
                 name=f"{step:g}", y=[ROLE_LABELS.get(r, r) for r in roles], x=part["share"].fillna(0).tolist(),
                 orientation="h", marker_color=colour, customdata=part["n"].fillna(0).astype(int).tolist(),
-                hovertemplate="%{y}: %{x:.0%} (%{customdata} answers)<extra>" + f"{step:g} · {stage_label(step)}"
-                + "</extra>",
+                hovertemplate="%{y}: %{x:.0%} (%{customdata} answers)<extra>"
+                + f"{step:g} · {chart_text(stage_label(step))}</extra>",
             )
         )
     fig.update_layout(barmode="stack", xaxis={"tickformat": ".0%", "range": [0, 1]},
@@ -164,7 +170,7 @@ def claimed_vs_evidenced(
 
     ``frame`` is ``cs_metrics.maturity.claimed_vs_evidenced(answers)``.
     """
-    y = [dimension_labels.get(d, d) for d in frame["dimension"]]
+    y = [_dimension(dimension_labels, d) for d in frame["dimension"]]
     fig = go.Figure()
     # The claimed stage is a large, light diamond behind the two smaller markers, so that equal
     # values stay visible.
@@ -198,7 +204,7 @@ def trend_lines(
     """
     dims = [d for d in DIMENSIONS if d in set(trends["dimension"])] or list(DIMENSIONS)
     fig = make_subplots(rows=1, cols=len(dims), shared_yaxes=True, horizontal_spacing=0.05,
-                        subplot_titles=[dimension_labels.get(d, d) for d in dims])
+                        subplot_titles=[_dimension(dimension_labels, d) for d in dims])
     for i, dim in enumerate(dims, 1):
         part = trends[trends["dimension"] == dim]
         rounds = [f"{pd.Timestamp(d):%b %Y}" for d in part["round_opened_on"]]
@@ -211,9 +217,10 @@ def trend_lines(
         fig.add_trace(
             go.Scatter(
                 x=rounds, y=part["median"], name="Median", mode="lines+markers", line={"color": PALETTE[0]},
-                showlegend=i == 1, customdata=part[["q1", "q3", "n", "round"]].to_numpy(),
+                showlegend=i == 1,
+                customdata=part[["q1", "q3", "n", "round"]].assign(round=part["round"].map(chart_text)).to_numpy(),
                 hovertemplate="%{customdata[3]}: median %{y:g} (IQR %{customdata[0]:g}–%{customdata[1]:g}, n=%{customdata[2]})"
-                "<extra>" + dimension_labels.get(dim, dim) + "</extra>",
+                "<extra>" + _dimension(dimension_labels, dim) + "</extra>",
             ),
             row=1, col=i,
         )

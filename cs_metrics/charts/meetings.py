@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cs_metrics import vocab
-from cs_metrics.charts import PALETTE, house_style
+from cs_metrics.charts import PALETTE, chart_text, house_style
 from cs_metrics.meetings import BASELINE_SHARE, MIN_MEETINGS
 
 IMPACT_COLOURS: dict[str, str] = {"favours": "#009E73", "neutral": "#999999", "worsens": "#D55E00"}
@@ -33,15 +33,17 @@ def share_heatmap(cells: pd.DataFrame, *, title: str | None = None) -> go.Figure
     )
     index = cells.set_index(["department", "meeting_type"])
     z, text, hover = [], [], []
-    for dept in departments:
+    for dept_key in departments:
         z_row, t_row, h_row = [], [], []
-        for mtype in types:
-            if (dept, mtype) not in index.index:
+        dept = chart_text(dept_key)
+        for mtype_key in types:
+            mtype = chart_text(mtype_key)
+            if (dept_key, mtype_key) not in index.index:
                 z_row.append(None)
                 t_row.append("")
                 h_row.append(f"{dept} · {mtype}: no meetings")
                 continue
-            row = index.loc[(dept, mtype)]
+            row = index.loc[(dept_key, mtype_key)]
             n = int(row["meetings"])
             share = row["time_share"]
             if not bool(row["enough"]):
@@ -62,8 +64,8 @@ def share_heatmap(cells: pd.DataFrame, *, title: str | None = None) -> go.Figure
     fig = go.Figure(
         go.Heatmap(
             z=z,
-            x=[TYPE_LABELS.get(t, t) for t in types],
-            y=departments,
+            x=[chart_text(TYPE_LABELS.get(t, t)) for t in types],
+            y=[chart_text(d) for d in departments],
             text=text,
             texttemplate="%{text}",
             customdata=hover,
@@ -93,11 +95,12 @@ def share_trend(
     for pos, group in enumerate(groups):
         part = trend[trend[by] == group].sort_values(time)
         colour = PALETTE[pos % len(PALETTE)]
+        name = chart_text(str(group))
         fig.add_trace(
             go.Scatter(
                 x=part[time],
                 y=part["time_share"],
-                name=str(group),
+                name=name,
                 mode="lines+markers",
                 line={"color": colour, "width": 2},
                 marker={
@@ -106,7 +109,7 @@ def share_trend(
                     "size": 8,
                 },
                 customdata=list(zip(part["meetings"], ["" if e else " · too few to read" for e in part["enough"]])),
-                hovertemplate=f"{group}<br>%{{x|%b %Y}}: %{{y:.1%}} (n=%{{customdata[0]}} meetings%{{customdata[1]}})<extra></extra>",
+                hovertemplate=f"{name}<br>%{{x|%b %Y}}: %{{y:.1%}} (n=%{{customdata[0]}} meetings%{{customdata[1]}})<extra></extra>",
             )
         )
     fig.add_hline(
@@ -134,7 +137,7 @@ def decisions_by_group(summary: pd.DataFrame, *, by: str = "department", title: 
         per_meeting = rows[impact] / rows["meetings"]
         fig.add_trace(
             go.Bar(
-                y=rows[by],
+                y=rows[by].map(chart_text),
                 x=per_meeting,
                 name=impact.capitalize(),
                 orientation="h",

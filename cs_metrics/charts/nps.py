@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from cs_metrics.charts import NPS_COLOURS, PALETTE, house_style
+from cs_metrics.charts import NPS_COLOURS, PALETTE, chart_text, house_style
 
 UNCERTAIN = "#BBBBBB"
 
@@ -68,7 +68,7 @@ def breakdown_chart(table: pd.DataFrame, *, by: str, title: str | None = None, m
     Groups with fewer than ``min_n`` answers are drawn hollow and grey, labelled with their n.
     """
     data = table.sort_values("nps", ascending=True, na_position="first").reset_index(drop=True)
-    labels = [f"{getattr(r, by)}  (n = {int(r.n)})" for r in data.itertuples()]
+    labels = [f"{chart_text(getattr(r, by))}  (n = {int(r.n)})" for r in data.itertuples()]
     fig = go.Figure()
     for enough, name, colour, marker in (
         (True, "NPS with 95% interval", PALETTE[0], {"color": PALETTE[0], "size": 10}),
@@ -112,9 +112,10 @@ def distribution_chart(distribution: pd.DataFrame, *, title: str | None = None) 
 def words_chart(words: pd.DataFrame, *, title: str | None = None) -> go.Figure:
     """Horizontal bars of weighted log-odds z per word: right = detractors' words, left = promoters'."""
     data = words.sort_values("z")
+    shown = [chart_text(w) for w in data["word"]]
     fig = go.Figure(
         go.Bar(
-            x=data["z"], y=data["word"], orientation="h",
+            x=data["z"], y=shown, orientation="h",
             marker_color=[NPS_COLOURS["detractor"] if z > 0 else NPS_COLOURS["promoter"] for z in data["z"]],
             customdata=data[["detractors", "promoters"]].to_numpy(),
             hovertemplate="%{y}: z = %{x:.2f}<br>used %{customdata[0]:.0f} times by detractors, "
@@ -123,7 +124,7 @@ def words_chart(words: pd.DataFrame, *, title: str | None = None) -> go.Figure:
     )
     fig.add_vline(x=0, line={"color": "#999999", "width": 1})
     fig.update_xaxes(title="← promoters' words · z · detractors' words →")
-    fig.update_yaxes(title=None, categoryorder="array", categoryarray=list(data["word"]))
+    fig.update_yaxes(title=None, categoryorder="array", categoryarray=shown)
     return house_style(fig, title=title, height=max(240, 50 + 20 * len(data)))
 
 
@@ -135,7 +136,7 @@ def themes_chart(themes: pd.DataFrame, *, title: str | None = None) -> go.Figure
         counts = data[f"{group}s"]
         fig.add_trace(
             go.Bar(
-                y=data["label"], x=data[column], orientation="h", name=f"{group}s' comments",
+                y=data["label"].map(chart_text), x=data[column], orientation="h", name=f"{group}s' comments",
                 marker_color=NPS_COLOURS[group], customdata=counts,
                 hovertemplate="%{y}: %{x:.0%} of " + group + "s' comments (%{customdata})<extra></extra>",
             )

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from cs_metrics.charts import PALETTE, house_style
+from cs_metrics.charts import PALETTE, chart_text, house_style
 
 #: Plotly tick formats per tile unit.
 TICK_FORMATS: dict[str, str] = {"share": ".0%", "points": "+.0f", "days": ".0f", "count": ",.0f",
@@ -50,10 +50,11 @@ def area_trend(tiles: Sequence, *, title: str | None = None) -> go.Figure:
     unit = tiles[0].unit if tiles else "share"
     for i, tile in enumerate(t for t in tiles if t.unit == unit):
         data = series_frame(tile.series)
+        label = chart_text(tile.label)
         fig.add_trace(go.Scatter(
-            x=data["end"], y=data["value"], mode="lines+markers", name=tile.label,
+            x=data["end"], y=data["value"], mode="lines+markers", name=label,
             line={"color": PALETTE[i % len(PALETTE)], "width": 2}, connectgaps=False,
-            hovertemplate="%{x|%b %Y}: %{y:" + TICK_FORMATS.get(unit, ".2f") + "}<extra>" + tile.label + "</extra>",
+            hovertemplate="%{x|%b %Y}: %{y:" + TICK_FORMATS.get(unit, ".2f") + "}<extra>" + label + "</extra>",
         ))
     fig.update_yaxes(tickformat=TICK_FORMATS.get(unit, ""), rangemode="tozero" if unit in ("share", "count") else "normal")
     fig.update_xaxes(title=None)
@@ -62,7 +63,7 @@ def area_trend(tiles: Sequence, *, title: str | None = None) -> go.Figure:
 
 def maturity_bars(tiles: Sequence, *, title: str | None = None) -> go.Figure:
     """Median stage per dimension, this round against the previous one (grouped bars, 1-5 scale)."""
-    names = [t.label.split(": ", 1)[-1] for t in tiles]
+    names = [chart_text(t.label.split(": ", 1)[-1]) for t in tiles]
     fig = go.Figure()
     fig.add_trace(go.Bar(name="Previous round", x=names, y=[t.previous for t in tiles], marker_color="#999999",
                          hovertemplate="%{x}: %{y:.1f}<extra>previous round</extra>"))

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from cs_metrics.charts import PALETTE, house_style
+from cs_metrics.charts import PALETTE, chart_text, house_style
 from cs_metrics.formatting import fmt_value
 from cs_metrics.ttfv import MIN_GROUP_N
 
@@ -54,7 +54,7 @@ def survival_figure(
     for i, group in enumerate(groups):
         part = curve[curve["group"] == group]
         colour = PALETTE[i % len(PALETTE)]
-        name = str(group)
+        name = chart_text(str(group))
         if show_bands:
             fig.add_trace(go.Scatter(x=part["days"], y=part["high"], mode="lines", line={"width": 0, "shape": "hv"},
                                      hoverinfo="skip", showlegend=False, legendgroup=name))
@@ -78,7 +78,7 @@ def survival_figure(
             ))
     by_day: dict[float, list[str]] = {}
     for label, days in (targets or {}).items():
-        by_day.setdefault(float(days), []).append(str(label))
+        by_day.setdefault(float(days), []).append(chart_text(str(label)))
     for i, (days, labels) in enumerate(sorted(by_day.items())):
         fig.add_vline(x=days, line={"dash": "dash", "color": "#555555", "width": 1})
         # Labels step down the chart so that close targets do not print over each other.
@@ -108,7 +108,7 @@ def cohort_trend_figure(trend: pd.DataFrame, *, title: str | None = None) -> go.
             continue
         high = part["median_high"].where(part["median_high"].map(math.isfinite), top)
         fig.add_trace(go.Scatter(
-            x=part["group"], y=part["median"], mode="markers", name=name,
+            x=part["group"].map(chart_text), y=part["median"], mode="markers", name=name,
             marker={"color": colour, "size": 9},
             error_y={"type": "data", "symmetric": False, "array": (high - part["median"]).clip(lower=0),
                      "arrayminus": (part["median"] - part["median_low"]).clip(lower=0), "color": colour},
@@ -120,7 +120,7 @@ def cohort_trend_figure(trend: pd.DataFrame, *, title: str | None = None) -> go.
     pending = trend[trend["median"].isna()]
     if len(pending):
         fig.add_trace(go.Scatter(
-            x=pending["group"], y=[0] * len(pending), mode="markers+text", name="median not reached yet",
+            x=pending["group"].map(chart_text), y=[0] * len(pending), mode="markers+text", name="median not reached yet",
             marker={"color": GREY, "symbol": "x", "size": 8}, text=["not yet"] * len(pending),
             textposition="top center", hovertemplate="%{x}: fewer than half reached first value yet<extra></extra>",
         ))
@@ -132,7 +132,7 @@ def cohort_trend_figure(trend: pd.DataFrame, *, title: str | None = None) -> go.
 def early_churn_figure(table: pd.DataFrame, *, title: str | None = None) -> go.Figure:
     """Share lost within 90 days of signing, on time against late, with 95% Wilson intervals."""
     colours = {"on time": PALETTE[2], "late": PALETTE[3]}
-    labels = [f"{g} (n = {n:,})" for g, n in zip(table["group"], table["n"])]
+    labels = [f"{chart_text(g)} (n = {n:,})" for g, n in zip(table["group"], table["n"])]
     fig = go.Figure(go.Bar(
         x=labels, y=table["share"],
         marker_color=[colours.get(g, PALETTE[0]) for g in table["group"]],

@@ -65,6 +65,9 @@ from cs_metrics.maturity.submission import (
     Submission,
     SubmissionError,
     check_submission,
+    new_revision_code,
+    revision_code_matches,
+    revision_digest,
     submission_problems,
 )
 from cs_metrics.maturity.targets import (
@@ -83,5 +86,6 @@ __all__ = [
     "check_submission", "check_targets", "claimed_vs_evidenced", "evidence_list", "fmt_stage", "gaps",
     "instrument_from_json", "is_valid_stage", "load_instrument", "next_stage", "overall_stage", "profile_display",
     "respondent_count", "role_differences", "round_changes", "round_order", "round_trends", "select_answers",
-    "stage_distribution", "submission_problems", "team_profile",
+    "stage_distribution", "submission_problems", "team_profile", "new_revision_code", "revision_code_matches",
+    "revision_digest",
 ]

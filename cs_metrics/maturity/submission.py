@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import math
+import secrets
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -42,6 +45,43 @@ class Submission:
     role: str | None
     answers: Mapping[str, AnswerInput]
     instrument_version: str = "1"
+
+
+#: Characters of a revision code: upper-case letters and digits that cannot be misread for one another.
+REVISION_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def new_revision_code() -> str:
+    """A random code that lets a respondent without sign-in revise their own answers: three groups of
+    four characters (31**12, about 2**59, possible codes), given once when the answers are first stored.
+
+    >>> code = new_revision_code()
+    >>> len(code), code.count("-"), revision_code_matches(code.lower(), revision_digest(code))
+    (14, 2, True)
+    """
+    chars = "".join(secrets.choice(REVISION_ALPHABET) for _ in range(12))
+    return "-".join(chars[i:i + 4] for i in range(0, 12, 4))
+
+
+def _normal_code(code: str) -> str:
+    return "".join(ch for ch in (code or "").upper() if ch.isalnum())
+
+
+def revision_digest(code: str) -> str:
+    """What is stored of a revision code: its SHA-256 (hex), ignoring case, spaces and dashes."""
+    return hashlib.sha256(_normal_code(code).encode("ascii", "ignore")).hexdigest()
+
+
+def revision_code_matches(code: str | None, digest: str | None) -> bool:
+    """True when ``code`` is the one whose ``revision_digest`` is stored (never for a missing code or
+    digest), compared in constant time.
+
+    >>> revision_code_matches("abcd efgh jkmn", revision_digest("ABCD-EFGH-JKMN")), revision_code_matches("", None)
+    (True, False)
+    """
+    if not code or not digest or not _normal_code(code):
+        return False
+    return hmac.compare_digest(revision_digest(code), digest)
 
 
 def _clean(text: str | None) -> str | None:

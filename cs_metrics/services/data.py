@@ -43,8 +43,16 @@ from cs_metrics.storage.ingest import (
 from cs_metrics.storage.queries import data_extent, filter_options, table_counts
 from cs_metrics.storage.tables import Progress
 
+#: The largest file the Data page takes (``server.maxUploadSize`` in ``.streamlit/config.toml`` says
+#: the same). A dry run adds about 25 MB of memory per MB of a revenue file (short rows, many cells;
+#: 5-8 MB per MB of NPS answers with comments; ``benchmarks/bench_upload_memory.py``), so a 32 MB
+#: file adds about 800 MB to the server's page peak (575 MB at 100,000 customers, README) and stays
+#: within the 1.5 GB target. Larger files go through the command line, which has no server to share
+#: (``python -m cs_metrics.storage.ingest``, up to ``MAX_FILE_BYTES``).
+MAX_UPLOAD_BYTES = 32 * 1024 * 1024
+
 __all__ = [
-    "ARCHIVE", "ENTITIES", "MAX_FILE_BYTES", "DataError", "ImportReport", "add_new_values",
+    "ARCHIVE", "ENTITIES", "MAX_FILE_BYTES", "MAX_UPLOAD_BYTES", "DataError", "ImportReport", "add_new_values",
     "clear_data", "column_profile", "commit", "data_extent", "dataset_meta", "distinct_values", "dry_run",
     "effective_mapping", "export_filename", "export_zip", "field_guide", "field_values", "filter_options",
     "import_history", "load_demo", "mapping_json", "preview", "read_mapping_file", "reset_database",

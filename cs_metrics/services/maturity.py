@@ -57,9 +57,24 @@ def targets(engine: Engine) -> pd.DataFrame:
     return qm.targets(engine)
 
 
-def own_answers(engine: Engine, *, round_id: int, team: str, respondent: str) -> dict[str, dict]:
-    """A respondent's stored answers in a round for a team (to revise them): dimension -> fields."""
-    return qm.own_answers(engine, round_id=round_id, team=team, respondent=respondent)
+def own_answers(
+    engine: Engine, *, round_id: int, team: str, respondent: str, actor: Actor, revision_code: str | None = None,
+) -> dict[str, dict]:
+    """The actor's own stored answers in a round for a team, to revise them: dimension -> fields.
+
+    A signed-in person's answers are those given as themselves (``respondent`` is ignored). Without
+    sign-in, the answers given under the name ``respondent`` are returned only with the revision
+    code given when they were first stored: a name alone opens nobody's answers ({} otherwise).
+    """
+    if not actor.local:
+        respondent = actor.email or ""
+    if not respondent.strip():
+        return {}
+    mine = qm.own_answers(engine, round_id=round_id, team=team, respondent=respondent)
+    if actor.local and mine and not maturity.revision_code_matches(
+            revision_code, next(iter(mine.values()))["revision_digest"]):
+        return {}
+    return {d: {k: v for k, v in a.items() if k != "revision_digest"} for d, a in mine.items()}
 
 
 def instrument_versions(engine: Engine) -> pd.DataFrame:
@@ -193,14 +208,45 @@ def _round_name(engine: Engine, round_id: int | None) -> str | None:
     return names.get(round_id)
 
 
+@dataclass(frozen=True)
+class Submitted:
+    """A stored self-assessment: its id, and the revision code to keep (given once, when answers
+    without sign-in are first stored; None otherwise)."""
+
+    assessment_id: int
+    revision_code: str | None = None
+
+
+def _revision_guard(name: str, team: str | None, code: str | None):
+    """Refuses, without sign-in, a submission under a name that already has answers for the team in
+    the round unless it brings their revision code: a name alone never overwrites someone's answers."""
+    def guard(exists: bool, digest: str | None) -> None:
+        if not exists or maturity.revision_code_matches(code, digest):
+            return
+        if digest is None:
+            raise maturity.SubmissionError([
+                f"Answers under the name {name!r} for {team} are already stored in this round, without a revision "
+                "code (they were imported, or given before codes existed), so they cannot be changed here. Use "
+                "another name, or correct them with an import."])
+        raise maturity.SubmissionError([
+            f"Someone has already answered for {team} in this round as {name!r}. To revise your own answers, "
+            "load them with the revision code you were given when you first submitted; otherwise use another "
+            "name."])
+    return guard
+
+
 def submit_assessment(
-    engine: Engine, submission: maturity.Submission, *, actor: Actor, now: dt.datetime | None = None
-) -> int:
-    """Check and store one respondent's self-assessment in one transaction; return its id.
+    engine: Engine, submission: maturity.Submission, *, actor: Actor, now: dt.datetime | None = None,
+    revision_code: str | None = None,
+) -> Submitted:
+    """Check and store one respondent's self-assessment in one transaction.
 
     The respondent of a signed-in person is their e-mail, whatever ``submission.respondent``
     says; the local user's is the name typed. One assessment per respondent, team and round: a
     respondent who submits again replaces their earlier answers (allowed while the round is open).
+    Without sign-in, answers first stored under a name get a new revision code (returned once, its
+    digest stored) and can be replaced only with that code (``revision_code``); a signed-in person
+    revises as themselves.
 
     Raises
     ------
@@ -209,10 +255,12 @@ def submit_assessment(
         the refusal is recorded in the audit trail and nothing else is written.
     cs_metrics.maturity.SubmissionError
         With every problem to fix (closed or unknown round, unknown team, missing dimension,
-        stage outside 1–5 or off the half-step grid, ...); nothing is written.
+        stage outside 1–5 or off the half-step grid, a name that has answers without the revision
+        code, ...); nothing is written.
     """
     if not actor.local:
         submission = dataclasses.replace(submission, respondent=actor.email)
+    fresh = maturity.new_revision_code() if actor.local else None
     team = (submission.team or "").strip() or None
     round_name = _round_name(engine, submission.round_id)
     records = f"assessment of {team or 'no team'} in {round_name or f'round #{submission.round_id}'}"
@@ -221,13 +269,16 @@ def submit_assessment(
         if submission.round_id is not None and team and (submission.respondent or "").strip():
             before = {d: float(a["stage"]) for d, a in qm.own_answers(
                 engine, round_id=submission.round_id, team=team, respondent=submission.respondent).items()}
-        assessment_id = qm.submit_assessment(engine, submission, check=maturity.check_submission, now=now)
+        guard = _revision_guard((submission.respondent or "").strip(), team, revision_code) if actor.local else None
+        assessment_id = qm.submit_assessment(engine, submission, check=maturity.check_submission, now=now,
+                                             guard=guard,
+                                             revision_digest=maturity.revision_digest(fresh) if fresh else None)
         after = {d: float(a.stage) for d, a in submission.answers.items()}
         # How much changed, never the stages: the trail must not show one person's answers.
         changed = sum(before.get(d) != s for d, s in after.items())
         entry.summary = (f"revised, {changed} of {len(after)} dimensions changed" if before
                          else f"new, {len(after)} dimensions answered")
-    return assessment_id
+    return Submitted(assessment_id, fresh if not before else None)
 
 
 def _fmt_target(value: float | None) -> str:

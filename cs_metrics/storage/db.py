@@ -314,18 +314,8 @@ def current_revision(engine: Engine) -> str | None:
     return ",".join(current_revisions(engine)) or None
 
 
-def upgrade(engine: Engine) -> None:
-    """Bring the schema to the newest revision, then seed the default health model if none.
-
-    Raises
-    ------
-    SchemaError
-        The database was written by a newer version (unknown revision), it holds Outside In
-        tables without a recorded revision, or it holds another application's tables (and no
-        Outside In revision). Nothing is changed in any of these cases.
-    """
-    from alembic import command
-
+def check_upgradable(engine: Engine) -> None:
+    """Raise ``SchemaError`` when ``upgrade`` would refuse the database (see there); change nothing."""
     current = current_revisions(engine)
     unknown = [rev for rev in current if rev not in known_revisions()]
     where = safe_url(str(engine.url))
@@ -364,6 +354,21 @@ def upgrade(engine: Engine) -> None:
                 f"({listed}). Outside In does not add its tables to another application's database: "
                 "point DATABASE_URL at an empty database or a new SQLite file. Nothing was changed."
             )
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to the newest revision, then seed the default health model if none.
+
+    Raises
+    ------
+    SchemaError
+        The database was written by a newer version (unknown revision), it holds Outside In
+        tables without a recorded revision, or it holds another application's tables (and no
+        Outside In revision). Nothing is changed in any of these cases.
+    """
+    from alembic import command
+
+    check_upgradable(engine)
     config = _alembic_config()
     with engine.begin() as conn:
         config.attributes["connection"] = conn

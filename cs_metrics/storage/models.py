@@ -252,6 +252,9 @@ class Assessment(SQLModel, table=True):
     role: str = Field(max_length=40)  # executive | manager | individual_contributor
     submitted_at: dt.datetime
     instrument_version: str = Field(default="1", max_length=20)
+    # SHA-256 of the code that lets a respondent without sign-in revise these answers (None: imported,
+    # or given by a signed-in person, who revises as themselves).
+    revision_digest: str | None = Field(default=None, max_length=64)
 
 
 class AssessmentAnswer(SQLModel, table=True):

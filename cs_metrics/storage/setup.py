@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from cs_metrics.errors import ConfigurationError, SchemaError
 from cs_metrics.storage.db import (
     check_connection,
+    check_upgradable,
     clear_data,
     current_revision,
     dataset_meta,
@@ -76,6 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             engine = make_engine(args.database_url)
             check_connection(engine)
+            check_upgradable(engine)  # another application's database, or a newer schema: say so, exit 2
         meta = dataset_meta(engine) if current_revision(engine) else {}
         print(
             f"Database {safe_url(str(engine.url))}: schema {current_revision(engine) or 'none'} "

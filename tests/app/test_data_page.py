@@ -3,6 +3,8 @@ importing a file through mapping, dry run and commit; problem lists; saved mappi
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from sqlalchemy import create_engine
@@ -344,3 +346,20 @@ def test_new_values_can_be_added_to_the_vocabulary_from_the_dry_run(app_on_demo,
     # The file is checked again at once: now it can be imported.
     assert "4 rows read, no problems: would insert 4" in at.info[-1].value
     assert at.button(key="import_commit").label == "Import 4 rows"
+
+
+def test_uploads_are_capped_where_the_memory_target_holds(app_on_demo):
+    # services.data.MAX_UPLOAD_BYTES is 32 MB (benchmarks/bench_upload_memory.py: about 25 MB of memory per
+    # MB of a revenue file's dry run; 575 MB page peak + 32 x 25 MB stays under the 1.5 GB target). The
+    # server-wide cap of .streamlit/config.toml and the Data page's uploader both say 32, and the page
+    # says so to the person uploading.
+    import tomllib
+
+    from cs_metrics.services import data
+
+    assert data.MAX_UPLOAD_BYTES == 32 * 2**20
+    config = tomllib.loads((Path(APP).parent / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] == 32
+    at = app_on_demo("pages/data.py")
+    assert at.file_uploader(key="import_file").proto.max_upload_size_mb == 32
+    assert any("up to 32 MB" in c.value and "python -m cs_metrics.storage.ingest" in c.value for c in at.caption)

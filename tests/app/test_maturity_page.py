@@ -5,6 +5,7 @@ in, what each role sees, a member assessing their own team as themselves, no res
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -204,23 +205,49 @@ def test_invalid_submission_explains_keeps_input_and_stores_nothing(open_maturit
         assert text in problems
 
 
-def test_revise_loads_own_answers_and_replaces_them(open_maturity, engine):
-    before = _counts(engine)
-    stored = qm.own_answers(engine, round_id=2, team="Marketing", respondent="m05-01")
-    at = open_maturity()
-    at.selectbox(key="mat_rev_team").set_value("Marketing")
-    at.text_input(key="mat_rev_name").input("m05-01")
+def _revise(at, *, team: str, name: str, code: str):
+    at.selectbox(key="mat_rev_team").set_value(team)
+    at.text_input(key="mat_rev_name").input(name)
+    at.text_input(key="mat_rev_code").input(code)
     at.button(key="mat_rev_load").click()
     at.run()
-    for dim in mt.DIMENSIONS:
-        assert at.radio(key=f"mat_stage_{dim}").value == stored[dim]["stage"]
-    assert at.text_input(key="mat_respondent").value == "m05-01"
-    new_stage = 5.0 if stored["technology"]["stage"] != 5.0 else 1.0
-    at.radio(key="mat_stage_technology").set_value(new_stage)
+
+
+def test_revise_needs_the_revision_code_then_replaces_the_answers(open_maturity, engine):
+    before = _counts(engine)
+    at = open_maturity()
+    _fill(at, team="Marketing", respondent="lia", stages=(2.0, 2.0, 2.0, 2.0))
     _submit(at)
-    assert not at.error
-    assert _counts(engine) == before  # replaced, not added
-    assert qm.own_answers(engine, round_id=2, team="Marketing", respondent="m05-01")["technology"]["stage"] == new_stage
+    saved = at.success[0].value
+    code = re.search(r"\*\*([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})\*\*", saved).group(1)
+    assert "shown only now" in saved and _counts(engine) == (before[0] + 1, before[1] + 4)
+
+    # Another visitor typing the name "lia": a wrong code loads nothing and the form stays empty...
+    at = open_maturity()
+    _revise(at, team="Marketing", name="lia", code="AAAA-AAAA-AAAA")
+    assert "match this name and revision code" in at.info[0].value
+    assert at.radio(key="mat_stage_culture").value is None
+    # ...and submitting under that name is refused, nothing changed.
+    _fill(at, team="Marketing", respondent="lia", stages=(5.0, 5.0, 5.0, 5.0))
+    _submit(at)
+    assert "already answered for Marketing in this round as 'lia'" in at.error[0].value
+    assert {a["stage"] for a in qm.own_answers(engine, round_id=2, team="Marketing", respondent="lia").values()} == {2.0}
+    # A demo respondent's answers were imported without a code: a name and any code load nothing.
+    at = open_maturity()
+    _revise(at, team="Marketing", name="m05-01", code=code)
+    assert at.info and at.radio(key="mat_stage_culture").value is None
+
+    # The person with the code (typed in lower case) gets their answers back and replaces one.
+    at = open_maturity()
+    _revise(at, team="Marketing", name="lia", code=code.lower())
+    for dim in mt.DIMENSIONS:
+        assert at.radio(key=f"mat_stage_{dim}").value == 2.0
+    assert at.text_input(key="mat_respondent").value == "lia"
+    at.radio(key="mat_stage_technology").set_value(4.5)
+    _submit(at)
+    assert not at.error and "You can revise it until the round closes" in at.success[0].value
+    assert _counts(engine) == (before[0] + 1, before[1] + 4)  # replaced, not added
+    assert qm.own_answers(engine, round_id=2, team="Marketing", respondent="lia")["technology"]["stage"] == 4.5
 
 
 def test_targets_and_stage_labels_are_saved(open_maturity, engine):

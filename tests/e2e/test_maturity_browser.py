@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.e2e.conftest import open_page, wait_for_app
@@ -48,7 +50,10 @@ def test_submit_an_assessment_and_see_it_in_the_results(page, app_server):
         page.screenshot(path=f"{SHOTS}/form.png", full_page=True)
     form.get_by_role("button", name="Submit my assessment").click()
     wait_for_app(page)
-    main.get_by_text("Saved your assessment of Marketing").wait_for()
+    saved = main.get_by_text("Saved your assessment of Marketing")
+    saved.wait_for()
+    # Without sign-in the first submission shows its revision code once, in bold.
+    assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", saved.locator("strong").inner_text())
 
     # The results now count five respondents for Marketing.
     main.get_by_role("tab", name="Results").click()

@@ -52,12 +52,37 @@ def check_submit_stores_answers_with_round_team_role_and_version(url):
 def check_resubmitting_in_an_open_round_replaces_the_respondents_own_answers(url):
     engine = fresh_engine(url)
     rid = round_id(engine, "Check 2026")
-    service.submit_assessment(engine, submission(rid, stage=2.0), actor=LOCAL)
-    service.submit_assessment(engine, submission(rid, stage=3.5, role="executive"), actor=LOCAL)
+    first = service.submit_assessment(engine, submission(rid, stage=2.0), actor=LOCAL)
+    # Without sign-in the first submission gives a code (XXXX-XXXX-XXXX); revising with it gives none.
+    assert len(first.revision_code) == 14
+    again = service.submit_assessment(engine, submission(rid, stage=3.5, role="executive"), actor=LOCAL,
+                                      revision_code=first.revision_code.lower())
+    assert again.revision_code is None and again.assessment_id == first.assessment_id
     service.submit_assessment(engine, submission(rid, respondent="bob@example.com", stage=1.0), actor=LOCAL)
     assert counts(engine) == (2, 8)
-    mine = service.own_answers(engine, round_id=rid, team="Sales", respondent=" ada@example.com ")
+    mine = service.own_answers(engine, round_id=rid, team="Sales", respondent=" ada@example.com ", actor=LOCAL,
+                               revision_code=first.revision_code)
     assert {a["stage"] for a in mine.values()} == {3.5} and {a["role"] for a in mine.values()} == {"executive"}
+    engine.dispose()
+
+
+def check_a_name_alone_neither_opens_nor_replaces_someones_answers(url):
+    engine = fresh_engine(url)
+    rid = round_id(engine, "Check 2026")
+    first = service.submit_assessment(engine, submission(rid, stage=2.0), actor=LOCAL)
+    # Another person typing the same name: without the code, or with a wrong one, nothing loads...
+    for code in (None, "", "AAAA-AAAA-AAAA"):
+        assert service.own_answers(engine, round_id=rid, team="Sales", respondent="ada@example.com", actor=LOCAL,
+                                   revision_code=code) == {}
+        # ...and submitting under that name is refused, the stored answers unchanged.
+        with pytest.raises(SubmissionError, match="already answered for Sales in this round as 'ada@example.com'"):
+            service.submit_assessment(engine, submission(rid, stage=5.0), actor=LOCAL, revision_code=code)
+    assert counts(engine) == (1, 4) and set(service.answers(engine)["stage"]) == {2.0}
+    # Answers stored without a code (imported) cannot be replaced from the form without sign-in.
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE assessment SET revision_digest = NULL")
+    with pytest.raises(SubmissionError, match="without a revision code"):
+        service.submit_assessment(engine, submission(rid, stage=5.0), actor=LOCAL, revision_code=first.revision_code)
     engine.dispose()
 
 
@@ -96,6 +121,7 @@ def check_a_closed_round_refuses_new_answers_and_revisions(url):
 SCENARIOS = [
     check_submit_stores_answers_with_round_team_role_and_version,
     check_resubmitting_in_an_open_round_replaces_the_respondents_own_answers,
+    check_a_name_alone_neither_opens_nor_replaces_someones_answers,
     check_invalid_submissions_store_nothing,
     check_a_closed_round_refuses_new_answers_and_revisions,
 ]
@@ -137,8 +163,10 @@ def _concurrency(url: str) -> None:
     # every respondent's own stage arrived intact
     expected = {f"person-{i:02d}": 1.0 + (i % 9) / 2 for i in range(50)}
     assert data.groupby("respondent")["stage"].first().to_dict() == expected
-    # the same person submitting ten times at once leaves exactly one assessment
-    assert _parallel(engine, [submission(rid, respondent="same", stage=2.0 + (i % 2)) for i in range(10)]) == []
+    # ten people submitting under the same name at once without sign-in: the first is stored, the nine
+    # others are told that someone answered under that name, and exactly one assessment remains
+    errors = _parallel(engine, [submission(rid, respondent="same", stage=2.0 + (i % 2)) for i in range(10)])
+    assert len(errors) == 9 and all(isinstance(e, SubmissionError) and "already answered" in str(e) for e in errors)
     assert counts(engine) == (51, 204)
     engine.dispose()
 

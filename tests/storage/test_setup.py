@@ -82,6 +82,27 @@ def test_prepare_cli_refuses_another_applications_database_and_writes_nothing(tm
     plain = create_engine(url)
     assert inspect(plain).get_table_names() == ["contacts"]
     plain.dispose()
+    # `status` says the same instead of calling another application's database "empty".
+    status = setup.main(["status", "--database-url", url])
+    assert status == 2
+    plain = create_engine(url)
+    assert inspect(plain).get_table_names() == ["contacts"]
+    plain.dispose()
+
+
+def test_status_names_the_other_applications_tables(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'crm.db'}"
+    plain = create_engine(url)
+    with plain.begin() as conn:
+        conn.execute(text("CREATE TABLE invoices (id INTEGER PRIMARY KEY)"))
+    plain.dispose()
+    assert setup.main(["status", "--database-url", url]) == 2
+    err = capsys.readouterr().err
+    assert "already holds 1 table of another application (invoices)" in err and "dataset: empty" not in err
+    # An empty file is Outside In's to take: status says so with exit code 0.
+    empty = f"sqlite:///{tmp_path / 'new.db'}"
+    assert setup.main(["status", "--database-url", empty]) == 0
+    assert "schema none" in capsys.readouterr().out
 
 
 def test_prepare_with_a_query_password_does_not_print_it(pg_url):

@@ -7,7 +7,7 @@ import string
 
 import pytest
 
-from ui.text import ANYWHERE, LINE_START, plain
+from ui.text import ANYWHERE, LINE_START, WORD_JOINER, plain
 
 _PUNCT = re.escape(string.punctuation)
 #: CommonMark, "Backslash escapes": a backslash before ASCII punctuation leaves that character literal.
@@ -97,3 +97,16 @@ def test_a_backslash_in_the_text_is_escaped_too():
     # "\\*" (a backslash, then a star) would otherwise escape the star and lose the backslash
     assert plain("\\*") == "\\\\\\*"
     assert shown(plain("\\*")) == "\\*"
+
+
+@pytest.mark.parametrize("name", [":smile:", "Team :material/home: Nord", "a :+1: b", "ratio 3:2:1"])
+def test_emoji_and_icon_shortcodes_are_broken_by_an_invisible_joiner(name):
+    escaped = plain(name)
+    # No ":word:" is left for Streamlit's emoji and icon plugins to draw; without the invisible word
+    # joiner (U+2060) the text reads back as typed.
+    assert re.search(r":[A-Za-z0-9_+\-/]+:", escaped) is None
+    assert shown(escaped).replace(WORD_JOINER, "") == name
+
+
+def test_colons_of_prose_and_times_are_left_alone():
+    assert plain("Note: call at 10:30") == "Note: call at 10:30"

@@ -1,9 +1,10 @@
 """Rules that tie a row to other rows: of the same file, and of the tables already stored.
 
 A file may be right cell by cell and still contradict what the database holds: a customer marked
-active with a churn date, a churn event or a milestone before the customer signed, answers into a
-round that is closed. Each rule here reports one problem per row that breaks it, with what to fix,
-so that the dry run shows it and the commit refuses the file as a whole.
+active with a churn date, a churn event or a milestone before the customer signed, a churn event of
+a customer who has not churned (or churned on another day), answers into a round that is closed, a
+self-assessment that leaves a dimension unanswered. Each rule here reports one problem per row that
+breaks it, with what to fix, so that the dry run shows it and the commit refuses the file as a whole.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from cs_metrics import vocab
 from cs_metrics.storage import models as m
 from cs_metrics.storage.ingest.report import ImportReport
 from cs_metrics.storage.ingest.values import Parsed, column_of
@@ -80,19 +82,30 @@ def _customers_seen(conn: Connection, parsed: Parsed) -> dict[str, Any]:
 
 
 def check_churn_events(conn: Connection, parsed: Parsed, report: ImportReport) -> None:
-    """A churn event is not before the customer signed."""
+    """A churn event belongs to a customer the customers data marks churned, on the same day, and
+    is not before the customer signed: otherwise the churn counts (from events) and retention (from
+    customers) would tell two stories."""
     v = parsed.values
     stored = _customers_seen(conn, parsed)
     if not stored or "churned_on" not in v:
         return
+    column = column_of(parsed, "churned_on")
     for row, ref, day in zip(v.index, v["customer_id"], v["churned_on"]):
         customer = stored.get(ref)
-        if customer is None:
+        if customer is None or day is None:
             continue
-        if day is not None and customer.signed_on is not None and day < customer.signed_on:
-            report.add(int(row), column_of(parsed, "churned_on"), day,
-                       f"churned_on is before the customer signed ({customer.signed_on}); check the date.",
-                       "churn before signing")
+        if customer.signed_on is not None and day < customer.signed_on:
+            report.add(int(row), column, day, f"churned_on is before the customer signed ({customer.signed_on}); "
+                       "check the date.", "churn before signing")
+        elif customer.status != "churned":
+            report.add(int(row), column_of(parsed, "customer_id"), ref,
+                       f"The customer is {customer.status} in the customers data, so it cannot have a churn event. "
+                       f"Import the customers file with status churned and churned_on {day} first, or remove this "
+                       "row.", "churn of a current customer")
+        elif customer.churned_on is not None and customer.churned_on != day:
+            report.add(int(row), column, day, f"churned_on differs from the churn date in the customers data "
+                       f"({customer.churned_on}); a customer leaves once: correct the date here or in the "
+                       "customers file.", "churn date differs")
 
 
 def check_milestones(conn: Connection, parsed: Parsed, report: ImportReport) -> None:
@@ -125,3 +138,37 @@ def check_assessments(conn: Connection, parsed: Parsed, report: ImportReport) ->
             report.add(int(row), column_of(parsed, "round"), name,
                        f"Round {name} is closed: its answers cannot change. Reopen the round, or put the "
                        "answers in an open round.", "closed round")
+
+
+def check_complete_assessments(conn: Connection, parsed: Parsed, report: ImportReport) -> None:
+    """Every self-assessment answers every dimension once the import is done: the file's rows of a
+    respondent, team and round, with the answers already stored for them, cover all four (as the
+    form requires), so that each dimension's results count the same people."""
+    v = parsed.values
+    keys = ["round", "team", "respondent"]
+    if v.empty or not all(k in v for k in keys) or "dimension" not in v:
+        return
+    a, r, t, w = (m.Assessment.__table__, m.AssessmentRound.__table__, m.Team.__table__,
+                  m.AssessmentAnswer.__table__)
+    complete = v[keys].notna().all(axis=1)
+    names = list(v.loc[complete.to_numpy(), "round"].unique())
+    stored: dict[tuple, set[str]] = {}
+    if names:
+        found = conn.execute(select(r.c.name, t.c.name.label("team"), a.c.respondent, w.c.dimension)
+                             .select_from(w.join(a, a.c.id == w.c.assessment_id).join(r, r.c.id == a.c.round_id)
+                                          .join(t, t.c.id == a.c.team_id))
+                             .where(r.c.name.in_(names)))
+        for found_row in found:
+            stored.setdefault((found_row.name, found_row.team, found_row.respondent),
+                              set()).add(found_row.dimension)
+    groups = v.loc[complete.to_numpy()].groupby(keys, sort=False)
+    for key, group in groups:
+        given = set(group["dimension"].dropna()) | stored.get(tuple(key), set())
+        missing = [d for d in vocab.MATURITY_DIMENSIONS if d not in given]
+        if missing:
+            row = int(group.index[0])
+            rnd, team, who = key
+            report.add(row, column_of(parsed, "dimension"), ", ".join(sorted(set(group["dimension"].dropna()))),
+                       f"{who} of {team} in round {rnd} answers {len(vocab.MATURITY_DIMENSIONS) - len(missing)} of "
+                       f"{len(vocab.MATURITY_DIMENSIONS)} dimensions; an assessment answers every one. Add rows for "
+                       f"{', '.join(missing)}, or remove this respondent's rows.", "incomplete assessment")

@@ -253,6 +253,7 @@ def _plan_assessments(conn: Connection, parsed: Parsed, report: ImportReport) ->
                        "or correct the name.", "unknown team")
     _duplicates(parsed, ["round", "team", "respondent", "dimension"], report, "answer (round, team, respondent, dimension)")
     checks.check_assessments(conn, parsed, report)
+    checks.check_complete_assessments(conn, parsed, report)
     # One submission per round, team and respondent: its role and time must agree across rows.
     keys = ["round", "team", "respondent"]
     if all(k in v for k in keys):

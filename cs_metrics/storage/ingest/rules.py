@@ -172,18 +172,49 @@ def _report_duplicates(rules: dict[str, dict[str, Any]], conditions: list[dict[s
                        "or choose the column in the mapping.", "duplicate column")
 
 
+def _report_alias_twins(entity: str, rules: dict[str, dict[str, Any]], explicit: Collection[str], raw: RawTable,
+                        report: ImportReport) -> None:
+    """A field found by its name or an alias in one column while another column, read for nothing
+    else, is also a name or an alias of it (``score`` and ``voto``): only one would be read, the
+    other silently left out, so the file is refused naming both. A field the mapping names is not
+    checked: the person chose its column."""
+    columns = list(raw.frame.columns)
+    headers = dict(zip(columns, raw.headers if len(raw.headers) == len(columns) else columns))
+    used = {c for rule in rules.values() for c in (rule.get("column"), rule.get("when", {}).get("column")) if c}
+    for f in ENTITIES[entity].fields:
+        column = rules.get(f.name, {}).get("column")
+        if not column or f.name in explicit:
+            continue
+        names = {header_key(f.name), *(header_key(a) for a in f.aliases)}
+        own = header_key(headers[column])
+        others = [c for c in columns if c not in used and header_key(headers[c]) in names
+                  and header_key(headers[c]) != own]
+        if others:
+            listed = " and ".join(repr(headers[c]) for c in [column, *others])
+            report.add(None, f.name, headers[column], f"The columns {listed} all name {f.name}, and only "
+                       f"{headers[column]!r} would be read. Delete or rename the other column"
+                       f"{'s' * (len(others) > 1)} in the file, or choose the column for {f.name} in the mapping.",
+                       "duplicate column")
+
+
 def _id_fields(entity: str) -> list[str]:
     """The fields holding ids (``customer_id``, ``response_id``, ...): read without invisible characters."""
     return [f.name for f in ENTITIES[entity].fields if f.name.endswith("_id") and f.kind == "text"]
 
 
+def _twin_key(value: str) -> str:
+    """The form in which two ids are the same record written differently: case and spaces set aside."""
+    return "".join(value.split()).casefold()
+
+
 def _report_case_twins(texts: dict[str, pd.Series], ids: list[str], report: ImportReport,
                        customer_ids: Collection[str] | None) -> None:
-    """Ids that differ only by case, from another id of the file or (``customer_ids``) from a stored
-    customer's id, are problems: they would be stored as different records."""
+    """Ids that differ only by case or spaces (``c1``, ``C 1`` beside ``C1``), from another id of the
+    file or (``customer_ids``) from a stored customer's id, are problems: they would be stored as
+    different records."""
     known: dict[str, str] = {}
     for i in customer_ids or ():
-        known.setdefault(str(i).casefold(), str(i))
+        known.setdefault(_twin_key(str(i)), str(i))
     for name in ids:
         if name not in texts:
             continue
@@ -191,11 +222,11 @@ def _report_case_twins(texts: dict[str, pd.Series], ids: list[str], report: Impo
         uniques = [u for u in pd.unique(cells.to_numpy()) if u]
         first: dict[str, str] = {}
         for u in uniques:
-            first.setdefault(u.casefold(), u)
+            first.setdefault(_twin_key(u), u)
         for u in uniques:
-            twin = first[u.casefold()]
-            if name == "customer_id" and u.casefold() in known:
-                twin = known[u.casefold()]
+            twin = first[_twin_key(u)]
+            if name == "customer_id" and _twin_key(u) in known:
+                twin = known[_twin_key(u)]
                 if twin == u or u in (customer_ids or ()):
                     continue
                 where = "a stored customer's id"
@@ -204,7 +235,7 @@ def _report_case_twins(texts: dict[str, pd.Series], ids: list[str], report: Impo
             else:
                 where = "another id in this file"
             row = int(cells.index[(cells == u).to_numpy()][0])
-            report.add(row, name, u, f"{name} {u!r} differs only by case from {where}, {twin!r}; it would be "
+            report.add(row, name, u, f"{name} {u!r} differs only by case or spaces from {where}, {twin!r}; it would be "
                        f"stored apart. Write it as {twin!r} if it is the same, or give it a distinct id.",
                        "id differs by case")
 
@@ -319,6 +350,7 @@ def apply_mapping(entity: str, raw: RawTable, spec: Any, report: ImportReport, *
     if report.problem_counts.get("missing column"):
         return None
     _report_duplicates(rules, conditions, _duplicates(raw), report)
+    _report_alias_twins(entity, rules, explicit, raw, report)
     _check_unmapped_customer(entity, {**spec, "explicit": explicit}, frame, rules, report, customer_ids)
     keep = np.ones(len(frame), dtype=bool)
     for condition in conditions:

@@ -115,10 +115,12 @@ def answers(engine: Engine, *, round_ids: tuple[int, ...] = (), team_names: tupl
 
 
 def own_answers(engine: Engine, *, round_id: int, team: str, respondent: str) -> dict[str, dict]:
-    """A respondent's stored answers in a round for a team (to revise them): dimension -> fields."""
+    """A respondent's stored answers in a round for a team (to revise them): dimension -> fields
+    (``role``, ``dimension``, ``stage``, ``evidence``, ``confidence``, ``comment``,
+    ``revision_digest``)."""
     A, T, W = m.Assessment, m.Team, m.AssessmentAnswer
     stmt = (
-        select(A.role, W.dimension, W.stage, W.evidence, W.confidence, W.comment)
+        select(A.role, W.dimension, W.stage, W.evidence, W.confidence, W.comment, A.revision_digest)
         .select_from(W)
         .join(A, A.id == W.assessment_id)
         .join(T, T.id == A.team_id)
@@ -271,15 +273,18 @@ def close_round(engine: Engine, round_id: int, *, closed_on: dt.date | None = No
 
 
 def submit_assessment(
-    engine: Engine, submission: Any, *, check: SubmissionCheck, now: dt.datetime | None = None
+    engine: Engine, submission: Any, *, check: SubmissionCheck, now: dt.datetime | None = None,
+    guard: Callable[[bool, str | None], None] | None = None, revision_digest: str | None = None,
 ) -> int:
     """Check and store one respondent's self-assessment; return the assessment id.
 
     In one transaction: reads the chosen round (share-locked on PostgreSQL) and the team names,
     calls ``check(submission, teams=<team names>, round_status=<status, None when the round does
-    not exist>, round_name=<name or None>)``, and stores what it returns (see ``SubmissionLike``).
-    A respondent who submits again for the same round and team replaces their earlier answers.
-    Whatever ``check`` raises propagates and nothing is written.
+    not exist>, round_name=<name or None>)``, then ``guard(<answers stored already>, <their
+    revision digest>)``, and stores what ``check`` returns (see ``SubmissionLike``). A respondent
+    who submits again for the same round and team replaces their earlier answers. A new
+    assessment keeps ``revision_digest``; a revised one keeps its own. Whatever ``check`` or
+    ``guard`` raises propagates and nothing is written.
     """
     now = now or dt.datetime.now(dt.UTC)
     R, A, W = m.AssessmentRound, m.Assessment, m.AssessmentAnswer
@@ -296,15 +301,30 @@ def submit_assessment(
         values = {
             "round_id": rnd.id, "team_id": team_ids[clean.team], "respondent": clean.respondent[:120],
             "role": clean.role, "submitted_at": now, "instrument_version": str(clean.instrument_version),
+            "revision_digest": revision_digest,
         }
+        key = (A.round_id == values["round_id"], A.team_id == values["team_id"], A.respondent == values["respondent"])
+        stored = conn.execute(select(A.id, A.revision_digest).where(*key)).first() if guard is not None else None
+        if guard is not None:
+            guard(stored is not None, stored.revision_digest if stored is not None else None)
         dialect_insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
-        stmt = dialect_insert(A).values(**values)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["round_id", "team_id", "respondent"],
-            set_={"role": stmt.excluded.role, "submitted_at": stmt.excluded.submitted_at,
-                  "instrument_version": stmt.excluded.instrument_version},
-        ).returning(A.id)
-        assessment_id = conn.execute(stmt).scalar_one()
+        assessment_id = None
+        if guard is not None and stored is None:
+            # New for the guard: insert only if still new (a concurrent first submission under the same
+            # name, committed meanwhile, is shown to the guard instead of being replaced).
+            assessment_id = conn.execute(dialect_insert(A).values(**values).on_conflict_do_nothing(
+                index_elements=["round_id", "team_id", "respondent"]).returning(A.id)).scalar_one_or_none()
+            if assessment_id is None:
+                won = conn.execute(select(A.revision_digest).where(*key)).first()
+                guard(True, won.revision_digest if won is not None else None)
+        if assessment_id is None:
+            stmt = dialect_insert(A).values(**values)
+            stmt = stmt.on_conflict_do_update(
+                index_elements=["round_id", "team_id", "respondent"],
+                set_={"role": stmt.excluded.role, "submitted_at": stmt.excluded.submitted_at,
+                      "instrument_version": stmt.excluded.instrument_version},
+            ).returning(A.id)
+            assessment_id = conn.execute(stmt).scalar_one()
         conn.execute(delete(W).where(W.assessment_id == assessment_id))
         conn.execute(
             insert(W),

@@ -4,13 +4,23 @@ sample files of every entity, and helpers that import a text or bytes as a file.
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import func, select, update
 
 from cs_metrics.storage import db, demo, ingest
 from cs_metrics.storage import models as m
 from cs_metrics.storage.tables import export_tables
+
+# Both profiles of the property tests are derandomized: a run explores the same files every time, so
+# a result repeats. CI uses "thorough" (2,000 malformed files per entity); "default" keeps local runs quick.
+settings.register_profile("default", max_examples=40, deadline=None, derandomize=True, database=None,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+settings.register_profile("thorough", max_examples=2000, deadline=None, derandomize=True, database=None,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+PROFILE = os.environ.get("OUTSIDE_IN_HYPOTHESIS", "default")
 
 #: The day imports take for "today": event dates after it are in the future.
 TODAY = dt.date(2026, 10, 31)
@@ -49,6 +59,7 @@ CUSTOMERS = (
 )
 
 #: One small file per entity, written the way real exports are (Italian headers, separators, dates).
+#: The churn event is of C1, which must first be marked churned on 2026-10-01 (``mark_churned``).
 ENTITY_FILES = {
     "customers": CUSTOMERS.replace("C2,Bianchi", "C5,Bianchi"),
     "revenue": "Codice cliente;Mese;Canone mensile\nC1;01/2026;1.000,50\nC1;02/2026;1.000,50\nC2;02/2026;20.833,33\n",
@@ -60,12 +71,26 @@ ENTITY_FILES = {
     "assessments": "round,team,respondent,role,submitted_at,dimension,stage,confidence\n"
                    "2026 H1,CS Italia,r1,manager,2026-03-01 10:00,culture,2.5,alta\n"
                    "2026 H1,CS Italia,r1,manager,2026-03-01 10:00,technology,3,media\n"
-                   "2026 H1,IT Ops,r2,individual contributor,02/03/2026,culture,1,\n",
+                   "2026 H1,CS Italia,r1,manager,2026-03-01 10:00,organizzazione,2,\n"
+                   "2026 H1,CS Italia,r1,manager,2026-03-01 10:00,customer_involvement,2,bassa\n"
+                   "2026 H1,IT Ops,r2,individual contributor,02/03/2026,culture,1,\n"
+                   "2026 H1,IT Ops,r2,individual contributor,02/03/2026,organization,1.5,\n"
+                   "2026 H1,IT Ops,r2,individual contributor,02/03/2026,coinvolgimento del cliente,1,\n"
+                   "2026 H1,IT Ops,r2,individual contributor,02/03/2026,tecnologia,2,\n",
     "meetings": "meeting_id;held_on;department;meeting_type;duration_minutes;item_title;item_minutes;item_relevance;decision;cx_impact\n"
                 "M1;03/02/2026;IT;reparto;60;Migrazione server;20;nessuna;Rinviare la migrazione;neutro\n"
                 "M1;03/02/2026;IT;reparto;60;Reclami clienti;30;diretta;;\n"
                 "M2;04/02/2026;Board;cda;90;Strategia;90;indiretta;Nuovo programma clienti;favorevole\n",
 }
+
+
+def mark_churned(engine, days: dict[str, str]) -> None:
+    """Mark stored customers churned on the given days (customer id -> ISO day): a churn event is
+    only imported for a customer the customers data marks churned on the same day."""
+    with engine.begin() as conn:
+        for customer, day in days.items():
+            conn.execute(update(m.Customer).where(m.Customer.external_id == customer)
+                         .values(status="churned", churned_on=dt.date.fromisoformat(day)))
 
 
 @pytest.fixture()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from cs_metrics.storage import models as m
-from tests.storage.ingest.conftest import ENTITY_FILES, commit_file, dry_file
+from tests.storage.ingest.conftest import ENTITY_FILES, commit_file, dry_file, mark_churned
 
 
 def test_every_kind_of_bad_value_is_listed_with_row_column_and_value(engine):
@@ -50,6 +50,7 @@ def test_future_dates_are_problems_for_events_not_for_renewals(engine):
         report = dry_file(engine, entity, content)
         assert report.problem_counts == {"date in the future": 1}, (entity, report.problems)
     # A planned follow-up call and a follow-up due date may be in the future.
+    mark_churned(engine, {"C1": "2026-10-01"})
     assert commit_file(engine, "churn_events", "customer_id,churned_on,follow_up_call_on\nC1,2026-10-01,2026-11-20\n").committed
     assert commit_file(engine, "nps_responses", "responded_on,score,follow_up_due\n2026-10-20,3,2026-11-30\n").committed
 
@@ -95,10 +96,13 @@ def test_assessment_needs_a_known_team_and_half_steps(engine):
     report = dry_file(engine, "assessments", "round,team,respondent,role,submitted_at,dimension,stage\n"
                                              "R,Nobody,r1,manager,2026-03-01,culture,2.5\n"
                                              "R,IT Ops,r1,manager,2026-03-01,culture,2.3\n")
-    assert {(p.row, p.kind) for p in report.problems} == {(2, "unknown team"), (3, "out of range")}
+    # Each row is also a submission answering 1 of the 4 dimensions (rows 2 and 3).
+    assert {(p.row, p.kind) for p in report.problems} == {(2, "unknown team"), (3, "out of range"),
+                                                          (2, "incomplete assessment"), (3, "incomplete assessment")}
 
 
 def test_churn_reason_fills_category_and_controllable(engine):
+    mark_churned(engine, {"C1": "2026-09-01", "C2": "2026-09-02"})
     assert commit_file(engine, "churn_events", "customer_id,churned_on,primary_reason\nC1,2026-09-01,Customer was acquired\n"
                    "C2,2026-09-02,price\n").committed
     with engine.connect() as conn:

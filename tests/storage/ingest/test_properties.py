@@ -6,30 +6,21 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cs_metrics.storage import ingest
 from tests.storage.ingest.conftest import (
     CUSTOMERS,
     ENTITY_FILES,
+    PROFILE,
     TODAY,
     commit_file,
     new_engine,
     table_counts,
 )
-
-# Both profiles are derandomized: a run explores the same files every time, so a result repeats.
-# CI uses "thorough" (2,000 malformed files per entity); "default" keeps local runs quick.
-settings.register_profile("default", max_examples=40, deadline=None, derandomize=True, database=None,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-settings.register_profile("thorough", max_examples=2000, deadline=None, derandomize=True, database=None,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-PROFILE = os.environ.get("OUTSIDE_IN_HYPOTHESIS", "default")
-
 
 _CELLS = st.one_of(
     st.text(max_size=12),

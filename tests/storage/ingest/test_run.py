@@ -10,15 +10,17 @@ from sqlalchemy.exc import SQLAlchemyError
 from cs_metrics.storage import ingest
 from cs_metrics.storage import models as m
 from cs_metrics.storage.ingest import run
-from tests.storage.ingest.conftest import ENTITY_FILES, commit_file, dry_file, table_counts
+from tests.storage.ingest.conftest import ENTITY_FILES, commit_file, dry_file, mark_churned, table_counts
 
 EXPECTED_INSERTS = {"customers": 2, "revenue": 3, "nps_responses": 2, "milestones": 2, "health_signals": 2,
-                    "churn_events": 1, "teams": 1, "assessments": 3, "meetings": 2}
+                    "churn_events": 1, "teams": 1, "assessments": 8, "meetings": 2}
 
 
 @pytest.mark.parametrize("entity", list(ingest.ENTITIES))
 def test_each_entity_imports_and_a_second_import_changes_nothing(engine, entity):
     content = ENTITY_FILES[entity]
+    if entity == "churn_events":
+        mark_churned(engine, {"C1": "2026-10-01"})
     dry = dry_file(engine, entity, content)
     assert dry.ok, dry.problems
     assert (dry.inserted, dry.updated) == (EXPECTED_INSERTS[entity], 0) or entity == "customers"

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from cs_metrics.storage import ingest, vocabulary
 from cs_metrics.storage import models as m
-from tests.storage.ingest.conftest import commit_file, dry_file, table_counts
+from tests.storage.ingest.conftest import commit_file, dry_file, mark_churned, table_counts
 
 HEADER = "customer_id,name,segment,region,signed_on\n"
 
@@ -25,6 +25,7 @@ def test_keys_labels_and_known_spellings_are_accepted(engine):
     # "mid market" and "Italia" are known spellings of the default terms Mid-Market and Italy.
     assert _stored(engine, m.Customer.external_id, m.Customer.segment, m.Customer.region)[2:] == [
         ("V1", "Mid-Market", "Italy"), ("V2", "Enterprise", "North America")]
+    mark_churned(engine, {"C1": "2026-09-01"})
     churn = "customer_id,churned_on,primary_reason,contributing_reasons\nC1,2026-09-01,Moved to a competitor,price; Budget cut\n"
     assert commit_file(engine, "churn_events", churn).committed
     # The label "Moved to a competitor" is the term competitor; "Budget cut" the label of budget_cut.
@@ -92,6 +93,7 @@ def test_departments_and_meeting_types_come_from_the_vocabularies(engine):
 def test_a_free_text_churn_reason_becomes_a_key_and_terms_give_category_and_controllability(any_engine):
     vocabulary.add_terms(any_engine, "churn_reason", [{"key": "Price too high", "category": "commercial",
                                                    "controllable": True}])
+    mark_churned(any_engine, {"C1": "2026-09-01", "C2": "2026-09-02"})
     churn = ("Customer ID,Churn Date,Churn Category,Churn Reason\n"
              "C1,2026-09-01,,price TOO high\n"                                  # a term: its category
              "C2,2026-09-02,Competitor,  Competitor made better offer  \n")     # new: the file's category
