@@ -191,8 +191,10 @@ def _check_nps(parsed: Parsed, report: ImportReport) -> None:
 
 
 def _answer_times(parsed: Parsed) -> None:
-    """The time of each answer (``responded_at``, UTC): the day with the time of its own column, or
-    with the time written in the day's cell; None when the file gives no time."""
+    """The time of each answer (``responded_at``): the day with the time of its own column, or with
+    the time written in the day's cell; None when the file gives no time. Like every time an import
+    reads, it is the wall-clock time in the company's time zone (a time with an offset is converted
+    to it), stored with a UTC label."""
     v = parsed.values
     if "responded_on" not in v:
         return
