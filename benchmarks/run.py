@@ -161,31 +161,35 @@ def _aggregate_rows(rep: Report, co: company.Company, repeats: int) -> None:
 
 
 def _boardpack_rows(rep: Report, co: company.Company, *, files: bool) -> None:
+    """The pack built in English and in Italian (its numbers, summary and figures), then, with
+    ``files``, each pack's PDF, PPTX and HTML drawn; the two languages' PDFs must have as many pages."""
     _heading("Board pack")
     engine = db.make_engine(co.url)
     period = preset_period("Last 12 months", co.as_of)
+    pages: dict[str, int] = {}
     try:
-        start = time.perf_counter()
-        pack = boardpack.build_pack(engine, period=period, as_of=co.as_of)
-        seconds = time.perf_counter() - start
-        rep.add("board pack", "build (numbers, summary, figures)", seconds, "s", report.BOARD_PACK)
-        say(f"  build: {seconds:.2f} s ({len(pack.tiles)} figures, {len(pack.sections)} sections)")
-        if not files:
-            return
-        if pack_files.chromium_path() is None:
-            rep.add(
-                "board pack", "files (PDF, PPTX, HTML)", None, "s", note="no Chromium to draw the figures"
-            )
-            return
-        start = time.perf_counter()
-        made = pack_files.render_files(pack)
-        seconds = time.perf_counter() - start
-        rep.add("board pack", "files (PDF, PPTX, HTML; starts Chromium)", seconds, "s")
-        say(
-            f"  files: {seconds:.2f} s ("
-            + ", ".join(f"{k} {len(v) / 1e6:.1f} MB" for k, v in made.items())
-            + ")"
-        )
+        for language in ("en", "it"):
+            start = time.perf_counter()
+            pack = boardpack.build_pack(engine, period=period, as_of=co.as_of, language=language)
+            seconds = time.perf_counter() - start
+            rep.add("board pack", f"build (numbers, summary, figures), {language}", seconds, "s", report.BOARD_PACK)
+            figures = sum(len(f) for f in pack.figures.values())
+            say(f"  build ({language}): {seconds:.2f} s ({len(pack.tiles)} tiles, {len(pack.sections)} sections, "
+                f"{figures} figures)")
+            if not files:
+                continue
+            if pack_files.chromium_path() is None:
+                rep.add("board pack", "files (PDF, PPTX, HTML)", None, "s", note="no Chromium to draw the figures")
+                return
+            start = time.perf_counter()
+            made = pack_files.render_files(pack)
+            seconds = time.perf_counter() - start
+            rep.add("board pack", f"files (PDF, PPTX, HTML), {language}", seconds, "s")
+            pages[language] = made["pdf"].count(b"/Type /Page\n")
+            say(f"  files ({language}): {seconds:.2f} s, {pages[language]} PDF pages ("
+                + ", ".join(f"{k} {len(v) / 1e6:.1f} MB" for k, v in made.items()) + ")")
+        if len(set(pages.values())) > 1:
+            say(f"  ERROR the PDFs differ in pages: {pages}")
     except Exception as exc:
         rep.add("board pack", "build", None, "s", report.BOARD_PACK, error=str(exc).splitlines()[0][:200])
         say(f"  ERROR {exc}")

@@ -27,7 +27,9 @@ sections = st.multiselect("Sections", report.SECTIONS, default=list(report.SECTI
 left, right = st.columns(2)
 language = left.radio("Language", list(report.LANGUAGES), format_func={"en": "English", "it": "Italiano"}.get,
                       key="pack_language", horizontal=True)
-company = right.text_input("Company name on the cover", max_chars=200, key="pack_company")
+company = right.text_input("Company name on every page", max_chars=200, key="pack_company")
+logo_file = right.file_uploader("Logo on every page (PNG or JPEG, optional)", type=["png", "jpg", "jpeg"],
+                                key="pack_logo", max_upload_size=1)
 
 if not (isinstance(chosen, (tuple, list)) and len(chosen) == 2):
     components.empty_state("Pick both the first and the last day of the period.")
@@ -55,6 +57,7 @@ with st.container(border=True):
         st.text(sentence)
 for area in preview.sections:
     with st.expander(report.SECTION_TITLES[language][area], expanded=False):
+        st.text(f"{preview.t('meaning')}: {report.meaning(preview, area)}")
         for line in report.reading(preview, area):
             if line:
                 st.text(line)
@@ -71,7 +74,8 @@ if report.images.chromium_path() is None:
 if st.button("Generate the pack", type="primary", key="pack_generate"):
     bar = st.progress(0.0, text="Computing the figures…")
     try:
-        pack = boardpack.build_pack(loaders.engine(), **options)
+        pack = boardpack.build_pack(loaders.engine(), **options,
+                                    logo=logo_file.getvalue() if logo_file is not None else None)
     except DataError as exc:
         st.error(str(exc))
         st.stop()

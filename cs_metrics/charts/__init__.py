@@ -73,13 +73,15 @@ def chart_text(value: T) -> T:
 
 
 def house_style(fig: go.Figure, *, title: str | None = None, height: int = 320) -> go.Figure:
-    """Apply the common layout: white template, palette, compact margins, legend on top."""
+    """Apply the common layout: white template, palette, compact margins, legend on top (below the
+    title, which keeps a line of its own at the top of the figure)."""
     fig.update_layout(
         colorway=list(PALETTE),
         font={"family": FONT, "size": 13},
-        title={"text": title, "x": 0, "xanchor": "left"} if title else None,
+        title={"text": title, "x": 0, "xanchor": "left", "y": 0.98, "yanchor": "top", "yref": "container"}
+        if title else None,
         height=height,
-        margin={"l": 10, "r": 10, "t": 50 if title else 20, "b": 10},
+        margin={"l": 10, "r": 10, "t": 70 if title else 20, "b": 10},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
     )
     return fig

@@ -21,9 +21,11 @@ from cs_metrics.report.pack import (
     COMPARISONS,
     FILE_NAMES,
     FORMATS,
+    MAX_LOGO_BYTES,
     MIME,
     SECTIONS,
     Pack,
+    check_logo,
     check_sections,
     comparison_period,
 )
@@ -34,16 +36,22 @@ from cs_metrics.report.readings import (
     definitions,
     figure_line,
     figure_row,
+    interval_text,
     left_out_text,
+    meaning,
+    notes,
+    page_titles,
     reading,
     since_line,
+    summary_tiles,
     table_head,
     verdict,
 )
 from cs_metrics.report.texts import LANGUAGES, SECTION_TITLES, TEXT, period_label
 
 __all__ = [
-    "COMPARISONS", "FIGURE_SIZE", "FILE_NAMES", "FORMATS", "INSTALL_CHROMIUM", "LANGUAGES", "MIME", "SECTIONS",
+    "COMPARISONS", "FIGURE_SIZE", "FILE_NAMES", "FORMATS", "INSTALL_CHROMIUM", "LANGUAGES", "MAX_LOGO_BYTES", "MIME",
+    "SECTIONS", "check_logo", "interval_text", "meaning", "notes", "page_titles", "summary_tiles",
     "SECTION_TITLES", "TEXT", "ChromiumMissing", "Pack", "check_sections", "chromium_path", "comparison_period",
     "cover_lines", "definitions", "figure_images", "figure_line", "figure_row", "left_out_text", "pdf_text",
     "period_label", "reading", "render_files", "render_html", "render_pdf", "render_pptx", "since_line", "stop_figure_server",

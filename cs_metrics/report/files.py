@@ -37,7 +37,7 @@ def render_files(
     if unknown:
         raise DataError(f"Unknown format(s) {unknown}; use {list(FORMATS)}.")
     files: dict[str, bytes] = {}
-    images: dict[str, bytes] = {}
+    images: dict[str, list[bytes]] = {}
 
     def step(share: float, what: str) -> None:
         if progress:

@@ -16,7 +16,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 
 #: Figure size in pixels (drawn at 2x for print).
-FIGURE_SIZE = (1000, 430)
+FIGURE_SIZE = (900, 600)
 #: Executable names of a Chromium kaleido can drive.
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 INSTALL_CHROMIUM = (
@@ -47,17 +47,17 @@ def chromium_path() -> str | None:
 
 
 def figure_images(
-    figures: dict[str, go.Figure], *, progress: Callable[[float, str], None] | None = None
-) -> dict[str, bytes]:
+    figures: dict[str, list[go.Figure]], *, progress: Callable[[float, str], None] | None = None
+) -> dict[str, list[bytes]]:
     """PNG bytes of each figure (``FIGURE_SIZE`` at scale 2), drawn by one kaleido server started
     once and reused.
 
     Parameters
     ----------
     figures
-        Figures by key (a pack's section).
+        Figures by key (a pack's section), in reading order.
     progress
-        Called with (share done, key) before each figure.
+        Called with (share done, "key i/n") before each figure.
 
     Raises
     ------
@@ -70,21 +70,25 @@ def figure_images(
     import kaleido
     from kaleido.errors import ChromeNotFoundError
 
-    out: dict[str, bytes] = {}
+    out: dict[str, list[bytes]] = {}
     width, height = FIGURE_SIZE
+    total = sum(len(figs) for figs in figures.values())
+    done = 0
     with _KALEIDO_LOCK:
         if not _KALEIDO_STARTED:
             kaleido.start_sync_server(silence_warnings=True)
             _KALEIDO_STARTED = True
-        for i, (key, fig) in enumerate(figures.items()):
-            if progress:
-                progress(i / max(len(figures), 1), key)
-            try:
-                out[key] = kaleido.calc_fig_sync(
-                    fig.to_dict(), opts={"format": "png", "width": width, "height": height, "scale": 2}
-                )
-            except ChromeNotFoundError:
-                raise ChromiumMissing(INSTALL_CHROMIUM) from None
+        for key, figs in figures.items():
+            out[key] = []
+            for i, fig in enumerate(figs):
+                if progress:
+                    progress(done / max(total, 1), f"{key} {i + 1}/{len(figs)}")
+                try:
+                    out[key].append(kaleido.calc_fig_sync(
+                        fig.to_dict(), opts={"format": "png", "width": width, "height": height, "scale": 2}))
+                except ChromeNotFoundError:
+                    raise ChromiumMissing(INSTALL_CHROMIUM) from None
+                done += 1
     return out
 
 

@@ -40,12 +40,13 @@ class Pack:
     """A built pack: everything the three files show. ``numbers`` is what a snapshot stores.
 
     ``tiles`` holds the tiles of the sections and of the cover (area ``customers``); ``figures``
-    one figure per section (empty for a preview); ``last`` the last saved pack for the same
+    the figures of each section, in reading order (one to three; empty for a preview); ``last`` the last saved pack for the same
     customers (``id``, ``created_at``, ``period_start``, ``period_end``, ``numbers``), or None.
     ``left_out`` the sections and figures left out for lack of data, as (name, reason) in the
     pack's language ("Health", "no health signals imported").
     ``currency`` is the company's currency (ISO 4217 code) every amount is written in; when not
-    given, the currency of the pack's money tiles (the ARR on the cover).
+    given, the currency of the pack's money tiles (the ARR on the cover). ``logo`` is an optional
+    PNG or JPEG image of the company's logo, shown on every page and slide.
     """
 
     company: str
@@ -59,10 +60,11 @@ class Pack:
     freshness: str
     tiles: list[Tile]
     summary: sm.Summary
-    figures: dict[str, go.Figure] = field(default_factory=dict)
+    figures: dict[str, list[go.Figure]] = field(default_factory=dict)
     last: dict[str, Any] | None = None
     left_out: tuple[tuple[str, str], ...] = ()
     currency: str = ""
+    logo: bytes | None = None
 
     def __post_init__(self) -> None:
         if not self.currency:
@@ -139,6 +141,29 @@ def comparison_period(period: Period, kind: str = "previous") -> Period:
     if kind == "year":
         return period.year_before()
     raise DataError(f"Unknown comparison {kind!r}; use one of {list(COMPARISONS)}.")
+
+
+#: The largest logo file a pack takes.
+MAX_LOGO_BYTES = 1024 * 1024
+
+
+def check_logo(data: bytes | None) -> bytes | None:
+    """The logo's bytes when they are a PNG or JPEG image of at most ``MAX_LOGO_BYTES``; None for
+    no logo; else ``DataError`` saying what to give instead.
+
+    >>> check_logo(b"GIF89a...")
+    Traceback (most recent call last):
+    cs_metrics.errors.DataError: The logo must be a PNG or JPEG image; this file is neither. Save it as PNG and choose it again.
+    """
+    if not data:
+        return None
+    if len(data) > MAX_LOGO_BYTES:
+        raise DataError(f"The logo file is {len(data) / 1024 / 1024:.1f} MB; a logo of at most 1 MB is enough for "
+                        "print. Save a smaller PNG or JPEG and choose it again.")
+    if not (data.startswith(b"\x89PNG\r\n\x1a\n") or data.startswith(b"\xff\xd8\xff")):
+        raise DataError("The logo must be a PNG or JPEG image; this file is neither. Save it as PNG and choose it "
+                        "again.")
+    return data
 
 
 def check_sections(sections: Sequence[str] | None) -> tuple[str, ...]:

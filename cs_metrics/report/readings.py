@@ -9,9 +9,9 @@ import math
 from cs_metrics import summary as sm
 from cs_metrics.formatting import fmt_interval
 from cs_metrics.report.pack import Pack
-from cs_metrics.report.texts import DEFINITIONS_IT, VERDICTS_IT, period_label
+from cs_metrics.report.texts import DEFINITIONS_IT, SECTION_TITLES, VERDICTS_IT, period_label
 from cs_metrics.stats import p_text
-from cs_metrics.tiles import COMPANY_WIDE, DETECTABLE, NOT_DETECTABLE, Tile, verdict_text
+from cs_metrics.tiles import COMPANY_WIDE, DETECTABLE, NOT_APPLICABLE, NOT_DETECTABLE, Tile, verdict_text
 
 #: Keys (in ``texts.TEXT``) of the columns of a section's table of figures.
 TABLE_COLUMNS: tuple[str, ...] = ("figure", "value", "previous", "change", "test", "n")
@@ -27,6 +27,11 @@ def verdict(tile: Tile, language: str) -> str:
     return text
 
 
+def _range_words(text: str, language: str) -> str:
+    """An interval's "25 to 35" in the pack's language ("25 a 35" in Italian)."""
+    return text.replace(" to ", " a ") if language == "it" else text
+
+
 def table_head(pack: Pack) -> list[str]:
     """The headings of a section's table of figures, in the pack's language."""
     return [pack.t(k) for k in TABLE_COLUMNS]
@@ -39,7 +44,7 @@ def figure_row(tile: Tile, language: str) -> tuple[str, str, str, str, str, str]
     value = sm.value_text(tile, tile.value, language)
     interval = fmt_interval(tile.low, tile.high, tile.unit, currency=tile.currency)
     if interval:
-        value += f" ({sm.localise(interval.replace('95% CI ', ''), language)})"
+        value += f" ({sm.localise(_range_words(interval.replace('95% CI ', ''), language), language)})"
     n = sm.localise(f"{tile.n:,}", language)
     return (sm.label(tile, language), value, sm.value_text(tile, tile.previous, language), sm.change_text(tile, language),
             verdict(tile, language), n)
@@ -112,7 +117,9 @@ def cover_lines(pack: Pack) -> list[tuple[str, str]]:
     t = pack.t
     customers = pack.flt.describe()
     if pack.language == "it":
-        customers = customers.replace("all customers", "tutti i clienti")
+        for english, italian in (("all customers", "tutti i clienti"), ("segment: ", "segmento: "),
+                                 ("region: ", "regione: "), ("owner: ", "responsabile: ")):
+            customers = customers.replace(english, italian)
     return [
         (t("period"), period_label(pack.period, pack.language)),
         (t("compare"), period_label(pack.previous, pack.language)),
@@ -120,3 +127,83 @@ def cover_lines(pack: Pack) -> list[tuple[str, str]]:
         (t("generated"), f"{pack.generated_at:%Y-%m-%d %H:%M} UTC"),
         (t("freshness"), pack.freshness),
     ] + ([(t("left_out"), left_out_text(pack))] if pack.left_out else [])
+
+
+def page_titles(pack: Pack) -> list[str]:
+    """The title of every page of the PDF and every slide of the deck, in order: the cover (the
+    company's name), the contents, the one-page summary, one per section, the appendix. Both files
+    have exactly these pages, so a presenter's slide numbers are the reader's page numbers."""
+    return [pack.company, pack.t("contents"), pack.t("summary"),
+            *(SECTION_TITLES[pack.language][area] for area in pack.sections), pack.t("appendix")]
+
+
+def summary_tiles(pack: Pack) -> list[Tile]:
+    """The tiles of the one-page summary: the Overview's tiles of the chosen sections in section
+    order, then customers and ARR."""
+    return [t for area in (*pack.sections, "customers") for t in pack.section_tiles(area)]
+
+
+def interval_text(tile: Tile, language: str) -> str:
+    """The tile's 95% interval as displayed ("95% CI 24–36"; "" for a census figure)."""
+    text = fmt_interval(tile.low, tile.high, tile.unit, currency=tile.currency) if tile.has_value else ""
+    if language == "it" and text:
+        text = sm.localise(_range_words(text.replace("95% CI", "IC 95%"), "it"), "it")
+    return text
+
+
+def meaning(pack: Pack, area: str) -> str:
+    """"What this means": one line written from the section's headline figure, its change and the
+    test behind it (a change is called one only when its test says so; too small a sample is said)."""
+    tiles = pack.section_tiles(area)
+    lang = pack.language
+    head = tiles[0] if tiles else None
+    it = lang == "it"
+    if head is None or not head.has_value:
+        return ("Nessun dato in questo periodo: il documento non può dire nulla su quest'area."
+                if it else "No data in this period: the pack cannot say anything about this area yet.")
+    name = sm.label(head, lang)
+    if not head.enough:
+        return (f"{name} poggia su troppo poche osservazioni (n = {head.n}): leggetelo come indicativo, non come "
+                "una tendenza." if it else f"{name} rests on too few observations (n = {head.n}): read it as an "
+                "indication, not a trend.")
+    change = sm.change_text(head, lang)
+    good = sm.improved(head)
+    if head.test == DETECTABLE:
+        if it:
+            follow = "Vale la pena capire che cosa ha funzionato." if good else "Merita una domanda del consiglio."
+            return (f"{name} è cambiato davvero ({change}), {'in meglio' if good else 'in peggio'}: la variazione "
+                    f"supera il caso. {follow}")
+        return (f"{name} really moved ({change}), for the {'better' if good else 'worse'}: the change is larger than "
+                f"chance explains. {'Worth learning what worked.' if good else 'It deserves a board question.'}")
+    if head.test == NOT_DETECTABLE:
+        return (f"{name} non si è mosso oltre ciò che spiega il caso ({change}): leggetelo come stabile."
+                if it else f"{name} did not move beyond what chance explains ({change}): read it as steady.")
+    if head.test == NOT_APPLICABLE and not math.isnan(head.change) and head.change != 0:
+        return (f"{name} conta tutti i clienti, quindi la variazione ({change}) è reale: "
+                f"{'un miglioramento' if good else 'un peggioramento'}." if it else
+                f"{name} counts every customer, so its change ({change}) is real: for the "
+                f"{'better' if good else 'worse'}.")
+    if head.test == NOT_APPLICABLE:
+        return (f"{name} è invariato rispetto al periodo di confronto." if it
+                else f"{name} is unchanged from the comparison period.")
+    return (f"{name}: troppo pochi dati nel periodo di confronto per verificare la variazione ({change})."
+            if it else f"{name}: too little data in the comparison period to test the change ({change}).")
+
+
+def notes(pack: Pack, area: str) -> list[str]:
+    """The presenter's notes of a section: each figure's definition, the test behind each change
+    reading (with its p-value), and the data's freshness."""
+    lang = pack.language
+    tiles = pack.section_tiles(area)
+    defs = dict(definitions(pack))
+    out = [f"{pack.t('notes_definitions')}:"]
+    out += [f"- {sm.label(t, lang)}: {defs.get(sm.label(t, lang), t.definition)}" for t in tiles]
+    out.append(f"{pack.t('notes_tests')}:")
+    for t in tiles:
+        reading_ = verdict(t, lang)
+        test = f" ({t.test_name})" if t.test_name and t.test_name not in reading_ else ""
+        out.append(f"- {sm.label(t, lang)}: {reading_}{test}; n = {sm.localise(f'{t.n:,}', lang)}, "
+                   f"{pack.t('previous').lower()} n = {sm.localise(f'{t.n_previous:,}', lang)}.")
+    out.append(f"{pack.t('notes_freshness')}: {pack.freshness}; {pack.t('generated').lower()} "
+               f"{pack.generated_at:%Y-%m-%d %H:%M} UTC.")
+    return out

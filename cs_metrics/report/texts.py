@@ -29,6 +29,10 @@ TEXT: dict[str, dict[str, str]] = {
         "page": "Page", "demo": "demo data", "company_wide": "Company-wide: the customer filters do not apply.",
         "too_few": "too few observations to read with confidence",
         "left_out": "Left out", "no_data_period": "no data for this period",
+        "contents": "Contents", "summary": "Summary: the posture on one page", "meaning": "What this means",
+        "contradiction": "Largest contradiction", "notes_definitions": "Definitions",
+        "notes_tests": "How each change was read", "notes_freshness": "Data freshness", "interval": "95% CI",
+        "of": "of",
     },
     "it": {
         "title": "Postura verso il cliente", "subtitle": "Documento per il consiglio", "period": "Periodo",
@@ -41,6 +45,10 @@ TEXT: dict[str, dict[str, str]] = {
         "company_wide": "Riguarda tutta l'azienda: i filtri sui clienti non si applicano.",
         "too_few": "troppo poche osservazioni per una lettura affidabile",
         "left_out": "Esclusi", "no_data_period": "nessun dato per questo periodo",
+        "contents": "Indice", "summary": "Sintesi: la postura in una pagina", "meaning": "Che cosa significa",
+        "contradiction": "Contraddizione principale", "notes_definitions": "Definizioni",
+        "notes_tests": "Come è stata letta ogni variazione", "notes_freshness": "Aggiornamento dei dati",
+        "interval": "IC 95%", "of": "di",
     },
 }
 

@@ -14,7 +14,7 @@ period, both included)::
 
     python -m cs_metrics.services.boardpack --database-url URL --start 2025-11-01 --end 2026-10-31 \
         --out DIR [--compare-start D --compare-end D] [--sections nps health ...] [--language en|it] \
-        [--company NAME] [--segments S ...] [--save]
+        [--company NAME] [--logo FILE] [--segments S ...] [--save]
 """
 
 from __future__ import annotations
@@ -32,10 +32,13 @@ from sqlalchemy.engine import Engine
 
 from cs_metrics import report
 from cs_metrics.access import LOCAL, Actor
+from cs_metrics.charts import nps as nps_charts
 from cs_metrics.errors import ConfigurationError, DataError, SchemaError
 from cs_metrics.period import Period
 from cs_metrics.selection import ALL, CustomerFilter
 from cs_metrics.services import coverage
+from cs_metrics.services import meetings as meetings_data
+from cs_metrics.services import nps as nps_data
 from cs_metrics.services.access import write
 from cs_metrics.services.churn import churn_in_period
 from cs_metrics.services.figures import (
@@ -56,7 +59,7 @@ from cs_metrics.summary import what_changed
 
 __all__ = [
     "PackError", "build_pack", "freshness", "left_out_of_pack", "main", "pack_file", "save", "saved_packs",
-    "section_figure",
+    "section_figure", "section_figures",
 ]
 
 #: A pack that cannot be saved as given (the message says what to change).
@@ -94,6 +97,7 @@ def build_pack(
     company: str = "",
     generated_at: dt.datetime | None = None,
     figures: bool = True,
+    logo: bytes | None = None,
 ) -> report.Pack:
     """Compute a pack: the tiles of the chosen sections (and customers and ARR for the cover), the
     summary, one figure per section, and the last saved pack for the same customers.
@@ -120,15 +124,18 @@ def build_pack(
         The generation time written on the cover (default: now, UTC).
     figures
         False leaves the figures out (a preview).
+    logo
+        The company's logo (PNG or JPEG, at most 1 MB), shown on every page and slide.
 
     Raises
     ------
     DataError
-        For an unknown language or section.
+        For an unknown language or section, or a logo that is not a PNG or JPEG image of at most 1 MB.
     """
     if language not in report.LANGUAGES:
         raise DataError(f"Unknown language {language!r}; use one of {list(report.LANGUAGES)}.")
     chosen = report.check_sections(sections)
+    logo = report.check_logo(logo)
     previous = previous or period.previous()
     as_of = as_of or period.last
     tiles = overview_tiles(engine, period=period, flt=flt, as_of=as_of, previous=previous, areas=(*chosen, "customers"))
@@ -139,11 +146,11 @@ def build_pack(
         company=company.strip() or "Outside In", period=period, previous=previous, flt=flt, language=language,
         sections=present, generated_at=(generated_at or dt.datetime.now(dt.UTC)).replace(microsecond=0),
         as_of=as_of, freshness=freshness(engine), tiles=tiles, summary=summary,
-        left_out=left_out_of_pack(engine, chosen, present, language),
+        left_out=left_out_of_pack(engine, chosen, present, language), logo=logo,
     )
     pack.last = qb.last_pack(engine, filters=pack.filters)
     if figures:
-        pack.figures = {area: section_figure(engine, pack, area) for area in present}
+        pack.figures = {area: section_figures(engine, pack, area) for area in present}
     return pack
 
 
@@ -166,23 +173,46 @@ def left_out_of_pack(
     return tuple(out)
 
 
-def section_figure(engine: Engine, pack: report.Pack, area: str) -> go.Figure:
-    """The figure of one section, from the builder the area's page draws with; the trend of the
-    section's tiles where the area's own figure would be empty."""
+def section_figures(engine: Engine, pack: report.Pack, area: str) -> list[go.Figure]:
+    """The figures of one section, in reading order, from the builders the pages draw with: the
+    area's own figure, then a second view a board asks for (NPS by segment; the trend of the
+    section's figures; customer share of meeting time by department). A view without data is left
+    out; a section always has at least the trend of its figures."""
     tiles = pack.section_tiles(area)
-    title = report.SECTION_TITLES[pack.language][area]
+    titles, it = report.SECTION_TITLES[pack.language], pack.language == "it"
+    title = titles[area]
+    trend_title = f"{title}: {'andamento' if it else 'trend'}"
     scope = dict(period=pack.period, flt=pack.flt)
+    trend = area_trend_figure(tiles, title=trend_title)
+    has_trend = any(len([v for _, v in t.series if v is not None and v == v]) >= 2 for t in tiles)
+    out: list[go.Figure] = []
     if area == "nps" and (tiles[0].n or tiles[0].n_previous):
-        return nps_trend_figure(engine, previous=pack.previous, title=title, **scope)
+        out.append(nps_trend_figure(engine, previous=pack.previous, title=title, **scope))
+        by_segment = nps_data.breakdown(engine, by="segment", **scope)
+        if len(by_segment) >= 2:
+            out.append(nps_charts.breakdown_chart(
+                by_segment, by="segment", title=f"{title}: {'per segmento' if it else 'by segment'}"))
+        return out
     if area == "health" and tiles[0].n:
-        return health_bands_figure(tiles[0], title=title)
-    if area == "onboarding" and tiles[0].n:
-        return ttfv_curve_figure(engine, as_of=pack.as_of, title=title, **scope)
-    if area == "retention" and len(churn_in_period(engine, **scope)):
-        return churn_reasons_figure(engine, title=title, **scope)
-    if area == "maturity":
-        return maturity_bars_figure(tiles, title=title)
-    return area_trend_figure(tiles, title=title)
+        out.append(health_bands_figure(tiles[0], title=title))
+    elif area == "onboarding" and tiles[0].n:
+        out.append(ttfv_curve_figure(engine, as_of=pack.as_of, title=title, **scope))
+    elif area == "retention" and len(churn_in_period(engine, **scope)):
+        out.append(churn_reasons_figure(engine, title=f"{title}: {'motivi' if it else 'reasons'}", **scope))
+    elif area == "maturity":
+        out.append(maturity_bars_figure(tiles, title=title))
+    elif area == "meetings":
+        per = meetings_data.meeting_totals(engine)
+        if len(per):
+            out.append(meetings_data.share_trend(per, period=pack.period))
+    if has_trend or not out:
+        out.insert(0 if area == "retention" else len(out), trend)
+    return out
+
+
+def section_figure(engine: Engine, pack: report.Pack, area: str) -> go.Figure:
+    """The first figure of a section (``section_figures``)."""
+    return section_figures(engine, pack, area)[0]
 
 
 # --- snapshots -------------------------------------------------------------------------------------
@@ -256,7 +286,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--sections", nargs="+", default=None, metavar="SECTION",
                    help=f"sections to include (default: all): {' '.join(report.SECTIONS)}")
     p.add_argument("--language", choices=report.LANGUAGES, default="en")
-    p.add_argument("--company", default="", help="company name on the cover")
+    p.add_argument("--company", default="", help="company name on the cover and every page")
+    p.add_argument("--logo", type=Path, default=None, help="the company's logo on every page: a PNG or JPEG file")
     p.add_argument("--segments", nargs="*", default=(), help="only these customer segments")
     p.add_argument("--save", action="store_true", help="also store the pack as a frozen snapshot in the database")
     return p
@@ -281,6 +312,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--compare-end is before --compare-start")
     if not args.out.parent.exists():
         parser.error(f"the folder {args.out.parent} does not exist; create it or choose another --out")
+    logo = None
+    if args.logo is not None:
+        if not args.logo.is_file():
+            parser.error(f"the logo file {args.logo} does not exist")
+        logo = args.logo.read_bytes()
     try:
         engine = prepare_database(args.database_url, load_demo=False)
     except (ConfigurationError, SchemaError) as exc:
@@ -291,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
     flt = CustomerFilter(segments=tuple(args.segments))
     try:
         pack = build_pack(engine, period=period, previous=previous, sections=sections, flt=flt,
-                          language=args.language, company=args.company)
+                          language=args.language, company=args.company, logo=logo)
     except DataError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

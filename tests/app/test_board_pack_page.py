@@ -143,3 +143,37 @@ def test_an_editor_saves_a_pack_and_the_audit_trail_records_it(app_as, monkeypat
     assert (row["actor"], row["actor_role"], row["action"], row["outcome"], row["records"], row["summary"]) == (
         "editor@example.com", "editor", "boardpack.save", "done", f"board pack #1 ({PERIOD.label()}, en)",
         "sections nps")
+
+
+def test_company_name_and_logo_go_on_every_page(pack_page):
+    import io
+
+    import pdfplumber
+    from PIL import Image
+
+    at = pack_page(pack_sections=["nps"])
+    # "What this means" leads each section of the preview (report.meaning, tested in tests/report).
+    assert any(t.value.startswith("What this means: NPS") for t in at.text)
+    if images.chromium_path() is None:
+        pytest.skip("no Chromium: the PDF cannot be drawn here (apt-get install chromium)")
+    logo = io.BytesIO()
+    Image.new("RGB", (120, 40), (0, 114, 178)).save(logo, format="PNG")
+    at.text_input(key="pack_company").input("Rossi Logistica")
+    at.file_uploader(key="pack_logo").set_value(("logo.png", logo.getvalue(), "image/png")).run()
+    at.button(key="pack_generate").click().run()
+    assert not at.exception
+    pack, files = at.session_state["pack_result"]
+    # Cover, contents, summary, the NPS section, appendix: five pages, each with the logo (one image)
+    # and the company's name; the NPS page also has its two figures.
+    with pdfplumber.open(io.BytesIO(files["pdf"])) as pdf:
+        assert [len(page.images) for page in pdf.pages] == [1, 1, 1, 1 + len(pack.figures["nps"]), 1]
+        assert all("Rossi Logistica" in page.extract_text() for page in pdf.pages)
+
+
+def test_a_logo_that_is_not_an_image_is_refused_with_a_message(pack_page):
+    at = pack_page(pack_sections=["nps"])
+    at.file_uploader(key="pack_logo").set_value(("logo.png", b"not an image at all", "image/png")).run()
+    at.button(key="pack_generate").click().run()
+    assert not at.exception
+    assert "The logo must be a PNG or JPEG image" in at.error[0].value
+    assert "pack_result" not in at.session_state

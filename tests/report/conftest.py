@@ -44,7 +44,8 @@ def make_pack(language: str = "en", *, last: dict | None = None, company: str = 
               flt: CustomerFilter = CustomerFilter(segments=("SMB",))) -> Pack:
     tiles = make_tiles()
     sections = ("nps", "retention", "maturity")
-    figures = {area: go.Figure(go.Bar(x=["a", "b"], y=[1, 2]), layout={"title": {"text": area}}) for area in sections}
+    figures = {area: [go.Figure(go.Bar(x=["a", "b"], y=[1, 2]), layout={"title": {"text": f"{area} {i}"}})
+                      for i in (1, 2)] for area in sections}
     return Pack(company=company, period=PERIOD, previous=PERIOD.previous(), flt=flt, language=language,
                 sections=sections, generated_at=GENERATED, as_of=PERIOD.last, freshness="2026-03-31", tiles=tiles,
                 summary=sm.what_changed(tiles, language=language), figures=figures, last=last)
@@ -58,3 +59,20 @@ def pack() -> Pack:
 @pytest.fixture()
 def pack_it() -> Pack:
     return make_pack("it")
+
+
+def fake_images(pack: Pack, colour: tuple[int, int, int] = (0, 114, 178)) -> dict[str, list[bytes]]:
+    """One plain PNG (the pack's figure size, in one colour) per figure of the pack, drawn without
+    Chromium, so the layout of the PDF and the deck can be measured with images in place."""
+    import io
+
+    from PIL import Image
+
+    from cs_metrics.report import FIGURE_SIZE
+
+    def png() -> bytes:
+        out = io.BytesIO()
+        Image.new("RGB", FIGURE_SIZE, colour).save(out, format="PNG")
+        return out.getvalue()
+
+    return {area: [png() for _ in figs] for area, figs in pack.figures.items()}

@@ -34,7 +34,9 @@ def test_every_file_with_its_figures():
     finally:
         images.stop_figure_server()
     assert files["pdf"].startswith(b"%PDF") and files["pptx"][:2] == b"PK" and files["html"].startswith(b"<!DOCTYPE")
-    # Three figures take the first 80%, then each file in turn.
-    assert [what for _, what in steps] == ["figure: nps", "figure: retention", "figure: maturity", "PDF", "PPTX",
-                                            "HTML", "done"]
-    assert [round(share, 4) for share, _ in steps[:3]] == [0.0, 0.2667, 0.5333]
+    # Six figures (two per section, conftest) take the first 80%, then each file in turn.
+    assert [what for _, what in steps] == ["figure: nps 1/2", "figure: nps 2/2", "figure: retention 1/2",
+                                            "figure: retention 2/2", "figure: maturity 1/2", "figure: maturity 2/2",
+                                            "PDF", "PPTX", "HTML", "done"]
+    # Figure i of 6 starts at 0.8 x i / 6: 0, 0.1333, 0.2667, 0.4, 0.5333, 0.6667.
+    assert [round(share, 4) for share, _ in steps[:6]] == [0.0, 0.1333, 0.2667, 0.4, 0.5333, 0.6667]

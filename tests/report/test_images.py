@@ -30,12 +30,14 @@ def test_figures_become_png_at_twice_the_figure_size():
         skip_or_fail("no Chromium to draw the figures (apt-get install chromium)", "OUTSIDE_IN_REQUIRE_BROWSER")
     seen = []
     try:
-        out = images.figure_images({"a": go.Figure(go.Bar(x=[1], y=[1])), "b": go.Figure()},
+        out = images.figure_images({"a": [go.Figure(go.Bar(x=[1], y=[1]))], "b": [go.Figure(), go.Figure()]},
                                    progress=lambda share, key: seen.append((share, key)))
     finally:
         images.stop_figure_server()
-    assert seen == [(0.0, "a"), (0.5, "b")]
-    for png in out.values():
+    # Three figures: progress 0/3, 1/3 and 2/3 of the way, each named by section and position.
+    assert seen == [(0.0, "a 1/1"), (1 / 3, "b 1/2"), (2 / 3, "b 2/2")]
+    assert [len(v) for v in out.values()] == [1, 2]
+    for png in (png for pngs in out.values() for png in pngs):
         assert png.startswith(b"\x89PNG\r\n\x1a\n")
-        # The IHDR chunk holds width and height (big-endian) at bytes 16-24: FIGURE_SIZE (1000 x 430) x 2.
-        assert struct.unpack(">II", png[16:24]) == (2000, 860)
+        # The IHDR chunk holds width and height (big-endian) at bytes 16-24: FIGURE_SIZE (900 x 600) x 2.
+        assert struct.unpack(">II", png[16:24]) == (1800, 1200)

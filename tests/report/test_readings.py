@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
+from cs_metrics import report
+from cs_metrics.errors import DataError
 from cs_metrics.report import (
     cover_lines,
     definitions,
@@ -37,7 +41,7 @@ def test_figure_row_in_english():
 
 def test_figure_row_in_italian_uses_decimal_commas_and_italian_words():
     assert figure_row(TILES["nps"], "it") == (
-        "NPS", "+30 (+25 to +35)", "+20", "+10,0 punti", "statisticamente rilevabile (p = 0,012)", "400")
+        "NPS", "+30 (+25 a +35)", "+20", "+10,0 punti", "statisticamente rilevabile (p = 0,012)", "400")
     assert figure_row(TILES["logo_churn"], "it") == (
         "Churn dei clienti (logo churn)", "12,4%", "11,2%", "+1,2 pp", "nessun test applicabile", "761")
     assert figure_row(TILES["customers"], "it")[5] == "1.316"
@@ -85,6 +89,8 @@ def test_cover_lines_and_table_head():
     ]
     italian = cover_lines(make_pack("it", flt=CustomerFilter()))
     assert italian[0] == ("Periodo", "01 gen 2026 – 31 mar 2026") and italian[2] == ("Clienti", "tutti i clienti")
+    # conftest's filter (segment SMB) in Italian words.
+    assert cover_lines(make_pack("it"))[2] == ("Clienti", "segmento: SMB")
     assert table_head(make_pack()) == ["Figure", "Value", "Previous", "Change", "Change reading", "n"]
     assert table_head(make_pack("it"))[0] == "Indicatore"
 
@@ -107,3 +113,64 @@ def test_cover_says_what_is_left_out_and_why():
     italian = dataclasses.replace(make_pack("it"), left_out=(("Salute dei clienti", "nessun segnale di salute importato"),))
     assert cover_lines(italian)[-1] == ("Esclusi", "Salute dei clienti, nessun segnale di salute importato")
     assert left_out_text(make_pack()) == "" and len(cover_lines(make_pack())) == 5  # nothing left out: no line
+
+
+def test_page_titles_are_the_pages_and_slides_of_both_files():
+    # Cover (the company), contents, summary, the three sections of conftest's pack in pack order, appendix.
+    assert report.page_titles(make_pack()) == [
+        "Acme S.p.A.", "Contents", "Summary: the posture on one page", "NPS", "Churn & retention", "Maturity",
+        "Appendix: definitions and methods"]
+    assert report.page_titles(make_pack("it"))[1:3] == ["Indice", "Sintesi: la postura in una pagina"]
+
+
+def test_what_this_means_follows_the_test_behind_each_change():
+    pack = make_pack()
+    # NPS 30 against 20 (conftest), its z-test says detectable: a real improvement.
+    assert report.meaning(pack, "nps") == ("NPS really moved (+10.0 points), for the better: the change is larger "
+                                           "than chance explains. Worth learning what worked.")
+    # Logo churn 12.4% against 11.2%: a census figure (no test), so the +1.2 pp is real, and higher churn is worse.
+    assert report.meaning(pack, "retention") == ("Logo churn counts every customer, so its change (+1.2 pp) is "
+                                                 "real: for the worse.")
+    # Maturity 2.5 against 2.0 with p = 0.2: not beyond chance.
+    assert report.meaning(pack, "maturity") == ("Maturity: Culture did not move beyond what chance explains "
+                                                "(+0.5 stages): read it as steady.")
+    assert report.meaning(make_pack("it"), "retention") == (
+        "Churn dei clienti (logo churn) conta tutti i clienti, quindi la variazione (+1,2 pp) è reale: un "
+        "peggioramento.")
+
+
+def test_a_small_sample_is_read_as_an_indication():
+    pack = make_pack()
+    pack.tiles[0] = dataclasses.replace(pack.tiles[0], n=12, enough=False)
+    assert report.meaning(pack, "nps") == ("NPS rests on too few observations (n = 12): read it as an indication, "
+                                           "not a trend.")
+
+
+def test_presenter_notes_hold_definitions_tests_and_freshness():
+    notes = report.notes(make_pack(), "nps")
+    # conftest's NPS tile: definition, its z-test with p = 0.012, n 400 against 380, data up to 2026-03-31.
+    assert notes == [
+        "Definitions:", "- NPS: % promoters minus % detractors.", "How each change was read:",
+        "- NPS: statistically detectable (two-sample z-test, p = 0.012); n = 400, previous n = 380.",
+        "Data freshness: 2026-03-31; generated 2026-04-02 09:30 UTC."]
+    # In Italian the verdict does not name the test, so the note adds it.
+    assert "- NPS: statisticamente rilevabile (p = 0,012) (two-sample z-test); n = 400, precedente n = 380." in \
+        report.notes(make_pack("it"), "nps")
+
+
+def test_summary_tiles_and_their_intervals():
+    pack = make_pack()
+    assert [t.key for t in report.summary_tiles(pack)] == ["nps", "logo_churn", "grr", "maturity_culture",
+                                                           "customers", "arr"]
+    # NPS 25 to 35 and maturity 2.0 to 3.0 (conftest); census figures have no interval.
+    assert [report.interval_text(t, "it") for t in report.summary_tiles(make_pack("it"))] == [
+        "IC 95% +25 a +35", "", "", "IC 95% 2,0–3,0", "", ""]
+
+
+def test_a_logo_must_be_a_small_png_or_jpeg():
+    png = b"\x89PNG\r\n\x1a\n" + b"0" * 10
+    assert report.check_logo(png) == png and report.check_logo(None) is None
+    with pytest.raises(DataError, match="PNG or JPEG"):
+        report.check_logo(b"<svg></svg>")
+    with pytest.raises(DataError, match="at most 1 MB"):
+        report.check_logo(png + b"0" * report.MAX_LOGO_BYTES)

@@ -98,38 +98,50 @@ def test_pack_stores_the_periods_first_and_last_day(pack):
     assert pack.numbers["compare"] == ["2024-11-01", "2025-10-31"]
 
 
-def test_each_section_has_the_figure_its_page_draws(engine, pack):
+def test_each_section_has_the_figures_its_pages_draw(engine, pack):
     from cs_metrics.services import figures
+    from cs_metrics.services import nps as nps_data
 
-    # The NPS section is the NPS page's trend: same builder, same data.
+    # The NPS section is the NPS page's trend (same builder, same data), then NPS by segment: the
+    # NPS page's breakdown, one bar per segment of the demo company.
     same = figures.nps_trend_figure(engine, period=PERIOD, previous=PERIOD.previous(), title="NPS")
-    assert pack.figures["nps"].to_json() == same.to_json()
+    assert pack.figures["nps"][0].to_json() == same.to_json()
+    segments = nps_data.breakdown(engine, period=PERIOD, by="segment")
+    # Segments with fewer than 30 answers (MIN_NPS_RESPONSES) are not drawn: e.g. "(not recorded)".
+    drawn = int((segments["n"] >= 30).sum())
+    assert len(pack.figures["nps"]) == 2 and len(pack.figures["nps"][1].data[0].y) == drawn
     # Health: the Overview's band bars (traces named by band); onboarding: one Kaplan-Meier curve
-    # plus its band, with the 30-day target line; churn: the reasons' bars and cumulative line.
-    assert {t.name for t in pack.figures["health"].data} <= {"Red", "Yellow", "Green"}
-    assert pack.figures["onboarding"].layout.shapes[0].x0 == 30
-    assert [t.name for t in pack.figures["retention"].data] == ["Customers", "Cumulative share"]
-    assert [t.name for t in pack.figures["maturity"].data] == ["Previous round", "Latest round"]
+    # plus its band, with the 30-day target line; churn: the trend of its figures first, then the
+    # reasons' bars and cumulative line; each of these sections then (or first) has the trend of
+    # its figures (one line per tile of the first tile's unit).
+    assert {t.name for t in pack.figures["health"][0].data} <= {"Red", "Yellow", "Green"}
+    assert pack.figures["onboarding"][0].layout.shapes[0].x0 == 30
+    assert [t.name for t in pack.figures["retention"][1].data] == ["Customers", "Cumulative share"]
+    assert [t.name for t in pack.figures["maturity"][0].data] == ["Previous round", "Latest round"]
+    for area in ("health", "onboarding"):
+        trend = figures.area_trend_figure(pack.section_tiles(area), title=f"{report.SECTION_TITLES['en'][area]}: trend")
+        assert pack.figures[area][1].to_json() == trend.to_json()
+    assert all(1 <= len(figs) <= 3 for figs in pack.figures.values())
 
 
 def test_pdf_has_a_page_per_section_and_the_headline_numbers(pack, files):
     pages, content = _pdf_text(files["pdf"])
-    # Cover + one page per section + one appendix page.
-    assert pages == 1 + len(pack.sections) + 1
+    # Cover, contents, summary, one page per section, appendix.
+    assert pages == 3 + len(pack.sections) + 1
     by_key = {t.key: t for t in pack.tiles}
     for key in ("nps", "logo_churn", "grr", "nrr", "ttfv", "health_green", "arr", "customers"):
         shown = report.pdf_text(sm.value_text(by_key[key], by_key[key].value))
         assert shown in content, f"{key} {shown!r} missing from the PDF"
     assert "Acme S.p.A." in content and "Appendix: definitions and methods" in content
-    assert "Data up to: 2026-10-31" in content
+    assert "Data up to 2026-10-31" in content  # the cover's name and value columns
     assert report.pdf_text(pack.summary.sentences[0])[:40] in content.replace("\n", " ")
 
 
 def test_pptx_has_one_slide_per_section_with_the_same_numbers(pack, files):
     slides = _pptx_frames(files["pptx"])
-    # Cover, one slide per chosen section, appendix.
-    assert len(slides) == len(pack.sections) + 2
-    for area, frames in zip(pack.sections, slides[1:-1]):
+    # Cover, contents, summary, one slide per chosen section, appendix.
+    assert len(slides) == 3 + len(pack.sections) + 1
+    for area, frames in zip(pack.sections, slides[3:-1]):
         joined = "\n".join(frames)
         assert report.SECTION_TITLES["en"][area] in joined
         for tile in pack.section_tiles(area):
@@ -137,11 +149,37 @@ def test_pptx_has_one_slide_per_section_with_the_same_numbers(pack, files):
                 assert sm.value_text(tile, tile.value) in joined, tile.key
 
 
+def test_pdf_pages_and_slides_agree_and_every_slide_has_notes(pack, files):
+    """The deck's slides are the PDF's pages, title for title, and every slide has speaker notes;
+    a section's notes define each of its figures, and the summary's define every figure."""
+    from pptx import Presentation
+    from pypdf import PdfReader
+
+    titles = report.page_titles(pack)
+    pdf = PdfReader(io.BytesIO(files["pdf"]))
+    deck = Presentation(io.BytesIO(files["pptx"]))
+    assert len(pdf.pages) == len(deck.slides) == len(titles)
+    for n, (page, slide, title) in enumerate(zip(pdf.pages, deck.slides, titles, strict=True), start=1):
+        assert report.pdf_text(title) in page.extract_text()
+        assert next(sh for sh in slide.shapes if sh.name == "Title").text_frame.text == title
+        # Page number and period on every page and slide (period label: 01 Nov 2025 - 31 Oct 2026).
+        assert f"Page {n} of {len(titles)}" in page.extract_text()
+        assert "01 Nov 2025 - 31 Oct 2026" in page.extract_text()
+        assert slide.has_notes_slide and slide.notes_slide.notes_text_frame.text.strip()
+    definitions = dict(report.definitions(pack))
+    for area, slide in zip(pack.sections, list(deck.slides)[3:-1], strict=True):
+        notes = slide.notes_slide.notes_text_frame.text
+        for tile in pack.section_tiles(area):
+            assert definitions[sm.label(tile, "en")] in notes, (area, tile.key)
+    summary_notes = deck.slides[2].notes_slide.notes_text_frame.text
+    assert all(definitions[sm.label(t, "en")] in summary_notes for t in report.summary_tiles(pack))
+
+
 def test_html_is_self_contained(pack, files):
     page = files["html"].decode("utf-8")
     assert page.startswith("<!DOCTYPE html>")
     assert "<script src=\"http" not in page and "cdn.plot.ly" not in page.split("</head>")[0]
-    assert page.count("figure-") >= len(pack.sections)
+    assert page.count('id="figure-') == sum(len(figs) for figs in pack.figures.values())
     assert sm.value_text(pack.tiles[0], pack.tiles[0].value) in page
 
 
@@ -271,8 +309,9 @@ def test_cli_writes_the_three_files(engine, files, tmp_path):
     assert code == 0
     assert sorted(p.name for p in out.iterdir()) == ["board-pack.html", "board-pack.pdf", "board-pack.pptx"]
     pages, content = _pdf_text((out / "board-pack.pdf").read_bytes())
-    assert pages == 1 + 2 + 1 and "Churn e retention" in content
-    assert len(_pptx_frames((out / "board-pack.pptx").read_bytes())) == 2 + 2
+    # Cover, contents, summary, the two sections, appendix: in the PDF and in the deck.
+    assert pages == 3 + 2 + 1 and "Churn e retention" in content and "Pagina 6 di 6" in content
+    assert len(_pptx_frames((out / "board-pack.pptx").read_bytes())) == 3 + 2 + 1
     # --end is the last day, included: the cover's period ends on 31 October, as typed.
     assert "01 mag 2026 – 31 ott 2026" in (out / "board-pack.html").read_text(encoding="utf-8")
 
