@@ -13,6 +13,7 @@ from cs_metrics import summary as sm
 from cs_metrics.report.pack import Pack
 from cs_metrics.report.pptx import sparkline_points
 from cs_metrics.report.readings import (
+    at_risk_table,
     cover_lines,
     definitions,
     figure_row,
@@ -57,6 +58,9 @@ th{color:var(--muted);font-weight:700}
 .card svg{float:right;margin-top:4px}
 .changed{border-left:3px solid var(--accent);padding:4px 12px;margin-top:14px}
 .changed h3{color:var(--accent);margin:4px 0}
+.at-risk-title{font-size:15px;margin:14px 0 0}table.at-risk{font-size:13px;margin:4px 0}
+table.at-risk td:nth-child(3),table.at-risk td:nth-child(4),table.at-risk th:nth-child(3),
+table.at-risk th:nth-child(4){text-align:right}.caption{font-size:12px;margin:0}
 .figures{display:flex;gap:8px}.figures>.figure{flex:1 1 0;min-width:0}
 .columns{columns:2;column-gap:32px;font-size:12px}.columns dt{font-weight:700;margin-top:6px}
 .columns dd{margin:0 0 4px}.columns p{margin:0 0 8px;break-inside:avoid}
@@ -159,6 +163,11 @@ def render_html(pack: Pack) -> bytes:
         since = since_line(pack, area)
         if since:
             body.append(f"<p class='muted since'>{e(since)}</p>")
+        if area == "health":
+            risk_head, risk_rows, caption = at_risk_table(pack)
+            if risk_rows:
+                body.append(f"<h3 class='at-risk-title'>{e(t('at_risk'))}</h3>"
+                            + table(risk_rows, risk_head, "at-risk") + f"<p class='muted caption'>{e(caption)}</p>")
         pages.append(page(3 + s, "".join(body)))
     # appendix
     defs = "".join(f"<dt>{e(n)}</dt><dd>{e(d)}</dd>" for n, d in definitions(pack))

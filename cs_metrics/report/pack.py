@@ -46,7 +46,10 @@ class Pack:
     pack's language ("Health", "no health signals imported").
     ``currency`` is the company's currency (ISO 4217 code) every amount is written in; when not
     given, the currency of the pack's money tiles (the ARR on the cover). ``logo`` is an optional
-    PNG or JPEG image of the company's logo, shown on every page and slide.
+    PNG or JPEG image of the company's logo, shown on every page and slide. ``at_risk`` the
+    largest accounts at risk in the health section's month (``services.health.at_risk``: ``name``,
+    ``owner``, ``arr``, ``score``, ``why``; ``attrs["n"]`` and ``attrs["arr"]`` count all of
+    them; ``attrs["month"]`` the month, ``attrs["previous"]`` the month compared with), or None.
     """
 
     company: str
@@ -65,6 +68,7 @@ class Pack:
     left_out: tuple[tuple[str, str], ...] = ()
     currency: str = ""
     logo: bytes | None = None
+    at_risk: Any = None
 
     def __post_init__(self) -> None:
         if not self.currency:

@@ -14,6 +14,7 @@ from cs_metrics.formatting import CURRENCY_SYMBOLS
 from cs_metrics.report.images import FIGURE_SIZE
 from cs_metrics.report.pack import Pack
 from cs_metrics.report.readings import (
+    at_risk_table,
     cover_lines,
     definitions,
     figure_row,
@@ -54,6 +55,14 @@ _TOP = MARGIN_TOP
 _BOTTOM = PAGE_SIZE[1] - MARGIN_BOTTOM
 #: Table of figures: share of the width of each column (figure, value, previous, change, reading, n).
 _TABLE_SHARES = (0.21, 0.18, 0.11, 0.12, 0.32, 0.06)
+#: The health page's accounts at risk: share of the width of each column (customer, owner, ARR,
+#: score, why); ARR and score are right-aligned.
+_RISK_SHARES = (0.32, 0.22, 0.12, 0.08, 0.26)
+_RISK_RIGHT = (2, 3)
+#: Type size (points) of the accounts at risk, and the smallest it shrinks to so that the figures
+#: above keep at least ``_MIN_FIGURE_H`` mm of height.
+_RISK_SIZE, _RISK_MIN_SIZE = 7.5, 6.0
+_MIN_FIGURE_H = 45.0
 
 
 def _latin1(text: str) -> bool:
@@ -195,10 +204,12 @@ def _logo_size(logo: bytes) -> tuple[float, float]:
 
 
 def _table(p: _Page, x: float, y: float, head: Sequence[str], rows: Sequence[Sequence[str]], size: float,
-           draw: bool = True) -> float:
-    """The table of figures at (x, y), the full printable width; cells wrap to at most two lines.
-    The height used in mm."""
-    widths = [_WIDTH * s for s in _TABLE_SHARES]
+           draw: bool = True, shares: Sequence[float] = _TABLE_SHARES, right: Sequence[int] | None = None) -> float:
+    """A table at (x, y), the full printable width split by ``shares`` (the table of figures by
+    default); cells wrap to at most two lines; the columns in ``right`` (the last by default) are
+    right-aligned. The height used in mm."""
+    widths = [_WIDTH * s for s in shares]
+    right = (len(widths) - 1,) if right is None else tuple(right)
     pad = 1.2
     top = y
     for r, row in enumerate([head, *rows]):
@@ -210,7 +221,7 @@ def _table(p: _Page, x: float, y: float, head: Sequence[str], rows: Sequence[Seq
             cx = x
             for c, (w, cell) in enumerate(zip(widths, row, strict=False)):
                 p.text(cx + pad, y + pad, w - 2 * pad, cell, cell_size, style, rgb, max_lines=2,
-                       align="R" if c == len(widths) - 1 else "L")
+                       align="R" if c in right else "L")
                 cx += w
             p.rule(x, y + height, x + _WIDTH, y + height, 0.3 if r == 0 else 0.15,
                    TEXT_RGB if r == 0 else RULE_RGB)
@@ -341,6 +352,12 @@ def render_pdf(pack: Pack, images: dict[str, list[bytes]]) -> bytes:
         block = _table(p, 0, 0, head, rows, 8, draw=False)
         since_h = p.text(0, 0, _WIDTH, since, 8, "I", MUTED_RGB, max_lines=3, draw=False) if since else 0.0
         block += since_h + 2 if since else 0
+        risk = at_risk_table(pack) if area == "health" else ([], [], "")
+        risk_size = _RISK_SIZE
+        while risk[1] and risk_size > _RISK_MIN_SIZE and (
+                _BOTTOM - block - _at_risk(p, pack, 0, *risk, risk_size, draw=False) - 5 - (y + 4) < _MIN_FIGURE_H):
+            risk_size -= 0.5
+        block += _at_risk(p, pack, 0, *risk, risk_size, draw=False) if risk[1] else 0.0
         pngs = images.get(area) or []
         if pngs:
             block_top = _BOTTOM - block
@@ -351,11 +368,28 @@ def render_pdf(pack: Pack, images: dict[str, list[bytes]]) -> bytes:
         y += _table(p, MARGIN, y, head, rows, 8)
         if since:
             p.text(MARGIN, y + 2, _WIDTH, since, 8, "I", MUTED_RGB, max_lines=3)
+            y += since_h + 2
+        if risk[1]:
+            _at_risk(p, pack, y, *risk, risk_size)
 
     # appendix
     new_page()
     _appendix(p, pack, heading(titles[-1]))
     return bytes(pdf.output())
+
+
+def _at_risk(p: _Page, pack: Pack, y: float, head: Sequence[str], rows: Sequence[Sequence[str]], caption: str,
+             size: float, draw: bool = True) -> float:
+    """The health page's largest accounts at risk from ``y``, under the table of figures: a small
+    title (``pack.t("at_risk")``), the compact table and its caption in small muted type. The
+    height used in mm, the gap above included."""
+    top = y
+    y += 4
+    y += p.text(MARGIN, y, _WIDTH, pack.t("at_risk"), size + 1.5, "B", max_lines=1, draw=draw) + 0.5
+    y += _table(p, MARGIN, y, head, rows, size, draw=draw, shares=_RISK_SHARES, right=_RISK_RIGHT)
+    if caption:
+        y += 1 + p.text(MARGIN, y + 1, _WIDTH, caption, size - 0.5, "", MUTED_RGB, max_lines=2, draw=draw)
+    return y - top
 
 
 def _figures(pdf: FPDF, pngs: Sequence[bytes], top: float, bottom: float) -> None:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from cs_metrics import summary as sm
 from cs_metrics.report.pack import Pack
 from cs_metrics.report.readings import (
+    at_risk_table,
     cover_lines,
     definitions,
     figure_line,
@@ -49,6 +50,10 @@ TABLE_GRID = "{5940675A-B579-460E-94D1-54222C63F5DA}"
 TABLE_WIDTHS = (2.6, 2.5, 1.4, 1.6, 3.33, 0.9)
 #: Height of one row of a section's table (inches).
 ROW_HEIGHT = 0.3
+#: The health slide's accounts at risk: width of each column (customer, owner, ARR, score, why;
+#: inches, 12.33 in all), height of a row, of the title and of the caption (inches).
+RISK_WIDTHS = (3.9, 2.7, 1.5, 1.1, 3.13)
+RISK_ROW_HEIGHT, RISK_TITLE_HEIGHT, RISK_CAPTION_HEIGHT = 0.24, 0.3, 0.3
 
 
 def sparkline_points(series: Sequence[tuple[object, float | None]]) -> list[tuple[float, float]]:
@@ -187,6 +192,27 @@ def render_pptx(pack: Pack, images: dict[str, list[bytes]]) -> bytes:
     def speak(slide, lines: Sequence[str]) -> None:
         slide.notes_slide.notes_text_frame.text = "\n".join(lines)
 
+    def grid(slide, name: str, rows: Sequence[Sequence[str]], top: float, widths: Sequence[float], row_h: float,
+             size: float, right: Sequence[int] = ()) -> None:
+        """A table of thin rules without fills from ``top``: a muted bold heading row, then ``rows``."""
+        shape = slide.shapes.add_table(len(rows), len(widths), Inches(MARGIN), Inches(top), Inches(sum(widths)),
+                                       Inches(row_h * len(rows)))
+        shape.name = name
+        table = shape.table
+        table._tbl.tblPr.find("{http://schemas.openxmlformats.org/drawingml/2006/main}tableStyleId").text = TABLE_GRID
+        table.horz_banding = False
+        for c, col_w in enumerate(widths):
+            table.columns[c].width = Inches(col_w)
+        for r, row in enumerate(rows):
+            table.rows[r].height = Inches(row_h)
+            for c, text in enumerate(row):
+                cell = table.cell(r, c)
+                cell.fill.background()
+                cell.margin_top = cell.margin_bottom = Inches(0.02)
+                cell.text_frame.word_wrap = True
+                write(cell.text_frame, [(text, {"bold": r == 0, "colour": MUTED if r == 0 else INK})], size,
+                      align=PP_ALIGN.RIGHT if c in right else None)
+
     freshness = (f"{t('notes_freshness')}: {pack.freshness}; {t('generated').lower()} "
                  f"{pack.generated_at:%Y-%m-%d %H:%M} UTC.")
     defs = dict(definitions(pack))
@@ -254,8 +280,11 @@ def render_pptx(pack: Pack, images: dict[str, list[bytes]]) -> bytes:
         since = since_line(pack, area)
         table_h = ROW_HEIGHT * (len(area_tiles) + 1)
         since_h = 0.4 if since else 0.0
+        risk_head, risk_rows, risk_caption = at_risk_table(pack) if area == "health" else ([], [], "")
+        risk_h = (GAP + RISK_TITLE_HEIGHT + RISK_ROW_HEIGHT * (len(risk_rows) + 1) + RISK_CAPTION_HEIGHT
+                  if risk_rows else 0.0)
         fig_top = 2.15
-        fig_bottom = FOOTER_TOP - GAP - since_h - table_h - GAP
+        fig_bottom = FOOTER_TOP - GAP - since_h - risk_h - table_h - GAP
         pngs = images.get(area, [])
         if pngs:
             k = len(pngs)
@@ -271,25 +300,22 @@ def render_pptx(pack: Pack, images: dict[str, list[bytes]]) -> bytes:
         else:
             table_top = fig_top
         rows_ = [head] + [list(figure_row(tile, lang)) for tile in area_tiles]
-        shape = slide.shapes.add_table(len(rows_), len(head), Inches(MARGIN), Inches(table_top), Inches(width),
-                                       Inches(table_h))
-        shape.name = "Figures"
-        table = shape.table
-        table._tbl.tblPr.find("{http://schemas.openxmlformats.org/drawingml/2006/main}tableStyleId").text = TABLE_GRID
-        table.horz_banding = False
-        for c, col_w in enumerate(TABLE_WIDTHS):
-            table.columns[c].width = Inches(col_w)
-        for r, row in enumerate(rows_):
-            table.rows[r].height = Inches(ROW_HEIGHT)
-            for c, text in enumerate(row):
-                cell = table.cell(r, c)
-                cell.fill.background()
-                cell.margin_top = cell.margin_bottom = Inches(0.02)
-                cell.text_frame.word_wrap = True
-                write(cell.text_frame, [(text, {"bold": r == 0, "colour": MUTED if r == 0 else INK})], 10)
+        grid(slide, "Figures", rows_, table_top, TABLE_WIDTHS, ROW_HEIGHT, 10)
+        if risk_rows:  # under the table of figures (and the since line): title, table, caption in small muted type
+            risk_top = table_top + table_h + since_h + GAP
+            box(slide, MARGIN, risk_top, width, RISK_TITLE_HEIGHT, [(t("at_risk"), {"bold": True})], 12,
+                name="At risk title", anchor=MSO_ANCHOR.BOTTOM)
+            risk_top += RISK_TITLE_HEIGHT
+            grid(slide, "At risk", [risk_head, *risk_rows], risk_top, RISK_WIDTHS, RISK_ROW_HEIGHT, 9, right=(2, 3))
+            box(slide, MARGIN, risk_top + RISK_ROW_HEIGHT * (len(risk_rows) + 1), width, RISK_CAPTION_HEIGHT,
+                [risk_caption], 9, colour=MUTED, name="At risk caption")
         if since:
-            box(slide, MARGIN, FOOTER_TOP - since_h - 0.02, width, since_h, [since], 10, colour=MUTED)
-        speak(slide, notes(pack, area))
+            since_top = table_top + table_h if risk_rows else FOOTER_TOP - since_h - 0.02
+            box(slide, MARGIN, since_top, width, since_h, [since], 10, colour=MUTED)
+        spoken = notes(pack, area)
+        if risk_rows:
+            spoken += [f"{t('at_risk')}: {risk_caption}", *(", ".join(row) for row in risk_rows)]
+        speak(slide, spoken)
 
     # appendix: definitions and methods in two columns
     slide = new_slide(total - 1)

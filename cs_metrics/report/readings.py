@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 
 from cs_metrics import summary as sm
-from cs_metrics.formatting import fmt_interval
+from cs_metrics.formatting import fmt_interval, fmt_value
 from cs_metrics.report.pack import Pack
 from cs_metrics.report.texts import DEFINITIONS_IT, SECTION_TITLES, VERDICTS_IT, period_label
 from cs_metrics.stats import p_text
@@ -207,3 +207,47 @@ def notes(pack: Pack, area: str) -> list[str]:
     out.append(f"{pack.t('notes_freshness')}: {pack.freshness}; {pack.t('generated').lower()} "
                f"{pack.generated_at:%Y-%m-%d %H:%M} UTC.")
     return out
+
+
+_WHY_IT = {"red and falling": "rosso e in calo", "red": "rosso", "falling": "in calo"}
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTHS_IT = ("gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic")
+
+
+def _month(value, language: str) -> str:
+    day = value if hasattr(value, "month") else None
+    if day is None:
+        return ""
+    return f"{(_MONTHS_IT if language == 'it' else _MONTHS_EN)[day.month - 1]} {day.year}"
+
+
+def at_risk_table(pack: Pack) -> tuple[list[str], list[tuple[str, str, str, str, str]], str]:
+    """The health section's largest accounts at risk: the table's headings, its rows (customer,
+    owner, ARR, score, why) as displayed, and a caption saying how many accounts and how much ARR
+    are at risk in all and what "at risk" means; no rows when the pack holds none."""
+    frame = pack.at_risk
+    t, lang = pack.t, pack.language
+    head = [t("account"), t("owner"), t("arr"), t("score"), t("why")]
+    if frame is None or len(frame) == 0:
+        return head, [], ""
+    rows = []
+    for r in frame.itertuples():
+        owner = r.owner if isinstance(r.owner, str) and r.owner.strip() else t("no_owner")
+        arr = sm.localise(fmt_value(float(r.arr), "currency", currency=pack.currency), lang) if r.arr == r.arr else "–"
+        why = _WHY_IT.get(r.why, r.why) if lang == "it" else r.why
+        rows.append((str(r.name), owner, arr, sm.localise(f"{float(r.score):.0f}", lang), why))
+    n, total = int(frame.attrs.get("n", len(frame))), float(frame.attrs.get("arr", 0.0) or 0.0)
+    money = sm.localise(fmt_value(total, "currency", currency=pack.currency), lang)
+    month, before = _month(frame.attrs.get("month"), lang), _month(frame.attrs.get("previous"), lang)
+    drop = f"{float(frame.attrs.get('drop', 10.0)):g}"
+    if lang == "it":
+        since = f", o scesi di {drop} punti o più da {before}" if before else ""
+        which = (f"I {len(rows)} con più ARR tra {sm.localise(f'{n:,}', lang)} clienti a rischio" if len(rows) < n
+                 else "L'unico cliente a rischio" if n == 1 else f"I {n} clienti a rischio")
+        caption = f"{which} ({money} di ARR) a {month}: in fascia rossa{since}."
+    else:
+        since = f", or down {drop} points or more since {before}" if before else ""
+        which = (f"The {len(rows)} largest of {n:,} accounts at risk" if len(rows) < n
+                 else "The only account at risk" if n == 1 else f"The {n} accounts at risk")
+        caption = f"{which} ({money} ARR) in {month}: in the red band{since}."
+    return head, rows, caption

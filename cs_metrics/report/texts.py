@@ -33,6 +33,8 @@ TEXT: dict[str, dict[str, str]] = {
         "contradiction": "Largest contradiction", "notes_definitions": "Definitions",
         "notes_tests": "How each change was read", "notes_freshness": "Data freshness", "interval": "95% CI",
         "of": "of",
+        "at_risk": "Largest accounts at risk", "account": "Customer", "owner": "Owner", "arr": "ARR",
+        "score": "Score", "why": "Why", "no_owner": "no owner",
     },
     "it": {
         "title": "Postura verso il cliente", "subtitle": "Documento per il consiglio", "period": "Periodo",
@@ -49,6 +51,8 @@ TEXT: dict[str, dict[str, str]] = {
         "contradiction": "Contraddizione principale", "notes_definitions": "Definizioni",
         "notes_tests": "Come è stata letta ogni variazione", "notes_freshness": "Aggiornamento dei dati",
         "interval": "IC 95%", "of": "di",
+        "at_risk": "Clienti a rischio con più ARR", "account": "Cliente", "owner": "Responsabile", "arr": "ARR",
+        "score": "Punteggio", "why": "Perché", "no_owner": "nessun responsabile",
     },
 }
 

@@ -37,6 +37,7 @@ from cs_metrics.errors import ConfigurationError, DataError, SchemaError
 from cs_metrics.period import Period
 from cs_metrics.selection import ALL, CustomerFilter
 from cs_metrics.services import coverage
+from cs_metrics.services import health as health_data
 from cs_metrics.services import meetings as meetings_data
 from cs_metrics.services import nps as nps_data
 from cs_metrics.services.access import write
@@ -149,9 +150,32 @@ def build_pack(
         left_out=left_out_of_pack(engine, chosen, present, language), logo=logo,
     )
     pack.last = qb.last_pack(engine, filters=pack.filters)
+    pack.at_risk = _largest_at_risk(engine, pack) if largest_at_risk(pack) else None
     if figures:
         pack.figures = {area: section_figures(engine, pack, area) for area in present}
     return pack
+
+
+#: Accounts at risk a pack lists by name (the largest ARR first), and the fall in score (points
+#: since the comparison period's month) that puts a customer who is not red at risk.
+AT_RISK_IN_PACK = 5
+AT_RISK_DROP = 10.0
+
+
+def largest_at_risk(pack: report.Pack) -> bool:
+    """Whether the pack lists accounts at risk: its health section has a scored month."""
+    health = pack.section_tiles("health")
+    return "health" in pack.sections and bool(health) and health[0].extra.get("month") is not None
+
+
+def _largest_at_risk(engine: Engine, pack: report.Pack) -> pd.DataFrame:
+    """The ``AT_RISK_IN_PACK`` largest accounts at risk in the health section's month (red, or down
+    ``AT_RISK_DROP`` points or more since the comparison period's month): the Health page's list."""
+    extra = pack.section_tiles("health")[0].extra
+    frame = health_data.at_risk(engine, month=extra["month"], previous=extra.get("previous_month"), flt=pack.flt,
+                                drop=AT_RISK_DROP, limit=AT_RISK_IN_PACK)
+    frame.attrs.update(month=extra["month"], previous=extra.get("previous_month"), drop=AT_RISK_DROP)
+    return frame
 
 
 def left_out_of_pack(

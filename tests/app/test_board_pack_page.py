@@ -177,3 +177,31 @@ def test_a_logo_that_is_not_an_image_is_refused_with_a_message(pack_page):
     assert not at.exception
     assert "The logo must be a PNG or JPEG image" in at.error[0].value
     assert "pack_result" not in at.session_state
+
+
+def test_the_page_and_the_command_line_write_the_same_pack(pack_page, demo_db_url, tmp_path):
+    import io
+
+    from pypdf import PdfReader
+
+    if images.chromium_path() is None:
+        pytest.skip("no Chromium: the PDF cannot be drawn here (apt-get install chromium)")
+    at = pack_page(pack_sections=["nps", "retention"], pack_language="it", pack_company="Rossi Logistica")
+    at.button(key="pack_generate").click().run()
+    assert not at.exception
+    pack, files = at.session_state["pack_result"]
+    out = tmp_path / "cli"
+    # The same choices on the command line: the sidebar's last 12 months, both days included.
+    code = boardpack.main(["--database-url", demo_db_url, "--start", PERIOD.first.isoformat(), "--end",
+                           PERIOD.last.isoformat(), "--out", str(out), "--sections", "nps", "retention",
+                           "--language", "it", "--company", "Rossi Logistica"])
+    assert code == 0
+
+    def lines(data: bytes) -> list[str]:
+        # Every line of every page but the generation time, which is when each was built.
+        text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+        return [line for line in text.splitlines() if "UTC" not in line]
+
+    page_lines, cli_lines = lines(files["pdf"]), lines((out / "board-pack.pdf").read_bytes())
+    assert page_lines == cli_lines
+    assert "Sintesi: la postura in una pagina" in page_lines and "Pagina 1 di 6" in " ".join(page_lines)

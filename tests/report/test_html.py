@@ -1,5 +1,5 @@
 """The HTML pack: one self-contained file with the pack's pages as sections, plotly.js inline once,
-sparklines as SVG, every text from the data escaped."""
+sparklines as SVG, the health section's accounts at risk, every text from the data escaped."""
 
 from __future__ import annotations
 
@@ -16,6 +16,14 @@ from cs_metrics.report import render_html
 from cs_metrics.report.html import sparkline_svg
 from cs_metrics.report.readings import page_titles, summary_tiles
 from tests.report.conftest import LAST, make_pack
+from tests.report.test_pdf_layout import (
+    AT_RISK,
+    AT_RISK_TITLE,
+    HEALTH_PAGE,
+    SHOWN,
+    at_risk_frame,
+    make_health_pack,
+)
 
 #: The pages of the conftest pack, from texts.TEXT and texts.SECTION_TITLES (see test_pptx.TITLES).
 TITLES = {
@@ -190,3 +198,48 @@ def test_render_html_cover_lists_the_period_and_the_customers_figures():
     # conftest.PERIOD and its previous period of equal length; customers 1,316 against 1,250: +66
     assert "Period\n01 Jan 2026 – 31 Mar 2026\nCompared with\n03 Oct 2025 – 31 Dec 2025" in cover
     assert "Active customers\n1,316\n1,250\n+66\n" in cover and "Customer posture · Board pack" in cover
+
+
+@pytest.mark.parametrize("language", ["en", "it"])
+def test_render_html_health_section_shows_the_accounts_at_risk(language):
+    page = render_html(make_health_pack(language, at_risk=at_risk_frame())).decode("utf-8")
+    head, rows, caption = SHOWN[language]  # test_pdf_layout.SHOWN: the rows and caption worked out by hand
+    pages = _pages(page)
+    health = pages[HEALTH_PAGE]
+    assert health["title"] == ("Salute dei clienti" if language == "it" else "Health") and health["plots"] == 2
+    # a titled <table> with the headings and one row per account, the caption in a <p> after it
+    table = ("<table class='at-risk'><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr>"
+             + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows) + "</table>")
+    assert (f"<h3 class='at-risk-title'>{AT_RISK_TITLE[language]}</h3>{table}"
+            f"<p class='muted caption'>{caption}</p>") in page
+    assert ("<td>Globex</td><td>Ana Ruiz</td><td>€1,50M</td><td>42</td><td>rosso e in calo</td>" if language == "it"
+            else "<td>Globex</td><td>Ana Ruiz</td><td>€1.50M</td><td>42</td><td>red and falling</td>") in page
+    text = health["text"]
+    for row in rows:
+        assert "\n".join(row) + "\n" in text
+    # under the figures and the table of figures (the green share: 62.0% against 58.0%)
+    green = "Clienti in buona salute\n62,0%\n58,0%" if language == "it" else "Customers in good health\n62.0%\n58.0%"
+    assert text.index(green) < text.index(AT_RISK_TITLE[language]) < text.index(caption)
+    assert page.index("id=\"figure-health-2\"") < page.index("<table class='at-risk'>")
+    # only in the health section
+    assert page.count("<table class='at-risk'>") == 1 and sum("Globex" in p["text"] for p in pages) == 1
+
+
+@pytest.mark.parametrize("at_risk", [None, at_risk_frame([])], ids=["none", "empty"])
+def test_render_html_health_section_without_accounts_at_risk(at_risk):
+    page = render_html(make_health_pack(at_risk=at_risk)).decode("utf-8")
+    health = _pages(page)[HEALTH_PAGE]
+    assert "<table class='at-risk'>" not in page and "class='at-risk-title'" not in page
+    assert "accounts at risk" not in health["text"] and "Largest" not in health["text"]
+    assert "Customers in good health\n62.0%\n58.0%" in health["text"]
+
+
+def test_render_html_escapes_the_accounts_at_risk():
+    hostile = [("<script>alert(1)</script>", "O'Neil & Co", *AT_RISK[0][2:])]
+    page = render_html(make_health_pack(at_risk=at_risk_frame(hostile))).decode("utf-8")
+    assert "<script>alert" not in page
+    # html.escape: < > & and ' become entities; ARR 1,500,000 -> €1.50M, score 42
+    assert ("<tr><td>&lt;script&gt;alert(1)&lt;/script&gt;</td><td>O&#x27;Neil &amp; Co</td><td>€1.50M</td>"
+            "<td>42</td><td>red and falling</td></tr>") in page
+    # one account of 1,234: "The 1 largest of 1,234 ..."
+    assert "<p class='muted caption'>The 1 largest of 1,234 accounts at risk" in page

@@ -1,7 +1,7 @@
 """The PDF's layout measured with pdfplumber: one page per title in ``readings.page_titles``,
 the footer on every page, the contents, the posture on one page, the section pages filled by
-their figures, the logo on every page, Italian words and numbers, and long text kept inside
-the page."""
+their figures, the health page's largest accounts at risk, the logo on every page, Italian words
+and numbers, and long text kept inside the page."""
 
 from __future__ import annotations
 
@@ -10,15 +10,18 @@ import datetime as dt
 import io
 import math
 
+import pandas as pd
 import pdfplumber
+import plotly.graph_objects as go
 import pytest
 from PIL import Image
 
 from cs_metrics import summary as sm
 from cs_metrics.report import pdf as pdf_module
 from cs_metrics.report import pdf_text, render_pdf
-from cs_metrics.report.readings import interval_text, page_titles, summary_tiles
+from cs_metrics.report.readings import at_risk_table, interval_text, page_titles, summary_tiles
 from cs_metrics.report.texts import period_label
+from cs_metrics.tiles import Tile
 from tests.report.conftest import LAST, fake_images, make_pack, make_tiles
 
 MM = 72 / 25.4  # points per mm (pdfplumber measures in points)
@@ -26,6 +29,58 @@ MM = 72 / 25.4  # points per mm (pdfplumber measures in points)
 # 14 mm bottom (MARGIN_BOTTOM, the footer's band). Printable height = 210 - 14 - 14 = 182 mm.
 PAGE_W, PAGE_H, SIDE, TOP, BOTTOM = 297.0, 210.0, 15.0, 14.0, 14.0
 PRINTABLE_H = PAGE_H - TOP - BOTTOM
+
+
+#: The health section's largest accounts at risk, as ``services.health.at_risk`` gives them (largest ARR
+#: first): name, owner (None: nobody owns the account), ARR, score, why.
+AT_RISK = [("Globex", "Ana Ruiz", 1_500_000.0, 42.0, "red and falling"), ("Initech", None, 240_000.0, 48.4, "red"),
+           ("Umbrella", "Bo Chen", 90_000.0, 61.0, "falling")]
+#: ``readings.at_risk_table`` of AT_RISK written out by hand. ARR: 1,500,000 / 1e6 = €1.50M (two decimals over a
+#: million), 240,000 / 1e3 = €240k, 90,000 / 1e3 = €90k; score 48.4 shown without decimals: 48; no owner: the
+#: words "no owner". Caption from the attrs: 3 rows of 1,234 accounts, 9,200,000 / 1e6 = €9.20M, month
+#: 2026-03-01 "Mar 2026", compared with 2025-03-01 "Mar 2025", a drop of 10 points. Italian: decimal comma
+#: (€1,50M, €9,20M), thousands point (1.234), Italian months and reasons.
+SHOWN = {
+    "en": (["Customer", "Owner", "ARR", "Score", "Why"],
+           [("Globex", "Ana Ruiz", "€1.50M", "42", "red and falling"), ("Initech", "no owner", "€240k", "48", "red"),
+            ("Umbrella", "Bo Chen", "€90k", "61", "falling")],
+           "The 3 largest of 1,234 accounts at risk (€9.20M ARR) in Mar 2026: in the red band, or down 10 points "
+           "or more since Mar 2025."),
+    "it": (["Cliente", "Responsabile", "ARR", "Punteggio", "Perché"],
+           [("Globex", "Ana Ruiz", "€1,50M", "42", "rosso e in calo"),
+            ("Initech", "nessun responsabile", "€240k", "48", "rosso"),
+            ("Umbrella", "Bo Chen", "€90k", "61", "in calo")],
+           "I 3 con più ARR tra 1.234 clienti a rischio (€9,20M di ARR) a mar 2026: in fascia rossa, o scesi di 10 "
+           "punti o più da mar 2025."),
+}
+#: The table's title, ``pack.t("at_risk")`` (texts.TEXT).
+AT_RISK_TITLE = {"en": "Largest accounts at risk", "it": "Clienti a rischio con più ARR"}
+#: Index of the health page (and slide) in the health pack: cover, contents, summary, NPS, health.
+HEALTH_PAGE = 4
+
+
+def at_risk_frame(records: list[tuple] = AT_RISK) -> pd.DataFrame:
+    """``records`` as ``services.health.at_risk`` returns them: 1,234 accounts at risk with €9.20M of ARR in
+    all, in March 2026 against March 2025, a drop of 10 points or more."""
+    frame = pd.DataFrame(records, columns=["name", "owner", "arr", "score", "why"])
+    frame.attrs.update(n=1234, arr=9_200_000.0, month=dt.date(2026, 3, 1), previous=dt.date(2025, 3, 1), drop=10.0)
+    return frame
+
+
+def make_health_pack(language: str = "en", *, at_risk: pd.DataFrame | None = None, figures: int = 2,
+                     last: dict | None = None):
+    """conftest's pack with a health section (its green share, ``figures`` figures) between NPS and retention,
+    and ``at_risk`` as the pack's accounts at risk: pages cover, contents, summary, NPS, health, retention,
+    maturity, appendix."""
+    pack = make_pack(language, last=last)
+    green = Tile(key="health_green", label="Customers in good health", unit="share", value=0.62, previous=0.58,
+                 n=700, n_previous=690, area="health", definition="Share of scored customers in the green band.")
+    tiles = [*make_tiles(), green]
+    plots = {**pack.figures, "health": [go.Figure(go.Bar(x=["a", "b"], y=[2, 1]),
+                                                  layout={"title": {"text": f"health {i}"}})
+                                        for i in range(1, figures + 1)]}
+    return dataclasses.replace(pack, tiles=tiles, sections=("nps", "health", "retention", "maturity"), figures=plots,
+                               summary=sm.what_changed(tiles, language=language), at_risk=at_risk)
 
 
 def _pages(data: bytes) -> list[dict]:
@@ -189,3 +244,86 @@ def test_render_pdf_keeps_long_text_inside_the_page():
     # The company's name on the cover is shrunk and wrapped, never cut mid-page: its first words are there.
     assert "Northern Lights Customer Success" in pages[0]["text"]
     assert "Share of customers" in _flat(pages[2])
+
+
+@pytest.mark.parametrize("language", ["en", "it"])
+def test_render_pdf_health_page_shows_the_accounts_at_risk_under_the_figures(language):
+    pack = make_health_pack(language, at_risk=at_risk_frame())
+    head, rows, caption = SHOWN[language]
+    assert at_risk_table(pack) == (head, rows, caption)
+    pages = _pages(render_pdf(pack, fake_images(pack)))
+    assert len(pages) == 8
+    page = pages[HEALTH_PAGE]
+    lines = page["text"].splitlines()
+    assert lines[0] == ("Salute dei clienti" if language == "it" else "Health")
+    title = lines.index(pdf_text(AT_RISK_TITLE[language]))
+    # the table of figures stays, above the accounts at risk: its heading row, then the green share's row
+    # (0.62 -> 62.0% / 62,0%, against 58.0%, n = 700)
+    figures_head = lines.index(" ".join(pdf_text(h) for h in (
+        ["Indicatore", "Valore", "Precedente", "Variazione", "Lettura della variazione", "n"] if language == "it"
+        else ["Figure", "Value", "Previous", "Change", "Change reading", "n"])))
+    assert figures_head < title and ("62,0% 58,0%" if language == "it" else "62.0% 58.0%") in lines[figures_head + 1]
+    # then the headings and one line per account, cells in order ("€" is drawn as "EUR " by the core fonts)
+    assert lines[title + 1] == " ".join(pdf_text(h) for h in head)
+    assert lines[title + 2:title + 5] == [" ".join(pdf_text(c) for c in row) for row in rows]
+    assert lines[title + 2] == ("Globex Ana Ruiz EUR 1,50M 42 rosso e in calo" if language == "it"
+                                else "Globex Ana Ruiz EUR 1.50M 42 red and falling")
+    assert pdf_text(caption) in " ".join(lines[title + 5:-1])
+    # the caption in small muted type: every char under the last row ("Umbrella", its "U" at the left margin)
+    # and above the footer is #6E6E6E and smaller than the rows' 7.5 pt
+    last_row = max(c["bottom"] for c in page["chars"] if c["text"] == "U" and c["x0"] < (SIDE + 2) * MM)
+    row_size = next(c["size"] for c in page["chars"] if c["text"] == "U" and c["x0"] < (SIDE + 2) * MM)
+    under = [c for c in page["chars"] if c["top"] > last_row and c["bottom"] < (PAGE_H - BOTTOM) * MM]
+    assert "".join(c["text"] for c in under).replace(" ", "") == pdf_text(caption).replace(" ", "")
+    assert row_size == pytest.approx(7.5) and all(c["size"] < row_size for c in under)
+    assert all(tuple(c["non_stroking_color"]) == pytest.approx((0x6E / 255,) * 3, abs=0.01) for c in under)
+    # the figures stay side by side, above the tables
+    assert len(page["images"]) == 2
+    left, right = sorted(page["images"], key=lambda im: im["x0"])
+    assert left["top"] == pytest.approx(right["top"]) and left["x1"] <= right["x0"]
+    below = [c for c in page["chars"] if c["top"] > left["top"]]  # the tables, the caption, the footer
+    assert below and left["bottom"] <= min(c["top"] for c in below)
+
+
+def test_render_pdf_accounts_at_risk_only_on_the_health_page_and_only_when_there_are_some():
+    with_risk = _pages(render_pdf(make_health_pack(at_risk=at_risk_frame()), {}))
+    # only the health page (index 4) of the 8 shows the table
+    assert ["Largest accounts at risk" in p["text"] for p in with_risk] == [False] * 4 + [True] + [False] * 3
+    for at_risk in (None, at_risk_frame([])):
+        pages = _pages(render_pdf(make_health_pack(at_risk=at_risk), {}))
+        text = pages[HEALTH_PAGE]["text"]
+        assert "Largest accounts at risk" not in text and "Globex" not in text and "accounts at risk" not in text
+        # the rest of the page is unchanged: its table of figures is there
+        assert "Customers in good health 62.0% 58.0%" in text
+
+
+@pytest.mark.parametrize(("rows", "figures", "last"), [
+    (AT_RISK, 2, None),
+    # five accounts, names long enough to wrap, three figures and the since line: the fullest health page
+    ([(f"Northern Lights Customer Success and Revenue Operations Holding International {i}", "Ana Ruiz",
+       1_000_000.0 - i, 40.0, "red and falling") for i in range(5)], 3, LAST),
+])
+def test_render_pdf_health_page_with_accounts_at_risk_stays_in_the_page_and_filled(rows, figures, last):
+    pack = make_health_pack(at_risk=at_risk_frame(rows), figures=figures, last=last)
+    page = _pages(render_pdf(pack, fake_images(pack)))[HEALTH_PAGE]
+    footer_top = (PAGE_H - BOTTOM) * MM
+    content = [o for o in page["objects"] if o["top"] < footer_top]
+    # 80% of the printable height: 0.8 x 182 = 145.6 mm below the top margin
+    reach = max(o["bottom"] for o in content) / MM - TOP
+    assert reach >= 0.8 * PRINTABLE_H, reach
+    # inside the printable box: 15 mm sides, 14 mm top, content ending above the footer's band (210 - 14 mm)
+    for o in content:
+        assert o["x0"] >= SIDE * MM - 0.5 and o["x1"] <= (PAGE_W - SIDE) * MM + 0.5, o.get("text")
+        assert o["top"] >= TOP * MM - 0.5 and o["bottom"] <= footer_top + 0.5, o.get("text")
+    # every row's customer shown (the long names wrap within their cell, their first words on the page)
+    flat = _flat(page)
+    for name, *_ in rows:
+        assert name.split()[0] in flat
+    assert flat.count("red and falling") == sum(r[4] == "red and falling" for r in rows)
+    # the figures side by side, same top, 3:2, never overlapping the text under them
+    images = sorted(page["images"], key=lambda im: im["x0"])
+    assert len(images) == figures and len({round(im["top"], 1) for im in images}) == 1
+    assert all(a["x1"] <= b["x0"] for a, b in zip(images, images[1:]))
+    assert all(math.isclose((im["x1"] - im["x0"]) / (im["bottom"] - im["top"]), 1.5, rel_tol=0.01) for im in images)
+    below = [c for c in page["chars"] if c["top"] > images[0]["top"] and c["bottom"] < footer_top]
+    assert max(im["bottom"] for im in images) <= min(c["top"] for c in below)

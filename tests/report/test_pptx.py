@@ -1,4 +1,5 @@
-"""The deck: one slide per page of the pack, in order, with footer, logo, figures and speaker notes."""
+"""The deck: one slide per page of the pack, in order, with footer, logo, figures, the health slide's
+accounts at risk and speaker notes."""
 
 from __future__ import annotations
 
@@ -11,13 +12,21 @@ import pytest
 from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
-from pptx.util import Inches
+from pptx.util import Inches, Pt
 
 from cs_metrics import summary as sm
 from cs_metrics.report import render_pptx
 from cs_metrics.report.pptx import FOOTER_TOP, TOP, sparkline_points, summary_grid
 from cs_metrics.report.readings import definitions, page_titles, summary_tiles
 from tests.report.conftest import LAST, fake_images, make_pack
+from tests.report.test_pdf_layout import (
+    AT_RISK,
+    AT_RISK_TITLE,
+    HEALTH_PAGE,
+    SHOWN,
+    at_risk_frame,
+    make_health_pack,
+)
 
 #: The pages of the conftest pack (sections nps, retention, maturity), from texts.TEXT and tiles.AREAS /
 #: texts.SECTION_TITLES: cover (company), contents, summary, three sections, appendix.
@@ -226,3 +235,74 @@ def test_render_pptx_keeps_names_as_plain_text():
     prs = _deck(make_pack(company="<Acme & Co>"))
     assert _named(prs.slides[0], "Title")[0].text_frame.text == "<Acme & Co>"
     assert _named(prs.slides[4], "Footer")[0].text_frame.text.startswith("<Acme & Co> · ")
+
+
+@pytest.mark.parametrize("language", ["en", "it"])
+def test_render_pptx_health_slide_shows_the_accounts_at_risk(language):
+    pack = make_health_pack(language, at_risk=at_risk_frame())
+    prs = _deck(pack, fake_images(pack))
+    head, rows, caption = SHOWN[language]  # test_pdf_layout.SHOWN: the rows and caption worked out by hand
+    slide = prs.slides[HEALTH_PAGE]
+    assert _named(slide, "Title")[0].text_frame.text == ("Salute dei clienti" if language == "it" else "Health")
+    (title,) = _named(slide, "At risk title")
+    (table,) = _named(slide, "At risk")
+    (note,) = _named(slide, "At risk caption")
+    assert title.text_frame.text == AT_RISK_TITLE[language]
+    assert [[cell.text for cell in row.cells] for row in table.table.rows] == [head, *map(list, rows)]
+    assert note.text_frame.text == caption
+    # the caption in small muted type: 9 pt, #6E6E6E, under the table; the table under the table of figures,
+    # which stays with the green share's row (62.0% against 58.0%)
+    run = note.text_frame.paragraphs[0].runs[0]
+    assert run.font.size == Pt(9) and str(run.font.color.rgb) == "6E6E6E"
+    (figures,) = _named(slide, "Figures")
+    assert _table(slide)[1][:3] == (["Clienti in buona salute", "62,0%", "58,0%"] if language == "it"
+                                    else ["Customers in good health", "62.0%", "58.0%"])
+    assert figures.top + figures.height <= title.top and title.top + title.height <= table.top
+    assert table.top + table.height <= note.top
+    # speaker notes: the section's notes, then the caption and one line per account
+    notes = slide.notes_slide.notes_text_frame.text.splitlines()
+    assert notes[-4:] == [f"{AT_RISK_TITLE[language]}: {caption}", *(", ".join(row) for row in rows)]
+    assert notes[-3] == ("Globex, Ana Ruiz, €1,50M, 42, rosso e in calo" if language == "it"
+                         else "Globex, Ana Ruiz, €1.50M, 42, red and falling")
+    # no other slide shows them
+    others = [s for i, s in enumerate(prs.slides) if i != HEALTH_PAGE]
+    assert not any(_named(s, "At risk") or "Globex" in s.notes_slide.notes_text_frame.text for s in others)
+
+
+@pytest.mark.parametrize("at_risk", [None, at_risk_frame([])], ids=["none", "empty"])
+def test_render_pptx_health_slide_without_accounts_at_risk(at_risk):
+    slide = _deck(make_health_pack(at_risk=at_risk)).slides[HEALTH_PAGE]
+    assert not any(_named(slide, name) for name in ("At risk title", "At risk", "At risk caption"))
+    assert "accounts at risk" not in _text(slide) + slide.notes_slide.notes_text_frame.text
+    assert _table(slide)[1][:2] == ["Customers in good health", "62.0%"]
+
+
+@pytest.mark.parametrize(("rows", "figures", "last"), [
+    (AT_RISK, 2, None),
+    # five accounts, three figures and the since line: the fullest health slide
+    ([(f"Customer {i}", "Ana Ruiz", 1_000_000.0 - i, 40.0, "red and falling") for i in range(5)], 3, LAST),
+])
+def test_render_pptx_health_slide_with_accounts_at_risk_stays_in_the_slide_and_filled(rows, figures, last):
+    pack = make_health_pack(at_risk=at_risk_frame(rows), figures=figures, last=last)
+    slide = _deck(pack, fake_images(pack)).slides[HEALTH_PAGE]
+    printable_top, printable_bottom = Inches(TOP), Inches(FOOTER_TOP)
+    content = [sh for sh in slide.shapes if sh.name not in ("Footer", "Page") and sh.shape_type != MSO_SHAPE_TYPE.LINE]
+    # content reaches at least 80% of the printable height and stays inside the margins (0.5 in) above the footer
+    assert max(sh.top + sh.height for sh in content) - printable_top >= 0.8 * (printable_bottom - printable_top)
+    for sh in content:
+        assert sh.left >= Inches(0.5) and sh.left + sh.width <= Inches(13.333 - 0.5), sh.name
+        assert sh.top >= printable_top and sh.top + sh.height <= printable_bottom, sh.name
+    # top to bottom without overlap: figures, table of figures, (since line), title, accounts, caption
+    order = ["Figure 1", "Figures", *(["TextBox"] if last else []), "At risk title", "At risk", "At risk caption"]
+    stack = sorted((sh for sh in content if sh.top >= Inches(2.15)), key=lambda sh: sh.top)
+    names = [sh.name.split(" ")[0] if sh.name.startswith("TextBox") else sh.name for sh in stack]
+    assert [n for n in names if not n.startswith("Figure ") or n == "Figure 1"] == order
+    assert all(a.top + a.height <= b.top for a, b in zip(stack[figures - 1:], stack[figures:]))
+    # the figures side by side, same top, 3:2 kept
+    pictures = sorted((p for p in slide.shapes if p.shape_type == MSO_SHAPE_TYPE.PICTURE), key=lambda p: p.left)
+    assert len(pictures) == figures and len({p.top for p in pictures}) == 1
+    assert all(a.left + a.width <= b.left for a, b in zip(pictures, pictures[1:]))
+    assert all(abs(p.width / p.height - 1.5) < 0.01 for p in pictures)
+    (table,) = _named(slide, "At risk")
+    assert len(table.table.rows) == len(rows) + 1
+    assert [row.cells[0].text for row in list(table.table.rows)[1:]] == [r[0] for r in rows]

@@ -174,3 +174,41 @@ def test_a_logo_must_be_a_small_png_or_jpeg():
         report.check_logo(b"<svg></svg>")
     with pytest.raises(DataError, match="at most 1 MB"):
         report.check_logo(png + b"0" * report.MAX_LOGO_BYTES)
+
+
+def _with_at_risk(language: str = "en"):
+    import datetime as dt
+
+    import pandas as pd
+
+    pack = make_pack(language)
+    frame = pd.DataFrame({"name": ["Rossi Logistica", "Bianchi SpA"], "owner": ["Marta Neri", None],
+                          "arr": [395_000.0, 1_250_000.0], "score": [45.2, 68.0], "why": ["red", "falling"]})
+    frame.attrs.update(n=23, arr=4_100_000.0, month=dt.date(2026, 3, 1), previous=dt.date(2025, 12, 1), drop=10.0)
+    pack.at_risk = frame
+    return pack
+
+
+def test_the_largest_accounts_at_risk_as_displayed():
+    import datetime as dt
+
+    head, rows, caption = report.readings.at_risk_table(_with_at_risk())
+    assert head == ["Customer", "Owner", "ARR", "Score", "Why"]
+    # ARR in the pack's currency (EUR, from conftest's ARR tile): 395,000 -> €395k, 1,250,000 -> €1.25M;
+    # scores to whole points (45.2 -> 45); no owner is said.
+    assert rows == [("Rossi Logistica", "Marta Neri", "€395k", "45", "red"),
+                    ("Bianchi SpA", "no owner", "€1.25M", "68", "falling")]
+    assert caption == ("The 2 largest of 23 accounts at risk (€4.10M ARR) in Mar 2026: in the red band, or down "
+                       "10 points or more since Dec 2025.")
+    _, rows_it, caption_it = report.readings.at_risk_table(_with_at_risk("it"))
+    assert rows_it[1] == ("Bianchi SpA", "nessun responsabile", "€1,25M", "68", "in calo")
+    assert caption_it == ("I 2 con più ARR tra 23 clienti a rischio (€4,10M di ARR) a mar 2026: in fascia rossa, "
+                          "o scesi di 10 punti o più da dic 2025.")
+    assert report.readings.at_risk_table(make_pack())[1:] == ([], "")
+    # When the list holds every account at risk it says so, and one account is "the only" one.
+    whole = _with_at_risk()
+    whole.at_risk.attrs["n"] = 2
+    assert report.readings.at_risk_table(whole)[2].startswith("The 2 accounts at risk (€4.10M ARR)")
+    whole.at_risk = whole.at_risk.iloc[:1].copy()
+    whole.at_risk.attrs.update(n=1, arr=395_000.0, month=dt.date(2026, 3, 1), previous=None)
+    assert report.readings.at_risk_table(whole)[2] == "The only account at risk (€395k ARR) in Mar 2026: in the red band."

@@ -324,3 +324,18 @@ def test_frozen_pack_round_trip_on_postgresql(pack, files, pg_url):
         assert boardpack.pack_file(engine, pack_id, kind) == files[kind]  # bytea comes back byte for byte
     assert qb.last_pack(engine, filters=pack.filters)["numbers"]["tiles"] == pack.numbers["tiles"]
     engine.dispose()
+
+
+def test_the_health_section_lists_the_health_pages_largest_accounts_at_risk(engine, pack):
+    from cs_metrics.services import health
+
+    # The Health page's at-risk list for the health tile's month against the comparison period's month,
+    # cut to the five largest ARR: the same customers, in the same order, with the same totals.
+    extra = pack.section_tiles("health")[0].extra
+    page = health.at_risk(engine, month=extra["month"], previous=extra["previous_month"], drop=10.0, limit=5)
+    assert pack.at_risk["customer_id"].tolist() == page["customer_id"].tolist()
+    assert 1 <= len(pack.at_risk) <= 5 and pack.at_risk.attrs["n"] == page.attrs["n"]
+    assert list(pack.at_risk["arr"]) == sorted(pack.at_risk["arr"], reverse=True)
+    # Without the health section, none is listed.
+    other = boardpack.build_pack(engine, period=PERIOD, as_of=AS_OF, sections=["nps"], figures=False)
+    assert other.at_risk is None
