@@ -116,6 +116,7 @@ RIGHTS: dict[str, Right] = {r.action: r for r in (
     Right("maturity.instrument", "change the maturity instrument", "admin"),
     Right("meetings.edit", "log, edit or delete a meeting", "editor", "member", DEPARTMENT),
     Right("nps.follow_up", "update an NPS follow-up", "editor", "member", OWNER),
+    Right("health.plan", "write the plan of an account at risk", "editor", "member", OWNER),
     Right("churn.follow_up", "record a churn follow-up call", "editor"),
     Right("boardpack.save", "save a board pack", "editor"),
     Right("people.manage", "appoint people and change their roles", "admin"),

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from cs_metrics import churn
 from cs_metrics.charts import PALETTE, chart_text, house_style
-from cs_metrics.formatting import currency_symbol
+from cs_metrics.formatting import currency_symbol, fmt_value
 from cs_metrics.retention import WEIGHTED_ROW
 from cs_metrics.vocab import DEFAULT_CURRENCY
 
@@ -257,3 +257,52 @@ def renewal_vs_retention_chart(values: dict[str, float], *, title: str | None = 
     top = max([s for s in shares if pd.notna(s)] + [1.0])
     fig.update_layout(yaxis={"tickformat": ".0%", "range": [0, top * 1.15]}, showlegend=False)
     return house_style(fig, title=title, height=340)
+
+
+#: Waterfall colours: starting and ending ARR in blue, steps raising it in bluish green, steps
+#: lowering it in vermillion (Okabe-Ito, told apart with colour blindness; signs are written too).
+BRIDGE_COLOURS: dict[str, str] = {"total": PALETTE[0], "increase": PALETTE[2], "decrease": PALETTE[3]}
+
+
+def _signed_amount(amount: float, kind: str, currency: str) -> str:
+    text = fmt_value(abs(amount), "currency", currency=currency)
+    return text if kind == "total" else ("+" if amount >= 0 else "\u2212") + text
+
+
+def arr_bridge_chart(steps: pd.DataFrame, *, currency: str = DEFAULT_CURRENCY, title: str | None = None) -> go.Figure:
+    """Waterfall of the ARR bridge: ``steps`` is ``cs_metrics.bridge.bridge_steps`` (``step``,
+    ``amount``, ``kind`` and optionally ``customers``), amounts in ``currency``.
+
+    The first total is drawn from zero (``absolute``), the steps between as changes
+    (``relative``, their signed amounts) and the last total as the sum Plotly computes of all
+    before it (``total``), which is the ending ARR when the bridge adds up.
+    """
+    kinds = steps["kind"].tolist()
+    measure = ["absolute" if i == 0 and k == "total" else "total" if k == "total" else "relative"
+               for i, k in enumerate(kinds)]
+    amounts = steps["amount"].astype(float).tolist()
+    labels = [_signed_amount(a, k, currency) for a, k in zip(amounts, kinds)]
+    names = [chart_text(str(s)) for s in steps["step"]]
+    if "customers" in steps.columns:
+        hover = [f"{label}<br>{int(n):,} customers" for label, n in zip(labels, steps["customers"])]
+    else:
+        hover = labels
+    fig = go.Figure(
+        go.Waterfall(
+            x=names,
+            y=amounts,
+            measure=measure,
+            text=labels,
+            textposition="outside",
+            hovertext=hover,
+            hovertemplate="%{x}<br>%{hovertext}<extra></extra>",
+            connector={"line": {"color": "#999999", "width": 1, "dash": "dot"}},
+            totals={"marker": {"color": BRIDGE_COLOURS["total"]}},
+            increasing={"marker": {"color": BRIDGE_COLOURS["increase"]}},
+            decreasing={"marker": {"color": BRIDGE_COLOURS["decrease"]}},
+            showlegend=False,
+        )
+    )
+    fig.update_layout(yaxis={"title": f"ARR ({currency_symbol(currency).strip()})", "rangemode": "tozero"},
+                      showlegend=False)
+    return house_style(fig, title=title, height=380)

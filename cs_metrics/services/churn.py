@@ -16,20 +16,20 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlalchemy.engine import Engine
 
+from cs_metrics import bridge, early_churn, renewals, retention
 from cs_metrics import churn as churn_metrics
-from cs_metrics import early_churn, renewals, retention
 from cs_metrics.access import Actor
 from cs_metrics.period import Period
 from cs_metrics.retention import DataIssue
 from cs_metrics.services.access import write
 from cs_metrics.services.health import scores_before_churn
-from cs_metrics.services.overview import retention_tiles, revenue_retention, valid_customers
+from cs_metrics.services.overview import retention_months, retention_tiles, revenue_retention, valid_customers
 from cs_metrics.services.vocabulary import churn_reasons
 from cs_metrics.storage import queries as q
 from cs_metrics.storage.queries import churn as qc
 
 __all__ = [
-    "RenewalVsRetention", "all_churn", "churn_in_period", "churn_in_period_from", "churn_reasons",
+    "RenewalVsRetention", "all_churn", "arr_bridge", "churn_in_period", "churn_in_period_from", "churn_reasons",
     "cohort_sums", "cohort_table_from", "cohorts", "contradictions_in_period", "data_issues",
     "date_and_revenue_issues", "early_churn_in_period", "follow_ups_tracked", "missing_reason_issue",
     "record_follow_up", "renewal_vs_retention", "retention_tiles",
@@ -59,6 +59,16 @@ def record_follow_up(
         change = f"{old or 'none'} -> {reason}" if old != reason else reason
         entry.summary = f"call {call_on:%Y-%m-%d}, reason {change}"
     return stored
+
+
+def arr_bridge(engine: Engine, *, period: Period, flt: q.CustomerFilter = q.ALL) -> bridge.ArrBridge:
+    """The ARR bridge of ``period`` (``cs_metrics.bridge.arr_bridge``) over the months its GRR and NRR
+    tiles compare (``overview.retention_months``), from the same revenue rows (negative MRR left
+    out): its parts reconcile with the tiles' GRR and NRR, and its ending ARR is 12 x the MRR of
+    the filtered customers in the end month."""
+    start_month, end_month = retention_months(period)
+    revenue = qc.revenue_in_months(engine, months=(start_month, end_month), flt=flt)
+    return bridge.arr_bridge(revenue, start_month=start_month, end_month=end_month)
 
 
 def churn_in_period(engine: Engine, *, period: Period, flt: q.CustomerFilter = q.ALL) -> pd.DataFrame:

@@ -454,6 +454,22 @@ class AuditEvent(SQLModel, table=True):
     records: str = Field(default="")
     summary: str = Field(default="")
 
+
+class AccountPlan(SQLModel, table=True):
+    """The owner's plan for a customer at risk: what is being done, the next step and when it is due
+    (one plan per customer, replaced by each save)."""
+
+    __tablename__ = "account_plan"
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", unique=True, ondelete="CASCADE",
+                             description="Refers to customer.id: the customer the plan is for (one plan each).")
+    plan: str = Field(default="", max_length=2000, description="What the owner plans to do to keep the customer.")
+    next_step: str = Field(default="", max_length=300, description="The next step of the plan.")
+    due_on: dt.date | None = Field(default=None, description="Day the next step is due; empty when not set.")
+    updated_by: str = Field(default="", max_length=254, description="Who saved the plan last (e-mail or name).")
+    updated_at: dt.datetime = Field(description="When the plan was saved last (UTC).")
+
 #: Tables in dependency order (parents first): the order to insert, the reverse order to delete.
 TABLES_IN_ORDER: tuple[type[SQLModel], ...] = (
     AppMeta,
@@ -469,6 +485,7 @@ TABLES_IN_ORDER: tuple[type[SQLModel], ...] = (
     HealthScore,
     HealthScoreMonth,
     ChurnEvent,
+    AccountPlan,
     Team,
     AssessmentRound,
     Assessment,

@@ -520,6 +520,73 @@ def test_answers_into_a_closed_round_are_refused(engine, answers):
             assert table_counts(e) == before
 
 
+@_profile(20, 90)
+@given(st.lists(st.tuples(st.sampled_from(["C1", "C2"]), st.sampled_from(["active", "onboarding", "churned"]),
+                          st.integers(3, 300), st.integers(-3, 3)), min_size=1, max_size=2, unique_by=lambda t: t[0]))
+def test_churn_events_agree_with_the_customers_status_and_day(engine, events):
+    # Each customer is stored with a status; a churned one on a day 3..300 days after signing (never
+    # after TODAY). The event is on that day shifted by -3..3 days. An event of a customer not stored as
+    # churned is "churn of a current customer"; one on another day than the stored churn date is "churn
+    # date differs"; an event on the stored day goes in (checks.check_churn_events).
+    rows, expected, stored_days = [], set(), {}
+    for i, (c, status, after, shift) in enumerate(events):
+        day = min(_SIGNED[c] + dt.timedelta(days=after), TODAY - dt.timedelta(days=3))
+        event = day + dt.timedelta(days=shift)
+        stored_days[c] = (status, day if status == "churned" else None)
+        rows.append([c, event.isoformat(), "100"])
+        if status != "churned":
+            expected.add((i + 2, "churn of a current customer"))
+        elif shift != 0:
+            expected.add((i + 2, "churn date differs"))
+    content = _join(["customer_id", "churned_on", "arr_lost"], rows, ",")
+    with _copy(engine) as e:
+        with e.begin() as conn:
+            for c, (status, day) in stored_days.items():
+                conn.execute(update(m.Customer).where(m.Customer.external_id == c).values(status=status,
+                                                                                         churned_on=day))
+        if expected:
+            _refused(e, "churn_events", content, expected)
+            return
+        _committed(e, "churn_events", content)
+        with e.connect() as conn:
+            ids = _customer_ids(conn)
+            stored = {ids[r.customer_id]: r.churned_on for r in conn.execute(select(m.ChurnEvent))}
+    assert stored == {c: day for c, (_, day) in stored_days.items()}
+
+
+@_profile(20, 90)
+@given(st.lists(st.tuples(st.sampled_from(["r1", "r2", "r3"]),
+                          st.sets(st.sampled_from(vocab.MATURITY_DIMENSIONS), min_size=1)),
+                min_size=1, max_size=3, unique_by=lambda t: t[0]),
+       st.booleans())
+def test_a_self_assessment_answers_every_dimension(engine, respondents, r1_stored):
+    # Each respondent's rows answer a random non-empty set of the four dimensions; r1 may already have all
+    # four stored, which completes any subset. A respondent whose file rows and stored answers leave a
+    # dimension out is refused once, on their first row (checks.check_complete_assessments).
+    rows, expected = [], set()
+    for who, dims in respondents:
+        first = len(rows) + 2
+        rows += [["2026 H1", "CS Italia", who, "manager", "2026-03-01 10:00", d, "2"]
+                 for d in vocab.MATURITY_DIMENSIONS if d in dims]
+        if len(dims) < len(vocab.MATURITY_DIMENSIONS) and not (who == "r1" and r1_stored):
+            expected.add((first, "incomplete assessment"))
+    content = _join(["round", "team", "respondent", "role", "submitted_at", "dimension", "stage"], rows, ",")
+    with _copy(engine) as e:
+        if r1_stored:
+            assert commit_file(e, "assessments", _ANSWERS).committed
+        if expected:
+            _refused(e, "assessments", content, expected)
+            return
+        _committed(e, "assessments", content)
+        with e.connect() as conn:
+            per = {}
+            for r in conn.execute(select(m.Assessment.respondent, m.AssessmentAnswer.dimension)
+                                  .join(m.AssessmentAnswer, m.AssessmentAnswer.assessment_id == m.Assessment.id)):
+                per.setdefault(r.respondent, set()).add(r.dimension)
+    # After the import every respondent of the file answers all four dimensions.
+    assert all(per[who] == set(vocab.MATURITY_DIMENSIONS) for who, _ in respondents)
+
+
 # 9. Workbooks whose <dimension> is wrong ------------------------------------------------------------
 
 def _xlsx(rows: list[list], dimension: str) -> bytes:
