@@ -73,3 +73,13 @@ def maturity_bars(tiles: Sequence, *, title: str | None = None) -> go.Figure:
     fig.update_layout(barmode="group")
     fig.update_yaxes(range=[0, 5.5], tickvals=[1, 2, 3, 4, 5], title="median stage")
     return house_style(fig, title=title, height=320)
+
+
+def reference_lines(fig: go.Figure, lines: Sequence[tuple[str, float]]) -> go.Figure:
+    """``fig`` with a dashed horizontal line per (label, value), labelled at its left end (the
+    label is data-borne text: escaped). A grey dash, so the company's own lines keep the colours."""
+    for label, value in lines:
+        fig.add_hline(y=value, line={"dash": "dash", "color": "#6E6E6E", "width": 1.5},
+                      annotation={"text": chart_text(label), "font": {"size": 11, "color": "#4D4D4D"}},
+                      annotation_position="top left")
+    return fig

@@ -109,6 +109,9 @@ METHODS: dict[str, tuple[str, ...]] = {
         "lost before first value, are censored), log-rank test between signing cohorts.",
         "Health bands: score 50 or below red, above 50 to 75 yellow, above 75 green. Trends: each point is the "
         "same figure over a window as long as the period, ending at a month end.",
+        "Peer medians on the retention trend (dashed): SaaS Capital's 2023 survey of private B2B SaaS companies "
+        "above $1M ARR, for the band of annual contract value holding the company's ARR per paying customer "
+        "(band edges in US dollars). A median is the middle company, not a target.",
     ),
     "it": (
         "Gli indicatori campionari (NPS, tempo al primo valore, maturità, tempo delle riunioni) riportano n e un "
@@ -121,6 +124,10 @@ METHODS: dict[str, tuple[str, ...]] = {
         "limitato a -100..100. Tempo al primo valore: Kaplan-Meier con censura a destra, test log-rank tra coorti.",
         "Fasce di salute: 50 o meno rosso, oltre 50 fino a 75 giallo, oltre 75 verde. Andamenti: ogni punto è lo "
         "stesso indicatore su una finestra lunga quanto il periodo, che termina a fine mese.",
+        "Mediane di riferimento sull'andamento della retention (tratteggiate): l'indagine 2023 di SaaS Capital sulle "
+        "aziende SaaS B2B private sopra 1 milione di dollari di ARR, per la fascia di valore annuo del contratto che "
+        "contiene l'ARR per cliente pagante dell'azienda (soglie in dollari). Una mediana è l'azienda di mezzo, non "
+        "un obiettivo.",
     ),
 }
 

@@ -33,6 +33,7 @@ from sqlalchemy.engine import Engine
 from cs_metrics import report
 from cs_metrics.access import LOCAL, Actor
 from cs_metrics.charts import nps as nps_charts
+from cs_metrics.charts import overview as overview_charts
 from cs_metrics.errors import ConfigurationError, DataError, SchemaError
 from cs_metrics.period import Period
 from cs_metrics.selection import ALL, CustomerFilter
@@ -40,6 +41,7 @@ from cs_metrics.services import coverage
 from cs_metrics.services import health as health_data
 from cs_metrics.services import meetings as meetings_data
 from cs_metrics.services import nps as nps_data
+from cs_metrics.services import peers as peer_data
 from cs_metrics.services.access import write
 from cs_metrics.services.churn import churn_in_period
 from cs_metrics.services.figures import (
@@ -208,6 +210,9 @@ def section_figures(engine: Engine, pack: report.Pack, area: str) -> list[go.Fig
     trend_title = f"{title}: {'andamento' if it else 'trend'}"
     scope = dict(period=pack.period, flt=pack.flt)
     trend = area_trend_figure(tiles, title=trend_title)
+    if area == "retention" and any(t.key in ("grr", "nrr") and t.has_value for t in tiles):
+        # GRR and NRR beside the published medians of the company's ACV band (cs_metrics.peers).
+        overview_charts.reference_lines(trend, peer_data.peer_lines(peer_data.peer_band(pack.tiles)))
     has_trend = any(len([v for _, v in t.series if v is not None and v == v]) >= 2 for t in tiles)
     out: list[go.Figure] = []
     if area == "nps" and (tiles[0].n or tiles[0].n_previous):

@@ -15,7 +15,7 @@ def test_both_languages_have_every_word_and_section_title():
     assert set(TEXT["en"]) == set(TEXT["it"])
     for language in LANGUAGES:
         assert set(SECTIONS) | {"customers"} <= set(SECTION_TITLES[language])
-        assert len(METHODS[language]) == 4
+        assert len(METHODS[language]) == 5  # tests, minimum n, NPS and TTFV methods, bands and trends, peer medians
     assert set(VERDICTS_IT) == {DETECTABLE, NOT_DETECTABLE, NOT_APPLICABLE, NOT_TESTABLE}
 
 

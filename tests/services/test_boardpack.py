@@ -339,3 +339,14 @@ def test_the_health_section_lists_the_health_pages_largest_accounts_at_risk(engi
     # Without the health section, none is listed.
     other = boardpack.build_pack(engine, period=PERIOD, as_of=AS_OF, sections=["nps"], figures=False)
     assert other.at_risk is None
+
+
+def test_the_retention_trend_carries_the_peer_medians_of_the_companys_band(pack):
+    from cs_metrics import peers
+
+    # The band of the pack's own ARR per paying customer (ARR tile: value / n), as services.peers finds it.
+    arr = next(t for t in pack.tiles if t.key == "arr")
+    band = peers.load().band_for(arr.value / arr.n)
+    trend = pack.figures["retention"][0]
+    assert [s.y0 for s in trend.layout.shapes] == [band.nrr, band.grr]
+    assert all("SaaS Capital 2023" in a.text for a in trend.layout.annotations)
