@@ -34,9 +34,10 @@ ROLES = ("viewer", "member", "editor", "admin")
 #: What each role is for, as the people page explains it.
 ROLE_HELP = {
     "viewer": "Sees every page and the board pack; changes nothing.",
-    "member": "Also assesses their own team, logs their department's meetings, updates the follow-ups they own.",
-    "editor": "Also every follow-up, churn follow-up calls, health-model drafts, any department's meetings, "
-              "saved board packs.",
+    "member": "Also assesses their own team, logs their department's meetings, updates the follow-ups and the "
+              "plans of the accounts they own.",
+    "editor": "Also every follow-up and account plan, churn follow-up calls, health-model drafts, any department's "
+              "meetings, saved board packs.",
     "admin": "Everything: imports, export, restore, clear, reset, demo data, activating a health model, rounds "
              "and the instrument, vocabularies, people and roles, the audit trail.",
 }
@@ -119,6 +120,7 @@ RIGHTS: dict[str, Right] = {r.action: r for r in (
     Right("health.plan", "write the plan of an account at risk", "editor", "member", OWNER),
     Right("churn.follow_up", "record a churn follow-up call", "editor"),
     Right("boardpack.save", "save a board pack", "editor"),
+    Right("delivery.send", "send the board pack or the digest by e-mail", "admin"),
     Right("people.manage", "appoint people and change their roles", "admin"),
     Right("audit.read", "read the audit trail", "admin"),
 )}
@@ -175,7 +177,7 @@ def refusal(actor: Actor, action: str, *, team: str | None = None, department: s
                 return None
             return (f"A member may {right.label} only where they are the owner; this one is "
                     f"{'owned by ' + owner if owner.strip() else 'not assigned to you'}. An editor or an admin "
-                    "may update any follow-up. Nothing was written.")
+                    f"may {right.label} for anyone. Nothing was written.")
     return (f"Only {_article(right.role)} {right.role}{' or an admin' if right.role != 'admin' else ''} may "
             f"{right.label}; you are signed in as {_article(actor.role)} {actor.role}. Nothing was written.")
 

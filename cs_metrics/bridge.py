@@ -69,7 +69,8 @@ def _month_mrr(revenue: pd.DataFrame, month: pd.Timestamp) -> pd.Series:
     """MRR by customer in ``month`` (customers without a row are absent)."""
     months = pd.to_datetime(revenue["month"]).dt.to_period("M").dt.to_timestamp()
     rows = revenue.loc[(months == month).to_numpy()]
-    return pd.Series(pd.to_numeric(rows["mrr"]).astype(float).to_numpy(), index=rows["customer_id"].to_numpy())
+    mrr = pd.to_numeric(rows["mrr"]).astype(float).to_numpy()
+    return pd.Series(mrr, index=rows["customer_id"].to_numpy())
 
 
 def arr_bridge(revenue: pd.DataFrame, *, start_month, end_month) -> ArrBridge:

@@ -7,8 +7,8 @@ from cs_metrics import churn
 from cs_metrics.charts import churn as charts
 from cs_metrics.formatting import fmt_value
 from cs_metrics.services import churn as data
-from cs_metrics.services import coverage
-from ui import churn_follow_up, churn_sections, components, loaders
+from cs_metrics.services import coverage, vocabulary
+from ui import churn_bridge, churn_follow_up, churn_peers, churn_renewals, churn_sections, components, loaders
 
 selection = components.page_header("Churn & retention")
 period, flt = selection.period, selection.customers
@@ -32,6 +32,9 @@ for issue in filter(None, issues):
     with st.expander(f"Examples: {issue.label.lower()}"):
         components.table(issue.examples, hide_index=True)
 components.tile_grid(tiles, columns=3)
+churn_bridge.section(period, flt, no_revenue=no_revenue)  # ARR from the start to the end, step by step
+if no_revenue is None:  # GRR and NRR over time beside the medians of companies of a similar contract size
+    churn_peers.section(tiles, period=period, flt=flt, currency=loaders.load(vocabulary.currency))
 if no_revenue is not None:
     components.missing_data(no_revenue)
 
@@ -70,6 +73,8 @@ else:
 
 st.header("Cohort retention")
 churn_sections.cohorts(flt=flt, no_revenue=no_revenue)
+
+churn_renewals.section(selection.as_of, flt)  # contracts ending in the next 30 / 90 / 180 days
 
 st.header("Renewal vs retention")
 rvr = loaders.load(data.renewal_vs_retention, period=period, flt=flt)

@@ -17,8 +17,8 @@ def person(role: str, teams=(), departments=(), email=None, name="") -> Actor:
 # board packs; admin everything.
 AT_ALL = {
     "viewer": set(),
-    "member": {"maturity.assess", "meetings.edit", "nps.follow_up"},
-    "editor": {"maturity.assess", "meetings.edit", "nps.follow_up", "churn.follow_up", "health.draft",
+    "member": {"maturity.assess", "meetings.edit", "nps.follow_up", "health.plan"},
+    "editor": {"maturity.assess", "meetings.edit", "nps.follow_up", "health.plan", "churn.follow_up", "health.draft",
                "boardpack.save"},
     "admin": set(RIGHTS),
 }

@@ -37,7 +37,8 @@ def section(tiles: list[Tile], *, period: Period, flt: CustomerFilter, currency:
     pick = right.selectbox("Annual contract value band", list(labels), format_func=labels.get,
                            key="churn_peers_band", disabled=not show)
     chosen = found if pick == FOUND else peer_data.peer_band(customers, band_index=pick)
-    figure = peer_data.retention_against_peers_figure(tiles, chosen if show else None)
+    figure = peer_data.retention_against_peers_figure(tiles, chosen if show else None,
+                                                      title="Gross and net revenue retention over time")
     st.plotly_chart(figure, width="stretch")
     acv = "unknown (no ARR)" if math.isnan(found.acv) else fmt_value(found.acv, "currency", currency=currency)
     st.caption(

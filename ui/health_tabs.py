@@ -16,7 +16,7 @@ from cs_metrics.formatting import fmt_value, money_format
 from cs_metrics.selection import CustomerFilter
 from cs_metrics.services import health as data
 from cs_metrics.services import vocabulary
-from ui import components, loaders
+from ui import components, health_plans, loaders
 from ui.text import plain
 
 month_label = "{:%b %Y}".format
@@ -198,13 +198,8 @@ def at_risk(latest: pd.Timestamp, previous: pd.Timestamp | None, *, version: int
     shown = f"; the {len(risk)} largest below" if n > len(risk) else ", largest first"
     st.caption(f"{latest:%b %Y}: {n:,} customers red or falling since the month before, "
                f"{fmt_value(risk.attrs.get('arr'), 'currency', currency=money)} ARR{shown}.")
-    columns = ["name", "owner", "segment", "arr", "score", "previous_score", "change", "why"]
-    components.table(risk[columns], hide_index=True, column_config={
-        "name": "Customer", "owner": "Owner", "segment": "Segment",
-        "arr": st.column_config.NumberColumn("ARR", format=money_format(money)),
-        "score": st.column_config.NumberColumn("Score", format="%.1f"),
-        "previous_score": st.column_config.NumberColumn("Month before", format="%.1f"),
-        "change": st.column_config.NumberColumn("Change", format="%+.1f"), "why": "Why listed"})
+    listed = health_plans.table(risk, arr_format=money_format(money))
     if n:
         st.download_button(f"Download all {n:,} (CSV)", lambda: data.at_risk_csv(loaders.engine(), **scope),
                            f"at_risk_{latest:%Y_%m}.csv", CSV, key="health_risk_csv")
+    health_plans.editor(listed)

@@ -269,7 +269,9 @@ def _signed_amount(amount: float, kind: str, currency: str) -> str:
     return text if kind == "total" else ("+" if amount >= 0 else "\u2212") + text
 
 
-def arr_bridge_chart(steps: pd.DataFrame, *, currency: str = DEFAULT_CURRENCY, title: str | None = None) -> go.Figure:
+def arr_bridge_chart(
+    steps: pd.DataFrame, *, currency: str = DEFAULT_CURRENCY, title: str | None = None
+) -> go.Figure:
     """Waterfall of the ARR bridge: ``steps`` is ``cs_metrics.bridge.bridge_steps`` (``step``,
     ``amount``, ``kind`` and optionally ``customers``), amounts in ``currency``.
 
@@ -284,7 +286,8 @@ def arr_bridge_chart(steps: pd.DataFrame, *, currency: str = DEFAULT_CURRENCY, t
     labels = [_signed_amount(a, k, currency) for a, k in zip(amounts, kinds)]
     names = [chart_text(str(s)) for s in steps["step"]]
     if "customers" in steps.columns:
-        hover = [f"{label}<br>{int(n):,} customers" for label, n in zip(labels, steps["customers"])]
+        hover = [f"{label}<br>{int(n):,} customer{'' if int(n) == 1 else 's'}"
+                 for label, n in zip(labels, steps["customers"])]
     else:
         hover = labels
     fig = go.Figure(

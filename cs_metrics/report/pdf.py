@@ -57,7 +57,7 @@ _BOTTOM = PAGE_SIZE[1] - MARGIN_BOTTOM
 _TABLE_SHARES = (0.21, 0.18, 0.11, 0.12, 0.32, 0.06)
 #: The health page's accounts at risk: share of the width of each column (customer, owner, ARR,
 #: score, why); ARR and score are right-aligned.
-_RISK_SHARES = (0.32, 0.22, 0.12, 0.08, 0.26)
+_RISK_SHARES = (0.18, 0.13, 0.07, 0.06, 0.09, 0.29, 0.18)
 _RISK_RIGHT = (2, 3)
 #: Type size (points) of the accounts at risk, and the smallest it shrinks to so that the figures
 #: above keep at least ``_MIN_FIGURE_H`` mm of height.

@@ -52,7 +52,7 @@ TABLE_WIDTHS = (2.6, 2.5, 1.4, 1.6, 3.33, 0.9)
 ROW_HEIGHT = 0.3
 #: The health slide's accounts at risk: width of each column (customer, owner, ARR, score, why;
 #: inches, 12.33 in all), height of a row, of the title and of the caption (inches).
-RISK_WIDTHS = (3.9, 2.7, 1.5, 1.1, 3.13)
+RISK_WIDTHS = (2.2, 1.6, 0.9, 0.7, 1.1, 3.6, 2.23)
 RISK_ROW_HEIGHT, RISK_TITLE_HEIGHT, RISK_CAPTION_HEIGHT = 0.24, 0.3, 0.3
 
 

@@ -221,13 +221,24 @@ def _month(value, language: str) -> str:
     return f"{(_MONTHS_IT if language == 'it' else _MONTHS_EN)[day.month - 1]} {day.year}"
 
 
-def at_risk_table(pack: Pack) -> tuple[list[str], list[tuple[str, str, str, str, str]], str]:
+#: The longest plan and next step a pack's table shows (the presenter's notes hold the whole plan).
+PLAN_CHARS = 90
+STEP_CHARS = 60
+
+
+def _short(text, limit: int) -> str:
+    text = " ".join(str(text).split()) if isinstance(text, str) else ""
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def at_risk_table(pack: Pack) -> tuple[list[str], list[tuple[str, ...]], str]:
     """The health section's largest accounts at risk: the table's headings, its rows (customer,
-    owner, ARR, score, why) as displayed, and a caption saying how many accounts and how much ARR
-    are at risk in all and what "at risk" means; no rows when the pack holds none."""
+    owner, ARR, score, why, the owner's plan, the next step with its due date) as displayed, and a
+    caption saying how many accounts and how much ARR are at risk in all and what "at risk" means;
+    no rows when the pack holds none. Plans longer than ``PLAN_CHARS`` are cut with "…"."""
     frame = pack.at_risk
     t, lang = pack.t, pack.language
-    head = [t("account"), t("owner"), t("arr"), t("score"), t("why")]
+    head = [t("account"), t("owner"), t("arr"), t("score"), t("why"), t("plan"), t("next_step")]
     if frame is None or len(frame) == 0:
         return head, [], ""
     rows = []
@@ -235,7 +246,9 @@ def at_risk_table(pack: Pack) -> tuple[list[str], list[tuple[str, str, str, str,
         owner = r.owner if isinstance(r.owner, str) and r.owner.strip() else t("no_owner")
         arr = sm.localise(fmt_value(float(r.arr), "currency", currency=pack.currency), lang) if r.arr == r.arr else "–"
         why = _WHY_IT.get(r.why, r.why) if lang == "it" else r.why
-        rows.append((str(r.name), owner, arr, sm.localise(f"{float(r.score):.0f}", lang), why))
+        plan = _short(getattr(r, "account_plan", ""), PLAN_CHARS) or t("no_plan")
+        step = _short(getattr(r, "next_step_due", ""), STEP_CHARS) or "–"
+        rows.append((str(r.name), owner, arr, sm.localise(f"{float(r.score):.0f}", lang), why, plan, step))
     n, total = int(frame.attrs.get("n", len(frame))), float(frame.attrs.get("arr", 0.0) or 0.0)
     money = sm.localise(fmt_value(total, "currency", currency=pack.currency), lang)
     month, before = _month(frame.attrs.get("month"), lang), _month(frame.attrs.get("previous"), lang)

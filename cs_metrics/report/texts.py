@@ -34,7 +34,8 @@ TEXT: dict[str, dict[str, str]] = {
         "notes_tests": "How each change was read", "notes_freshness": "Data freshness", "interval": "95% CI",
         "of": "of",
         "at_risk": "Largest accounts at risk", "account": "Customer", "owner": "Owner", "arr": "ARR",
-        "score": "Score", "why": "Why", "no_owner": "no owner",
+        "score": "Score", "why": "Why", "no_owner": "no owner", "plan": "Owner's plan",
+        "next_step": "Next step (due)", "no_plan": "no plan yet",
     },
     "it": {
         "title": "Postura verso il cliente", "subtitle": "Documento per il consiglio", "period": "Periodo",
@@ -52,7 +53,8 @@ TEXT: dict[str, dict[str, str]] = {
         "notes_tests": "Come è stata letta ogni variazione", "notes_freshness": "Aggiornamento dei dati",
         "interval": "IC 95%", "of": "di",
         "at_risk": "Clienti a rischio con più ARR", "account": "Cliente", "owner": "Responsabile", "arr": "ARR",
-        "score": "Punteggio", "why": "Perché", "no_owner": "nessun responsabile",
+        "score": "Punteggio", "why": "Perché", "no_owner": "nessun responsabile", "plan": "Piano del responsabile",
+        "next_step": "Prossimo passo (scadenza)", "no_plan": "nessun piano ancora",
     },
 }
 

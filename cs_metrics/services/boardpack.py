@@ -32,6 +32,8 @@ from sqlalchemy.engine import Engine
 
 from cs_metrics import report
 from cs_metrics.access import LOCAL, Actor
+from cs_metrics.bridge import bridge_steps
+from cs_metrics.charts import churn as churn_charts
 from cs_metrics.charts import nps as nps_charts
 from cs_metrics.charts import overview as overview_charts
 from cs_metrics.errors import ConfigurationError, DataError, SchemaError
@@ -43,7 +45,7 @@ from cs_metrics.services import meetings as meetings_data
 from cs_metrics.services import nps as nps_data
 from cs_metrics.services import peers as peer_data
 from cs_metrics.services.access import write
-from cs_metrics.services.churn import churn_in_period
+from cs_metrics.services.churn import arr_bridge, churn_in_period
 from cs_metrics.services.figures import (
     area_trend_figure,
     churn_reasons_figure,
@@ -53,6 +55,7 @@ from cs_metrics.services.figures import (
     ttfv_curve_figure,
 )
 from cs_metrics.services.overview import overview_tiles
+from cs_metrics.services.plans import plans_for, with_plans
 from cs_metrics.services.summary import contradictions
 from cs_metrics.storage import db
 from cs_metrics.storage import queries as q
@@ -172,11 +175,14 @@ def largest_at_risk(pack: report.Pack) -> bool:
 
 def _largest_at_risk(engine: Engine, pack: report.Pack) -> pd.DataFrame:
     """The ``AT_RISK_IN_PACK`` largest accounts at risk in the health section's month (red, or down
-    ``AT_RISK_DROP`` points or more since the comparison period's month): the Health page's list."""
+    ``AT_RISK_DROP`` points or more since the comparison period's month): the Health page's list,
+    with each owner's plan and next step (``services.plans.with_plans``)."""
     extra = pack.section_tiles("health")[0].extra
     frame = health_data.at_risk(engine, month=extra["month"], previous=extra.get("previous_month"), flt=pack.flt,
                                 drop=AT_RISK_DROP, limit=AT_RISK_IN_PACK)
-    frame.attrs.update(month=extra["month"], previous=extra.get("previous_month"), drop=AT_RISK_DROP)
+    attrs = dict(frame.attrs)
+    frame = with_plans(frame, plans_for(engine, tuple(int(i) for i in frame["customer_id"])))
+    frame.attrs = {**attrs, "month": extra["month"], "previous": extra.get("previous_month"), "drop": AT_RISK_DROP}
     return frame
 
 
@@ -226,8 +232,13 @@ def section_figures(engine: Engine, pack: report.Pack, area: str) -> list[go.Fig
         out.append(health_bands_figure(tiles[0], title=title))
     elif area == "onboarding" and tiles[0].n:
         out.append(ttfv_curve_figure(engine, as_of=pack.as_of, title=title, **scope))
-    elif area == "retention" and len(churn_in_period(engine, **scope)):
-        out.append(churn_reasons_figure(engine, title=f"{title}: {'motivi' if it else 'reasons'}", **scope))
+    elif area == "retention":
+        if len(churn_in_period(engine, **scope)):
+            out.append(churn_reasons_figure(engine, title=f"{title}: {'motivi' if it else 'reasons'}", **scope))
+        steps = arr_bridge_steps(engine, **scope)
+        if steps is not None:
+            name = "ponte dell'ARR" if it else "ARR bridge"
+            out.append(churn_charts.arr_bridge_chart(steps, currency=pack.currency, title=f"{title}: {name}"))
     elif area == "maturity":
         out.append(maturity_bars_figure(tiles, title=title))
     elif area == "meetings":
@@ -237,6 +248,15 @@ def section_figures(engine: Engine, pack: report.Pack, area: str) -> list[go.Fig
     if has_trend or not out:
         out.insert(0 if area == "retention" else len(out), trend)
     return out
+
+
+def arr_bridge_steps(engine: Engine, *, period: Period, flt: CustomerFilter = ALL) -> pd.DataFrame | None:
+    """The steps of the period's ARR bridge (``services.churn.arr_bridge``), or None when no
+    customer paid in either of its months (no monthly revenue)."""
+    found = arr_bridge(engine, period=period, flt=flt)
+    if not (found.starting or found.ending):
+        return None
+    return bridge_steps(found)
 
 
 def section_figure(engine: Engine, pack: report.Pack, area: str) -> go.Figure:

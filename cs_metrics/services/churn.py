@@ -29,8 +29,8 @@ from cs_metrics.storage import queries as q
 from cs_metrics.storage.queries import churn as qc
 
 __all__ = [
-    "RenewalVsRetention", "all_churn", "arr_bridge", "churn_in_period", "churn_in_period_from", "churn_reasons",
-    "cohort_sums", "cohort_table_from", "cohorts", "contradictions_in_period", "data_issues",
+    "RenewalVsRetention", "all_churn", "arr_bridge", "churn_in_period", "churn_in_period_from",
+    "churn_reasons", "cohort_sums", "cohort_table_from", "cohorts", "contradictions_in_period", "data_issues",
     "date_and_revenue_issues", "early_churn_in_period", "follow_ups_tracked", "missing_reason_issue",
     "record_follow_up", "renewal_vs_retention", "retention_tiles",
 ]

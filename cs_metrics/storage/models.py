@@ -470,6 +470,26 @@ class AccountPlan(SQLModel, table=True):
     updated_by: str = Field(default="", max_length=254, description="Who saved the plan last (e-mail or name).")
     updated_at: dt.datetime = Field(description="When the plan was saved last (UTC).")
 
+
+class Delivery(SQLModel, table=True):
+    """A board pack or digest sent by e-mail: one row per kind, period, language and list of
+    recipients, so that a scheduled run sends each only once."""
+
+    __tablename__ = "delivery"
+    __table_args__ = (UniqueConstraint("kind", "period_start", "period_end", "language", "recipients_key",
+                                       name="uq_delivery_period_recipients"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=10, description="What was sent: pack (the board pack) or digest.")
+    period_start: dt.date = Field(description="First day of the period sent, included.")
+    period_end: dt.date = Field(description="Last day of the period sent, included.")
+    language: str = Field(max_length=2, description="Language of the message: en or it.")
+    recipients_key: str = Field(max_length=64, description="SHA-256 of the sorted lower-case recipients, "
+                                "comma-separated: the same list gives the same key.")
+    sent_at: dt.datetime = Field(description="When the message was handed to the mail server (UTC).")
+    message_id: str = Field(max_length=254, description="The message's Message-ID header.")
+
+
 #: Tables in dependency order (parents first): the order to insert, the reverse order to delete.
 TABLES_IN_ORDER: tuple[type[SQLModel], ...] = (
     AppMeta,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import html
 import math
 import re
 from html.parser import HTMLParser
@@ -208,12 +209,14 @@ def test_render_html_health_section_shows_the_accounts_at_risk(language):
     health = pages[HEALTH_PAGE]
     assert health["title"] == ("Salute dei clienti" if language == "it" else "Health") and health["plots"] == 2
     # a titled <table> with the headings and one row per account, the caption in a <p> after it
-    table = ("<table class='at-risk'><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr>"
-             + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows) + "</table>")
+    esc = html.escape  # "Owner's plan" is written "Owner&#x27;s plan"
+    table = ("<table class='at-risk'><tr>" + "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr>"
+             + "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in rows) + "</table>")
     assert (f"<h3 class='at-risk-title'>{AT_RISK_TITLE[language]}</h3>{table}"
             f"<p class='muted caption'>{caption}</p>") in page
     assert ("<td>Globex</td><td>Ana Ruiz</td><td>€1,50M</td><td>42</td><td>rosso e in calo</td>" if language == "it"
             else "<td>Globex</td><td>Ana Ruiz</td><td>€1.50M</td><td>42</td><td>red and falling</td>") in page
+    assert "<td>Renewal call with the CFO</td><td>Send the offer (due 2026-04-15)</td>" in page
     text = health["text"]
     for row in rows:
         assert "\n".join(row) + "\n" in text
@@ -240,6 +243,7 @@ def test_render_html_escapes_the_accounts_at_risk():
     assert "<script>alert" not in page
     # html.escape: < > & and ' become entities; ARR 1,500,000 -> €1.50M, score 42
     assert ("<tr><td>&lt;script&gt;alert(1)&lt;/script&gt;</td><td>O&#x27;Neil &amp; Co</td><td>€1.50M</td>"
-            "<td>42</td><td>red and falling</td></tr>") in page
+            "<td>42</td><td>red and falling</td><td>Renewal call with the CFO</td>"
+            "<td>Send the offer (due 2026-04-15)</td></tr>") in page
     # one account of 1,234: "The 1 largest of 1,234 ..."
     assert "<p class='muted caption'>The 1 largest of 1,234 accounts at risk" in page

@@ -32,24 +32,31 @@ PRINTABLE_H = PAGE_H - TOP - BOTTOM
 
 
 #: The health section's largest accounts at risk, as ``services.health.at_risk`` gives them (largest ARR
-#: first): name, owner (None: nobody owns the account), ARR, score, why.
-AT_RISK = [("Globex", "Ana Ruiz", 1_500_000.0, 42.0, "red and falling"), ("Initech", None, 240_000.0, 48.4, "red"),
-           ("Umbrella", "Bo Chen", 90_000.0, 61.0, "falling")]
+#: first) with ``services.plans.with_plans``: name, owner (None: nobody owns the account), ARR, score, why,
+#: the owner's plan and next step ("" without a plan: shown as "no plan yet" and "–").
+AT_RISK = [("Globex", "Ana Ruiz", 1_500_000.0, 42.0, "red and falling", "Renewal call with the CFO",
+            "Send the offer (due 2026-04-15)"),
+           ("Initech", None, 240_000.0, 48.4, "red", "", ""),
+           ("Umbrella", "Bo Chen", 90_000.0, 61.0, "falling", "", "")]
 #: ``readings.at_risk_table`` of AT_RISK written out by hand. ARR: 1,500,000 / 1e6 = €1.50M (two decimals over a
 #: million), 240,000 / 1e3 = €240k, 90,000 / 1e3 = €90k; score 48.4 shown without decimals: 48; no owner: the
 #: words "no owner". Caption from the attrs: 3 rows of 1,234 accounts, 9,200,000 / 1e6 = €9.20M, month
 #: 2026-03-01 "Mar 2026", compared with 2025-03-01 "Mar 2025", a drop of 10 points. Italian: decimal comma
 #: (€1,50M, €9,20M), thousands point (1.234), Italian months and reasons.
 SHOWN = {
-    "en": (["Customer", "Owner", "ARR", "Score", "Why"],
-           [("Globex", "Ana Ruiz", "€1.50M", "42", "red and falling"), ("Initech", "no owner", "€240k", "48", "red"),
-            ("Umbrella", "Bo Chen", "€90k", "61", "falling")],
+    "en": (["Customer", "Owner", "ARR", "Score", "Why", "Owner's plan", "Next step (due)"],
+           [("Globex", "Ana Ruiz", "€1.50M", "42", "red and falling", "Renewal call with the CFO",
+             "Send the offer (due 2026-04-15)"),
+            ("Initech", "no owner", "€240k", "48", "red", "no plan yet", "–"),
+            ("Umbrella", "Bo Chen", "€90k", "61", "falling", "no plan yet", "–")],
            "The 3 largest of 1,234 accounts at risk (€9.20M ARR) in Mar 2026: in the red band, or down 10 points "
            "or more since Mar 2025."),
-    "it": (["Cliente", "Responsabile", "ARR", "Punteggio", "Perché"],
-           [("Globex", "Ana Ruiz", "€1,50M", "42", "rosso e in calo"),
-            ("Initech", "nessun responsabile", "€240k", "48", "rosso"),
-            ("Umbrella", "Bo Chen", "€90k", "61", "in calo")],
+    "it": (["Cliente", "Responsabile", "ARR", "Punteggio", "Perché", "Piano del responsabile",
+            "Prossimo passo (scadenza)"],
+           [("Globex", "Ana Ruiz", "€1,50M", "42", "rosso e in calo", "Renewal call with the CFO",
+             "Send the offer (due 2026-04-15)"),
+            ("Initech", "nessun responsabile", "€240k", "48", "rosso", "nessun piano ancora", "–"),
+            ("Umbrella", "Bo Chen", "€90k", "61", "in calo", "nessun piano ancora", "–")],
            "I 3 con più ARR tra 1.234 clienti a rischio (€9,20M di ARR) a mar 2026: in fascia rossa, o scesi di 10 "
            "punti o più da mar 2025."),
 }
@@ -62,7 +69,7 @@ HEALTH_PAGE = 4
 def at_risk_frame(records: list[tuple] = AT_RISK) -> pd.DataFrame:
     """``records`` as ``services.health.at_risk`` returns them: 1,234 accounts at risk with €9.20M of ARR in
     all, in March 2026 against March 2025, a drop of 10 points or more."""
-    frame = pd.DataFrame(records, columns=["name", "owner", "arr", "score", "why"])
+    frame = pd.DataFrame(records, columns=["name", "owner", "arr", "score", "why", "account_plan", "next_step_due"])
     frame.attrs.update(n=1234, arr=9_200_000.0, month=dt.date(2026, 3, 1), previous=dt.date(2025, 3, 1), drop=10.0)
     return frame
 
@@ -266,8 +273,9 @@ def test_render_pdf_health_page_shows_the_accounts_at_risk_under_the_figures(lan
     # then the headings and one line per account, cells in order ("€" is drawn as "EUR " by the core fonts)
     assert lines[title + 1] == " ".join(pdf_text(h) for h in head)
     assert lines[title + 2:title + 5] == [" ".join(pdf_text(c) for c in row) for row in rows]
-    assert lines[title + 2] == ("Globex Ana Ruiz EUR 1,50M 42 rosso e in calo" if language == "it"
-                                else "Globex Ana Ruiz EUR 1.50M 42 red and falling")
+    assert lines[title + 2] == ("Globex Ana Ruiz EUR 1,50M 42 rosso e in calo Renewal call with the CFO Send the "
+                                "offer (due 2026-04-15)" if language == "it" else "Globex Ana Ruiz EUR 1.50M 42 red "
+                                "and falling Renewal call with the CFO Send the offer (due 2026-04-15)")
     assert pdf_text(caption) in " ".join(lines[title + 5:-1])
     # the caption in small muted type: every char under the last row ("Umbrella", its "U" at the left margin)
     # and above the footer is #6E6E6E and smaller than the rows' 7.5 pt
@@ -301,7 +309,8 @@ def test_render_pdf_accounts_at_risk_only_on_the_health_page_and_only_when_there
     (AT_RISK, 2, None),
     # five accounts, names long enough to wrap, three figures and the since line: the fullest health page
     ([(f"Northern Lights Customer Success and Revenue Operations Holding International {i}", "Ana Ruiz",
-       1_000_000.0 - i, 40.0, "red and falling") for i in range(5)], 3, LAST),
+       1_000_000.0 - i, 40.0, "red and falling", "Meet the sponsor, agree the adoption plan and review it every month "
+       "with the customer's team", "Book the meeting (due 2026-04-30)") for i in range(5)], 3, LAST),
 ])
 def test_render_pdf_health_page_with_accounts_at_risk_stays_in_the_page_and_filled(rows, figures, last):
     pack = make_health_pack(at_risk=at_risk_frame(rows), figures=figures, last=last)

@@ -262,8 +262,9 @@ def test_render_pptx_health_slide_shows_the_accounts_at_risk(language):
     # speaker notes: the section's notes, then the caption and one line per account
     notes = slide.notes_slide.notes_text_frame.text.splitlines()
     assert notes[-4:] == [f"{AT_RISK_TITLE[language]}: {caption}", *(", ".join(row) for row in rows)]
-    assert notes[-3] == ("Globex, Ana Ruiz, €1,50M, 42, rosso e in calo" if language == "it"
-                         else "Globex, Ana Ruiz, €1.50M, 42, red and falling")
+    assert notes[-3] == ("Globex, Ana Ruiz, €1,50M, 42, rosso e in calo, Renewal call with the CFO, Send the offer "
+                         "(due 2026-04-15)" if language == "it" else "Globex, Ana Ruiz, €1.50M, 42, red and falling, "
+                         "Renewal call with the CFO, Send the offer (due 2026-04-15)")
     # no other slide shows them
     others = [s for i, s in enumerate(prs.slides) if i != HEALTH_PAGE]
     assert not any(_named(s, "At risk") or "Globex" in s.notes_slide.notes_text_frame.text for s in others)
@@ -280,7 +281,8 @@ def test_render_pptx_health_slide_without_accounts_at_risk(at_risk):
 @pytest.mark.parametrize(("rows", "figures", "last"), [
     (AT_RISK, 2, None),
     # five accounts, three figures and the since line: the fullest health slide
-    ([(f"Customer {i}", "Ana Ruiz", 1_000_000.0 - i, 40.0, "red and falling") for i in range(5)], 3, LAST),
+    ([(f"Customer {i}", "Ana Ruiz", 1_000_000.0 - i, 40.0, "red and falling", "Meet the sponsor", "Call (due 2026-04-30)")
+      for i in range(5)], 3, LAST),
 ])
 def test_render_pptx_health_slide_with_accounts_at_risk_stays_in_the_slide_and_filled(rows, figures, last):
     pack = make_health_pack(at_risk=at_risk_frame(rows), figures=figures, last=last)

@@ -193,15 +193,21 @@ def test_the_largest_accounts_at_risk_as_displayed():
     import datetime as dt
 
     head, rows, caption = report.readings.at_risk_table(_with_at_risk())
-    assert head == ["Customer", "Owner", "ARR", "Score", "Why"]
+    assert head == ["Customer", "Owner", "ARR", "Score", "Why", "Owner's plan", "Next step (due)"]
     # ARR in the pack's currency (EUR, from conftest's ARR tile): 395,000 -> €395k, 1,250,000 -> €1.25M;
-    # scores to whole points (45.2 -> 45); no owner is said.
-    assert rows == [("Rossi Logistica", "Marta Neri", "€395k", "45", "red"),
-                    ("Bianchi SpA", "no owner", "€1.25M", "68", "falling")]
+    # scores to whole points (45.2 -> 45); no owner is said; without plan columns, "no plan yet" and "–".
+    assert rows == [("Rossi Logistica", "Marta Neri", "€395k", "45", "red", "no plan yet", "–"),
+                    ("Bianchi SpA", "no owner", "€1.25M", "68", "falling", "no plan yet", "–")]
     assert caption == ("The 2 largest of 23 accounts at risk (€4.10M ARR) in Mar 2026: in the red band, or down "
                        "10 points or more since Dec 2025.")
     _, rows_it, caption_it = report.readings.at_risk_table(_with_at_risk("it"))
-    assert rows_it[1] == ("Bianchi SpA", "nessun responsabile", "€1,25M", "68", "in calo")
+    assert rows_it[1] == ("Bianchi SpA", "nessun responsabile", "€1,25M", "68", "in calo", "nessun piano ancora", "–")
+    # A plan longer than PLAN_CHARS (90) is cut to 89 characters and "…".
+    planned = _with_at_risk()
+    planned.at_risk["account_plan"] = ["x" * 200, "Call the CFO"]
+    planned.at_risk["next_step_due"] = ["Send the offer (due 2026-04-15)", ""]
+    rows = report.readings.at_risk_table(planned)[1]
+    assert rows[0][5:] == ("x" * 89 + "…", "Send the offer (due 2026-04-15)") and rows[1][5:] == ("Call the CFO", "–")
     assert caption_it == ("I 2 con più ARR tra 23 clienti a rischio (€4,10M di ARR) a mar 2026: in fascia rossa, "
                           "o scesi di 10 punti o più da dic 2025.")
     assert report.readings.at_risk_table(make_pack())[1:] == ([], "")

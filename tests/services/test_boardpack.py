@@ -350,3 +350,16 @@ def test_the_retention_trend_carries_the_peer_medians_of_the_companys_band(pack)
     trend = pack.figures["retention"][0]
     assert [s.y0 for s in trend.layout.shapes] == [band.nrr, band.grr]
     assert all("SaaS Capital 2023" in a.text for a in trend.layout.annotations)
+
+
+def test_the_accounts_at_risk_carry_their_owners_plan(engine, pack):
+    from cs_metrics.services import plans
+
+    # A plan written for the largest account at risk shows in the next pack's list; the others have none.
+    first = int(pack.at_risk["customer_id"].iloc[0])
+    plans.save_plan(engine, plans.PlanEdit(first, "Renewal call with the CFO", "Send the offer",
+                                           dt.date(2026, 11, 20)), actor=LOCAL, today=dt.date(2026, 11, 2))
+    again = boardpack.build_pack(engine, period=PERIOD, as_of=AS_OF, figures=False)
+    assert again.at_risk["account_plan"].tolist()[0] == "Renewal call with the CFO"
+    assert again.at_risk["next_step_due"].tolist()[0] == "Send the offer (due 2026-11-20)"
+    assert all(p == "" for p in again.at_risk["account_plan"].tolist()[1:])

@@ -11,6 +11,7 @@ the team, whatever the role.
 from __future__ import annotations
 
 import datetime as dt
+from email.message import EmailMessage
 from types import SimpleNamespace
 
 import pytest
@@ -21,6 +22,8 @@ from cs_metrics.access import Actor, Refused
 from cs_metrics.meetings import ItemDraft, MeetingDraft
 from cs_metrics.period import Period
 from cs_metrics.services import access, boardpack, churn, data, health, maturity, meetings, nps, vocabulary
+from cs_metrics.services import plans as account_plans
+from cs_metrics.services.deliver import MailSettings, deliver
 from cs_metrics.storage import db
 from cs_metrics.storage.queries import access as qa
 from cs_metrics.storage.tables import export_tables
@@ -77,6 +80,15 @@ def _answers(stage: float) -> dict[str, mt.AnswerInput]:
     return {d: mt.AnswerInput(stage) for d in mt.DIMENSIONS}
 
 
+def _owned_customer(f) -> int:
+    """A customer whose owner is the follow-up's owner (the member's name), so only the role refuses."""
+    with f.engine.connect() as conn:
+        found = conn.execute(text("SELECT id FROM customer WHERE owner = :o ORDER BY id LIMIT 1"),
+                             {"o": f.owner}).first()
+    assert found is not None
+    return found.id
+
+
 #: write -> (action recorded, roles refused, the call).
 WRITES = {
     "import a file": ("data.import", ADMIN_ONLY, lambda f, a: data.commit(
@@ -123,10 +135,16 @@ WRITES = {
         f.engine, f.meeting, actor=a)),
     "update an NPS follow-up": ("nps.follow_up", ("viewer", "member_out"), lambda f, a: nps.save_follow_up(
         f.engine, nps.FollowUpEdit(f.answer, "in_progress", owner=f.owner), actor=a)),
+    "write an account plan": ("health.plan", ("viewer", "member_out"), lambda f, a: account_plans.save_plan(
+        f.engine, account_plans.PlanEdit(_owned_customer(f), "Meet the sponsor", "Call the CFO"), actor=a)),
     "record a churn call": ("churn.follow_up", EDITOR_UP, lambda f, a: churn.record_follow_up(
         f.engine, customer_id=f.churned, call_on=f.churned_on, reason=f.reason, notes="", actor=a)),
     "save a board pack": ("boardpack.save", EDITOR_UP, lambda f, a: boardpack.save(
         f.engine, SimpleNamespace(period=Period(dt.date(2026, 1, 1), dt.date(2026, 6, 30)), language="en"), {},
+        actor=a)),
+    "send the digest by e-mail": ("delivery.send", ADMIN_ONLY, lambda f, a: deliver(
+        f.engine, EmailMessage(), kind="digest", period=Period(dt.date(2026, 10, 1), dt.date(2026, 10, 31)),
+        language="en", settings=MailSettings("127.0.0.1", 25, False, "", "", "cs@example.com", ("a@example.com",)),
         actor=a)),
     "appoint someone": ("people.manage", ADMIN_ONLY, lambda f, a: access.save_person(
         f.engine, email="new@example.com", name="", role="admin", teams=(), actor=a)),

@@ -31,11 +31,7 @@ def plans(engine: Engine, customer_ids: Iterable[int] | None = None) -> pd.DataF
     ``updated_at`` (UTC Timestamp). No plan at all gives an empty frame with these columns."""
     stmt = select(p.customer_id, p.plan, p.next_step, p.due_on, p.updated_by, p.updated_at).order_by(p.customer_id)
     if customer_ids is not None:
-        ids = sorted({int(i) for i in customer_ids})
-        if not ids:
-            stmt = stmt.where(p.customer_id.in_([]))
-        else:
-            stmt = stmt.where(p.customer_id.in_(ids))
+        stmt = stmt.where(p.customer_id.in_(sorted({int(i) for i in customer_ids})))
     frame = _frame(engine, stmt)
     return frame[PLAN_COLUMNS]
 
