@@ -120,6 +120,7 @@ RIGHTS: dict[str, Right] = {r.action: r for r in (
     Right("health.plan", "write the plan of an account at risk", "editor", "member", OWNER),
     Right("churn.follow_up", "record a churn follow-up call", "editor"),
     Right("boardpack.save", "save a board pack", "editor"),
+    Right("alerts.edit", "set the alert rules or acknowledge an alert", "editor"),
     Right("delivery.send", "send the board pack or the digest by e-mail", "admin"),
     Right("people.manage", "appoint people and change their roles", "admin"),
     Right("audit.read", "read the audit trail", "admin"),

@@ -34,6 +34,9 @@ CLAIMED_STAGE = 3.0
 
 #: Figures where a lower value is better.
 LOWER_IS_BETTER: frozenset[str] = frozenset({"health_red", "ttfv", "logo_churn"})
+#: Figures whose change is neither better nor worse (more ARR up for renewal is more at stake and
+#: more to renew): never named among the movements.
+NO_DIRECTION: frozenset[str] = frozenset({"renewals_90"})
 
 #: Italian names of the tiles.
 LABELS_IT: dict[str, str] = {
@@ -46,6 +49,7 @@ LABELS_IT: dict[str, str] = {
     "logo_churn": "Churn dei clienti (logo churn)",
     "grr": "Retention lorda dei ricavi (GRR)",
     "nrr": "Retention netta dei ricavi (NRR)",
+    "renewals_90": "ARR in rinnovo (90 giorni)",
     "maturity_culture": "Maturità: cultura",
     "maturity_organization": "Maturità: organizzazione",
     "maturity_customer_involvement": "Maturità: coinvolgimento del cliente",
@@ -123,9 +127,10 @@ def movement_size(tile: Tile) -> float:
 
 def is_real_movement(tile: Tile) -> bool:
     """True when a tile's change is worth naming: detected by its test (sampled figures) or at least
-    ``MIN_CENSUS_MOVE`` (census figures); never below the minimum n."""
+    ``MIN_CENSUS_MOVE`` (census figures); never below the minimum n, nor for a figure of
+    ``NO_DIRECTION``."""
     size = movement_size(tile)
-    if _nan(size) or not tile.enough or not tile.n_previous:
+    if tile.key in NO_DIRECTION or _nan(size) or not tile.enough or not tile.n_previous:
         return False
     if tile.test == NOT_APPLICABLE:
         return abs(size) >= MIN_CENSUS_MOVE

@@ -44,6 +44,7 @@ AREAS: dict[str, str] = {
     "health": "Health",
     "onboarding": "Onboarding",
     "retention": "Churn & retention",
+    "renewals": "Renewals ahead",
     "maturity": "Maturity",
     "meetings": "Meetings",
     "customers": "Customers",

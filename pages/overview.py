@@ -56,3 +56,7 @@ if health is not None:
         st.caption(f"{plain(health.detail)}. Health model as active on the Health page.")
     else:
         components.empty_state("No health signals for these customers in the period.")
+
+from ui import overview_alerts  # imported here: the alerts come last on the page
+
+overview_alerts.section(selection)

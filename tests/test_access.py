@@ -19,7 +19,7 @@ AT_ALL = {
     "viewer": set(),
     "member": {"maturity.assess", "meetings.edit", "nps.follow_up", "health.plan"},
     "editor": {"maturity.assess", "meetings.edit", "nps.follow_up", "health.plan", "churn.follow_up", "health.draft",
-               "boardpack.save"},
+               "boardpack.save", "alerts.edit"},
     "admin": set(RIGHTS),
 }
 

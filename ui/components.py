@@ -30,6 +30,7 @@ AREA_PAGES: dict[str, str] = {
     "health": "pages/health.py",
     "onboarding": "pages/onboarding.py",
     "retention": "pages/churn.py",
+    "renewals": "pages/churn.py",  # its Renewals ahead section
     "maturity": "pages/maturity.py",
     "meetings": "pages/meetings.py",
 }

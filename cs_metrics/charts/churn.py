@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cs_metrics import churn
-from cs_metrics.charts import PALETTE, chart_text, house_style
+from cs_metrics.charts import BAND_COLOURS, PALETTE, chart_text, house_style
 from cs_metrics.formatting import currency_symbol, fmt_value
 from cs_metrics.retention import WEIGHTED_ROW
 from cs_metrics.vocab import DEFAULT_CURRENCY
@@ -308,4 +308,45 @@ def arr_bridge_chart(
     )
     fig.update_layout(yaxis={"title": f"ARR ({currency_symbol(currency).strip()})", "rangemode": "tozero"},
                       showlegend=False)
+    return house_style(fig, title=title, height=380)
+
+
+#: Colour of the ARR of customers without a health score (the bands have ``BAND_COLOURS``).
+UNSCORED_COLOUR = "#BBBBBB"
+
+
+def renewals_by_band_chart(
+    table: pd.DataFrame,
+    *,
+    currency: str = DEFAULT_CURRENCY,
+    title: str | None = None,
+    days_label: str = "{days} days",
+    band_labels: dict[str, str] | None = None,
+) -> go.Figure:
+    """Stacked bars: the ARR up for renewal within each horizon, split by health band.
+
+    ``table`` has ``days`` (the horizon: contracts due within that many days), ``band`` (red,
+    yellow, green or ``unscored``, in stacking order), ``contracts`` and ``arr``, e.g. one
+    ``cs_metrics.renewals.arr_by_band`` per horizon; a bar's height is the horizon's ARR up for
+    renewal. ``days_label`` names each bar (``"{days} giorni"`` in Italian), ``band_labels`` each
+    band (default: the band's name, capitalised); each segment is written with its amount, so the
+    bands are told apart by their names as well as their colours.
+    """
+    names = band_labels or {}
+    days = sorted({int(d) for d in table["days"]})
+    x = [days_label.format(days=d) for d in days]
+    fig = go.Figure()
+    for band in dict.fromkeys(table["band"]):
+        part = table[table["band"] == band]
+        found = dict(zip(part["days"].astype(int), zip(part["arr"].astype(float), part["contracts"].astype(int))))
+        arr, count = [found.get(d, (0.0, 0))[0] for d in days], [found.get(d, (0.0, 0))[1] for d in days]
+        name = chart_text(names.get(band, str(band).capitalize()))
+        fig.add_trace(go.Bar(
+            x=x, y=arr, name=name, marker_color=BAND_COLOURS.get(str(band), UNSCORED_COLOUR),
+            text=[f"{name} {fmt_value(a, 'currency', currency=currency)}" if a > 0 else "" for a in arr],
+            textposition="inside", customdata=count,
+            hovertemplate="%{x}: %{text} (n = %{customdata})<extra></extra>",
+        ))
+    fig.update_layout(barmode="stack",
+                      yaxis={"title": f"ARR ({currency_symbol(currency).strip()})", "rangemode": "tozero"})
     return house_style(fig, title=title, height=380)

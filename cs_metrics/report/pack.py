@@ -23,7 +23,7 @@ from cs_metrics.tiles import COMPANY_WIDE, Tile, tile_numbers
 from cs_metrics.vocab import DEFAULT_CURRENCY
 
 #: Sections a pack can hold, in order (areas of the Overview; customers and ARR are on the cover).
-SECTIONS: tuple[str, ...] = ("nps", "health", "onboarding", "retention", "maturity", "meetings")
+SECTIONS: tuple[str, ...] = ("nps", "health", "onboarding", "retention", "renewals", "maturity", "meetings")
 FORMATS: tuple[str, ...] = ("pdf", "pptx", "html")
 FILE_NAMES: dict[str, str] = {"pdf": "board-pack.pdf", "pptx": "board-pack.pptx", "html": "board-pack.html"}
 MIME: dict[str, str] = {

@@ -178,6 +178,10 @@ def meaning(pack: Pack, area: str) -> str:
     if head.test == NOT_DETECTABLE:
         return (f"{name} non si è mosso oltre ciò che spiega il caso ({change}): leggetelo come stabile."
                 if it else f"{name} did not move beyond what chance explains ({change}): read it as steady.")
+    if head.test == NOT_APPLICABLE and head.key in sm.NO_DIRECTION and not math.isnan(head.change):
+        # A figure that is neither better nor worse when it moves (more ARR up for renewal): its size only.
+        return (f"{name} conta tutti i clienti: {change} rispetto al periodo di confronto." if it else
+                f"{name} counts every customer: {change} against the comparison period.")
     if head.test == NOT_APPLICABLE and not math.isnan(head.change) and head.change != 0:
         return (f"{name} conta tutti i clienti, quindi la variazione ({change}) è reale: "
                 f"{'un miglioramento' if good else 'un peggioramento'}." if it else

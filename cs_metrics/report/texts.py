@@ -61,7 +61,7 @@ TEXT: dict[str, dict[str, str]] = {
 SECTION_TITLES: dict[str, dict[str, str]] = {
     "en": {**AREAS},
     "it": {"nps": "NPS", "health": "Salute dei clienti", "onboarding": "Onboarding", "retention": "Churn e retention",
-           "maturity": "Maturità", "meetings": "Riunioni", "customers": "Clienti"},
+           "renewals": "Rinnovi in arrivo", "maturity": "Maturità", "meetings": "Riunioni", "customers": "Clienti"},
 }
 
 VERDICTS_IT: dict[str, str] = {
@@ -95,6 +95,13 @@ DEFINITIONS_IT: dict[str, str] = {
     "meeting_share": "Minuti dei punti all'ordine del giorno che riguardano il cliente sul totale dei minuti "
     "registrati nelle riunioni del periodo, contro il 5% implicito nella stima del 95% di contenuti interni. "
     "Variazione verificata con un test z sui due rapporti.",
+    "renewals_90": "ARR dei clienti con contratti di 12 mesi o più il cui termine cade nei 90 giorni dopo la data "
+    "di riferimento, come nella pagina Churn e retention. Conta tutti i contratti: nessun test. Il dettaglio dà la "
+    "quota di questo ARR dei clienti in fascia rossa (l'ultima fascia di salute) e l'ARR che si prevede rinnovi, "
+    "ogni contratto al tasso storico di mancato rinnovo della sua fascia, con il suo intervallo (ogni fascia agli "
+    "estremi del suo intervallo di Wilson al 95%). Il valore di confronto è l'ARR in scadenza nei 90 giorni dopo "
+    "l'ultimo giorno del periodo di confronto, come noto quel giorno. Più ARR in rinnovo non è né meglio né "
+    "peggio: è ciò che è in gioco.",
     "customers": "Clienti firmati entro l'ultimo giorno del periodo e non persi a quella data.",
     "arr": "12 x i ricavi ricorrenti mensili dell'ultimo mese del periodo.",
 }

@@ -30,7 +30,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from sqlalchemy.engine import Engine
 
-from cs_metrics import report
+from cs_metrics import renewals, report
 from cs_metrics.access import LOCAL, Actor
 from cs_metrics.bridge import bridge_steps
 from cs_metrics.charts import churn as churn_charts
@@ -44,6 +44,7 @@ from cs_metrics.services import health as health_data
 from cs_metrics.services import meetings as meetings_data
 from cs_metrics.services import nps as nps_data
 from cs_metrics.services import peers as peer_data
+from cs_metrics.services import renewals as renewal_data
 from cs_metrics.services.access import write
 from cs_metrics.services.churn import arr_bridge, churn_in_period
 from cs_metrics.services.figures import (
@@ -64,8 +65,8 @@ from cs_metrics.storage.setup import prepare_database
 from cs_metrics.summary import what_changed
 
 __all__ = [
-    "PackError", "build_pack", "freshness", "left_out_of_pack", "main", "pack_file", "save", "saved_packs",
-    "section_figure", "section_figures",
+    "PackError", "build_pack", "freshness", "left_out_of_pack", "main", "pack_file", "renewals_by_band", "save",
+    "saved_packs", "section_figure", "section_figures",
 ]
 
 #: A pack that cannot be saved as given (the message says what to change).
@@ -239,6 +240,13 @@ def section_figures(engine: Engine, pack: report.Pack, area: str) -> list[go.Fig
         if steps is not None:
             name = "ponte dell'ARR" if it else "ARR bridge"
             out.append(churn_charts.arr_bridge_chart(steps, currency=pack.currency, title=f"{title}: {name}"))
+    elif area == "renewals":
+        table = renewals_by_band(engine, as_of=pack.as_of, flt=pack.flt)
+        if table["arr"].sum() > 0:
+            name = "ARR in rinnovo per fascia di salute" if it else "ARR up for renewal by health band"
+            out.append(churn_charts.renewals_by_band_chart(
+                table, currency=pack.currency, title=f"{title}: {name}", days_label="{days} giorni" if it else
+                "{days} days", band_labels=RENEWAL_BAND_LABELS[pack.language]))
     elif area == "maturity":
         out.append(maturity_bars_figure(tiles, title=title))
     elif area == "meetings":
@@ -257,6 +265,24 @@ def arr_bridge_steps(engine: Engine, *, period: Period, flt: CustomerFilter = AL
     if not (found.starting or found.ending):
         return None
     return bridge_steps(found)
+
+
+#: Names of the health bands (and of contracts without a score) on the renewals figure, by language.
+RENEWAL_BAND_LABELS: dict[str, dict[str, str]] = {
+    "en": {"red": "Red", "yellow": "Yellow", "green": "Green", renewals.UNSCORED: "No score"},
+    "it": {"red": "Rosso", "yellow": "Giallo", "green": "Verde", renewals.UNSCORED: "Senza punteggio"},
+}
+
+
+def renewals_by_band(engine: Engine, *, as_of: dt.date, flt: CustomerFilter = ALL) -> pd.DataFrame:
+    """The ARR up for renewal by health band within each horizon of ``renewals.HORIZONS`` after
+    ``as_of``: the Churn & retention page's table (``renewals.arr_by_band`` of the contracts due
+    within the horizon, ``services.renewals.renewals_ahead``) for each horizon in turn. Columns
+    ``days``, ``band`` (red, yellow, green, ``renewals.UNSCORED``), ``contracts``, ``arr``; the
+    horizons are nested (the 90 days hold the 30)."""
+    ahead = renewal_data.renewals_ahead(engine, as_of=as_of, flt=flt)
+    parts = [renewals.arr_by_band(renewals.due_within(ahead, days=d)).assign(days=d) for d in renewals.HORIZONS]
+    return pd.concat(parts, ignore_index=True)[["days", "band", "contracts", "arr"]]
 
 
 def section_figure(engine: Engine, pack: report.Pack, area: str) -> go.Figure:

@@ -216,9 +216,52 @@ def at_risk_section(engine: Engine, pack: report.Pack) -> Section | None:
     return Section(pack.t("at_risk"), _paragraphs([caption]) + _table(head, rows), text)
 
 
+def alerts_section(engine: Engine, pack: report.Pack) -> Section:
+    """The open (unacknowledged) alerts of the pack's customers on its reference date: who, why, since."""
+    from cs_metrics.services import alerts
+
+    found = alerts.alerts(engine, as_of=pack.as_of, flt=pack.flt)
+    open_ = found[~found["acknowledged"]]
+    title = {"en": "Alerts", "it": "Avvisi"}[pack.language]
+    if open_.empty:
+        none = {"en": "No open alert.", "it": "Nessun avviso aperto."}[pack.language]
+        return Section(title, _paragraphs([none]), none)
+    rows = [(str(r.who), str(r.rule_label), str(r.why), f"{r.since:%Y-%m-%d}") for r in open_.head(25).itertuples()]
+    head = {"en": ["Who", "Alert", "Why", "Since"], "it": ["Chi", "Avviso", "Perché", "Dal"]}[pack.language]
+    lines = [f"- {who} · {label}: {why} ({since})" for who, label, why, since in rows]
+    more = [{"en": f"{len(open_) - 25:,} more on the Overview page.",
+             "it": f"Altri {len(open_) - 25:,} nella pagina Overview."}[pack.language]] if len(open_) > 25 else []
+    return Section(title, _table(head, rows) + _paragraphs(more), "\n".join(lines + more))
+
+
+def renewals_section(engine: Engine, pack: report.Pack) -> Section | None:
+    """The renewals ahead (the pack's renewals section): the ARR up for renewal with its change, split
+    by health band, and the ARR expected to renew with its range; None without a renewals section."""
+    from cs_metrics import summary as sm
+    from cs_metrics.services.boardpack import RENEWAL_BAND_LABELS
+
+    tiles = pack.section_tiles("renewals") if "renewals" in pack.sections else []
+    if not tiles:
+        return None
+    tile, lang, it = tiles[0], pack.language, pack.language == "it"
+    name, value, previous, change, _, n = figure_row(tile, lang)
+    lines = [f"{name}: {value} ({'contratti' if it else 'contracts'}: {n}); "
+             f"{'prima' if it else 'before'} {previous} ({change})."]
+    bands, expected = tile.extra.get("bands"), tile.extra.get("expected")
+    if tile.has_value and bands is not None and expected is not None:
+        money = {b.band: sm.value_text(tile, float(b.arr), lang) for b in bands.itertuples()}
+        lines.append(("Per fascia di salute: " if it else "By health band: ") + " · ".join(
+            f"{RENEWAL_BAND_LABELS[lang][b.band]} {money[b.band]} ({b.contracts})" for b in bands.itertuples()))
+        if expected.expected == expected.expected:
+            low, high = (sm.value_text(tile, v, lang) for v in (expected.low, expected.high))
+            lines.append(f"{'Rinnovo atteso' if it else 'Expected to renew'}: "
+                         f"{sm.value_text(tile, expected.expected, lang)} ({low}–{high}).")
+    return Section(report.SECTION_TITLES[lang]["renewals"], _paragraphs(lines), "\n".join(lines))
+
+
 #: The digest's sections in reading order: ``fn(engine, pack) -> Section | None`` (None leaves it out).
 DIGEST_SECTIONS: list[Callable[[Engine, report.Pack], Section | None]] = [
-    changed_section, figures_section, at_risk_section,
+    changed_section, figures_section, at_risk_section, alerts_section, renewals_section,
 ]
 
 

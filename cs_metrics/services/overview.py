@@ -25,6 +25,7 @@ from cs_metrics.period import Period, shift_months
 from cs_metrics.services import coverage
 from cs_metrics.services.health import band_counts
 from cs_metrics.services.onboarding import signing_durations
+from cs_metrics.services.renewal_tiles import renewals_tiles
 from cs_metrics.services.vocabulary import currency as company_currency
 from cs_metrics.stats import ratio_difference, ratio_interval
 from cs_metrics.storage import queries as q
@@ -493,6 +494,12 @@ def meeting_share_tile(engine: Engine, *, period: Period, previous: Period | Non
 
 # --- all tiles -------------------------------------------------------------------------------------
 
+#: The figures (keys of ``coverage.NEEDS``) each area reads: ``coverage.OVERVIEW_FIGURES``, and the
+#: renewals ahead, read from the customers file's contracts.
+_AREA_FIGURES: dict[str, tuple[str, ...]] = {
+    area: tuple(f for f, a in coverage.OVERVIEW_FIGURES.items() if a == area) for area in AREAS
+} | {"renewals": ("customers",)}
+
 
 def overview_tiles(
     engine: Engine,
@@ -517,7 +524,8 @@ def overview_tiles(
     flt
         Customers to include (maturity and meetings are company-wide and ignore it).
     as_of
-        The date up to which onboarding is observed (default: the period's last day).
+        The date up to which onboarding is observed, and after which renewals are ahead (default:
+        the period's last day).
     previous
         The comparison period (default: the previous period of equal length).
     areas
@@ -539,8 +547,7 @@ def overview_tiles(
     as_of = as_of or period.last
     absent = {} if keep_absent else coverage.absent_figures(engine)
     wanted = tuple(AREAS) if areas is None else tuple(a for a in AREAS if a in areas)
-    wanted = tuple(a for a in wanted if any(f not in absent for f, area in coverage.OVERVIEW_FIGURES.items()
-                                            if area == a))
+    wanted = tuple(a for a in wanted if any(f not in absent for f in _AREA_FIGURES.get(a, ())))
     frame = q.customer_dates(engine, flt=flt)
     first_day = q.data_extent(engine).get("first")
     scope = dict(period=period, previous=previous, flt=flt)
@@ -553,6 +560,8 @@ def overview_tiles(
         tiles.extend(ttfv_tiles(engine, as_of=as_of, **scope))
     if "retention" in wanted:
         tiles.extend(retention_tiles(engine, customers=frame, first_day=first_day, **scope))
+    if "renewals" in wanted:
+        tiles.extend(renewals_tiles(engine, as_of=as_of, **scope))
     if "maturity" in wanted:
         tiles.extend(maturity_tiles(engine, period=period, previous=previous))
     if "meetings" in wanted:

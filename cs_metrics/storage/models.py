@@ -490,6 +490,35 @@ class Delivery(SQLModel, table=True):
     message_id: str = Field(max_length=254, description="The message's Message-ID header.")
 
 
+
+class AlertSetting(SQLModel, table=True):
+    """An alert rule as the company set it: on or off and its parameter (a rule without a row has
+    its defaults, ``cs_metrics.alerts.RULES``)."""
+
+    __tablename__ = "alert_setting"
+
+    id: int | None = Field(default=None, primary_key=True)
+    rule: str = Field(max_length=40, unique=True, description="The rule's key, e.g. renewal_red.")
+    enabled: bool = Field(default=True, description="Whether the rule raises alerts.")
+    parameter: float | None = Field(default=None, description="The rule's number (days); empty: its default.")
+    updated_by: str = Field(default="", max_length=254, description="Who saved the setting last (e-mail or name).")
+    updated_at: dt.datetime = Field(description="When the setting was saved last (UTC).")
+
+
+class AlertAck(SQLModel, table=True):
+    """An alert acknowledged: one occurrence of a rule for a subject, known by the day it began, so
+    a new occurrence needs a new acknowledgement."""
+
+    __tablename__ = "alert_ack"
+    __table_args__ = (UniqueConstraint("rule", "subject", "since", name="uq_alert_ack_occurrence"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    rule: str = Field(max_length=40, description="The rule's key, e.g. renewal_red.")
+    subject: str = Field(max_length=120, description="The customer's id (as text) or the team's name.")
+    since: dt.date = Field(description="The day (or month) the occurrence began.")
+    acknowledged_by: str = Field(default="", max_length=254, description="Who acknowledged it (e-mail or name).")
+    acknowledged_at: dt.datetime = Field(description="When it was acknowledged (UTC).")
+
 #: Tables in dependency order (parents first): the order to insert, the reverse order to delete.
 TABLES_IN_ORDER: tuple[type[SQLModel], ...] = (
     AppMeta,

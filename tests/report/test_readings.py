@@ -218,3 +218,16 @@ def test_the_largest_accounts_at_risk_as_displayed():
     whole.at_risk = whole.at_risk.iloc[:1].copy()
     whole.at_risk.attrs.update(n=1, arr=395_000.0, month=dt.date(2026, 3, 1), previous=None)
     assert report.readings.at_risk_table(whole)[2] == "The only account at risk (€395k ARR) in Mar 2026: in the red band."
+
+
+
+def test_a_figure_without_a_direction_is_not_called_better_or_worse():
+    from cs_metrics.tiles import Tile
+
+    pack = make_pack()
+    # ARR up for renewal: 1.2M against 1.0M (+EUR 200k) is neither good nor bad news in itself.
+    pack.tiles.append(Tile(key="renewals_90", label="ARR up for renewal (90 days)", unit="currency", value=1_200_000.0,
+                           previous=1_000_000.0, n=40, n_previous=35, area="renewals"))
+    pack.sections = (*pack.sections, "renewals")
+    assert report.meaning(pack, "renewals") == ("ARR up for renewal (90 days) counts every customer: +€200k against "
+                                                "the comparison period.")

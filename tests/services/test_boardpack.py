@@ -244,7 +244,7 @@ def test_an_editor_saves_a_pack_as_themselves_and_the_audit_trail_names_it(engin
     assert _last_event(engine) == (
         "edith@example.com", "editor", "boardpack.save", "done",
         f"board pack #{pack_id} (01 Nov 2025 – 31 Oct 2026, en)",
-        "sections nps, health, onboarding, retention, maturity, meetings")
+        "sections nps, health, onboarding, retention, renewals, maturity, meetings")
 
 
 def test_italian_pack_speaks_italian(engine):
@@ -363,3 +363,40 @@ def test_the_accounts_at_risk_carry_their_owners_plan(engine, pack):
     assert again.at_risk["account_plan"].tolist()[0] == "Renewal call with the CFO"
     assert again.at_risk["next_step_due"].tolist()[0] == "Send the offer (due 2026-11-20)"
     assert all(p == "" for p in again.at_risk["account_plan"].tolist()[1:])
+
+
+def test_the_renewals_section_has_its_figure_and_title_in_both_languages(engine, pack):
+    from cs_metrics import renewals
+    from cs_metrics.services import renewals as renewal_data
+
+    # After retention, titled from tiles.AREAS in English; its table is the renewals tile's row.
+    assert pack.sections.index("renewals") == pack.sections.index("retention") + 1
+    assert report.page_titles(pack)[3 + pack.sections.index("renewals")] == "Renewals ahead"
+    tile = pack.section_tiles("renewals")[0]
+    assert tile.key == "renewals_90" and report.figure_row(tile, "en")[0] == "ARR up for renewal (90 days)"
+    # Two figures: the ARR up for renewal by band (stacked bars) and the tile's trend.
+    bars, trend = pack.figures["renewals"]
+    assert bars.layout.title.text == "Renewals ahead: ARR up for renewal by health band"
+    assert [t.name for t in bars.data] == ["Red", "Yellow", "Green", "No score"]
+    assert list(bars.data[0].x) == ["30 days", "90 days", "180 days"]
+    # Each bar's height is the Churn & retention page's "ARR up for renewal" for that horizon
+    # (services.renewals.expected), and the 90-day bar is the tile's value.
+    totals = [sum(float(t.y[i]) for t in bars.data) for i in range(3)]
+    page = [renewal_data.expected(engine, as_of=AS_OF, days=d).arr for d in renewals.HORIZONS]
+    assert totals == pytest.approx(page) and totals[1] == pytest.approx(tile.value)
+    assert totals[0] <= totals[1] <= totals[2] and totals[0] > 0  # nested horizons, each holding ARR
+    # The red segment of the 90-day bar: the red row of the page's "ARR at stake by health band".
+    due = renewals.due_within(renewal_data.renewals_ahead(engine, as_of=AS_OF), days=90)
+    by_band = renewals.arr_by_band(due).set_index("band")["arr"]
+    assert float(bars.data[0].y[1]) == pytest.approx(by_band["red"])
+    assert trend.data[0].name == "ARR up for renewal (90 days)"
+    # In Italian: the title, the figure's words and the definition.
+    it = boardpack.build_pack(engine, period=PERIOD, as_of=AS_OF, sections=["renewals"], language="it",
+                              generated_at=GENERATED)
+    assert it.sections == ("renewals",) and report.page_titles(it)[3] == "Rinnovi in arrivo"
+    bars_it = it.figures["renewals"][0]
+    assert bars_it.layout.title.text == "Rinnovi in arrivo: ARR in rinnovo per fascia di salute"
+    assert [t.name for t in bars_it.data] == ["Rosso", "Giallo", "Verde", "Senza punteggio"]
+    assert list(bars_it.data[0].x) == ["30 giorni", "90 giorni", "180 giorni"]
+    assert report.figure_row(it.section_tiles("renewals")[0], "it")[0] == "ARR in rinnovo (90 giorni)"
+    assert dict(report.definitions(it))["ARR in rinnovo (90 giorni)"] == report.texts.DEFINITIONS_IT["renewals_90"]

@@ -41,10 +41,11 @@ CASES = {
     "customers": (("UPDATE nps_response SET customer_id = NULL", "UPDATE nps_survey_send SET customer_id = NULL",
                    "DELETE FROM revenue_month", "DELETE FROM milestone", "DELETE FROM health_signal",
                    "DELETE FROM churn_event", "DELETE FROM customer"),
-                  ("health", "onboarding", "retention"),
+                  ("health", "onboarding", "retention", "renewals"),
                   [("Health", "no health signals imported"), ("Onboarding", "no customers imported"),
-                   ("Churn & retention", "no customers imported"), ("Active customers and ARR", "no customers imported")],
-                  ("customers", "arr", "logo_churn")),
+                   ("Churn & retention", "no customers imported"), ("Renewals ahead", "no data for this period"),
+                   ("Active customers and ARR", "no customers imported")],
+                  ("customers", "arr", "logo_churn", "renewals_90")),
     # No section reads churn events alone: nothing is left out.
     "churn_events": (("DELETE FROM churn_event",), (), [], ()),
 }

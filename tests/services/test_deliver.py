@@ -146,8 +146,8 @@ def test_pack_arrives_with_the_pdf_and_pptx_once(url, inbox, language, capsys):
     assert pdf_text(sm.value_text(tile, tile.value, language)) in content
     assert pdf_text(figure_row(tile, language)[1]) in content
     deck = Presentation(io.BytesIO(files["board-pack-2025-11-01-2026-10-31.pptx"].get_content()))
-    # Cover, contents, summary, six sections (the demo has data for each), appendix.
-    assert len(deck.slides) == 3 + 6 + 1
+    # Cover, contents, summary, seven sections (the demo has data for each), appendix.
+    assert len(deck.slides) == 3 + 7 + 1
     assert pack.summary.sentences[0] in " ".join(_plain(message).split())
     # The same command again: nothing new arrives, and it says so.
     capsys.readouterr()
@@ -302,3 +302,32 @@ def test_the_password_is_read_from_a_file_and_never_shown(tmp_path):
                                                                   "OUTSIDE_IN_SMTP_PASSWORD_FILE": str(secret)})
     assert settings.password == PASSWORD and settings.recipients == tuple(BOARD)
     assert PASSWORD not in repr(settings)
+
+
+@pytest.mark.parametrize("language", ["en", "it"])
+def test_the_digest_carries_the_renewals_ahead(url, language):
+    from cs_metrics import renewals
+    from cs_metrics.services import renewals as renewal_data
+
+    assert deliver.renewals_section in deliver.DIGEST_SECTIONS
+    engine = db.make_engine(url)
+    pack = boardpack.build_pack(engine, period=PERIOD, language=language, figures=False)
+    section = deliver.renewals_section(engine, pack)
+    # The Churn & retention page's numbers for 90 days after 31 Oct 2026 (the period's last day).
+    page = renewal_data.expected(engine, as_of=AS_OF, days=90)
+    due = renewals.due_within(renewal_data.renewals_ahead(engine, as_of=AS_OF), days=90)
+    red = renewals.arr_by_band(due).set_index("band").loc["red"]
+    tile = pack.section_tiles("renewals")[0]
+    other = boardpack.build_pack(engine, period=PERIOD, sections=["nps"], figures=False)
+    engine.dispose()
+    title, band, expect = {"en": ("Renewals ahead", "Red", "Expected to renew"),
+                           "it": ("Rinnovi in arrivo", "Rosso", "Rinnovo atteso")}[language]
+    assert section.title == title and page.contracts > 10
+    money = [sm.value_text(tile, v, language) for v in (page.arr, red["arr"], page.expected, page.low, page.high)]
+    lines = section.text.split("\n")
+    assert lines[0].startswith(f"{sm.label(tile, language)}: {money[0]}")
+    assert f"{band} {money[1]} ({int(red['contracts'])})" in lines[1]
+    assert lines[2] == f"{expect}: {money[2]} ({money[3]}–{money[4]})."
+    assert all(f"<p>{line}</p>" in section.html for line in lines)
+    # Without the renewals section in the pack, the digest leaves it out.
+    assert deliver.renewals_section(None, other) is None

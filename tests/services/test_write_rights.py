@@ -22,6 +22,7 @@ from cs_metrics.access import Actor, Refused
 from cs_metrics.meetings import ItemDraft, MeetingDraft
 from cs_metrics.period import Period
 from cs_metrics.services import access, boardpack, churn, data, health, maturity, meetings, nps, vocabulary
+from cs_metrics.services import alerts as alert_rules
 from cs_metrics.services import plans as account_plans
 from cs_metrics.services.deliver import MailSettings, deliver
 from cs_metrics.storage import db
@@ -139,6 +140,10 @@ WRITES = {
         f.engine, account_plans.PlanEdit(_owned_customer(f), "Meet the sponsor", "Call the CFO"), actor=a)),
     "record a churn call": ("churn.follow_up", EDITOR_UP, lambda f, a: churn.record_follow_up(
         f.engine, customer_id=f.churned, call_on=f.churned_on, reason=f.reason, notes="", actor=a)),
+    "set an alert rule": ("alerts.edit", EDITOR_UP, lambda f, a: alert_rules.save_setting(
+        f.engine, "renewal_red", enabled=False, parameter=30, actor=a)),
+    "acknowledge an alert": ("alerts.edit", EDITOR_UP, lambda f, a: alert_rules.acknowledge(
+        f.engine, "red_band", "1", dt.date(2026, 10, 1), actor=a)),
     "save a board pack": ("boardpack.save", EDITOR_UP, lambda f, a: boardpack.save(
         f.engine, SimpleNamespace(period=Period(dt.date(2026, 1, 1), dt.date(2026, 6, 30)), language="en"), {},
         actor=a)),
