@@ -41,6 +41,10 @@ def section(as_of: dt.date, flt: CustomerFilter) -> None:
     """The Renewals ahead section for the contracts of ``flt`` after ``as_of``."""
     st.header("Renewals ahead")
     st.caption(EXPLANATION)
+    if not st.toggle("Show renewals ahead", key="churn_renewals_show"):
+        st.caption("Drawn when asked for: the expected renewing ARR reads every past contract end with its "
+                   "customer's health band.")
+        return
     currency = loaders.load(vocabulary.currency)
     money = st.column_config.NumberColumn(format=money_format(currency))
     days = st.radio("Contracts ending within", renewals.HORIZONS, index=1, horizontal=True,

@@ -19,11 +19,20 @@ COLUMNS = ["who", "rule_label", "why", "since", "owner", "acknowledged"]
 WHO_EDITS = "Editors and admins acknowledge alerts and set the rules."
 
 
+#: Said instead of the list until it is asked for: reading every rule's data takes seconds at a large company.
+OFFER = ("Customers who entered the red band, renewals in red within the coming days, overdue detractor follow-ups, "
+         "onboardings past their target and teams short of answers in an open round. The list reads every customer's "
+         "scores, answers and milestones, so it is drawn when asked for.")
+
+
 def section(selection: Selection) -> None:
     """The "Alerts" section: the list, the acknowledge control and the rules."""
     st.subheader("Alerts")
     if message := st.session_state.pop(DONE, None):
         st.success(message)
+    if not st.toggle("Show the alerts", key="overview_alerts_show"):
+        st.caption(OFFER)
+        return
     found = loaders.load(alert_data.alerts, as_of=selection.as_of, flt=selection.customers)
     if found.empty:
         components.empty_state(f"No alert for these customers on {selection.as_of:%Y-%m-%d}.")

@@ -128,12 +128,15 @@ NEEDS: dict[str, Need] = {
                      "meetings"),
     # ARR falls back to the customers file's ARR column when no monthly revenue is imported.
     "customers": Need("Active customers and ARR", "Clienti attivi e ARR", ("customers",)),
+    # Contract ends come from the customers file (signing day and term).
+    "renewals": Need("Renewals ahead", "Rinnovi in arrivo", ("customers",)),
 }
 
 #: The Overview's figures, in its order, with the area each belongs to.
 OVERVIEW_FIGURES: dict[str, str] = {
     "nps": "nps", "health": "health", "onboarding": "onboarding", "logo_churn": "retention",
-    "revenue_retention": "retention", "maturity": "maturity", "meetings": "meetings", "customers": "customers",
+    "revenue_retention": "retention", "renewals": "renewals", "maturity": "maturity", "meetings": "meetings",
+    "customers": "customers",
 }
 
 
@@ -150,7 +153,7 @@ def figure_of(tile_key: str) -> str:
     if tile_key.startswith("maturity_"):
         return "maturity"
     return {"grr": "revenue_retention", "nrr": "revenue_retention", "meeting_share": "meetings",
-            "arr": "customers"}.get(tile_key, tile_key)
+            "arr": "customers", "renewals_90": "renewals"}.get(tile_key, tile_key)
 
 
 # --- reading the database --------------------------------------------------------------------------

@@ -24,6 +24,13 @@ def _ok(at):
     return at
 
 
+def _shown(at):
+    """The Overview with its alerts asked for (the list is drawn on request)."""
+    _ok(at)
+    at.toggle(key="overview_alerts_show").set_value(True)
+    return _ok(at.run())
+
+
 def _as_of(at) -> dt.date:
     """The reference date the section states in its caption ('... acknowledged on 2026-10-31. ...')."""
     caption = next(c.value for c in at.caption if " acknowledged on " in c.value)
@@ -49,7 +56,7 @@ def _same(drawn: pd.DataFrame, expected: pd.DataFrame) -> None:
 
 
 def test_the_list_equals_the_service_and_acknowledging_moves_an_alert(app_on_demo, demo_db_url):
-    at = _ok(app_on_demo())
+    at = _shown(app_on_demo())
     as_of = _as_of(at)
     expected = _expected(demo_db_url, as_of)
     assert len(expected) > 0 and not expected["acknowledged"].any()
@@ -74,20 +81,20 @@ def test_the_list_equals_the_service_and_acknowledging_moves_an_alert(app_on_dem
 
 def test_a_segment_filter_narrows_the_list(app_on_demo, demo_db_url):
     at = _ok(app_on_demo())
-    everyone = _drawn(at)
+    # The segment is chosen in the first run's sidebar, then the list is asked for.
     segment = at.multiselect(key=KEY_SEGMENTS).options[0]
     at.multiselect(key=KEY_SEGMENTS).select(segment)
+    at.toggle(key="overview_alerts_show").set_value(True)
     _ok(at.run())
     as_of = _as_of(at)
     narrow = _expected(demo_db_url, as_of, CustomerFilter(segments=(segment,)))
     whole = _expected(demo_db_url, as_of)
     assert 0 < len(narrow) < len(whole)
     _same(_drawn(at), narrow)
-    assert len(_drawn(at)) <= len(everyone)
 
 
 def test_a_viewer_reads_the_alerts_and_the_rules_without_controls(app_as):
-    at = _ok(app_as("viewer"))
+    at = _shown(app_as("viewer"))
     assert len(_drawn(at)) > 0
     assert not [b for b in at.button if b.key == "overview_alert_acknowledge"]
     assert [c.value for c in at.caption].count(WHO_EDITS) == 2  # under the list and in the rules
@@ -97,7 +104,7 @@ def test_a_viewer_reads_the_alerts_and_the_rules_without_controls(app_as):
 
 
 def test_an_editor_saves_a_rule_and_the_list_follows(app_on_demo, demo_db_url):
-    at = _ok(app_on_demo())
+    at = _shown(app_on_demo())
     as_of = _as_of(at)
     at.number_input(key="alert_parameter_renewal_red").set_value(30)
     at.checkbox(key="alert_rule_red_band").uncheck()
@@ -119,3 +126,12 @@ def _expected_settings(url: str) -> pd.DataFrame:
         return sa.settings(engine).astype({"parameter": object}).where(lambda f: f.notna(), None)
     finally:
         engine.dispose()
+
+
+def test_the_alerts_are_read_only_when_asked_for(app_on_demo):
+    from ui.overview_alerts import OFFER
+
+    # At first the section offers the list (it reads every customer's data) and draws no table.
+    at = _ok(app_on_demo())
+    assert "Alerts" in [h.value for h in at.subheader] and OFFER in [c.value for c in at.caption]
+    assert not [d for d in at.dataframe if "rule_label" in d.value.columns or "Alert" in d.value.columns]

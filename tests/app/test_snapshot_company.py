@@ -176,8 +176,9 @@ def test_board_pack_of_the_snapshot_leaves_out_what_is_missing_and_speaks_dollar
     engine = db.make_engine(company_url)
     pack = build_pack(engine, period=Period(dt.date(2025, 11, 1), dt.date(2026, 10, 31)), figures=False)
     engine.dispose()
-    # Sections with data: NPS and churn & retention; health, onboarding, maturity and meetings have none.
-    assert pack.sections == ("nps", "retention")
+    # Sections with data: NPS, churn & retention and renewals ahead (contract ends come from the customers
+    # file's signing days and terms); health, onboarding, maturity and meetings have none.
+    assert pack.sections == ("nps", "retention", "renewals")
     left = left_out_text(pack)
     for name in ("Health", "Onboarding", "Maturity", "Meetings"):
         assert name in left

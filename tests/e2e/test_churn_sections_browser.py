@@ -29,6 +29,9 @@ def test_bridge_peers_and_renewals_are_drawn(app_server, page):
     assert peers.get_by_text("SaaS Capital 2023").count() == 2
     # Renewals ahead: the ARR up for renewal and the expected renewing ARR.
     page.get_by_role("heading", name="Renewals ahead").scroll_into_view_if_needed(timeout=90_000)
+    offer = page.get_by_text("Show renewals ahead", exact=True)
+    offer.scroll_into_view_if_needed(timeout=90_000)
+    offer.click()
     for label in ("ARR up for renewal", "Expected renewing ARR"):
         main.get_by_test_id("stMetric").filter(has_text=label).first.wait_for(state="visible", timeout=90_000)
     assert page.locator("[data-testid='stException']").count() == 0

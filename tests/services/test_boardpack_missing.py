@@ -43,7 +43,7 @@ CASES = {
                    "DELETE FROM churn_event", "DELETE FROM customer"),
                   ("health", "onboarding", "retention", "renewals"),
                   [("Health", "no health signals imported"), ("Onboarding", "no customers imported"),
-                   ("Churn & retention", "no customers imported"), ("Renewals ahead", "no data for this period"),
+                   ("Churn & retention", "no customers imported"), ("Renewals ahead", "no customers imported"),
                    ("Active customers and ARR", "no customers imported")],
                   ("customers", "arr", "logo_churn", "renewals_90")),
     # No section reads churn events alone: nothing is left out.

@@ -173,8 +173,8 @@ def test_figure_of_every_overview_tile(held):
 def test_overview_tiles_leave_out_what_is_not_imported(held):
     kept = [t.key for t in overview.overview_tiles(held, period=YEAR_2025, as_of=dt.date(2025, 12, 31))]
     # No health signals and no assessments: their tiles are left out; every other tile stays.
-    assert kept == ["nps", "ttfv", "ttfv_within_target", "logo_churn", "grr", "nrr", "meeting_share", "customers",
-                    "arr"]
+    assert kept == ["nps", "ttfv", "ttfv_within_target", "logo_churn", "grr", "nrr", "renewals_90", "meeting_share",
+                    "customers", "arr"]
     with db.session_scope(held) as s:
         s.execute(delete(m.RevenueMonth))
     kept = [t.key for t in overview.overview_tiles(held, period=YEAR_2025, as_of=dt.date(2025, 12, 31))]
