@@ -44,7 +44,6 @@ from cs_metrics.services import health as health_data
 from cs_metrics.services import meetings as meetings_data
 from cs_metrics.services import nps as nps_data
 from cs_metrics.services import peers as peer_data
-from cs_metrics.services import renewals as renewal_data
 from cs_metrics.services.access import write
 from cs_metrics.services.churn import arr_bridge, churn_in_period
 from cs_metrics.services.figures import (
@@ -63,6 +62,7 @@ from cs_metrics.storage import queries as q
 from cs_metrics.storage.queries import boardpack as qb
 from cs_metrics.storage.setup import prepare_database
 from cs_metrics.summary import what_changed
+from cs_metrics.tiles import Tile
 
 __all__ = [
     "PackError", "build_pack", "freshness", "left_out_of_pack", "main", "pack_file", "renewals_by_band", "save",
@@ -241,8 +241,8 @@ def section_figures(engine: Engine, pack: report.Pack, area: str) -> list[go.Fig
             name = "ponte dell'ARR" if it else "ARR bridge"
             out.append(churn_charts.arr_bridge_chart(steps, currency=pack.currency, title=f"{title}: {name}"))
     elif area == "renewals":
-        table = renewals_by_band(engine, as_of=pack.as_of, flt=pack.flt)
-        if table["arr"].sum() > 0:
+        table = renewals_by_band(tiles)
+        if table is not None and table["arr"].sum() > 0:
             name = "ARR in rinnovo per fascia di salute" if it else "ARR up for renewal by health band"
             out.append(churn_charts.renewals_by_band_chart(
                 table, currency=pack.currency, title=f"{title}: {name}", days_label="{days} giorni" if it else
@@ -274,15 +274,13 @@ RENEWAL_BAND_LABELS: dict[str, dict[str, str]] = {
 }
 
 
-def renewals_by_band(engine: Engine, *, as_of: dt.date, flt: CustomerFilter = ALL) -> pd.DataFrame:
-    """The ARR up for renewal by health band within each horizon of ``renewals.HORIZONS`` after
-    ``as_of``: the Churn & retention page's table (``renewals.arr_by_band`` of the contracts due
-    within the horizon, ``services.renewals.renewals_ahead``) for each horizon in turn. Columns
-    ``days``, ``band`` (red, yellow, green, ``renewals.UNSCORED``), ``contracts``, ``arr``; the
-    horizons are nested (the 90 days hold the 30)."""
-    ahead = renewal_data.renewals_ahead(engine, as_of=as_of, flt=flt)
-    parts = [renewals.arr_by_band(renewals.due_within(ahead, days=d)).assign(days=d) for d in renewals.HORIZONS]
-    return pd.concat(parts, ignore_index=True)[["days", "band", "contracts", "arr"]]
+def renewals_by_band(tiles: Sequence[Tile]) -> pd.DataFrame | None:
+    """The ARR up for renewal by health band within each horizon of ``renewals.HORIZONS``, as the
+    renewals tile computed it (``services.renewal_tiles``: the Churn & retention page's table for
+    each horizon): ``days``, ``band`` (red, yellow, green, ``renewals.UNSCORED``), ``contracts``,
+    ``arr``; the horizons are nested (the 90 days hold the 30). None without the tile."""
+    tile = next((t for t in tiles if t.area == "renewals" and "by_horizon" in t.extra), None)
+    return tile.extra["by_horizon"] if tile is not None else None
 
 
 def section_figure(engine: Engine, pack: report.Pack, area: str) -> go.Figure:

@@ -104,16 +104,20 @@ def renewals_tiles(
     (``services.renewals.expected`` and ``renewals.arr_by_band`` of the contracts due). The comparison
     value is the ARR due in the ``RENEWAL_DAYS`` days after the comparison period's last day, and each
     sparkline point the ARR due after its window's last day, as known on that day. A census figure:
-    no test applies. ``extra`` holds ``days``, ``as_of``, ``expected`` (``renewals.ExpectedRenewal``)
-    and ``bands`` (``renewals.arr_by_band``).
+    no test applies. ``extra`` holds ``days``, ``as_of``, ``expected`` (``renewals.ExpectedRenewal``),
+    ``bands`` (``renewals.arr_by_band``) and ``by_horizon`` (the same for each of ``renewals.HORIZONS``:
+    ``days``, ``band``, ``contracts``, ``arr``).
     """
     prev_period = previous or period.previous()
     as_of = as_of or period.last
     contracts = renewal_contracts(engine, flt=flt)
     scores = renewal_bands(engine, flt=flt)
     after = as_of + dt.timedelta(days=1)
-    due = renewals.due_within(renewals.renewals_ahead(contracts, as_of=as_of), days=RENEWAL_DAYS)
-    due["band"] = renewals.last_band(due, scores, before=after)
+    ahead = renewals.renewals_ahead(contracts, as_of=as_of)
+    ahead["band"] = renewals.last_band(ahead, scores, before=after)
+    due = renewals.due_within(ahead, days=RENEWAL_DAYS)
+    by_horizon = pd.concat([renewals.arr_by_band(renewals.due_within(ahead, days=d)).assign(days=d)
+                            for d in renewals.HORIZONS], ignore_index=True)[["days", "band", "contracts", "arr"]]
     rates = renewals.band_churn_rates(renewals.past_contract_ends(contracts, scores, before=after))
     expected = renewals.expected_renewing(due, rates)
     by_band = renewals.arr_by_band(due)
@@ -123,7 +127,8 @@ def renewals_tiles(
         key=f"renewals_{RENEWAL_DAYS}", label=f"ARR up for renewal ({RENEWAL_DAYS} days)", unit="currency",
         value=expected.arr, previous=arr_prev, n=expected.contracts, n_previous=n_prev,
         definition=RENEWALS_DEFINITION, detail=renewals_detail(expected, by_band, currency=money),
-        extra={"days": RENEWAL_DAYS, "as_of": as_of, "expected": expected, "bands": by_band},
+        extra={"days": RENEWAL_DAYS, "as_of": as_of, "expected": expected, "bands": by_band,
+               "by_horizon": by_horizon},
         test=NOT_APPLICABLE,
         series=tuple((w.last, _due_arr(contracts, w.last)[1]) for w in sparkline_windows(period)),
         area="renewals", currency=money,
