@@ -111,8 +111,13 @@ def churn_rates(engine: Engine, *, as_of: dt.date, flt: CustomerFilter = ALL) ->
 def expected(engine: Engine, *, as_of: dt.date, days: int, flt: CustomerFilter = ALL) -> renewals.ExpectedRenewal:
     """``renewals.expected_renewing`` of the contracts due within ``days`` days of ``as_of``, at
     the band churn rates of ``churn_rates``."""
-    due = renewals.due_within(renewals_ahead(engine, as_of=as_of, flt=flt), days=days)
-    return renewals.expected_renewing(due, churn_rates(engine, as_of=as_of, flt=flt))
+    # The contracts and their bands are read once for both the contracts due and the past rates; the
+    # list's NPS answers and follow-ups play no part in the expectation.
+    found, bands, after = contracts(engine, flt=flt), band_history(engine, flt=flt), as_of + dt.timedelta(days=1)
+    due = renewals.due_within(renewals.renewals_ahead(found, as_of=as_of), days=days)
+    due["band"] = renewals.last_band(due, bands, before=after)
+    return renewals.expected_renewing(due, renewals.band_churn_rates(renewals.past_contract_ends(found, bands,
+                                                                                                  before=after)))
 
 
 def forecast_check(engine: Engine, *, as_of: dt.date, flt: CustomerFilter = ALL, quarters: int = 4) -> pd.DataFrame:
