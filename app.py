@@ -6,7 +6,9 @@ from __future__ import annotations
 import streamlit as st
 
 from cs_metrics.errors import ConfigurationError, SchemaError
-from ui import components, filters, identity, loaders, shell
+from ui import components, filters, identity, language, loaders, shell
+
+language.install()
 
 st.set_page_config(page_title="Outside In", layout="wide", initial_sidebar_state="expanded")
 
@@ -40,6 +42,7 @@ if identity.allowed("data.import"):
 
 navigation = st.navigation(PAGES)
 shell.mark_routed()
+language.selector()
 filters.sidebar()
 identity.sidebar(who)
 components.demo_banner()

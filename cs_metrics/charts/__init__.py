@@ -18,6 +18,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from cs_metrics.i18n import formats
+
 #: Okabe & Ito (2008) colour-blind-safe palette.
 PALETTE: tuple[str, ...] = (
     "#0072B2",  # blue
@@ -74,9 +76,11 @@ def chart_text(value: T) -> T:
 
 def house_style(fig: go.Figure, *, title: str | None = None, height: int = 320) -> go.Figure:
     """Apply the common layout: white template, palette, compact margins, legend on top (below the
-    title, which keeps a line of its own at the top of the figure)."""
+    title, which keeps a line of its own at the top of the figure), and the reader's decimal and
+    thousands separators."""
     fig.update_layout(
         colorway=list(PALETTE),
+        separators=formats.separators(),
         font={"family": FONT, "size": 13},
         title={"text": title, "x": 0, "xanchor": "left", "y": 0.98, "yanchor": "top", "yref": "container"}
         if title else None,

@@ -27,8 +27,10 @@ def app_on_demo(demo_db_url, monkeypatch):
     """A function that returns a fresh AppTest of the app on a copy of the demo database."""
     monkeypatch.setenv("DATABASE_URL", demo_db_url)
 
-    def make(page: str | None = None, timeout: float = 60) -> AppTest:
+    def make(page: str | None = None, timeout: float = 60, language: str | None = None) -> AppTest:
         at = AppTest.from_file(APP, default_timeout=timeout)
+        if language:
+            at.session_state["language"] = language  # the sidebar's language selector (ui/language.py)
         at.run()
         if page:
             at.switch_page(page)
