@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from cs_metrics.errors import ConfigurationError, SchemaError
+from cs_metrics.i18n import _
 from ui import components, filters, identity, language, loaders, shell
 
 language.install()
@@ -16,33 +17,33 @@ try:
     loaders.engine()
 except (ConfigurationError, SchemaError) as exc:
     def unusable(problem: Exception = exc) -> None:
-        st.title("Outside In")
-        st.error(f"The database cannot be used.\n\n{problem}")
-        st.caption("Set DATABASE_URL (see the README's Configuration section) and reload this page.")
+        st.title(_("Outside In"))
+        st.error(_("The database cannot be used.\n\n{problem}").format(problem=problem))
+        st.caption(_("Set DATABASE_URL (see the README's Configuration section) and reload this page."))
     shell.only(unusable)
 
 who = identity.gate()
 
 PAGES = {
-    "Posture": [st.Page("pages/overview.py", title="Overview", url_path="overview", default=True)],
-    "Customers": [
-        st.Page("pages/nps.py", title="NPS", url_path="nps"),
-        st.Page("pages/health.py", title="Health", url_path="health"),
-        st.Page("pages/onboarding.py", title="Onboarding", url_path="onboarding"),
-        st.Page("pages/churn.py", title="Churn & retention", url_path="churn"),
+    _("Posture"): [st.Page("pages/overview.py", title=_("Overview"), url_path="overview", default=True)],
+    _("Customers"): [
+        st.Page("pages/nps.py", title=_("NPS"), url_path="nps"),
+        st.Page("pages/health.py", title=_("Health"), url_path="health"),
+        st.Page("pages/onboarding.py", title=_("Onboarding"), url_path="onboarding"),
+        st.Page("pages/churn.py", title=_("Churn & retention"), url_path="churn"),
     ],
-    "Culture": [
-        st.Page("pages/maturity.py", title="Maturity", url_path="maturity"),
-        st.Page("pages/meetings.py", title="Meetings", url_path="meetings"),
+    _("Culture"): [
+        st.Page("pages/maturity.py", title=_("Maturity"), url_path="maturity"),
+        st.Page("pages/meetings.py", title=_("Meetings"), url_path="meetings"),
     ],
-    "Share": [st.Page("pages/board_pack.py", title="Board pack", url_path="board_pack")],
+    _("Share"): [st.Page("pages/board_pack.py", title=_("Board pack"), url_path="board_pack")],
 }
 if identity.allowed("data.import"):
-    PAGES["Data"] = [st.Page("pages/data.py", title="Data", url_path="data")]
+    PAGES[_("Data")] = [st.Page("pages/data.py", title=_("Data"), url_path="data")]
 
 navigation = st.navigation(PAGES)
 shell.mark_routed()
-language.selector()
+language.selector(who)
 filters.sidebar()
 identity.sidebar(who)
 components.demo_banner()

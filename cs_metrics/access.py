@@ -29,17 +29,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from cs_metrics.i18n import N_, _, ngettext, pgettext
+
 #: The roles, lowest first.
 ROLES = ("viewer", "member", "editor", "admin")
-#: What each role is for, as the people page explains it.
+#: What each role is for, as the people page explains it (English, shown through ``_()``).
 ROLE_HELP = {
-    "viewer": "Sees every page and the board pack; changes nothing.",
-    "member": "Also assesses their own team, logs their department's meetings, updates the follow-ups and the "
-              "plans of the accounts they own.",
-    "editor": "Also every follow-up and account plan, churn follow-up calls, health-model drafts, any department's "
-              "meetings, saved board packs.",
-    "admin": "Everything: imports, export, restore, clear, reset, demo data, activating a health model, rounds "
-             "and the instrument, vocabularies, people and roles, the audit trail.",
+    "viewer": N_("Sees every page and the board pack; changes nothing."),
+    "member": N_("Also assesses their own team, logs their department's meetings, updates the follow-ups and the "
+                 "plans of the accounts they own."),
+    "editor": N_("Also every follow-up and account plan, churn follow-up calls, health-model drafts, any "
+                 "department's meetings, saved board packs."),
+    "admin": N_("Everything: imports, export, restore, clear, reset, demo data, activating a health model, rounds "
+                "and the instrument, vocabularies, people and roles, the audit trail."),
 }
 #: Scopes a lower role's right can be limited to.
 TEAM, DEPARTMENT, OWNER = "team", "department", "owner"
@@ -91,7 +93,7 @@ LOCAL = Actor(email="", name="Local user", role="admin", local=True)
 @dataclass(frozen=True)
 class Right:
     """One kind of write: the least role that may make it anywhere, and optionally the least role
-    that may make it within its own ``scope``."""
+    that may make it within its own ``scope``. ``label`` is English (a refusal says it through ``_()``)."""
 
     action: str
     label: str
@@ -101,29 +103,29 @@ class Right:
 
 
 RIGHTS: dict[str, Right] = {r.action: r for r in (
-    Right("data.import", "import data", "admin"),
-    Right("data.restore", "restore an export", "admin"),
-    Right("data.export", "export the database", "admin"),
-    Right("data.clear", "clear all data", "admin"),
-    Right("data.reset", "reset the database", "admin"),
-    Right("data.demo", "load the demo company", "admin"),
-    Right("data.mapping", "save an import mapping", "admin"),
-    Right("data.vocabulary", "change the company's vocabularies and currency", "admin"),
-    Right("health.draft", "save a health-model draft", "editor"),
-    Right("health.activate", "activate a health model", "admin"),
-    Right("maturity.assess", "take or revise a team's assessment", "member", "member", TEAM),
-    Right("maturity.rounds", "open or close an assessment round", "admin"),
-    Right("maturity.targets", "set target stages", "admin"),
-    Right("maturity.instrument", "change the maturity instrument", "admin"),
-    Right("meetings.edit", "log, edit or delete a meeting", "editor", "member", DEPARTMENT),
-    Right("nps.follow_up", "update an NPS follow-up", "editor", "member", OWNER),
-    Right("health.plan", "write the plan of an account at risk", "editor", "member", OWNER),
-    Right("churn.follow_up", "record a churn follow-up call", "editor"),
-    Right("boardpack.save", "save a board pack", "editor"),
-    Right("alerts.edit", "set the alert rules or acknowledge an alert", "editor"),
-    Right("delivery.send", "send the board pack or the digest by e-mail", "admin"),
-    Right("people.manage", "appoint people and change their roles", "admin"),
-    Right("audit.read", "read the audit trail", "admin"),
+    Right("data.import", N_("import data"), "admin"),
+    Right("data.restore", N_("restore an export"), "admin"),
+    Right("data.export", N_("export the database"), "admin"),
+    Right("data.clear", N_("clear all data"), "admin"),
+    Right("data.reset", N_("reset the database"), "admin"),
+    Right("data.demo", N_("load the demo company"), "admin"),
+    Right("data.mapping", N_("save an import mapping"), "admin"),
+    Right("data.vocabulary", N_("change the company's vocabularies and currency"), "admin"),
+    Right("health.draft", N_("save a health-model draft"), "editor"),
+    Right("health.activate", N_("activate a health model"), "admin"),
+    Right("maturity.assess", N_("take or revise a team's assessment"), "member", "member", TEAM),
+    Right("maturity.rounds", N_("open or close an assessment round"), "admin"),
+    Right("maturity.targets", N_("set target stages"), "admin"),
+    Right("maturity.instrument", N_("change the maturity instrument"), "admin"),
+    Right("meetings.edit", N_("log, edit or delete a meeting"), "editor", "member", DEPARTMENT),
+    Right("nps.follow_up", N_("update an NPS follow-up"), "editor", "member", OWNER),
+    Right("health.plan", N_("write the plan of an account at risk"), "editor", "member", OWNER),
+    Right("churn.follow_up", N_("record a churn follow-up call"), "editor"),
+    Right("boardpack.save", N_("save a board pack"), "editor"),
+    Right("alerts.edit", N_("set the alert rules or acknowledge an alert"), "editor"),
+    Right("delivery.send", N_("send the board pack or the digest by e-mail"), "admin"),
+    Right("people.manage", N_("appoint people and change their roles"), "admin"),
+    Right("audit.read", N_("read the audit trail"), "admin"),
 )}
 
 
@@ -132,8 +134,18 @@ def rank(role: str) -> int:
     return ROLES.index(role)
 
 
-def _article(role: str) -> str:
-    return "an" if role[0] in "aeiou" else "a"
+def _required(role: str) -> str:
+    """The roles a refusal names as allowed, e.g. "an editor or an admin" (in the reader's language)."""
+    names = {"viewer": _("a viewer or an admin"), "member": _("a member or an admin"),
+             "editor": _("an editor or an admin"), "admin": _("an admin")}
+    return names[role]
+
+
+def _signed_in_as(role: str) -> str:
+    """The role of the person refused, as "you are signed in as ..." ends (in the reader's language)."""
+    names = {"viewer": pgettext("signed in as", "a viewer"), "member": pgettext("signed in as", "a member"),
+             "editor": pgettext("signed in as", "an editor"), "admin": pgettext("signed in as", "an admin")}
+    return names[role]
 
 
 def _same_person(actor: Actor, owner: str | None) -> bool:
@@ -151,18 +163,20 @@ def refusal(actor: Actor, action: str, *, team: str | None = None, department: s
     """
     right = RIGHTS[action]
     mine = rank(actor.role)
+    label = _(right.label)
     if right.scope == TEAM:
         if mine < rank(right.scoped_role or right.role):
-            return (f"Only a member of the team, or a higher role, may {right.label}; you are signed in as "
-                    f"{_article(actor.role)} {actor.role}. Nothing was written.")
+            return _("Only a member of the team, or a higher role, may {action}; you are signed in as {role}. "
+                     "Nothing was written.").format(action=label, role=_signed_in_as(actor.role))
         if actor.local:
             return None
         if not actor.teams:
-            return ("You are not in any team yet, so you cannot assess one: ask an admin to add you to your team "
-                    "(Data page, People and roles). Nothing was written.")
+            return _("You are not in any team yet, so you cannot assess one: ask an admin to add you to your team "
+                     "(Data page, People and roles). Nothing was written.")
         if team is not None and team not in actor.teams:
-            return (f"You may assess only your own team{'s' * (len(actor.teams) > 1)} "
-                    f"({', '.join(sorted(actor.teams))}), not {team}. Nothing was written.")
+            return ngettext("You may assess only your own team ({teams}), not {team}. Nothing was written.",
+                            "You may assess only your own teams ({teams}), not {team}. Nothing was written.",
+                            len(actor.teams)).format(teams=", ".join(sorted(actor.teams)), team=team)
         return None
     if mine >= rank(right.role):
         return None
@@ -170,17 +184,21 @@ def refusal(actor: Actor, action: str, *, team: str | None = None, department: s
         if right.scope == DEPARTMENT:
             if department is None or department in actor.departments:
                 return None
-            yours = ", ".join(sorted(actor.departments)) or "none: you are in no team yet"
-            return (f"A member may {right.label} only in their own department (yours: {yours}); an editor or an "
-                    f"admin may for {department}. Nothing was written.")
+            yours = ", ".join(sorted(actor.departments)) or _("none: you are in no team yet")
+            return _("A member may {action} only in their own department (yours: {yours}); an editor or an admin "
+                     "may for {department}. Nothing was written.").format(action=label, yours=yours,
+                                                                           department=department)
         if right.scope == OWNER:
             if owner is None or _same_person(actor, owner):
                 return None
-            return (f"A member may {right.label} only where they are the owner; this one is "
-                    f"{'owned by ' + owner if owner.strip() else 'not assigned to you'}. An editor or an admin "
-                    f"may {right.label} for anyone. Nothing was written.")
-    return (f"Only {_article(right.role)} {right.role}{' or an admin' if right.role != 'admin' else ''} may "
-            f"{right.label}; you are signed in as {_article(actor.role)} {actor.role}. Nothing was written.")
+            if owner.strip():
+                return _("A member may {action} only where they are the owner; this one is owned by {owner}. An "
+                         "editor or an admin may {action} for anyone. Nothing was written.").format(
+                    action=label, owner=owner)
+            return _("A member may {action} only where they are the owner; this one is not assigned to you. An "
+                     "editor or an admin may {action} for anyone. Nothing was written.").format(action=label)
+    return _("Only {allowed} may {action}; you are signed in as {role}. Nothing was written.").format(
+        allowed=_required(right.role), action=label, role=_signed_in_as(actor.role))
 
 
 def role_allows(actor: Actor, action: str) -> bool:

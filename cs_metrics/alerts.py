@@ -37,9 +37,11 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
+from babel.dates import format_date
 
-from cs_metrics import nps
+from cs_metrics import i18n, nps
 from cs_metrics.errors import DataError
+from cs_metrics.i18n import N_, _, formats, ngettext
 from cs_metrics.maturity import MIN_RESPONDENTS
 
 __all__ = [
@@ -61,7 +63,8 @@ class AlertSettingError(DataError):
 @dataclass(frozen=True)
 class Rule:
     """One alert rule: ``parameter`` names its number (None: the rule has none), ``default`` its
-    value when not set, ``low``/``high`` the values allowed."""
+    value when not set, ``low``/``high`` the values allowed. ``label``, ``description`` and
+    ``parameter`` are English (marked for the catalog): show them through ``_()``."""
 
     key: str
     label: str
@@ -73,17 +76,33 @@ class Rule:
 
 
 RULES: dict[str, Rule] = {r.key: r for r in (
-    Rule("red_band", "Entered the red band", "The customer's latest scored month is in the red band."),
-    Rule("renewal_red", "Renewal in the red band", "The contract ends within the days set and the customer is "
-         "in the red band.", "Days before the renewal", 60, 1, 180),
-    Rule("detractor_overdue", "Detractor follow-up overdue", "A detractor's follow-up is still waiting more "
-         "than the days set after its due date.", "Days past the due date", 0, 0, 365),
-    Rule("onboarding_late", "Onboarding past its target", "No first value yet, later after signing than the "
-         "first-value milestone's target (or the days set, when the milestone has none).",
-         "Target days when the milestone sets none", 30, 1, 730),
-    Rule("maturity_round", "Maturity round short of answers", f"A round open for more than the days set has "
-         f"teams with fewer than {MIN_RESPONDENTS} respondents.", "Days the round is open", 14, 0, 365),
+    Rule("red_band", N_("Entered the red band"), N_("The customer's latest scored month is in the red band.")),
+    Rule("renewal_red", N_("Renewal in the red band"), N_("The contract ends within the days set and the customer "
+         "is in the red band."), N_("Days before the renewal"), 60, 1, 180),
+    Rule("detractor_overdue", N_("Detractor follow-up overdue"), N_("A detractor's follow-up is still waiting "
+         "more than the days set after its due date."), N_("Days past the due date"), 0, 0, 365),
+    Rule("onboarding_late", N_("Onboarding past its target"), N_("No first value yet, later after signing than "
+         "the first-value milestone's target (or the days set, when the milestone has none)."),
+         N_("Target days when the milestone sets none"), 30, 1, 730),
+    Rule("maturity_round", N_("Maturity round short of answers"), N_("A round open for more than the days set "
+         "has teams with fewer than {n} respondents."), N_("Days the round is open"), 14, 0, 365),
 )}
+
+
+def description(rule: Rule) -> str:
+    """The rule's description in the reader's language, its numbers filled in."""
+    return _(rule.description).format(n=MIN_RESPONDENTS)
+
+
+def number(value: float) -> str:
+    """A parameter as the reader writes it, shortest form ("60", "2.5" / "2,5")."""
+    text = f"{value:g}"
+    return text.replace(".", ",").replace("-", formats.MINUS) if formats.italian() else text
+
+
+def _month(day: dt.date) -> str:
+    """A month in words: "August 2026" / "agosto 2026"."""
+    return format_date(day, "MMMM y", locale=i18n.locale())
 
 
 def check_parameter(rule: str, value: float | None) -> float | None:
@@ -94,15 +113,17 @@ def check_parameter(rule: str, value: float | None) -> float | None:
     (60, None)
     """
     if rule not in RULES:
-        raise AlertSettingError(f"Unknown alert rule {rule!r}; use one of {', '.join(RULES)}.")
+        raise AlertSettingError(_("Unknown alert rule {rule}; use one of {rules}.").format(
+            rule=repr(rule), rules=", ".join(RULES)))
     r = RULES[rule]
     if r.parameter is None:
         return None
     if value is None or pd.isna(value):
         return r.default
     if not r.low <= float(value) <= r.high or float(value) != int(value):
-        raise AlertSettingError(f"{r.parameter} of the rule '{r.label}' is a whole number from {r.low:g} to "
-                                f"{r.high:g}; got {value:g}.")
+        raise AlertSettingError(_("{setting} of the rule '{rule}' is a whole number from {low} to {high}; "
+                                  "got {value}.").format(setting=_(r.parameter), rule=_(r.label), low=number(r.low),
+                                                         high=number(r.high), value=number(value)))
     return float(value)
 
 
@@ -160,8 +181,9 @@ def red_band_entered(bands: pd.DataFrame, customers: pd.DataFrame, *, as_of: dt.
             start -= 1
         first = months["month"].iloc[start]
         n = len(red) - start
-        span = "the last scored month" if n == 1 else f"the last {n} scored months"
-        why = f"In the red band for {span}, since {first:%B %Y}."
+        why = ngettext("In the red band for the last scored month, since {month}.",
+                       "In the red band for the last {n} scored months, since {month}.", n).format(
+            n=n, month=_month(first.date()))
         rows.append(_customer_row(live, customer_id, why, first.date()))
     return _rows("red_band", rows)
 
@@ -179,7 +201,10 @@ def renewal_in_red(ahead: pd.DataFrame, *, days: float = 60) -> pd.DataFrame:
     rows = []
     for customer_id, row in table.iterrows():
         renews = _day(row["renewal_date"])
-        why = f"Renews on {renews:%Y-%m-%d}, in {int(row['days_left'])} days, in the red band."
+        left = int(row["days_left"])
+        # The English says "days" for one day too (as it always has); the translation has both forms.
+        why = ngettext("Renews on {day}, in {n} days, in the red band.",
+                       "Renews on {day}, in {n} days, in the red band.", left).format(day=formats.date(renews), n=left)
         rows.append(_customer_row(table, customer_id, why, renews - dt.timedelta(days=int(days))))
     return _rows("renewal_red", rows)
 
@@ -208,9 +233,10 @@ def detractor_follow_up_overdue(detractors: pd.DataFrame, customers: pd.DataFram
         oldest = group["due"].min().date()
         n = len(group)
         late_by = (as_of - oldest).days
-        what = "A detractor's follow-up is" if n == 1 else f"{n} detractors' follow-ups are"
-        ago = "1 day" if late_by == 1 else f"{late_by} days"
-        why = f"{what} waiting; the oldest was due {oldest:%Y-%m-%d}, {ago} ago."
+        ago = ngettext("{n} day", "{n} days", late_by).format(n=late_by)
+        why = ngettext("A detractor's follow-up is waiting; the oldest was due {day}, {ago} ago.",
+                       "{n} detractors' follow-ups are waiting; the oldest was due {day}, {ago} ago.", n).format(
+            n=n, day=formats.date(oldest), ago=ago)
         rows.append(_customer_row(live, customer_id, why, oldest + dt.timedelta(days=int(days) + 1)))
     return _rows("detractor_overdue", rows)
 
@@ -240,7 +266,8 @@ def onboarding_past_target(customers: pd.DataFrame, milestones: pd.DataFrame, *,
         since_signing = (as_of - signed).days
         if since_signing <= goal:
             continue
-        why = f"No first value {since_signing} days after signing ({signed:%Y-%m-%d}); the target is {goal} days."
+        why = _("No first value {days} days after signing ({day}); the target is {goal} days.").format(
+            days=since_signing, day=formats.date(signed), goal=goal)
         rows.append(_customer_row(live, customer_id, why, signed + dt.timedelta(days=goal + 1)))
     return _rows("onboarding_late", rows)
 
@@ -259,15 +286,15 @@ def maturity_round_short(rounds: pd.DataFrame, respondents: pd.DataFrame, teams:
     day = pd.Timestamp(as_of)
     open_now = (opened <= day) & (closed.isna() | (closed > day)) & ((day - opened).dt.days > days)
     rows = []
-    for _, r in rounds[open_now.to_numpy()].iterrows():
+    for _row, r in rounds[open_now.to_numpy()].iterrows():
         given = respondents[respondents["round_id"] == r["id"]].groupby("team")["respondent"].nunique()
         start = _day(r["opened_on"])
-        for _, t in teams.sort_values("name").iterrows():
+        for _team, t in teams.sort_values("name").iterrows():
             n = int(given.get(t["name"], 0))
             if n >= min_respondents:
                 continue
-            why = (f"Round '{r['name']}' open for {(as_of - start).days} days with {n} of the "
-                   f"{min_respondents} respondents needed.")
+            why = _("Round '{round}' open for {days} days with {n} of the {needed} respondents needed.").format(
+                round=r["name"], days=(as_of - start).days, n=n, needed=min_respondents)
             rows.append({"subject": str(t["name"]), "customer_id": None, "team": str(t["name"]),
                          "who": str(t["name"]), "owner": str(t["department"] or ""), "why": why,
                          "since": start + dt.timedelta(days=int(days) + 1)})

@@ -27,12 +27,13 @@ from dataclasses import dataclass
 import pandas as pd
 
 from cs_metrics import retention
+from cs_metrics.i18n import N_
 
 #: Months in a year: ARR is this many times MRR.
 MONTHS_PER_YEAR = 12
 
-#: The steps of ``bridge_steps``, in order.
-STEPS = ("Starting ARR", "New customers", "Expansion", "Contraction", "Churn", "Ending ARR")
+#: The steps of ``bridge_steps``, in order (English data values; charts and tables show them through ``_()``).
+STEPS = (N_("Starting ARR"), N_("New customers"), N_("Expansion"), N_("Contraction"), N_("Churn"), N_("Ending ARR"))
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ import pandas as pd
 
 from cs_metrics import nps, retention, vocab
 from cs_metrics.errors import DataError
+from cs_metrics.i18n import N_, _, formats
 from cs_metrics.retention import DataIssue
 
 #: Churn within this many days of signing is early churn (``cs_metrics.early_churn``).
@@ -37,10 +38,11 @@ EARLY_DAYS = 90
 #: the oldest cohorts remain and the curve says more about them than about the company.
 MIN_CURVE_CUSTOMERS = 30
 #: Label of rows whose category is neither given nor in the company's reasons.
-UNCATEGORISED = "uncategorised"
-CONTROLLABLE = "Controllable"
-NOT_CONTROLLABLE = "Not controllable"
-UNKNOWN = "Not known yet"
+UNCATEGORISED = N_("uncategorised")
+#: The groups of ``controllable_split`` (English data values; charts show them through ``_()``).
+CONTROLLABLE = N_("Controllable")
+NOT_CONTROLLABLE = N_("Not controllable")
+UNKNOWN = N_("Not known yet")
 #: Columns of a company's table of churn reasons.
 REASON_COLUMNS: tuple[str, ...] = ("key", "label", "category", "controllable")
 
@@ -58,10 +60,10 @@ def check_churn(
     """Raise ``ChurnDataError`` when ``churn`` lacks one of ``columns``."""
     missing = [c for c in columns if c not in churn.columns]
     if missing:
-        raise ChurnDataError(
-            f"The churn table needs the column(s) {missing}: one row per churned customer with "
+        raise ChurnDataError(_(
+            "The churn table needs the column(s) {columns}: one row per churned customer with "
             "customer_id, churned_on, primary_reason, category, controllable and arr_lost."
-        )
+        ).format(columns=missing))
 
 
 # --- the company's reasons -------------------------------------------------------------------------
@@ -88,10 +90,10 @@ def check_reasons(reasons: pd.DataFrame) -> None:
     """Raise ``ChurnDataError`` when a table of churn reasons lacks one of ``REASON_COLUMNS``."""
     missing = [c for c in REASON_COLUMNS if c not in reasons.columns]
     if missing:
-        raise ChurnDataError(
-            f"The table of churn reasons needs the column(s) {missing}: one row per reason with key, label, "
+        raise ChurnDataError(_(
+            "The table of churn reasons needs the column(s) {columns}: one row per reason with key, label, "
             "category and controllable (True, False, or empty when not known)."
-        )
+        ).format(columns=missing))
 
 
 def _absent(value: object) -> bool:
@@ -217,10 +219,10 @@ def missing_reasons(churn: pd.DataFrame, *, examples: int = retention.EXAMPLE_RO
     without = churn.drop(index=_with_reason(churn).index)
     return DataIssue(
         key="missing_reason",
-        label="Churned customers without a recorded reason",
+        label=N_("Churned customers without a recorded reason"),  # English, shown through _()
         count=len(without),
         examples=without.head(examples).reset_index(drop=True),
-        action="left out of the reason charts until the follow-up call records one",
+        action=N_("left out of the reason charts until the follow-up call records one"),
     )
 
 
@@ -306,7 +308,8 @@ def reason_pareto(
     out = out.rename(columns={group: key})
     measure = "count" if weight is None else weight
     if measure not in out.columns:
-        raise ChurnDataError(f"Cannot weigh reasons by {weight!r}: use None (count) or 'arr_lost'.")
+        raise ChurnDataError(_("Cannot weigh reasons by {weight}: use None (count) or 'arr_lost'.").format(
+            weight=repr(weight)))
     out = out.sort_values([measure, key], ascending=[False, True], ignore_index=True)
     total = out[measure].sum()
     out["share"] = out[measure] / total if total else np.nan
@@ -522,49 +525,69 @@ def churn_contradictions(
 
 # --- definitions shown beside the figures -----------------------------------------------------------
 
-#: Plain-language explanations shown with the figures (the page and exports use the same words).
-EXPLANATIONS: dict[str, str] = {
-    "pareto": "Grey bars are reasons outside the company's control (such as a customer company acquired or "
-    "gone out of business, or a consumer who moved away), light grey ones reasons not known; the line is the "
-    "cumulative share. Reasons, their categories and whether they are controllable are the company's own "
-    "(Data page, vocabularies).",
-    "early": "Customers who leave in their first three months point to the wrong customers being sold to, "
-    f"or to an onboarding that failed them. Each customer is judged once: on the day it left, if it left "
-    f"within {EARLY_DAYS} days of signing; otherwise on the day its first {EARLY_DAYS} days closed. The rate "
-    "counts the customers judged in the period.",
-    "cohorts": "Revenue retention counts expansion, so a cohort can keep more than 100% of its first "
-    f"month's revenue. The pooled curve stops where fewer than {MIN_CURVE_CUSTOMERS} customers have been "
-    "observed that long.",
-    "renewal": "The renewal rate counts only the contracts that came up for renewal in the period; "
-    "retention looks at everyone who was a customer at its start. A customer who stopped using the "
-    "product mid-contract still counts as retained until the contract ends, so a high renewal rate can "
-    "hide disengaged customers, and a low one can come from a few large contract ends.",
-    "follow_up": "Know why every customer left: a call some days after the churn, the reason confirmed, "
-    "notes kept. Complete means the call happened and the reason is confirmed.",
-    "surprises": "Customers lost in the period whose last health score before leaving was green, or whose "
-    "last NPS answer was a promoter's: signals that missed the churn, worth a board's attention.",
+#: Plain-language explanations shown with the figures (the page and exports use the same words), in
+#: English with their numbers as placeholders: ``explanation(key)`` gives one in the reader's language.
+EXPLANATION_TEXTS: dict[str, str] = {
+    "pareto": N_("Grey bars are reasons outside the company's control (such as a customer company acquired or "
+                 "gone out of business, or a consumer who moved away), light grey ones reasons not known; the line "
+                 "is the cumulative share. Reasons, their categories and whether they are controllable are the "
+                 "company's own (Data page, vocabularies)."),
+    "early": N_("Customers who leave in their first three months point to the wrong customers being sold to, or to "
+                "an onboarding that failed them. Each customer is judged once: on the day it left, if it left "
+                "within {days} days of signing; otherwise on the day its first {days} days closed. The rate counts "
+                "the customers judged in the period."),
+    "cohorts": N_("Revenue retention counts expansion, so a cohort can keep more than 100% of its first month's "
+                  "revenue. The pooled curve stops where fewer than {customers} customers have been observed that "
+                  "long."),
+    "renewal": N_("The renewal rate counts only the contracts that came up for renewal in the period; retention "
+                  "looks at everyone who was a customer at its start. A customer who stopped using the product "
+                  "mid-contract still counts as retained until the contract ends, so a high renewal rate can hide "
+                  "disengaged customers, and a low one can come from a few large contract ends."),
+    "follow_up": N_("Know why every customer left: a call some days after the churn, the reason confirmed, notes "
+                    "kept. Complete means the call happened and the reason is confirmed."),
+    "surprises": N_("Customers lost in the period whose last health score before leaving was green, or whose last "
+                    "NPS answer was a promoter's: signals that missed the churn, worth a board's attention."),
 }
+_EXPLANATION_NUMBERS = {"days": EARLY_DAYS, "customers": MIN_CURVE_CUSTOMERS}
+
+
+def explanation(key: str) -> str:
+    """The explanation ``key`` of ``EXPLANATION_TEXTS`` in the reader's language, numbers filled in.
+
+    >>> from cs_metrics.i18n import using
+    >>> explanation("early") == EXPLANATIONS["early"]
+    True
+    >>> with using("it"):
+    ...     explanation("early") != EXPLANATIONS["early"]
+    True
+    """
+    return _(EXPLANATION_TEXTS[key]).format(**_EXPLANATION_NUMBERS)
+
+
+#: The explanations in English (``explanation`` gives them in the reader's language).
+EXPLANATIONS: dict[str, str] = {k: text.format(**_EXPLANATION_NUMBERS) for k, text in EXPLANATION_TEXTS.items()}
 
 
 # --- display ---------------------------------------------------------------------------------------
 
 #: Columns the page shows (source column -> heading) for early churners, the follow-up queue and
 #: the customers lost while looking fine.
+#: The headings are English, marked for the catalog: the page shows them through ``_()``.
 EARLY_COLUMNS: dict[str, str] = {
-    "external_id": "Customer", "name": "Name", "segment": "Segment", "signed_on": "Signed",
-    "churned_on": "Churned", "days": "Days", "reason": "Reason", "first_value_on": "First value",
-    "reached_first_value": "Reached first value",
+    "external_id": N_("Customer"), "name": N_("Name"), "segment": N_("Segment"), "signed_on": N_("Signed"),
+    "churned_on": N_("Churned"), "days": N_("Days"), "reason": N_("Reason"), "first_value_on": N_("First value"),
+    "reached_first_value": N_("Reached first value"),
 }  # fmt: skip
 QUEUE_COLUMNS: dict[str, str] = {
-    "external_id": "Customer", "name": "Name", "owner": "CSM", "churned_on": "Churned",
-    "arr_lost": "ARR lost", "missing": "Missing", "reason": "Recorded reason", "follow_up_call_on": "Call",
-    "follow_up_notes": "Notes",
+    "external_id": N_("Customer"), "name": N_("Name"), "owner": N_("CSM"), "churned_on": N_("Churned"),
+    "arr_lost": N_("ARR lost"), "missing": N_("Missing"), "reason": N_("Recorded reason"),
+    "follow_up_call_on": N_("Call"), "follow_up_notes": N_("Notes"),
 }  # fmt: skip
 SURPRISE_COLUMNS: dict[str, str] = {
-    "external_id": "Customer", "name": "Name", "segment": "Segment", "churned_on": "Churned",
-    "reason": "Reason", "health_month": "Health month", "health_score": "Health score", "band": "Band",
-    "nps_score": "Last NPS score", "nps_days_before_churn": "NPS days before churn",
-    "follow_up_notes": "Call notes",
+    "external_id": N_("Customer"), "name": N_("Name"), "segment": N_("Segment"), "churned_on": N_("Churned"),
+    "reason": N_("Reason"), "health_month": N_("Health month"), "health_score": N_("Health score"),
+    "band": N_("Band"), "nps_score": N_("Last NPS score"), "nps_days_before_churn": N_("NPS days before churn"),
+    "follow_up_notes": N_("Call notes"),
 }  # fmt: skip
 
 
@@ -583,7 +606,10 @@ def for_display(frame: pd.DataFrame, columns: dict[str, str], *, decimals: int =
 
 
 def follow_up_choices(churn: pd.DataFrame) -> dict[int, str]:
-    """Customer id -> "Name (external id), churned YYYY-MM-DD", for picking whose follow-up to record."""
-    day = pd.to_datetime(churn["churned_on"]).dt.strftime("%Y-%m-%d")
-    labels = churn["name"].astype(str) + " (" + churn["external_id"].astype(str) + "), churned " + day
+    """Customer id -> "Name (external id), churned YYYY-MM-DD" (in the reader's language), for picking
+    whose follow-up to record."""
+    days = pd.to_datetime(churn["churned_on"])
+    label = _("{name} ({external_id}), churned {date}")
+    labels = [label.format(name=name, external_id=external_id, date=formats.date(day.date()) if pd.notna(day) else "NaN")
+              for name, external_id, day in zip(churn["name"].astype(str), churn["external_id"].astype(str), days)]
     return dict(zip(churn["customer_id"].astype(int), labels))

@@ -16,6 +16,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+from babel.dates import format_date
+
+from cs_metrics.i18n import LOCALES, _, formats
 
 #: Fewest churned customers (or customers) before a snapshot pattern is called one.
 MIN_FOR_PATTERN = 10
@@ -52,10 +55,18 @@ def revenue_disagreement(lost: int, paying_gone: int, paying: int) -> str | None
     """
     if lost <= 0 or paying <= 0 or paying_gone > 0:
         return None
-    return (f"Customers lost but no revenue lost: {lost:,} customers left in the period, yet none of the "
-            f"{paying:,} customers paying at its start stopped paying in the revenue data. The revenue file "
-            "looks flat (the same amount every month) or misses the lost customers' months, so gross and "
-            "net revenue retention are not shown. Import the monthly revenue, month by month, to see them.")
+    return _("Customers lost but no revenue lost: {lost} customers left in the period, yet none of the "
+             "{paying} customers paying at its start stopped paying in the revenue data. The revenue file "
+             "looks flat (the same amount every month) or misses the lost customers' months, so gross and "
+             "net revenue retention are not shown. Import the monthly revenue, month by month, to see them.").format(
+        lost=formats.decimal(lost), paying=formats.decimal(paying))
+
+
+def _day(day: pd.Timestamp) -> str:
+    """A day as "31 Oct 2026" / "31 ott 2026" (two-digit day)."""
+    if not formats.italian():
+        return f"{day:%d %b %Y}"
+    return format_date(day.date(), "dd MMM y", locale=LOCALES["it"])
 
 
 def snapshot_signs(customers: pd.DataFrame) -> list[str]:
@@ -73,16 +84,17 @@ def snapshot_signs(customers: pd.DataFrame) -> list[str]:
     signs = []
     churned = pd.to_datetime(customers["churned_on"]).dropna()
     if len(churned) >= MIN_FOR_PATTERN and churned.nunique() == 1:
-        signs.append(f"All {len(churned):,} churn dates fall on {churned.iloc[0]:%d %b %Y}: this looks like a "
-                     "snapshot export that records churn on its export day. When each customer left is not "
-                     "known, so figures about timing (early churn, reasons by quarter, cohorts) are approximate.")
+        signs.append(_("All {n} churn dates fall on {date}: this looks like a snapshot export that records churn "
+                       "on its export day. When each customer left is not known, so figures about timing (early "
+                       "churn, reasons by quarter, cohorts) are approximate.").format(
+            n=formats.decimal(len(churned)), date=_day(churned.iloc[0])))
     signed = pd.to_datetime(customers["signed_on"]).dropna()
     if len(signed) >= MIN_FOR_PATTERN:
         # Month ends count as one day of the month (a 31st becomes the 30th or the 28th).
         day = signed.dt.day.where(~signed.dt.is_month_end, 31)
         top = int(day.value_counts().iloc[0])
         if top / len(signed) >= SAME_DAY_SHARE:
-            signs.append(f"{top:,} of {len(signed):,} signing dates fall on the same day of the month: they look "
-                         "derived from a tenure in whole months, so durations since signing are approximate to "
-                         "the month.")
+            signs.append(_("{n} of {total} signing dates fall on the same day of the month: they look derived "
+                           "from a tenure in whole months, so durations since signing are approximate to the "
+                           "month.").format(n=formats.decimal(top), total=formats.decimal(len(signed))))
     return signs

@@ -19,6 +19,7 @@ import pandas as pd
 
 from cs_metrics.churn import EARLY_DAYS, check_churn, reason_lookup, reason_pareto
 from cs_metrics.errors import DataError
+from cs_metrics.i18n import _
 from cs_metrics.stats import wilson_interval
 from cs_metrics.tiles import MIN_CUSTOMERS
 
@@ -100,7 +101,7 @@ def early_churn(
     """
     missing = [c for c in ("customer_id", "signed_on", "churned_on") if c not in customers.columns]
     if missing:
-        raise DataError(f"Early churn needs the customer column(s) {missing}.")
+        raise DataError(_("Early churn needs the customer column(s) {columns}.").format(columns=missing))
     check_churn(churn)
     signed = pd.to_datetime(customers["signed_on"])
     churned = pd.to_datetime(customers["churned_on"])

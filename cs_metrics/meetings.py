@@ -35,6 +35,7 @@ import pandas as pd
 
 from cs_metrics import vocab
 from cs_metrics.errors import DataError
+from cs_metrics.i18n import N_, _, formats
 from cs_metrics.period import Period, shift_months
 from cs_metrics.stats import ratio_interval
 
@@ -77,27 +78,29 @@ def check_share_inputs(items: pd.DataFrame, meetings: pd.DataFrame) -> None:
     for name, frame, need in (("meetings", meetings, need_m), ("items", items, need_i)):
         missing = need - set(frame.columns)
         if missing:
-            raise DataError(f"The {name} table lacks column(s) {sorted(missing)}; add them (see customer_share).")
+            raise DataError(_("The {name} table lacks column(s) {columns}; add them (see customer_share).").format(
+                name=name, columns=sorted(missing)))
     rel = items["relevance"]
     bad = rel.isna() | ~rel.isin(vocab.AGENDA_RELEVANCE)
     if bad.any():
         shown = sorted({str(v) for v in rel[bad].head(5)})
-        raise DataError(
-            f"{int(bad.sum())} agenda item(s) have a relevance that is not one of "
-            f"{list(vocab.AGENDA_RELEVANCE)} (e.g. {shown}); label each item none, indirect or direct."
-        )
+        raise DataError(_(
+            "{n} agenda item(s) have a relevance that is not one of {labels} (e.g. {shown}); label each item "
+            "none, indirect or direct."
+        ).format(n=int(bad.sum()), labels=list(vocab.AGENDA_RELEVANCE), shown=shown))
     minutes = pd.to_numeric(items["minutes"], errors="coerce")
     if (minutes < 0).any():
-        raise DataError("Some agenda items have negative minutes; use 0 or more, or leave the minutes empty.")
+        raise DataError(_("Some agenda items have negative minutes; use 0 or more, or leave the minutes empty."))
     if meetings["customer_item_filled"].isna().any():
-        raise DataError("Some meetings do not say whether the customer item was filled; use True or False.")
+        raise DataError(_("Some meetings do not say whether the customer item was filled; use True or False."))
 
 
 def _group_keys(by: str | Sequence[str] | None) -> list[str]:
     keys = [by] if isinstance(by, str) else list(by or ())
     unknown = [k for k in keys if k not in GROUPINGS]
     if unknown:
-        raise DataError(f"Cannot group meetings by {unknown}; use any of {list(GROUPINGS)}.")
+        raise DataError(_("Cannot group meetings by {unknown}; use any of {groupings}.").format(
+            unknown=unknown, groupings=list(GROUPINGS)))
     return keys
 
 
@@ -145,13 +148,15 @@ def per_meeting(items: pd.DataFrame, meetings: pd.DataFrame) -> pd.DataFrame:
 
 
 def _verdict(low: float, high: float, baseline: float, enough: bool) -> str:
+    """The customer share against the baseline, in English: the value is data (pages compare it and
+    show it through ``_()``)."""
     if not enough or math.isnan(low) or math.isnan(high):
-        return "too few to read"
+        return N_("too few to read")
     if low > baseline:
-        return "above baseline"
+        return N_("above baseline")
     if high < baseline:
-        return "below baseline"
-    return "not distinguishable from baseline"
+        return N_("below baseline")
+    return N_("not distinguishable from baseline")
 
 
 #: Columns of a ``per_meeting`` frame that the shares add up.
@@ -292,8 +297,8 @@ def share_of_meetings(
     keys = _group_keys(by)
     needed = {"held_on", *SUMMED_COLUMNS, *(k for k in keys if k not in ("month", "quarter"))}
     if missing := sorted(needed - set(per.columns)):
-        raise DataError(f"The meetings lack column(s) {missing}; sum their agenda items with per_meeting "
-                        "first.")
+        raise DataError(_("The meetings lack column(s) {columns}; sum their agenda items with per_meeting "
+                          "first.").format(columns=missing))
     held = pd.to_datetime(per["held_on"])
     if period is not None:
         inside = ((held >= pd.Timestamp(period.start)) & (held < pd.Timestamp(period.end))).to_numpy()
@@ -427,6 +432,18 @@ class MeetingDraft:
         return float(sum(i.minutes for i in self.items if i.minutes is not None))
 
 
+def plain_number(value: float) -> str:
+    """``value`` as ``f"{value:g}"`` writes it (45, 7.5), with the reader's decimal separator.
+
+    >>> from cs_metrics.i18n import using
+    >>> with using("it"):
+    ...     plain_number(45.0), plain_number(7.5)
+    ('45', '7,5')
+    """
+    text = f"{value:g}"
+    return text.replace(".", ",") if formats.italian() else text
+
+
 def meeting_problems(draft: MeetingDraft, *, today: dt.date | None = None) -> list[str]:
     """Every reason ``draft`` cannot be saved, each saying what to fix (empty list: it can).
 
@@ -439,45 +456,52 @@ def meeting_problems(draft: MeetingDraft, *, today: dt.date | None = None) -> li
     today = today or dt.date.today()
     problems: list[str] = []
     if not isinstance(draft.held_on, dt.date):
-        problems.append("Give the date the meeting was held.")
+        problems.append(_("Give the date the meeting was held."))
     elif draft.held_on > today:
-        problems.append(f"The meeting date {draft.held_on} is in the future; log meetings once they are held.")
+        problems.append(_("The meeting date {date} is in the future; log meetings once they are held.").format(
+            date=formats.date(draft.held_on)))
     if draft.department not in vocab.DEPARTMENTS:
-        problems.append(f"Department {draft.department!r} is unknown; choose one of {list(vocab.DEPARTMENTS)}.")
+        problems.append(_("Department {department} is unknown; choose one of {choices}.").format(
+            department=repr(draft.department), choices=list(vocab.DEPARTMENTS)))
     if draft.meeting_type not in vocab.MEETING_TYPES:
-        problems.append(f"Meeting type {draft.meeting_type!r} is unknown; choose one of {list(vocab.MEETING_TYPES)}.")
+        problems.append(_("Meeting type {type} is unknown; choose one of {choices}.").format(
+            type=repr(draft.meeting_type), choices=list(vocab.MEETING_TYPES)))
     duration = draft.duration_minutes
     if not isinstance(duration, (int, float)) or not 1 <= duration <= 24 * 60:
-        problems.append("The duration must be between 1 and 1,440 minutes.")
+        problems.append(_("The duration must be between 1 and 1,440 minutes."))
     if draft.attendees is not None and not (isinstance(draft.attendees, int) and draft.attendees >= 1):
-        problems.append("Attendees must be a whole number of at least 1 (or left empty).")
+        problems.append(_("Attendees must be a whole number of at least 1 (or left empty)."))
     if draft.title is not None and len(draft.title) > 200:
-        problems.append("The meeting title is longer than 200 characters; shorten it.")
+        problems.append(_("The meeting title is longer than 200 characters; shorten it."))
     if not draft.items:
-        problems.append("Add at least one agenda item.")
+        problems.append(_("Add at least one agenda item."))
     for pos, item in enumerate(draft.items, start=1):
         if not (item.title or "").strip():
-            problems.append(f"Agenda item {pos} has no title; write one or remove the item.")
+            problems.append(_("Agenda item {pos} has no title; write one or remove the item.").format(pos=pos))
         elif len(item.title) > 300:
-            problems.append(f"Agenda item {pos} has a title longer than 300 characters; shorten it.")
+            problems.append(_("Agenda item {pos} has a title longer than 300 characters; shorten it.").format(pos=pos))
         if item.minutes is not None and (not isinstance(item.minutes, (int, float)) or math.isnan(item.minutes) or item.minutes < 0):
-            problems.append(f"Agenda item {pos} has minutes {item.minutes!r}; use 0 or more, or leave them empty.")
+            problems.append(_("Agenda item {pos} has minutes {minutes}; use 0 or more, or leave them empty.").format(
+                pos=pos, minutes=repr(item.minutes)))
         if item.relevance not in vocab.AGENDA_RELEVANCE:
-            problems.append(f"Agenda item {pos} has relevance {item.relevance!r}; use none, indirect or direct.")
+            problems.append(_("Agenda item {pos} has relevance {relevance}; use none, indirect or direct.").format(
+                pos=pos, relevance=repr(item.relevance)))
         if item.relevance_source not in vocab.RELEVANCE_SOURCES:
-            problems.append(f"Agenda item {pos}: the label source must be 'person' or 'suggestion'.")
+            problems.append(_("Agenda item {pos}: the label source must be 'person' or 'suggestion'.").format(pos=pos))
     if isinstance(duration, (int, float)) and not problems_in_minutes(draft) and draft.agenda_minutes > duration:
-        problems.append(
-            f"The agenda items add up to {draft.agenda_minutes:g} minutes, more than the meeting lasted "
-            f"({duration:g} minutes): fix the minutes or the duration."
-        )
+        problems.append(_(
+            "The agenda items add up to {total} minutes, more than the meeting lasted ({duration} minutes): fix the "
+            "minutes or the duration."
+        ).format(total=plain_number(draft.agenda_minutes), duration=plain_number(duration)))
     for pos, decision in enumerate(draft.decisions, start=1):
         if not (decision.text or "").strip():
-            problems.append(f"Decision {pos} has no text; write it or remove the decision.")
+            problems.append(_("Decision {pos} has no text; write it or remove the decision.").format(pos=pos))
         if decision.cx_impact not in vocab.CX_IMPACTS:
-            problems.append(f"Decision {pos} has CX impact {decision.cx_impact!r}; use favours, neutral or worsens.")
+            problems.append(_("Decision {pos} has CX impact {impact}; use favours, neutral or worsens.").format(
+                pos=pos, impact=repr(decision.cx_impact)))
         if decision.item is not None and not 0 <= decision.item < len(draft.items):
-            problems.append(f"Decision {pos} points to agenda item {decision.item + 1}, which does not exist.")
+            problems.append(_("Decision {pos} points to agenda item {item}, which does not exist.").format(
+                pos=pos, item=decision.item + 1))
     return problems
 
 

@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 
 from cs_metrics import vocab
 from cs_metrics.errors import DataError
-from cs_metrics.meetings import CUSTOMER_QUESTION, DecisionDraft, ItemDraft, MeetingDraft
+from cs_metrics.i18n import _, formats
+from cs_metrics.meetings import CUSTOMER_QUESTION, DecisionDraft, ItemDraft, MeetingDraft, plain_number
 from cs_metrics.relevance import ACCEPT_SUGGESTION, normalise_text, resolve_relevance
 
 #: Largest minutes file accepted (bytes).
@@ -85,31 +86,36 @@ def read_text(data: bytes, *, filename: str) -> str:
     name = (filename or "").strip()
     ext = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
     if ext == ".doc":
-        raise MinutesError(f"{name} is an old Word (.doc) file; open it in Word and save it as .docx, then upload again.")
+        raise MinutesError(_("{name} is an old Word (.doc) file; open it in Word and save it as .docx, then upload "
+                             "again.").format(name=name))
     if ext not in EXTENSIONS:
-        raise MinutesError(f"{name or 'The file'} is not a minutes file this page reads; upload a .txt, .md or .docx file.")
+        if not name:
+            raise MinutesError(_("The file is not a minutes file this page reads; upload a .txt, .md or .docx file."))
+        raise MinutesError(_("{name} is not a minutes file this page reads; upload a .txt, .md or .docx "
+                             "file.").format(name=name))
     if len(data) > MAX_BYTES:
-        raise MinutesError(
-            f"{name} is {len(data) / 1024 / 1024:.1f} MB; the limit is {MAX_BYTES // 1024 // 1024} MB. "
-            "Remove images or split the minutes, then upload again."
-        )
+        raise MinutesError(_(
+            "{name} is {size} MB; the limit is {limit} MB. Remove images or split the minutes, then upload again."
+        ).format(name=name, size=formats.decimal(len(data) / 1024 / 1024, 1), limit=MAX_BYTES // 1024 // 1024))
     if not data or not data.strip():
-        raise MinutesError(f"{name} is empty; upload the minutes with their agenda items.")
+        raise MinutesError(_("{name} is empty; upload the minutes with their agenda items.").format(name=name))
     if ext == ".docx":
         text = _docx_text(data, name)
     else:
         text = _decode(data, name)
     if not text.strip():
-        raise MinutesError(f"{name} holds no text; upload the minutes with their agenda items.")
+        raise MinutesError(_("{name} holds no text; upload the minutes with their agenda items.").format(name=name))
     return text
 
 
 def _decode(data: bytes, name: str) -> str:
     if data[:4] == b"PK\x03\x04" or data[:5] == b"%PDF-":
-        raise MinutesError(f"{name} is not a text file (it looks like a Word or PDF document); save the minutes as .txt, .md or .docx.")
+        raise MinutesError(_("{name} is not a text file (it looks like a Word or PDF document); save the minutes "
+                             "as .txt, .md or .docx.").format(name=name))
     utf16 = data[:2] in (b"\xff\xfe", b"\xfe\xff")
     if b"\x00" in data and not utf16:
-        raise MinutesError(f"{name} is not readable text (it looks like a binary file); save the minutes as .txt, .md or .docx.")
+        raise MinutesError(_("{name} is not readable text (it looks like a binary file); save the minutes as "
+                             ".txt, .md or .docx.").format(name=name))
     for encoding in ("utf-8-sig", "utf-16") if utf16 else ("utf-8-sig", "cp1252"):
         try:
             text = data.decode(encoding)
@@ -117,23 +123,27 @@ def _decode(data: bytes, name: str) -> str:
         except UnicodeDecodeError:
             continue
     else:
-        raise MinutesError(f"{name} cannot be read as text; save it as UTF-8 text and upload again.")
+        raise MinutesError(_("{name} cannot be read as text; save it as UTF-8 text and upload again.").format(
+            name=name))
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t\f")
     if "\x00" in text or controls > max(10, len(text) // 100):
-        raise MinutesError(f"{name} is not readable text (it looks like a binary file); save the minutes as .txt, .md or .docx.")
+        raise MinutesError(_("{name} is not readable text (it looks like a binary file); save the minutes as "
+                             ".txt, .md or .docx.").format(name=name))
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _docx_text(data: bytes, name: str) -> str:
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise MinutesError(f"{name} is not a Word document (.docx); open it in Word and save it as .docx, or upload it as .txt.")
+        raise MinutesError(_("{name} is not a Word document (.docx); open it in Word and save it as .docx, or "
+                             "upload it as .txt.").format(name=name))
     try:
         import docx  # python-docx
         from docx.table import Table
 
         document = docx.Document(io.BytesIO(data))
     except Exception:  # a zip that is not a Word package, a damaged file, a renamed spreadsheet...
-        raise MinutesError(f"{name} is not a readable Word document (.docx); open it in Word, save it again as .docx and upload it.") from None
+        raise MinutesError(_("{name} is not a readable Word document (.docx); open it in Word, save it again as "
+                             ".docx and upload it.").format(name=name)) from None
     lines: list[str] = []
     for block in document.iter_inner_content():
         if isinstance(block, Table):
@@ -375,8 +385,9 @@ def _entries(text: str) -> list[_Entry]:
     return out
 
 
-def parse_text(text: str, *, source: str = "the minutes") -> ParsedMinutes:
-    """Propose agenda items, decisions and the customer item from the text of minutes.
+def parse_text(text: str, *, source: str | None = None) -> ParsedMinutes:
+    """Propose agenda items, decisions and the customer item from the text of minutes (``source``:
+    the file's name, for the messages).
 
     Example
     -------
@@ -480,11 +491,16 @@ def parse_text(text: str, *, source: str = "the minutes") -> ParsedMinutes:
         chosen = top_numbered
     chosen = [(t, mins) for t, mins in chosen if t]
     if not chosen:
-        raise MinutesError(
-            f"No agenda items were found in {source}. Write each item as a numbered line, e.g. "
+        if source is None:
+            raise MinutesError(_(
+                "No agenda items were found in the minutes. Write each item as a numbered line, e.g. "
+                "'1. Late deliveries (15 min)', or as a heading, or start from the minutes template."
+            ))
+        raise MinutesError(_(
+            "No agenda items were found in {source}. Write each item as a numbered line, e.g. "
             "'1. Late deliveries (15 min)', or as a heading, or start from the minutes template."
-        )
-    keys = [normalise_text(t) for t, _ in chosen]
+        ).format(source=source))
+    keys = [normalise_text(t) for t, _mins in chosen]
     linked = tuple(
         ProposedDecision(text=t, item=keys.index(k) if k in keys else None) for t, k in decisions if t
     )
@@ -496,12 +512,13 @@ def parse_text(text: str, *, source: str = "the minutes") -> ParsedMinutes:
     warnings = []
     total = sum(i.minutes for i in items if i.minutes is not None)
     if duration is not None and total > duration:
-        warnings.append(
-            f"The agenda items add up to {total:g} minutes but the meeting lasted {duration} minutes; "
-            "correct the minutes or the duration before saving."
-        )
+        warnings.append(_(
+            "The agenda items add up to {total} minutes but the meeting lasted {duration} minutes; correct the "
+            "minutes or the duration before saving."
+        ).format(total=plain_number(total), duration=duration))
     if not customer_found:
-        warnings.append("These minutes have no customer item; the meeting will count as having skipped it unless you fill it in.")
+        warnings.append(_("These minutes have no customer item; the meeting will count as having skipped it unless "
+                          "you fill it in."))
     department = _DEPARTMENT_NAMES.get(normalise_text(facts.get("department", ""))) or _department_in(title)
     mtype = _TYPE_NAMES.get(normalise_text(facts.get("meeting_type", "")))
     return ParsedMinutes(

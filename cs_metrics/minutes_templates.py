@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from cs_metrics import vocab
 from cs_metrics.errors import DataError
+from cs_metrics.i18n import _
 from cs_metrics.meetings import CUSTOMER_QUESTION
 
 #: Languages a template exists in.
@@ -51,7 +52,8 @@ _TEMPLATE: dict[str, dict[str, object]] = {
 
 def _check_language(language: str) -> dict[str, object]:
     if language not in _TEMPLATE:
-        raise DataError(f"No minutes template in {language!r}; choose one of {list(LANGUAGES)}.")
+        raise DataError(_("No minutes template in {language}; choose one of {languages}.").format(
+            language=repr(language), languages=list(LANGUAGES)))
     return _TEMPLATE[language]
 
 

@@ -25,6 +25,7 @@ import pandas as pd
 from scipy.stats import norm
 
 from cs_metrics.errors import DataError
+from cs_metrics.i18n import _, formats
 from cs_metrics.stats import p_text, wilson_interval, z_value
 from cs_metrics.vocab import FOLLOW_UP_STATUSES  # closed-loop states (empty: not started)
 
@@ -43,10 +44,9 @@ def check_scores(scores: pd.Series) -> None:
     bad = values.isna() | (values < 0) | (values > 10) | (values % 1 != 0)
     if bad.any():
         shown = pd.Series(scores)[bad].head(5).tolist()
-        raise ScoreError(
-            f"{int(bad.sum())} score(s) are not whole numbers from 0 to 10 (e.g. {shown}); "
-            "fix or remove them before computing NPS."
-        )
+        raise ScoreError(_(
+            "{n} score(s) are not whole numbers from 0 to 10 (e.g. {shown}); fix or remove them before computing NPS."
+        ).format(n=int(bad.sum()), shown=shown))
 
 
 def classify(score):
@@ -87,7 +87,7 @@ class NpsEstimate:
 
 def _check_counts(*counts: int) -> None:
     if any(c is None or c < 0 or int(c) != c for c in counts):
-        raise DataError(f"Counts must be non-negative whole numbers (got {counts}).")
+        raise DataError(_("Counts must be non-negative whole numbers (got {counts}).").format(counts=counts))
 
 
 def _adjusted(detractors: float, passives: float, promoters: float, method: str) -> tuple[float, float, float]:
@@ -97,7 +97,7 @@ def _adjusted(detractors: float, passives: float, promoters: float, method: str)
         passives += ADJUSTMENT[1]
         promoters += ADJUSTMENT[2]
     elif method != "wald":
-        raise DataError(f"Unknown method {method!r}: use 'adjusted_wald' or 'wald'.")
+        raise DataError(_("Unknown method {method}: use 'adjusted_wald' or 'wald'.").format(method=repr(method)))
     n = detractors + passives + promoters
     p, d = promoters / n, detractors / n
     return p - d, p + d - (p - d) ** 2, n
@@ -174,7 +174,8 @@ def _as_counts(sample: tuple[int, int, int], name: str) -> tuple[int, int, int]:
     try:
         d, p, pr = sample
     except (TypeError, ValueError):
-        raise DataError(f"{name} must be a (detractors, passives, promoters) triple (got {sample!r}).") from None
+        raise DataError(_("{name} must be a (detractors, passives, promoters) triple (got {sample}).").format(
+            name=name, sample=repr(sample))) from None
     _check_counts(d, p, pr)
     return int(d), int(p), int(pr)
 
@@ -233,13 +234,14 @@ def verdict(difference: NpsDifference) -> str:
     """
     d = difference
     if d.p_value != d.p_value:
-        return "cannot be compared: one of the periods has no responses"
-    share = f"{d.level:.0%}"
+        return _("cannot be compared: one of the periods has no responses")
+    share = formats.percent(d.level, 0)
     p = p_text(d.p_value)
     if not d.significant:
-        return f"no detectable change ({p})"
-    direction = "up" if d.diff > 0 else "down"
-    return f"{direction}, significant at {share} ({p})"
+        return _("no detectable change ({p})").format(p=p)
+    if d.diff > 0:
+        return _("up, significant at {share} ({p})").format(share=share, p=p)
+    return _("down, significant at {share} ({p})").format(share=share, p=p)
 
 
 # --- tables and trends -----------------------------------------------------------------------------
@@ -256,7 +258,8 @@ def _grain_code(grain: str) -> str:
         return GRAINS[key]
     if key.upper() in GRAINS.values():
         return key.upper()
-    raise DataError(f"Unknown grain {grain!r} for the calendar period: use one of {sorted(GRAINS)}.")
+    raise DataError(_("Unknown grain {grain} for the calendar period: use one of {grains}.").format(
+        grain=repr(grain), grains=sorted(GRAINS)))
 
 
 def _counts_frame(responses: pd.DataFrame) -> pd.DataFrame:
@@ -266,14 +269,15 @@ def _counts_frame(responses: pd.DataFrame) -> pd.DataFrame:
         for column in COUNT_COLUMNS:
             values = pd.to_numeric(frame[column], errors="coerce")
             if values.isna().any() or (values < 0).any():
-                raise DataError(f"Column {column!r} must hold non-negative counts; fix the missing or negative values.")
+                raise DataError(_("Column {column} must hold non-negative counts; fix the missing or negative "
+                                  "values.").format(column=repr(column)))
             frame[column] = values.astype("int64")
         return frame
     if "score" not in frame.columns:
-        raise DataError(
+        raise DataError(_(
             "nps_table needs a 'score' column (one row per response) or the columns "
             "'detractors', 'passives', 'promoters' (counts)."
-        )
+        ))
     classes = classify(frame["score"]) if len(frame) else pd.Series(dtype=object)
     for column, cls in zip(COUNT_COLUMNS, CLASSES):
         frame[column] = (classes == cls).astype("int64")
@@ -319,13 +323,14 @@ def nps_table(
     keys = [by] if isinstance(by, str) else list(by or [])
     missing = [k for k in keys if k not in responses.columns]
     if missing:
-        raise DataError(f"Cannot group by {missing}: the responses have no such column(s).")
+        raise DataError(_("Cannot group by {columns}: the responses have no such column(s).").format(columns=missing))
     frame = _counts_frame(responses)
     if grain is not None:
         code = _grain_code(grain)
         column = date or ("responded_on" if "responded_on" in frame.columns else "month")
         if column not in frame.columns:
-            raise DataError(f"Grouping by {grain} needs a date column ({column!r}); add it or pass date=.")
+            raise DataError(_("Grouping by {grain} needs a date column ({column}); add it or pass date=.").format(
+                grain=grain, column=repr(column)))
         frame["period"] = pd.to_datetime(frame[column]).dt.to_period(code).dt.start_time
         keys = keys + ["period"]
     out_columns = keys + list(TABLE_COLUMNS)
@@ -402,7 +407,7 @@ def nps_trend(
     [[40, 50.0, True], [0, nan, False], [4, 25.0, False]]
     """
     if min_n < 0:
-        raise DataError(f"min_n must be zero or more (got {min_n}).")
+        raise DataError(_("min_n must be zero or more (got {min_n}).").format(min_n=min_n))
     table = nps_table(counts, grain=grain, level=level, method=method)
     if start is not None and end is not None:
         code = _grain_code(grain)
@@ -469,7 +474,7 @@ def rate_interval(count: int, total: int, *, level: float = 0.95) -> Rate:
     """
     _check_counts(count, total)
     if count > total:
-        raise DataError(f"A rate's count ({count}) cannot exceed its total ({total}).")
+        raise DataError(_("A rate's count ({count}) cannot exceed its total ({total}).").format(count=count, total=total))
     if total == 0:
         return Rate(0, 0, math.nan, math.nan, math.nan, level)
     low, high = wilson_interval(count, total, level=level)
@@ -569,7 +574,8 @@ def follow_up_summary(detractors: pd.DataFrame, *, as_of: dt.date, due_days: int
     status = detractors["follow_up_status"].where(detractors["follow_up_status"].notna(), None)
     unknown = sorted({s for s in status.dropna().unique() if s not in FOLLOW_UP_STATUSES})
     if unknown:
-        raise DataError(f"Unknown follow-up status(es) {unknown}; use one of {list(FOLLOW_UP_STATUSES)}.")
+        raise DataError(_("Unknown follow-up status(es) {unknown}; use one of {statuses}.").format(
+            unknown=unknown, statuses=list(FOLLOW_UP_STATUSES)))
     answered = pd.to_datetime(detractors["responded_on"])
     done_on = pd.to_datetime(detractors["follow_up_done_on"])
     is_done = status == "done"

@@ -13,16 +13,19 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from babel.dates import format_date
+
 from cs_metrics.errors import DataError
+from cs_metrics.i18n import N_, locale
 
 PRESETS: tuple[str, ...] = (
-    "Last 90 days",
-    "Last 6 months",
-    "Last 12 months",
-    "Year to date",
-    "Previous quarter",
-    "Previous year",
-    "Custom",
+    N_("Last 90 days"),
+    N_("Last 6 months"),
+    N_("Last 12 months"),
+    N_("Year to date"),
+    N_("Previous quarter"),
+    N_("Previous year"),
+    N_("Custom"),
 )
 DEFAULT_PRESET = "Last 12 months"
 
@@ -91,7 +94,8 @@ class Period:
         return Period(shift_months(self.first, -12), shift_months(self.last, -12))
 
     def label(self) -> str:
-        return f"{self.first:%d %b %Y} – {self.last:%d %b %Y}"
+        """The dates in the reader's language ("01 Nov 2025 – 31 Oct 2026", "01 nov 2025 – 31 ott 2026")."""
+        return f"{format_date(self.first, 'dd MMM y', locale=locale())} – {format_date(self.last, 'dd MMM y', locale=locale())}"
 
 
 # --- the calendar ------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ import pandas as pd
 
 from cs_metrics import vocab
 from cs_metrics.errors import DataError
+from cs_metrics.i18n import _, formats
 from cs_metrics.meetings import ItemDraft, MeetingError
 
 #: The lexicon: term -> weight. A term is lower-case, accents removed; ``*`` ends a prefix (so
@@ -143,8 +144,8 @@ class Suggestion:
     def explain(self) -> str:
         """The terms and weights behind the label, e.g. ``"customer* +1.0, deliver* +0.5"``."""
         if not self.matched_terms:
-            return "no term of the lexicon found"
-        return ", ".join(f"{t} {w:+.1f}" for t, w in zip(self.matched_terms, self.weights))
+            return _("no term of the lexicon found")
+        return ", ".join(f"{t} {formats.decimal(w, 1, sign=True)}" for t, w in zip(self.matched_terms, self.weights))
 
 
 def normalise_text(text: str) -> str:
@@ -221,7 +222,8 @@ def suggestion_accuracy(texts: Sequence[str], labels: Sequence[str]) -> tuple[fl
     """
     unknown = sorted(set(labels) - set(vocab.AGENDA_RELEVANCE))
     if unknown:
-        raise DataError(f"Labels {unknown} are not relevance labels; use {list(vocab.AGENDA_RELEVANCE)}.")
+        raise DataError(_("Labels {unknown} are not relevance labels; use {labels}.").format(
+            unknown=unknown, labels=list(vocab.AGENDA_RELEVANCE)))
     suggested = [suggest_relevance(t).label for t in texts]
     table = pd.crosstab(
         pd.Categorical(list(labels), categories=vocab.AGENDA_RELEVANCE),
@@ -252,7 +254,7 @@ def resolve_relevance(title: str, choice: str) -> tuple[str, str]:
     if choice == ACCEPT_SUGGESTION:
         return suggest_relevance(title).label, "suggestion"
     if choice not in vocab.AGENDA_RELEVANCE:
-        raise MeetingError(f"Relevance {choice!r} is unknown; use none, indirect or direct.")
+        raise MeetingError(_("Relevance {choice} is unknown; use none, indirect or direct.").format(choice=repr(choice)))
     return choice, "person"
 
 

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from cs_metrics.errors import DataError
+from cs_metrics.i18n import _, ngettext
 from cs_metrics.retention import EXAMPLE_ROWS, month_index
 from cs_metrics.stats import wilson_interval
 from cs_metrics.vocab import HEALTH_BANDS
@@ -72,17 +73,21 @@ def contract_ends(
         if c not in customers.columns
     ]
     if missing:
-        raise ContractDataError(f"Contract ends need the column(s) {missing}.")
+        raise ContractDataError(_("Contract ends need the column(s) {columns}.").format(columns=missing))
     if pd.Timestamp(end) <= pd.Timestamp(start):
-        raise ContractDataError(f"The window must end after it starts (got {start} to {end}).")
+        raise ContractDataError(_("The window must end after it starts (got {start} to {end}).").format(
+            start=start, end=end))
     term = pd.to_numeric(customers["contract_term_months"], errors="coerce")
     bad = term.isna() | (term < 1) | (term % 1 != 0)
     if bad.any():
         ids = customers.loc[bad, "customer_id"].head(EXAMPLE_ROWS).tolist()
-        raise ContractDataError(
-            f"{int(bad.sum())} customer(s) have a contract term that is not a whole number of months "
-            f"of at least 1 (e.g. customers {ids}); set contract_term_months (1 for monthly contracts)."
-        )
+        n = int(bad.sum())
+        raise ContractDataError(ngettext(
+            "{n} customer(s) have a contract term that is not a whole number of months of at least 1 (e.g. "
+            "customers {ids}); set contract_term_months (1 for monthly contracts).",
+            "{n} customer(s) have a contract term that is not a whole number of months of at least 1 (e.g. "
+            "customers {ids}); set contract_term_months (1 for monthly contracts).", n,
+        ).format(n=n, ids=ids))
     columns = list(customers.columns) + ["renewal_date", "renewed"]
     data = customers.reset_index(drop=True)
     signed = pd.to_datetime(data["signed_on"])
@@ -140,9 +145,10 @@ def renewal_rate(
     needed = ["renewal_date", "renewed"] + ([weight] if weight else [])
     missing = [c for c in needed if c not in contracts.columns]
     if missing:
-        raise ContractDataError(f"renewal_rate needs the column(s) {missing}.")
+        raise ContractDataError(_("renewal_rate needs the column(s) {columns}.").format(columns=missing))
     if pd.Timestamp(end) <= pd.Timestamp(start):
-        raise ContractDataError(f"The window must end after it starts (got {start} to {end}).")
+        raise ContractDataError(_("The window must end after it starts (got {start} to {end}).").format(
+            start=start, end=end))
     day = pd.to_datetime(contracts["renewal_date"])
     due = contracts[(day >= pd.Timestamp(start)) & (day < pd.Timestamp(end))]
     if due.empty:
@@ -198,7 +204,8 @@ def renewals_ahead(contracts: pd.DataFrame, *, as_of: dt.date, horizons: tuple[i
     """
     ordered = sorted({int(h) for h in horizons})
     if not ordered or ordered[0] <= 0:
-        raise ContractDataError(f"Horizons are positive numbers of days, e.g. (30, 90, 180); got {horizons}.")
+        raise ContractDataError(_("Horizons are positive numbers of days, e.g. (30, 90, 180); got {horizons}.").format(
+            horizons=horizons))
     day = pd.Timestamp(as_of)
     contracts = contracts.drop(columns=["renewal_date", "renewed"], errors="ignore")  # computed here
     ends = contract_ends(contracts, start=(day + pd.Timedelta(days=1)).date(),
@@ -246,11 +253,13 @@ def last_band(frame: pd.DataFrame, scores: pd.DataFrame, *, before: str | dt.dat
 
 def _check_bands(frame: pd.DataFrame, what: str) -> pd.Series:
     if "band" not in frame.columns:
-        raise ContractDataError(f"{what} needs a band column (red, yellow, green or empty), e.g. from last_band.")
+        raise ContractDataError(_("{what} needs a band column (red, yellow, green or empty), e.g. from "
+                                  "last_band.").format(what=what))
     band = frame["band"].where(frame["band"].notna(), None)
     unknown = sorted({str(b) for b in band.dropna()} - set(HEALTH_BANDS))
     if unknown:
-        raise ContractDataError(f"Unknown health band(s) {unknown}; use {', '.join(HEALTH_BANDS)} or leave it empty.")
+        raise ContractDataError(_("Unknown health band(s) {unknown}; use {bands} or leave it empty.").format(
+            unknown=unknown, bands=", ".join(HEALTH_BANDS)))
     return band
 
 
@@ -281,7 +290,7 @@ def band_churn_rates(history: pd.DataFrame, *, level: float = 0.95) -> pd.DataFr
     [0.5, nan, 0.0, 0.3333333333333333]
     """
     if "renewed" not in history.columns:
-        raise ContractDataError("band_churn_rates needs the renewed column of contract_ends.")
+        raise ContractDataError(_("band_churn_rates needs the renewed column of contract_ends."))
     band = _check_bands(history, "band_churn_rates")
     lost = ~history["renewed"].astype(bool).to_numpy()
     rows = []
@@ -347,10 +356,11 @@ def expected_renewing(ahead: pd.DataFrame, rates: pd.DataFrame) -> ExpectedRenew
     """
     band = _check_bands(ahead, "expected_renewing")
     if "arr" not in ahead.columns:
-        raise ContractDataError("expected_renewing needs the arr column of the contracts up for renewal.")
+        raise ContractDataError(_("expected_renewing needs the arr column of the contracts up for renewal."))
     table = rates.set_index("band")
     if OVERALL not in table.index:
-        raise ContractDataError(f"The rates need an {OVERALL!r} row, as band_churn_rates returns.")
+        raise ContractDataError(_("The rates need an {row} row, as band_churn_rates returns.").format(
+            row=repr(OVERALL)))
     usable = table[pd.to_numeric(table["n"]) > 0]
     key = band.where(band.isin(usable.index), OVERALL)
     arr = pd.to_numeric(ahead["arr"], errors="coerce").fillna(0.0).to_numpy(dtype=float)
@@ -424,7 +434,7 @@ def forecast_check(
         high``; False when the forecast is NaN), oldest first.
     """
     if int(quarters) < 1:
-        raise ContractDataError(f"quarters must be at least 1 (got {quarters}).")
+        raise ContractDataError(_("quarters must be at least 1 (got {quarters}).").format(quarters=quarters))
     churned, signed = pd.to_datetime(contracts["churned_on"]), pd.to_datetime(contracts["signed_on"])
     rows = []
     for start in _quarter_starts(as_of, int(quarters)):

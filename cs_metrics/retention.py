@@ -33,8 +33,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from babel.dates import format_date
 
 from cs_metrics.errors import DataError
+from cs_metrics.i18n import LOCALES, N_, _, formats, ngettext
 
 #: Example rows kept by the data checks.
 EXAMPLE_ROWS = 5
@@ -104,15 +106,22 @@ def logo_churn_counts(customers: pd.DataFrame, *, start: dt.date, end: dt.date) 
     """(customers active at ``start``, of whom lost in ``[start, end)``)."""
     missing = [c for c in ("signed_on", "churned_on") if c not in customers.columns]
     if missing:
-        raise DataError(f"logo_churn_rate needs the column(s) {missing}.")
+        raise DataError(_("logo_churn_rate needs the column(s) {columns}.").format(columns=missing))
     if pd.Timestamp(end) <= pd.Timestamp(start):
-        raise DataError(f"The window must end after it starts (got {start} to {end}).")
+        raise DataError(_("The window must end after it starts (got {start} to {end}).").format(start=start, end=end))
     signed = pd.to_datetime(customers["signed_on"])
     churned = pd.to_datetime(customers["churned_on"])
     start_ts, end_ts = pd.Timestamp(start), pd.Timestamp(end)
     at_start = (signed < start_ts) & (churned.isna() | (churned >= start_ts))
     lost = at_start & churned.notna() & (churned < end_ts)
     return int(at_start.sum()), int(lost.sum())
+
+
+def _month_name(month: pd.Timestamp) -> str:
+    """A month in words: "March 2026" / "marzo 2026"."""
+    if not formats.italian():
+        return f"{month:%B %Y}"
+    return format_date(month.date(), "MMMM y", locale=LOCALES["it"])
 
 
 # --- data checks --------------------------------------------------------------------------------
@@ -131,28 +140,35 @@ def check_revenue(revenue: pd.DataFrame) -> None:
     """
     missing = [c for c in ("customer_id", "month", "mrr") if c not in revenue.columns]
     if missing:
-        raise RevenueDataError(
-            f"The revenue table needs the column(s) {missing}: one row per customer and month "
+        raise RevenueDataError(_(
+            "The revenue table needs the column(s) {columns}: one row per customer and month "
             "with customer_id, month (first day of the month) and mrr."
-        )
+        ).format(columns=missing))
     mrr = pd.to_numeric(revenue["mrr"], errors="coerce")
     if mrr.isna().any():
-        raise RevenueDataError(
-            f"{int(mrr.isna().sum())} revenue row(s) have no numeric MRR; enter 0 for a month "
-            "without revenue or remove the row."
-        )
+        n = int(mrr.isna().sum())
+        raise RevenueDataError(ngettext(
+            "{n} revenue row(s) have no numeric MRR; enter 0 for a month without revenue or remove the row.",
+            "{n} revenue row(s) have no numeric MRR; enter 0 for a month without revenue or remove the row.", n,
+        ).format(n=n))
     if (mrr < 0).any():
-        raise RevenueDataError(
-            f"{int((mrr < 0).sum())} revenue row(s) have a negative MRR; credit notes belong in "
-            "the month's net MRR, which cannot fall below 0. Fix or remove them."
-        )
+        n = int((mrr < 0).sum())
+        raise RevenueDataError(ngettext(
+            "{n} revenue row(s) have a negative MRR; credit notes belong in the month's net MRR, which cannot "
+            "fall below 0. Fix or remove them.",
+            "{n} revenue row(s) have a negative MRR; credit notes belong in the month's net MRR, which cannot "
+            "fall below 0. Fix or remove them.", n,
+        ).format(n=n))
     months = _month_floor(revenue["month"])
     dup = pd.DataFrame({"c": revenue["customer_id"].to_numpy(), "m": months.to_numpy()}).duplicated()
     if dup.any():
-        raise RevenueDataError(
-            f"{int(dup.sum())} revenue row(s) repeat a customer and month; keep one row per "
-            "customer and month (sum the amounts)."
-        )
+        n = int(dup.sum())
+        raise RevenueDataError(ngettext(
+            "{n} revenue row(s) repeat a customer and month; keep one row per customer and month (sum the "
+            "amounts).",
+            "{n} revenue row(s) repeat a customer and month; keep one row per customer and month (sum the "
+            "amounts).", n,
+        ).format(n=n))
 
 
 def negative_mrr(revenue: pd.DataFrame, *, examples: int = EXAMPLE_ROWS) -> DataIssue:
@@ -167,10 +183,10 @@ def negative_mrr(revenue: pd.DataFrame, *, examples: int = EXAMPLE_ROWS) -> Data
     bad = pd.to_numeric(revenue["mrr"], errors="coerce") < 0
     return DataIssue(
         key="negative_mrr",
-        label="Revenue months with a negative MRR",
+        label=N_("Revenue months with a negative MRR"),  # English, shown through _()
         count=int(bad.sum()),
         examples=revenue.loc[bad].head(examples).reset_index(drop=True),
-        action="left out of revenue retention and cohorts",
+        action=N_("left out of revenue retention and cohorts"),
     )
 
 
@@ -196,10 +212,10 @@ def churn_before_signing(customers: pd.DataFrame, *, examples: int = EXAMPLE_ROW
     bad = churned.notna() & (churned < signed)
     return DataIssue(
         key="churn_before_signing",
-        label="Customers who churned before they signed",
+        label=N_("Customers who churned before they signed"),  # English, shown through _()
         count=int(bad.sum()),
         examples=customers.loc[bad].head(examples).reset_index(drop=True),
-        action="left out of churn and retention figures until the dates are corrected",
+        action=N_("left out of churn and retention figures until the dates are corrected"),
     )
 
 
@@ -284,9 +300,8 @@ def _by_month(revenue: pd.DataFrame) -> dict[pd.Timestamp, pd.Series]:
 
 def _retention(months: dict[pd.Timestamp, pd.Series], start: pd.Timestamp, end: pd.Timestamp) -> RevenueRetention:
     if end <= start:
-        raise RevenueDataError(
-            f"The end month must come after the start month (got {start:%Y-%m} and {end:%Y-%m})."
-        )
+        raise RevenueDataError(_("The end month must come after the start month (got {start} and {end}).").format(
+            start=f"{start:%Y-%m}", end=f"{end:%Y-%m}"))
     empty = pd.Series(dtype=float)
     first = months.get(start, empty)
     first = first[first > 0]
@@ -319,15 +334,14 @@ def retention_from_sums(
     """
     start, end = _as_month(start_month), _as_month(end_month)
     if end <= start:
-        raise RevenueDataError(
-            f"The end month must come after the start month (got {start:%Y-%m} and {end:%Y-%m})."
-        )
+        raise RevenueDataError(_("The end month must come after the start month (got {start} and {end}).").format(
+            start=f"{start:%Y-%m}", end=f"{end:%Y-%m}"))
     note = ""
     if not n:
-        note = (
-            f"No customer had revenue in {start:%B %Y}: retention is measured on the customers "
+        note = _(
+            "No customer had revenue in {month}: retention is measured on the customers "
             "paying at the start, so there is nothing to measure. Choose a later period."
-        )
+        ).format(month=_month_name(start))
     grr = (starting - contraction - churned) / starting if starting else math.nan
     nrr = (starting + expansion - contraction - churned) / starting if starting else math.nan
     return RevenueRetention(
@@ -398,7 +412,7 @@ def month_index(values) -> np.ndarray:
     return (ts.dt.year * 12 + ts.dt.month - 1).to_numpy(dtype="int64")
 
 
-WEIGHTED_ROW = "All cohorts (weighted)"
+WEIGHTED_ROW = N_("All cohorts (weighted)")  # an index value; charts show it through _()
 
 
 def cohort_table(
@@ -444,9 +458,10 @@ def cohort_table(
     [1.0, 0.5]
     """
     if by not in ("logo", "revenue"):
-        raise DataError(f"Unknown cohort measure {by!r}: use 'logo' or 'revenue'.")
+        raise DataError(_("Unknown cohort measure {by}: use 'logo' or 'revenue'.").format(by=repr(by)))
     if cohort not in ("M", "Q"):
-        raise DataError(f"Unknown cohort length {cohort!r}: use 'M' (month) or 'Q' (quarter).")
+        raise DataError(_("Unknown cohort length {cohort}: use 'M' (month) or 'Q' (quarter).").format(
+            cohort=repr(cohort)))
     agg = revenue if "cohort_month" in revenue.columns else cohort_counts(revenue)
     if agg.empty:
         out = pd.DataFrame(index=pd.Index([], name="cohort"), dtype=float)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cs_metrics.i18n import _
+
 
 @dataclass(frozen=True)
 class CustomerFilter:
@@ -20,11 +22,11 @@ class CustomerFilter:
 
     def describe(self) -> str:
         parts = [
-            f"{name}: {', '.join(values)}"
-            for name, values in (("segment", self.segments), ("region", self.regions), ("owner", self.owners))
+            _("{name}: {values}").format(name=name, values=", ".join(values))
+            for name, values in ((_("segment"), self.segments), (_("region"), self.regions), (_("owner"), self.owners))
             if values
         ]
-        return "; ".join(parts) if parts else "all customers"
+        return "; ".join(parts) if parts else _("all customers")
 
 
 ALL = CustomerFilter()

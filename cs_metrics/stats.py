@@ -1,5 +1,5 @@
 """Statistics shared by every area: normal quantiles, the Wilson interval, ratio estimators and how
-a p-value is written. Ground floor: it imports nothing of the project but its errors.
+a p-value is written. Ground floor: it imports nothing of the project but its errors and the reader's language.
 
 The argument words are the same everywhere: ``level`` is the confidence level (0.95 for a 95%
 interval), never ``alpha`` or ``confidence``.
@@ -12,6 +12,7 @@ from statistics import NormalDist
 
 import numpy as np
 
+from cs_metrics import i18n
 from cs_metrics.errors import DataError
 
 #: A change is called statistically detectable when the test's p-value is below this.
@@ -120,11 +121,14 @@ def ratio_difference(
     return diff, 2 * NormalDist().cdf(-abs(diff) / se)
 
 
-def p_text(p_value: float, *, decimal: str = ".") -> str:
-    """A p-value as written in every text of the app: "p < 0.001" or "p = 0.052".
+def p_text(p_value: float, *, decimal: str | None = None) -> str:
+    """A p-value as written in every text of the app: "p < 0.001" or "p = 0.052", with the reader's
+    decimal separator unless ``decimal`` says which.
 
     >>> p_text(0.0521), p_text(0.0004), p_text(0.0521, decimal=",")
     ('p = 0.052', 'p < 0.001', 'p = 0,052')
     """
+    if decimal is None:
+        decimal = "," if i18n.language() == "it" else "."
     text = "p < 0.001" if p_value < 0.001 else f"p = {p_value:.3f}"
     return text.replace(".", decimal)

@@ -1,4 +1,4 @@
-""""What changed": a short, deterministic text from the Overview's numbers, in English and Italian.
+""""What changed": a short, deterministic text from the Overview's numbers, in the reader's language.
 
 The text names
 * the three largest **real** movements: a sampled figure moved only when its test says the change
@@ -12,19 +12,28 @@ The text names
   customer share of meeting time not above the 5% baseline). The largest is the one affecting the
   largest share of the customers, detractors or meeting time concerned.
 
+Every function writing words takes ``language`` (None: the current language, ``cs_metrics.i18n``);
+the words come from the catalog, the numbers from the language-aware formats. A tile is named by
+its key (``tiles.LABELS``), so tiles built in one language can be summarised in another.
+
 The same numbers give the same text, word for word.
 """
 
 from __future__ import annotations
 
+import functools
 import math
+import re
 from dataclasses import dataclass
 
+from cs_metrics import i18n
 from cs_metrics.formatting import fmt_change, fmt_value
+from cs_metrics.i18n import _, formats, ngettext, pgettext, using
 from cs_metrics.stats import p_text
-from cs_metrics.tiles import DETECTABLE, NOT_APPLICABLE, Tile
+from cs_metrics.tiles import DETECTABLE, LABELS, NOT_APPLICABLE, Tile
 
-LANGUAGES: tuple[str, ...] = ("en", "it")
+#: The languages the summary is written in (``cs_metrics.i18n.LANGUAGES``), English first.
+LANGUAGES: tuple[str, ...] = (i18n.DEFAULT, *sorted(c for c in i18n.LANGUAGES if c != i18n.DEFAULT))
 #: Smallest census movement worth naming (percentage points or percent, see ``movement_size``).
 MIN_CENSUS_MOVE = 0.5
 #: How many movements the summary names.
@@ -38,39 +47,120 @@ LOWER_IS_BETTER: frozenset[str] = frozenset({"health_red", "ttfv", "logo_churn"}
 #: more to renew): never named among the movements.
 NO_DIRECTION: frozenset[str] = frozenset({"renewals_90"})
 
-#: Italian names of the tiles.
-LABELS_IT: dict[str, str] = {
-    "nps": "NPS",
-    "health_green": "Clienti in buona salute",
-    "health_green_arr": "ARR in buona salute",
-    "health_red": "Clienti a rischio (rosso)",
-    "ttfv": "Tempo mediano al primo valore",
-    "ttfv_within_target": "Primo valore entro il target",
-    "logo_churn": "Churn dei clienti (logo churn)",
-    "grr": "Retention lorda dei ricavi (GRR)",
-    "nrr": "Retention netta dei ricavi (NRR)",
-    "renewals_90": "ARR in rinnovo (90 giorni)",
-    "maturity_culture": "Maturità: cultura",
-    "maturity_organization": "Maturità: organizzazione",
-    "maturity_customer_involvement": "Maturità: coinvolgimento del cliente",
-    "maturity_technology": "Maturità: tecnologia",
-    "meeting_share": "Quota cliente del tempo delle riunioni",
-    "customers": "Clienti attivi",
-    "arr": "ARR",
-}
+#: The names (keys of ``tiles.LABELS``) a tile of each key may carry, the usual one first.
+_NAMES: dict[str, tuple[str, ...]] = {"arr": ("arr", "arr_file")}
 
 
-def label(tile: Tile, language: str = "en") -> str:
-    """The tile's name in ``language``."""
-    if language == "it":
-        if tile.key == "ttfv_within_target":
-            return tile.label.replace("First value within", "Primo valore entro").replace("days", "giorni")
-        return LABELS_IT.get(tile.key, tile.label)
-    return tile.label
+def _subjects() -> dict[str, str]:
+    """The tiles' names as the subject of a sentence, by key of ``tiles.LABELS``, in the current
+    language (English: the names themselves; Italian puts the article first, "l'ARR")."""
+    return {
+        "nps": pgettext("sentence subject", "NPS"),
+        "health_green": pgettext("sentence subject", "Customers in good health"),
+        "health_green_arr": pgettext("sentence subject", "ARR in good health"),
+        "health_red": pgettext("sentence subject", "Customers at risk (red)"),
+        "ttfv": pgettext("sentence subject", "Median time to first value"),
+        "ttfv_within_target": pgettext("sentence subject", "First value within {days} days"),
+        "logo_churn": pgettext("sentence subject", "Logo churn"),
+        "grr": pgettext("sentence subject", "Gross revenue retention"),
+        "nrr": pgettext("sentence subject", "Net revenue retention"),
+        "renewals": pgettext("sentence subject", "ARR up for renewal ({days} days)"),
+        "maturity": pgettext("sentence subject", "Maturity: {dimension}"),
+        "meeting_share": pgettext("sentence subject", "Customer share of meeting time"),
+        "customers": pgettext("sentence subject", "Active customers"),
+        "arr": pgettext("sentence subject", "ARR"),
+        "arr_file": pgettext("sentence subject", "ARR (customers file)"),
+    }
+
+
+@functools.cache
+def _dimension(dimension: str, language: str) -> str:
+    from cs_metrics.maturity.instrument import load_instrument
+
+    return load_instrument().dimension_label(dimension, language)
+
+
+def _fields(tile: Tile) -> tuple[tuple[str, ...], dict] | None:
+    """The ``tiles.LABELS`` keys a tile's name may be, with the fields of the name; None for a tile
+    of a key without a known name."""
+    key = tile.key
+    if key in _NAMES:
+        return _NAMES[key], {}
+    if key.startswith("maturity_"):
+        return ("maturity",), {"dimension": key.removeprefix("maturity_")}
+    if key.startswith("renewals_") and key.removeprefix("renewals_").isdigit():
+        return ("renewals",), {"days": int(tile.extra.get("days", key.removeprefix("renewals_")))}
+    if key == "ttfv_within_target":
+        days = tile.extra.get("target") or next(iter(re.findall(r"\d+", tile.label)), None)
+        return (("ttfv_within_target",), {"days": int(days)}) if days is not None else None
+    return ((key,), {}) if key in LABELS else None
+
+
+def _named(message: str, fields: dict, language: str) -> str | None:
+    """``message`` (a name as ``language`` writes it) with its fields filled (a maturity dimension
+    by its name in ``language``); None when it cannot be filled."""
+    values = dict(fields)
+    try:
+        if "dimension" in values:
+            values["dimension"] = _dimension(values["dimension"], language)
+        return message.format(**values) if message else None
+    except Exception:  # noqa: BLE001 - a dimension the instrument does not know, a field missing: the tile's own label
+        return None
+
+
+def _which(tile: Tile, language: str) -> tuple[str, dict] | None:
+    """The ``tiles.LABELS`` key and fields that name ``tile`` in ``language``; None when the tile
+    keeps its own label: a tile of an unknown key, or one whose label (in English) is none of the
+    names its key may carry (a label of its own, kept as given)."""
+    found = _fields(tile)
+    if found is None:
+        return None
+    keys, fields = found
+    for name in keys:
+        if any(_named(_translated(LABELS[name], lang), fields, lang) == tile.label for lang in LANGUAGES):
+            return name, fields
+    if language == i18n.DEFAULT:
+        return None
+    return keys[0], fields
+
+
+def _translated(message: str, language: str) -> str:
+    with using(language):
+        return _(message)
+
+
+def label(tile: Tile, language: str | None = None) -> str:
+    """The tile's name in ``language`` (default: the current language), whatever language the tile
+    was built in.
+
+    >>> t = Tile(key="renewals_90", label="ARR up for renewal (90 days)", unit="currency", value=1.0,
+    ...          previous=1.0, n=1, n_previous=1)
+    >>> label(t), label(t, "it")
+    ('ARR up for renewal (90 days)', 'ARR in rinnovo (90 giorni)')
+    """
+    with using(language) as code:
+        which = _which(tile, code)
+        if which is None:
+            return tile.label
+        name, fields = which
+        return _named(_(LABELS[name]), fields, code) or tile.label
+
+
+def subject(tile: Tile, language: str | None = None) -> str:
+    """The tile's name as the subject of a sentence in ``language`` (Italian: "l'ARR")."""
+    with using(language) as code:
+        which = _which(tile, code)
+        if which is None:
+            return tile.label
+        name, fields = which
+        return _named(_subjects()[name], fields, code) or tile.label
 
 
 def localise(text: str, language: str) -> str:
     """Italian number style: decimal comma and thousands point ("1,234.5" becomes "1.234,5").
+
+    Kept for callers that still format numbers the English way first; new code formats them in the
+    reader's language (``cs_metrics.i18n.formats``, ``value_text``) instead.
 
     >>> localise("+1.2 pp of 1,316", "it")
     '+1,2 pp of 1.316'
@@ -80,19 +170,16 @@ def localise(text: str, language: str) -> str:
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
-def value_text(tile: Tile, value: float, language: str = "en") -> str:
-    text = fmt_value(value, tile.unit, currency=tile.currency)
-    if language == "it":
-        text = text.replace(" days", " giorni")
-    return localise(text, language)
+def value_text(tile: Tile, value: float, language: str | None = None) -> str:
+    """``value`` in the tile's unit, written in ``language`` (default: the current language)."""
+    with using(language):
+        return fmt_value(value, tile.unit, currency=tile.currency)
 
 
-def change_text(tile: Tile, language: str = "en") -> str:
-    text = fmt_change(tile.change, tile.unit, currency=tile.currency)
-    if language == "it":
-        text = text.replace(" days", " giorni").replace(" points", " punti").replace(" stages", " stadi")
-        text = text.replace("no previous value", "nessun valore precedente")
-    return localise(text, language)
+def change_text(tile: Tile, language: str | None = None) -> str:
+    """The tile's change, written in ``language`` (default: the current language)."""
+    with using(language):
+        return fmt_change(tile.change, tile.unit, currency=tile.currency)
 
 
 # --- movements -------------------------------------------------------------------------------------
@@ -148,22 +235,54 @@ def improved(tile: Tile) -> bool:
     return (tile.change < 0) if tile.key in LOWER_IS_BETTER else (tile.change > 0)
 
 
-def movement_sentence(tile: Tile, language: str = "en") -> str:
-    """One sentence on a movement, e.g. "Logo churn rose from 11.2% to 12.4% (+1.2 pp), for the worse"."""
-    before, now, change = value_text(tile, tile.previous, language), value_text(tile, tile.value, language), change_text(tile, language)
-    good = improved(tile)
-    p = ""
+def _movement(tile: Tile) -> str:
+    """The movement sentence in the current language, its first letter as the name has it."""
+    name = subject(tile)
+    before, now, change = value_text(tile, tile.previous), value_text(tile, tile.value), change_text(tile)
+    if formats.italian():  # Italian names a shared unit once: "da 33,0 a 61,8 mln €", "da 28 a 21 giorni"
+        unit = now.partition(" ")[2]
+        if unit and before.endswith(" " + unit):
+            before = before.removesuffix(" " + unit)
+    values = dict(name=name, before=before, now=now, change=change)
+    rose, good = tile.change > 0, improved(tile)
     if tile.test == DETECTABLE and not _nan(tile.p_value):
-        p = p_text(tile.p_value, decimal="," if language == "it" else ".")
-    if language == "it":
-        verb = "in aumento" if tile.change > 0 else "in calo"
-        quality = "un miglioramento" if good else "un peggioramento"
-        tested = f"; statisticamente rilevabile, {p}" if p else ""
-        return f"{label(tile, 'it')}: {verb} da {before} a {now} ({change}{tested}), {quality}."
-    verb = "rose" if tile.change > 0 else "fell"
-    quality = "for the better" if good else "for the worse"
-    tested = f"; statistically detectable, {p}" if p else ""
-    return f"{tile.label} {verb} from {before} to {now} ({change}{tested}), {quality}."
+        p = p_text(tile.p_value, decimal="," if formats.italian() else ".")
+        if rose and good:
+            text = _("{name} rose from {before} to {now} ({change}; statistically detectable, {p}), for the better.")
+        elif rose:
+            text = _("{name} rose from {before} to {now} ({change}; statistically detectable, {p}), for the worse.")
+        elif good:
+            text = _("{name} fell from {before} to {now} ({change}; statistically detectable, {p}), for the better.")
+        else:
+            text = _("{name} fell from {before} to {now} ({change}; statistically detectable, {p}), for the worse.")
+        return text.format(p=p, **values)
+    if rose and good:
+        text = _("{name} rose from {before} to {now} ({change}), for the better.")
+    elif rose:
+        text = _("{name} rose from {before} to {now} ({change}), for the worse.")
+    elif good:
+        text = _("{name} fell from {before} to {now} ({change}), for the better.")
+    else:
+        text = _("{name} fell from {before} to {now} ({change}), for the worse.")
+    return text.format(**values)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def movement_sentence(tile: Tile, language: str | None = None) -> str:
+    """One sentence on a movement in ``language`` (default: the current language), e.g. "Logo churn
+    rose from 11.2% to 12.4% (+1.2 pp), for the worse."
+
+    >>> t = Tile(key="arr", label="ARR", unit="currency", value=61.75e6, previous=33.0e6, n=90, n_previous=80)
+    >>> movement_sentence(t)
+    'ARR rose from €33.00M to €61.75M (+€28.75M), for the better.'
+    >>> movement_sentence(t, "it")
+    "L'ARR sale da 33,0 a 61,8 mln € (+28,8 mln €): miglioramento."
+    """
+    with using(language):
+        return _capital(_movement(tile))
 
 
 # --- contradictions --------------------------------------------------------------------------------
@@ -183,30 +302,36 @@ class Contradiction:
     share: float
     stage: float = math.nan
 
-    def sentence(self, language: str = "en") -> str:
-        pct = localise(f"{self.share:.0%}", language)
+    def sentence(self, language: str | None = None) -> str:
+        """The contradiction in one sentence, in ``language`` (default: the current language)."""
+        with using(language):
+            return _capital(self._words())
+
+    def _words(self) -> str:
+        """The sentence in the current language, its first letter as the translation has it (it
+        may follow a lead: "Principale incoerenza: i team ...")."""
+        values = dict(count=self.count, total=self.total, share=formats.percent(self.share, 0))
+        # The English says "were" for one customer too (as it always has); the translation agrees in number.
         if self.key == "green_but_churned":
-            if language == "it":
-                return (f"{self.count} dei {self.total} clienti persi nel periodo ({pct}) erano nella fascia verde "
-                        "all'ultima lettura della salute.")
-            return (f"{self.count} of the {self.total} customers lost in the period ({pct}) were in the green "
-                    "band at their last health reading.")
+            return ngettext(
+                "{count} of the {total} customers lost in the period ({share}) were in the green band at their "
+                "last health reading.",
+                "{count} of the {total} customers lost in the period ({share}) were in the green band at their "
+                "last health reading.", self.count).format(**values)
         if self.key == "promoters_but_churned":
-            if language == "it":
-                return (f"{self.count} dei {self.total} clienti persi nel periodo ({pct}) avevano dato 9 o 10 "
-                        "nell'ultima risposta NPS.")
-            return (f"{self.count} of the {self.total} customers lost in the period ({pct}) were promoters (9 or 10) "
-                    "in their last NPS answer.")
+            return ngettext(
+                "{count} of the {total} customers lost in the period ({share}) were promoters (9 or 10) in their "
+                "last NPS answer.",
+                "{count} of the {total} customers lost in the period ({share}) were promoters (9 or 10) in their "
+                "last NPS answer.", self.count).format(**values)
         if self.key == "detractors_without_follow_up":
-            if language == "it":
-                return f"{self.count} dei {self.total} detrattori del periodo ({pct}) aspettano ancora un contatto di follow-up."
-            return f"{self.count} of the {self.total} detractors of the period ({pct}) are still waiting for a follow-up."
-        stage = localise(f"{self.stage:.1f}", language)
-        if language == "it":
-            return (f"I team si collocano allo stadio {stage} nel coinvolgimento del cliente, ma il {pct} del tempo "
-                    f"delle {self.count} riunioni registrate resta su temi interni.")
-        return (f"Teams place themselves at stage {stage} on customer involvement, yet {pct} of the time of the "
-                f"{self.count} meetings logged stays on internal matters.")
+            return ngettext(
+                "{count} of the {total} detractors of the period ({share}) are still waiting for a follow-up.",
+                "{count} of the {total} detractors of the period ({share}) are still waiting for a follow-up.",
+                self.count).format(**values)
+        return _("Teams place themselves at stage {stage} on customer involvement, yet {share} of the time of "
+                 "the {count} meetings logged stays on internal matters.").format(
+            stage=formats.decimal(self.stage, 1), **values)
 
 
 def _nan(value) -> bool:
@@ -242,12 +367,13 @@ def claimed_vs_meetings(tiles: list[Tile]) -> Contradiction | None:
 @dataclass(frozen=True)
 class Summary:
     """The "what changed" text: ``sentences`` in order; ``movements`` the tiles named (largest
-    first); ``contradiction`` the largest one (None when none was found)."""
+    first); ``contradiction`` the largest one (None when none was found); ``language`` the code
+    of the language it is written in."""
 
     sentences: tuple[str, ...]
     movements: tuple[Tile, ...]
     contradiction: Contradiction | None
-    language: str = "en"
+    language: str = i18n.DEFAULT
 
     @property
     def text(self) -> str:
@@ -255,9 +381,11 @@ class Summary:
 
 
 def what_changed(
-    tiles: list[Tile], found: list[Contradiction] | None = None, *, language: str = "en", top: int = TOP_MOVEMENTS
+    tiles: list[Tile], found: list[Contradiction] | None = None, *, language: str | None = None,
+    top: int = TOP_MOVEMENTS,
 ) -> Summary:
-    """The summary of the tiles' movements and the largest contradiction, in ``language``.
+    """The summary of the tiles' movements and the largest contradiction, in ``language`` (default:
+    the current language; a ValueError for a language the interface does not speak).
 
     Example
     -------
@@ -265,29 +393,23 @@ def what_changed(
     >>> what_changed([t]).text
     'Largest movements: Logo churn rose from 11.2% to 12.4% (+1.2 pp), for the worse.'
     >>> what_changed([t], language="it").text
-    'Movimenti principali: Churn dei clienti (logo churn): in aumento da 11,2% a 12,4% (+1,2 pp), un peggioramento.'
+    'Movimenti principali: il churn dei clienti (logo churn) sale da 11,2% a 12,4% (+1,2 p.p.): peggioramento.'
     """
-    if language not in LANGUAGES:
-        raise ValueError(f"Unknown language {language!r}; use one of {list(LANGUAGES)}.")
-    moves = real_movements(tiles, top=top)
-    sentences: list[str] = []
-    if moves:
-        lead = "Movimenti principali:" if language == "it" else "Largest movements:"
-        sentences.append(f"{lead} {movement_sentence(moves[0], language)}")
-        sentences.extend(movement_sentence(t, language) for t in moves[1:])
-    elif any(t.has_value for t in tiles):
-        sentences.append(
-            "Nessun movimento reale: i cambiamenti rispetto al periodo di confronto sono piccoli o non "
-            "rilevabili statisticamente." if language == "it" else
-            "No real movement: the changes against the comparison period are small or not statistically detectable."
-        )
-    candidates = list(found or [])
-    claimed = claimed_vs_meetings(tiles)
-    if claimed is not None:
-        candidates.append(claimed)
-    candidates.sort(key=lambda c: -c.share)
-    largest = candidates[0] if candidates else None
-    if largest is not None:
-        lead = "Contraddizione più ampia:" if language == "it" else "Largest contradiction:"
-        sentences.append(f"{lead} {largest.sentence(language)}")
-    return Summary(tuple(sentences), tuple(moves), largest, language)
+    with using(language) as code:
+        moves = real_movements(tiles, top=top)
+        sentences: list[str] = []
+        if moves:
+            sentences.append(_("Largest movements: {movement}").format(movement=_movement(moves[0])))
+            sentences.extend(_capital(_movement(t)) for t in moves[1:])
+        elif any(t.has_value for t in tiles):
+            sentences.append(_("No real movement: the changes against the comparison period are small or not "
+                               "statistically detectable."))
+        candidates = list(found or [])
+        claimed = claimed_vs_meetings(tiles)
+        if claimed is not None:
+            candidates.append(claimed)
+        candidates.sort(key=lambda c: -c.share)
+        largest = candidates[0] if candidates else None
+        if largest is not None:
+            sentences.append(_("Largest contradiction: {contradiction}").format(contradiction=largest._words()))
+        return Summary(tuple(sentences), tuple(moves), largest, code)

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from cs_metrics.errors import DataError
+from cs_metrics.i18n import _
 
 LANGUAGES: dict[str, str] = {"en": "English", "it": "Italian"}
 
@@ -86,7 +87,8 @@ def tokenize(text: str | None, *, language: str | None = None, keep_stop_words: 
     if text is None or (isinstance(text, float) and math.isnan(text)):
         return []
     if language is not None and language not in STOP_WORDS:
-        raise DataError(f"Unknown language {language!r}: use one of {sorted(STOP_WORDS)} (or None for both).")
+        raise DataError(_("Unknown language {language}: use one of {languages} (or None for both).").format(
+            language=repr(language), languages=sorted(STOP_WORDS)))
     words = _WORD.findall(str(text).lower())
     if keep_stop_words:
         return [w for w in words if len(w) > 1]
@@ -220,13 +222,13 @@ def log_odds(
     a = a.reindex(features, fill_value=0.0)
     b = b.reindex(features, fill_value=0.0)
     if ((a < 0) | (b < 0)).any() or a.isna().any() or b.isna().any():
-        raise DataError("Counts must be non-negative numbers; remove missing or negative counts.")
+        raise DataError(_("Counts must be non-negative numbers; remove missing or negative counts."))
     columns = ["feature", "first", "second", "prior", "log_odds", "se", "z"]
     if a.sum() + b.sum() == 0:
         return pd.DataFrame({c: pd.Series(dtype=object if c == "feature" else float) for c in columns})
     background = (a + b) if prior is None else pd.Series(prior, dtype=float)
     if background.isna().any() or (background < 0).any() or background.sum() <= 0:
-        raise DataError("The prior's background counts must be non-negative and not all zero.")
+        raise DataError(_("The prior's background counts must be non-negative and not all zero."))
     # a0 sums the prior over the whole background vocabulary, including words neither group used.
     scale = (prior_size / background.sum()) if prior_size else 1.0
     a0 = float(background.sum() * scale)
@@ -248,7 +250,7 @@ def _groups(comments: pd.DataFrame) -> pd.Series:
     from cs_metrics.nps import classify
 
     if "score" not in comments.columns or "comment" not in comments.columns:
-        raise DataError("Comments need a 'comment' and a 'score' column.")
+        raise DataError(_("Comments need a 'comment' and a 'score' column."))
     return classify(comments["score"]) if len(comments) else pd.Series(dtype=object)
 
 
@@ -284,11 +286,12 @@ def distinguishing_words(
     if not rows.any():
         return empty
     if language is not None and language not in STOP_WORDS:
-        raise DataError(f"Unknown language {language!r}: use one of {sorted(STOP_WORDS)} (or None for both).")
+        raise DataError(_("Unknown language {language}: use one of {languages} (or None for both).").format(
+            language=repr(language), languages=sorted(STOP_WORDS)))
     groups = _groups(comments[rows]).to_numpy(dtype=object)
     words = words if words is not None else split_words(comments["comment"])
     if len(words) != len(comments):
-        raise DataError("The words were split from other comments; split these comments' words.")
+        raise DataError(_("The words were split from other comments; split these comments' words."))
 
     def counted(weight: np.ndarray) -> pd.Series:
         full = np.zeros(len(comments))
@@ -420,7 +423,8 @@ def mentions_theme(texts: pd.Series, theme: str | Theme) -> pd.Series:
     """
     if isinstance(theme, str):
         if theme not in THEME_BY_KEY:
-            raise DataError(f"Unknown theme {theme!r}; use one of {sorted(THEME_BY_KEY)}.")
+            raise DataError(_("Unknown theme {theme}; use one of {themes}.").format(theme=repr(theme),
+                                                                                 themes=sorted(THEME_BY_KEY)))
         theme = THEME_BY_KEY[theme]
     return _mentions(texts, theme)
 
@@ -438,7 +442,7 @@ def theme_table(comments: pd.DataFrame, *, themes: tuple[Theme, ...] = THEMES,
     columns = ["theme", "label", "keywords", "detractors", "passives", "promoters", "detractor_share",
                "promoter_share", "z"]
     if words is not None and len(words) != len(comments):
-        raise DataError("The words were split from other comments; split these comments' words.")
+        raise DataError(_("The words were split from other comments; split these comments' words."))
     hits = theme_mentions(comments["comment"], themes, words=words) if len(comments) else None
     present = comments["comment"].notna().to_numpy(dtype=bool) if len(comments) else np.zeros(0, dtype=bool)
     comments = comments[present] if len(comments) else comments
@@ -498,7 +502,7 @@ def filter_comments(
     """
     unknown = [g for g in groups if g not in GROUPS]
     if unknown:
-        raise DataError(f"Unknown group(s) {unknown}; use detractor, passive or promoter.")
+        raise DataError(_("Unknown group(s) {unknown}; use detractor, passive or promoter.").format(unknown=unknown))
     keep = pd.Series(True, index=comments.index)
     term = search.strip().lower()
     if term:

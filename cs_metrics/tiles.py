@@ -20,6 +20,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 
+from cs_metrics.i18n import N_, _, formats
 from cs_metrics.period import Period, month_end, shift_months
 from cs_metrics.stats import ALPHA, p_text
 from cs_metrics.vocab import DEFAULT_CURRENCY
@@ -33,22 +34,60 @@ MIN_MEETINGS = 5
 #: Points of each sparkline (month ends).
 SPARK_POINTS = 12
 
-DETECTABLE = "statistically detectable"
-NOT_DETECTABLE = "no detectable change"
-NOT_APPLICABLE = "no test applicable"
-NOT_TESTABLE = "too little data to test"
+#: The verdicts on a change. They are data (compared, stored in snapshots): English always;
+#: ``verdict_text`` (or ``_(tile.test)``) gives the reader's words.
+DETECTABLE = N_("statistically detectable")
+NOT_DETECTABLE = N_("no detectable change")
+NOT_APPLICABLE = N_("no test applicable")
+NOT_TESTABLE = N_("too little data to test")
 
-#: Areas in display order, with the name of the page each belongs to.
+#: Areas in display order, with the name of the page each belongs to (English; shown as ``_(AREAS[area])``).
 AREAS: dict[str, str] = {
-    "nps": "NPS",
-    "health": "Health",
-    "onboarding": "Onboarding",
-    "retention": "Churn & retention",
-    "renewals": "Renewals ahead",
-    "maturity": "Maturity",
-    "meetings": "Meetings",
-    "customers": "Customers",
+    "nps": N_("NPS"),
+    "health": N_("Health"),
+    "onboarding": N_("Onboarding"),
+    "retention": N_("Churn & retention"),
+    "renewals": N_("Renewals ahead"),
+    "maturity": N_("Maturity"),
+    "meetings": N_("Meetings"),
+    "customers": N_("Customers"),
 }
+
+#: The names of the tests deciding the verdicts (``Tile.test_name``: data, English; shown as
+#: ``_(tile.test_name)``).
+TEST_NAMES: tuple[str, ...] = (
+    N_("two-sample z-test"), N_("log-rank test"), N_("Mann-Whitney U"), N_("z-test on ratios"),
+)
+
+#: The tiles' names by key, as ``services.overview`` writes them (``_(LABELS[key])``, with
+#: ``days`` or ``dimension`` where the name has them): the summary names a tile in its own
+#: language whatever language the tile was built in.
+LABELS: dict[str, str] = {
+    "nps": N_("NPS"),
+    "health_green": N_("Customers in good health"),
+    "health_green_arr": N_("ARR in good health"),
+    "health_red": N_("Customers at risk (red)"),
+    "ttfv": N_("Median time to first value"),
+    "ttfv_within_target": N_("First value within {days} days"),
+    "logo_churn": N_("Logo churn"),
+    "grr": N_("Gross revenue retention"),
+    "nrr": N_("Net revenue retention"),
+    "renewals": N_("ARR up for renewal ({days} days)"),
+    "maturity": N_("Maturity: {dimension}"),
+    "meeting_share": N_("Customer share of meeting time"),
+    "customers": N_("Active customers"),
+    "arr": N_("ARR"),
+    "arr_file": N_("ARR (customers file)"),
+}
+
+
+def tile_label(name: str, **fields: object) -> str:
+    """The name ``name`` (a key of ``LABELS``) in the current language, its ``fields`` filled.
+
+    >>> tile_label("renewals", days=90)
+    'ARR up for renewal (90 days)'
+    """
+    return _(LABELS[name]).format(**fields)
 #: Areas assessed across the company: the customer filters do not apply to them.
 COMPANY_WIDE: frozenset[str] = frozenset({"maturity", "meetings"})
 
@@ -112,15 +151,23 @@ def _nan(value: float | None) -> bool:
 
 
 def verdict_text(tile: Tile) -> str:
-    """The test's reading of the change, with its p-value where a test ran.
+    """The test's reading of the change, with its p-value where a test ran, in the reader's language.
 
-    >>> verdict_text(Tile("nps", "NPS", "points", 30.0, 20.0, 400, 380, test=DETECTABLE,
-    ...                   p_value=0.012, test_name="two-sample z-test"))
+    >>> t = Tile("nps", "NPS", "points", 30.0, 20.0, 400, 380, test=DETECTABLE, p_value=0.012,
+    ...          test_name="two-sample z-test")
+    >>> verdict_text(t)
     'statistically detectable (two-sample z-test, p = 0.012)'
+    >>> from cs_metrics.i18n import using
+    >>> with using("it"):
+    ...     verdict_text(t)
+    'statisticamente significativo (test z a due campioni, p = 0,012)'
     """
+    verdict = _(tile.test) if tile.test else tile.test
     if tile.test in (DETECTABLE, NOT_DETECTABLE) and not _nan(tile.p_value):
-        return f"{tile.test} ({tile.test_name}, {p_text(tile.p_value)})"
-    return tile.test
+        test = _(tile.test_name) if tile.test_name else tile.test_name
+        p = p_text(tile.p_value, decimal="," if formats.italian() else ".")
+        return f"{verdict} ({test}, {p})"
+    return verdict
 
 
 def change_verdict(p_value: float, testable: bool = True) -> str:

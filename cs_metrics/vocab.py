@@ -5,6 +5,8 @@ Values stored in the database are the keys below (lower-case, no spaces); labels
 
 from __future__ import annotations
 
+from cs_metrics.i18n import N_
+
 SEGMENTS: tuple[str, ...] = ("SMB", "Mid-Market", "Enterprise")
 
 REGIONS: tuple[str, ...] = (
@@ -39,18 +41,19 @@ FOLLOW_UP_STATUSES: tuple[str, ...] = ("open", "in_progress", "done", "not_neede
 MILESTONE_KINDS: tuple[str, ...] = ("kickoff", "first_value", "activation", "success")
 
 #: Raw health signals (monthly, one value per customer). Units are part of the contract with
-#: importers and with ``cs_metrics.default_health_model.DEFAULT_MODEL``.
+#: importers and with ``cs_metrics.default_health_model.DEFAULT_MODEL``; the descriptions are English,
+#: shown through ``_()``.
 HEALTH_SIGNALS: dict[str, str] = {
-    "usage": "share of licensed seats active in the month (0-1)",
-    "tickets_opened": "support tickets opened in the month (count)",
-    "resolution_hours": "median hours to resolve the month's tickets (missing when no tickets)",
-    "tutorial_views": "tutorials, guides and help articles viewed in the month (count)",
-    "training_hours": "training consumed in the last 3 months, online or in person (hours)",
-    "services_purchased": "professional services bought in the last 12 months (currency)",
-    "expansion": "1 when the customer expanded (upsell, more seats) in the last 6 months, else 0",
-    "advocacy": "testimonials, referrals and case studies in the last 12 months (count)",
-    "billing_issue": "billing problems in the month: late payment, declined card, missing data (count)",
-    "marketing_unsubscribe": "1 when the customer's contacts unsubscribed from marketing email, else 0",
+    "usage": N_("share of licensed seats active in the month (0-1)"),
+    "tickets_opened": N_("support tickets opened in the month (count)"),
+    "resolution_hours": N_("median hours to resolve the month's tickets (missing when no tickets)"),
+    "tutorial_views": N_("tutorials, guides and help articles viewed in the month (count)"),
+    "training_hours": N_("training consumed in the last 3 months, online or in person (hours)"),
+    "services_purchased": N_("professional services bought in the last 12 months (currency)"),
+    "expansion": N_("1 when the customer expanded (upsell, more seats) in the last 6 months, else 0"),
+    "advocacy": N_("testimonials, referrals and case studies in the last 12 months (count)"),
+    "billing_issue": N_("billing problems in the month: late payment, declined card, missing data (count)"),
+    "marketing_unsubscribe": N_("1 when the customer's contacts unsubscribed from marketing email, else 0"),
 }
 
 #: Health bands, worst first (thresholds live in the health model).
@@ -113,14 +116,15 @@ RESPONDENT_ROLES: tuple[str, ...] = ("executive", "manager", "individual_contrib
 
 CONFIDENCE_LEVELS: tuple[str, ...] = ("low", "medium", "high")
 
-#: The vocabularies a company edits (Data page), by kind: what data rows of that kind may hold.
+#: The vocabularies a company edits (Data page), by kind: what data rows of that kind may hold (names
+#: in English, shown through ``_()``).
 VOCABULARY_KINDS: dict[str, str] = {
-    "segment": "Segments",
-    "region": "Regions",
-    "touchpoint": "NPS touchpoints (survey types)",
-    "churn_reason": "Churn reasons",
-    "department": "Departments",
-    "meeting_type": "Meeting types",
+    "segment": N_("Segments"),
+    "region": N_("Regions"),
+    "touchpoint": N_("NPS touchpoints (survey types)"),
+    "churn_reason": N_("Churn reasons"),
+    "department": N_("Departments"),
+    "meeting_type": N_("Meeting types"),
 }
 
 #: Currency of a new company (ISO 4217 code); the Data page changes it.

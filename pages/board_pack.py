@@ -3,39 +3,48 @@
 import pandas as pd
 import streamlit as st
 
-from cs_metrics import report
+from cs_metrics import i18n, report
 from cs_metrics.errors import DataError
+from cs_metrics.i18n import _, pgettext
+from cs_metrics.i18n import formats as local
 from cs_metrics.period import Period
 from cs_metrics.services import boardpack, coverage
 from ui import components, health_rebuild, identity, loaders
 
 selection = components.page_header(
-    "Board pack",
-    "The Overview's numbers with their figures, verdicts and definitions, as a document a board can keep. "
-    "The pack's period starts as the sidebar's; its customers are the sidebar's (change them there).",
+    _("Board pack"),
+    _("The Overview's numbers with their figures, verdicts and definitions, as a document a board can keep. "
+      "The pack's period starts as the sidebar's; its customers are the sidebar's (change them there)."),
 )
 health_rebuild.ensure_current()  # health scores a recent import made stale, with a progress bar
 
 # --- choices -----------------------------------------------------------------------------------------
+reader = i18n.language()
 left, right = st.columns(2)
-chosen = left.date_input("Period", value=(selection.period.first, selection.period.last),
-                         max_value=selection.as_of, key="pack_period", format="YYYY-MM-DD")
-kind = right.radio("Compare with", list(report.COMPARISONS), format_func=report.COMPARISONS.get,
+chosen = left.date_input(_("Period"), value=(selection.period.first, selection.period.last),
+                         max_value=selection.as_of, key="pack_period",
+                         format="DD/MM/YYYY" if local.italian() else "YYYY-MM-DD")
+# Options are shown through texts translated now: a test's runner formats them outside the run.
+comparisons = {name: _(label) for name, label in report.COMPARISONS.items()}
+kind = right.radio(_("Compare with"), list(comparisons), format_func=comparisons.get,
                    key="pack_comparison", horizontal=True)
-sections = st.multiselect("Sections", report.SECTIONS, default=list(report.SECTIONS), key="pack_sections",
-                          format_func=report.SECTION_TITLES["en"].get)
+sections = st.multiselect(_("Sections"), report.SECTIONS, default=list(report.SECTIONS), key="pack_sections",
+                          format_func=report.SECTION_TITLES.get(reader, report.SECTION_TITLES["en"]).get)
 left, right = st.columns(2)
-language = left.radio("Language", list(report.LANGUAGES), format_func={"en": "English", "it": "Italiano"}.get,
+# The pack is written in the reader's language unless they choose another.
+if reader in report.LANGUAGES:
+    st.session_state.setdefault("pack_language", reader)
+language = left.radio(_("Language"), list(report.LANGUAGES), format_func=i18n.LANGUAGES.get,
                       key="pack_language", horizontal=True)
-company = right.text_input("Company name on every page", max_chars=200, key="pack_company")
-logo_file = right.file_uploader("Logo on every page (PNG or JPEG, optional)", type=["png", "jpg", "jpeg"],
+company = right.text_input(_("Company name on every page"), max_chars=200, key="pack_company")
+logo_file = right.file_uploader(_("Logo on every page (PNG or JPEG, optional)"), type=["png", "jpg", "jpeg"],
                                 key="pack_logo", max_upload_size=1)
 
 if not (isinstance(chosen, (tuple, list)) and len(chosen) == 2):
-    components.empty_state("Pick both the first and the last day of the period.")
+    components.empty_state(_("Pick both the first and the last day of the period."))
     st.stop()
 if not sections:
-    components.empty_state("Choose at least one section for the pack.")
+    components.empty_state(_("Choose at least one section for the pack."))
     st.stop()
 period = Period(chosen[0], chosen[1])
 options = dict(period=period, previous=report.comparison_period(period, kind), sections=tuple(sections),
@@ -47,9 +56,9 @@ if not preview.has_customer_data:
     if (gap := loaders.load(coverage.gap, "customers", flt=selection.customers)) is not None:
         components.data_gap(gap, as_of=selection.as_of)  # no customers imported, or none match the filters
     else:
-        components.empty_state("No customers match these filters. Widen the segment, region or owner selection.")
+        components.empty_state(_("No customers match these filters. Widen the segment, region or owner selection."))
     st.stop()
-st.subheader("Preview")
+st.subheader(_("Preview"))
 with st.container(border=True):
     for name, value in report.cover_lines(preview):
         st.text(f"{name}: {value}")
@@ -69,10 +78,10 @@ for area in preview.sections:
 # --- generate ----------------------------------------------------------------------------------------
 formats = report.FORMATS
 if report.images.chromium_path() is None:
-    st.warning(report.INSTALL_CHROMIUM)
+    st.warning(_(report.INSTALL_CHROMIUM))
     formats = ("html",)
-if st.button("Generate the pack", type="primary", key="pack_generate"):
-    bar = st.progress(0.0, text="Computing the figures…")
+if st.button(_("Generate the pack"), type="primary", key="pack_generate"):
+    bar = st.progress(0.0, text=_("Computing the figures…"))
     try:
         pack = boardpack.build_pack(loaders.engine(), **options,
                                     logo=logo_file.getvalue() if logo_file is not None else None)
@@ -81,12 +90,12 @@ if st.button("Generate the pack", type="primary", key="pack_generate"):
         st.stop()
     try:
         files = report.render_files(pack, formats=formats,
-                                    progress=lambda share, what: bar.progress(share, text=f"Drawing {what}…"))
+                                    progress=lambda share, what: bar.progress(share, text=_("Drawing {what}…").format(what=what)))
     except report.ChromiumMissing as exc:
         st.warning(str(exc))
         files = report.render_files(pack, formats=("html",))
     except (RuntimeError, OSError, TimeoutError) as exc:  # the browser drawing the figures failed
-        st.error(f"The figures could not be drawn ({exc}); the HTML pack is offered instead.")
+        st.error(_("The figures could not be drawn ({error}); the HTML pack is offered instead.").format(error=exc))
         files = report.render_files(pack, formats=("html",))
     bar.empty()
     st.session_state["pack_result"] = (pack, files)
@@ -94,33 +103,40 @@ if st.button("Generate the pack", type="primary", key="pack_generate"):
 result = st.session_state.get("pack_result")
 if result:
     pack, files = result
-    st.success(f"Pack generated at {pack.generated_at:%H:%M} UTC for {pack.period.label()}.")
+    st.success(_("Pack generated at {time} UTC for {period}.").format(time=f"{pack.generated_at:%H:%M}",
+                                                                      period=pack.period.label()))
     for column, kind_ in zip(st.columns(len(files)), files):
-        column.download_button(f"Download {kind_.upper()}", files[kind_], file_name=report.FILE_NAMES[kind_],
+        column.download_button(_("Download {format}").format(format=kind_.upper()), files[kind_], file_name=report.FILE_NAMES[kind_],
                                mime=report.MIME[kind_], key=f"pack_download_{kind_}")
     if identity.allowed("boardpack.save"):
-        by = identity.name_field("Saved by", key="pack_saved_by", max_chars=120)
-        if st.button("Save as a frozen snapshot", key="pack_save") and (pack_id := identity.attempt(
+        by = identity.name_field(_("Saved by"), key="pack_saved_by", max_chars=120)
+        if st.button(_("Save as a frozen snapshot"), key="pack_save") and (pack_id := identity.attempt(
                 boardpack.save, pack, files, who=identity.named(by))) is not identity.FAILED:
             loaders.invalidate()
-            st.success(f"Snapshot {pack_id} saved: it can be downloaded unchanged below, and the next pack "
-                       "shows what changed since.")
+            st.success(_("Snapshot {id} saved: it can be downloaded unchanged below, and the next pack shows what "
+                         "changed since.").format(id=pack_id))
     else:
-        st.caption("Only editors and admins save packs as frozen snapshots.")
+        st.caption(_("Only editors and admins save packs as frozen snapshots."))
 
 # --- frozen snapshots --------------------------------------------------------------------------------
-st.subheader("Saved packs")
+st.subheader(_("Saved packs"))
 packs = loaders.load(boardpack.saved_packs)
 if packs.empty:
-    st.caption("No pack saved yet.")
+    st.caption(_("No pack saved yet."))
     st.stop()
+# Headed by the columns' own names in English, by their meaning in other languages.
 components.table(packs[["id", "created_at", "created_by", "company", "period_start", "period_end", "sections",
-                        "language"]], hide_index=True, width="stretch")
+                        "language"]], hide_index=True, width="stretch", column_config={
+    "id": pgettext("column header", "id"), "created_at": pgettext("column header", "created_at"),
+    "created_by": pgettext("column header", "created_by"), "company": pgettext("column header", "company"),
+    "period_start": pgettext("column header", "period_start"), "period_end": pgettext("column header", "period_end"),
+    "sections": pgettext("column header", "sections"), "language": pgettext("column header", "language")})
 saved_at = {int(row.id): pd.Timestamp(row.created_at) for row in packs.itertuples()}
-pick = st.selectbox("Download a saved pack", list(saved_at), key="pack_saved_pick",
-                    format_func=lambda i: f"#{i} · saved {saved_at[i]:%Y-%m-%d %H:%M}")
+choices = {i: _("#{id} · saved {at}").format(id=i, at=f"{local.date(at.date())} {at:%H:%M}")
+           for i, at in saved_at.items()}
+pick = st.selectbox(_("Download a saved pack"), list(choices), key="pack_saved_pick", format_func=choices.get)
 for column, kind_ in zip(st.columns(len(report.FORMATS)), report.FORMATS):
     data = loaders.load(boardpack.pack_file, int(pick), kind_)
     if data is not None:
-        column.download_button(f"Saved {kind_.upper()}", data, file_name=f"board-pack-{pick}.{kind_}",
+        column.download_button(_("Saved {format}").format(format=kind_.upper()), data, file_name=f"board-pack-{pick}.{kind_}",
                                mime=report.MIME[kind_], key=f"pack_saved_{kind_}")

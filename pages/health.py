@@ -2,13 +2,14 @@
 
 import streamlit as st
 
-from cs_metrics import health
+from cs_metrics import health, i18n
+from cs_metrics.i18n import N_, _
 from cs_metrics.services import coverage as data_coverage
 from cs_metrics.services import health as data
 from ui import components, health_model_form, health_rebuild, health_tabs, loaders
 
 selection = components.page_header(
-    "Health", "Scores are stored per model version and scored again when signals or the model change.")
+    _("Health"), _("Scores are stored per model version and scored again when signals or the model change."))
 period, flt = selection.period, selection.customers
 if message := st.session_state.pop("health_message", None):
     st.success(message)
@@ -21,22 +22,29 @@ drafts = set(versions.loc[versions["draft"], "version"].astype(int))
 if st.session_state.get("health_version") not in versions["version"].tolist():
     st.session_state["health_version"] = active
 version = st.selectbox(
-    "Model version", versions["version"].tolist(), key="health_version",
-    format_func=lambda v: f"Version {v}" + (" (active)" if v == active else " (draft)" if v in drafts else ""),
+    _("Model version"), versions["version"].tolist(), key="health_version",
+    format_func=lambda v: (_("Version {version} (active)") if v == active else _("Version {version} (draft)")
+                           if v in drafts else _("Version {version}")).format(version=v),
 )
 health_rebuild.ensure_current(version)
 model = loaders.load(data.load_model, version)
 counts = loaders.load(data.band_counts, start=period.start, end=period.end, flt=flt, version=version)
 months = health.scored_months(counts)
-names = ["Distribution", "Movement", "Customer", "Back-test", "At risk", "Model"]
-tabs = dict(zip(names, st.tabs(names, key="health_tab", on_change="rerun")))  # only the open tab runs
+names = [N_("Distribution"), N_("Movement"), N_("Customer"), N_("Back-test"), N_("At risk"), N_("Model")]
+# The open tab is kept as its label: after a change of language, open the same tab in the new language.
+for name in names:
+    elsewhere = {health_tabs.in_language(name, code) for code in i18n.LANGUAGES} - {_(name)}
+    if st.session_state.get("health_tab") in elsewhere:
+        st.session_state["health_tab"] = _(name)
+labels = [_(name) for name in names]
+tabs = dict(zip(names, st.tabs(labels, key="health_tab", on_change="rerun")))  # only the open tab runs
 
 if not months:  # none imported, none for these customers, or none in the period (then: where they are)
     gap = loaders.load(data_coverage.gap, "health", period=period, flt=flt)
     for name in names[:5]:  # a message in every tab, open or not: it costs nothing to draw
         with tabs[name]:
             if gap is None:
-                components.empty_state("No customer could be scored in this period with this model version.")
+                components.empty_state(_("No customer could be scored in this period with this model version."))
             elif name == "Distribution":
                 components.data_gap(gap, as_of=selection.as_of)
             else:

@@ -41,17 +41,19 @@ def test_real_movements_need_a_test_or_a_census_change_and_enough_n():
 
 
 def test_sentences_in_english_and_italian():
+    # The Italian: full sentences, "statisticamente significativo", "p.p.", a unit named once, as
+    # /work/shared/ITALIAN.md ("Generated texts", "Conventions") asks.
     churn = tile("logo_churn", "share", 0.124, 0.112, label="Logo churn")
     assert sm.movement_sentence(churn) == "Logo churn rose from 11.2% to 12.4% (+1.2 pp), for the worse."
     assert sm.movement_sentence(churn, "it") == (
-        "Churn dei clienti (logo churn): in aumento da 11,2% a 12,4% (+1,2 pp), un peggioramento.")
+        "Il churn dei clienti (logo churn) sale da 11,2% a 12,4% (+1,2 p.p.): peggioramento.")
     faster = tile("ttfv", "days", 21.0, 28.0, test=DETECTABLE, p=0.0004, label="Median time to first value")
     assert sm.movement_sentence(faster) == (
         "Median time to first value fell from 28 days to 21 days (-7 days; statistically detectable, "
         "p < 0.001), for the better.")
     assert sm.movement_sentence(faster, "it") == (
-        "Tempo mediano al primo valore: in calo da 28 giorni a 21 giorni (-7 giorni; statisticamente "
-        "rilevabile, p < 0,001), un miglioramento.")
+        "Il tempo mediano al primo valore scende da 28 a 21 giorni (−7 giorni; statisticamente "
+        "significativo, p < 0,001): miglioramento.")
 
 
 def test_what_changed_names_the_largest_movement_first_and_the_largest_contradiction():
@@ -70,8 +72,11 @@ def test_what_changed_names_the_largest_movement_first_and_the_largest_contradic
     # Deterministic: the same numbers give the same words.
     assert sm.what_changed(tiles, found).text == summary.text
     italian = sm.what_changed(tiles, found, language="it").text
-    assert italian.startswith("Movimenti principali: ARR: in aumento da €1,00M a €1,30M")
-    assert "6 dei 12 clienti persi nel periodo (50%)" in italian
+    # ITALIAN.md: "L'ARR sale da 33,0 a 61,8 mln € (+28,8 mln €): miglioramento."; here 1.0M -> 1.3M (+0.3M).
+    assert italian.startswith("Movimenti principali: l'ARR sale da 1,0 a 1,3 mln € (+300 mila €): miglioramento.")
+    # ITALIAN.md: "Principale incoerenza", "all'ultima rilevazione dell'health score".
+    assert italian.endswith("Principale incoerenza: 6 dei 12 clienti persi nel periodo (50%) erano in fascia verde "
+                            "all'ultima rilevazione dell'health score.")
 
 
 def test_what_changed_without_movements_or_data():
@@ -91,6 +96,9 @@ def test_claimed_maturity_against_meeting_time():
     assert (c.key, c.share, c.stage, c.count) == ("claimed_vs_meetings", pytest.approx(0.96), 3.5, 40)
     assert c.sentence() == ("Teams place themselves at stage 3.5 on customer involvement, yet 96% of the time of the "
                             "40 meetings logged stays on internal matters.")
+    # ITALIAN.md: stage = "fase", "resta su temi interni" -> "è dedicato a temi interni".
+    assert c.sentence("it") == ("I team si collocano alla fase 3,5 del coinvolgimento del cliente, ma il tempo delle "
+                                "40 riunioni registrate è dedicato a temi interni (96%).")
     # Meetings clearly above the 5% baseline: no contradiction; nor with a modest claim.
     above = tile("meeting_share", "share", 0.2, 0.1, n=40, low=0.15, high=0.25, extra={"baseline": 0.05})
     assert sm.claimed_vs_meetings([claimed, above]) is None

@@ -10,6 +10,7 @@ import streamlit as st
 from cs_metrics import bridge
 from cs_metrics.charts import churn as charts
 from cs_metrics.formatting import fmt_value
+from cs_metrics.i18n import _, formats
 from cs_metrics.period import Period
 from cs_metrics.selection import CustomerFilter
 from cs_metrics.services import churn as data
@@ -27,26 +28,25 @@ def reconciliation_text(b: bridge.ArrBridge, *, currency: str) -> str:
     """The definitions of the steps and GRR and NRR written out from the bridge's parts."""
     money = {k: fmt_value(getattr(b, k), "currency", currency=currency)
              for k in ("starting", "expansion", "contraction", "churned")}
-    start, end = f"{b.start_month:%b %Y}", f"{b.end_month:%b %Y}"
+    start, end = formats.month(b.start_month), formats.month(b.end_month)
     grr, nrr = fmt_value(b.grr, "share"), fmt_value(b.nrr, "share")
-    return (
-        f"ARR is 12 × MRR. Starting ARR: customers paying in {start}. New: customers paying in {end} "
-        f"but not in {start} (returning customers included). Expansion and contraction: the change of the "
-        f"starting customers still paying in {end}; churn: the ARR of those paying nothing then. "
-        f"GRR = (start - contraction - churn) / start = ({money['starting']} - {money['contraction']} - "
-        f"{money['churned']}) / {money['starting']} = {grr}. "
-        f"NRR = (start + expansion - contraction - churn) / start = ({money['starting']} + "
-        f"{money['expansion']} - {money['contraction']} - {money['churned']}) / {money['starting']} = {nrr}."
-    )
+    return _(
+        "ARR is 12 × MRR. Starting ARR: customers paying in {start}. New: customers paying in {end} "
+        "but not in {start} (returning customers included). Expansion and contraction: the change of the "
+        "starting customers still paying in {end}; churn: the ARR of those paying nothing then. "
+        "GRR = (start - contraction - churn) / start = ({starting} - {contraction} - {churned}) / {starting} = {grr}. "
+        "NRR = (start + expansion - contraction - churn) / start = ({starting} + {expansion} - {contraction} - "
+        "{churned}) / {starting} = {nrr}."
+    ).format(start=start, end=end, grr=grr, nrr=nrr, **money)
 
 
 def steps_table(b: bridge.ArrBridge, *, currency: str) -> pd.DataFrame:
     """The bridge's steps as the page lists them: step, ARR (signed for the steps between), customers."""
     steps = bridge.bridge_steps(b)
-    return pd.DataFrame({
-        "Step": steps["step"],
+    return pd.DataFrame({  # the steps' English names (``bridge.STEPS``) in the reader's language
+        _("Step"): [_(str(step)) for step in steps["step"]],
         "ARR": [_signed(a, k, currency) for a, k in zip(steps["amount"], steps["kind"])],
-        "Customers": steps["customers"].astype(int),
+        _("Customers"): steps["customers"].astype(int),
     })
 
 
@@ -55,14 +55,14 @@ def section(period: Period, flt: CustomerFilter, *, no_revenue: coverage.Gap | N
     without monthly revenue (``no_revenue``, the page's gap of revenue retention)."""
     if no_revenue is not None:
         return
-    st.header("ARR bridge")
+    st.header(_("ARR bridge"))
     b = loaders.load(data.arr_bridge, period=period, flt=flt)
     if b.n_start == 0 and b.n_ending == 0:
-        months = f"{b.start_month:%b %Y} or {b.end_month:%b %Y}"
-        components.empty_state(f"No revenue in {months} for these customers.")
+        components.empty_state(_("No revenue in {start} or {end} for these customers.").format(
+            start=formats.month(b.start_month), end=formats.month(b.end_month)))
         return
     currency = loaders.load(vocabulary.currency)
-    title = f"ARR from {b.start_month:%b %Y} to {b.end_month:%b %Y}"
+    title = _("ARR from {start} to {end}").format(start=formats.month(b.start_month), end=formats.month(b.end_month))
     st.plotly_chart(charts.arr_bridge_chart(bridge.bridge_steps(b), currency=currency, title=title),
                     width="stretch")
     st.caption(plain(reconciliation_text(b, currency=currency)))

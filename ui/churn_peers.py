@@ -10,6 +10,7 @@ import streamlit as st
 
 from cs_metrics import peers
 from cs_metrics.formatting import fmt_value
+from cs_metrics.i18n import _
 from cs_metrics.period import Period
 from cs_metrics.selection import CustomerFilter
 from cs_metrics.services import overview
@@ -26,24 +27,24 @@ def section(tiles: list[Tile], *, period: Period, flt: CustomerFilter, currency:
     """The section, for the page's retention tiles (GRR and NRR; nothing when they are absent)."""
     if not any(t.key in ("grr", "nrr") and t.has_value for t in tiles):
         return
-    st.header("Retention against peers")
+    st.header(_("Retention against peers"))
     customers = loaders.load(overview.customers_tiles, period=period, flt=flt)
     benchmark = peers.load()
     found = peer_data.peer_band(customers)
     left, right = st.columns([1, 2])
-    show = left.toggle("Show peer medians", value=True, key="churn_peers_show")
-    labels = {FOUND: f"Found from your data ({found.band.label() if found.band else 'unknown'})"}
+    show = left.toggle(_("Show peer medians"), value=True, key="churn_peers_show")
+    labels = {FOUND: _("Found from your data ({band})").format(band=found.band.label() if found.band else _("unknown"))}
     labels.update({i: f"ACV {b.label()}" for i, b in enumerate(benchmark.bands)})
-    pick = right.selectbox("Annual contract value band", list(labels), format_func=labels.get,
+    pick = right.selectbox(_("Annual contract value band"), list(labels), format_func=labels.get,
                            key="churn_peers_band", disabled=not show)
     chosen = found if pick == FOUND else peer_data.peer_band(customers, band_index=pick)
     figure = peer_data.retention_against_peers_figure(tiles, chosen if show else None,
-                                                      title="Gross and net revenue retention over time")
+                                                      title=_("Gross and net revenue retention over time"))
     st.plotly_chart(figure, width="stretch")
-    acv = "unknown (no ARR)" if math.isnan(found.acv) else fmt_value(found.acv, "currency", currency=currency)
-    st.caption(
-        f"Your ACV (ARR per paying customer): {acv}. Peer medians: {plain(benchmark.citation())}; "
-        f"{plain(benchmark.population)}. Band edges are in {benchmark.currency}: with another currency, choose the "
-        f"band that matches your contracts. {plain(benchmark.definitions)} A median is the middle company, not a "
-        "target; your GRR and NRR here use the same definitions as the tiles above."
-    )
+    acv = _("unknown (no ARR)") if math.isnan(found.acv) else fmt_value(found.acv, "currency", currency=currency)
+    st.caption(_(
+        "Your ACV (ARR per paying customer): {acv}. Peer medians: {citation}; {population}. Band edges are in "
+        "{currency}: with another currency, choose the band that matches your contracts. {definitions} A median "
+        "is the middle company, not a target; your GRR and NRR here use the same definitions as the tiles above."
+    ).format(acv=acv, citation=plain(benchmark.citation()), population=plain(benchmark.population),
+             currency=benchmark.currency, definitions=plain(benchmark.definitions)))

@@ -12,10 +12,26 @@ from cs_metrics import churn
 from cs_metrics.charts import churn as charts
 from cs_metrics.early_churn import EarlyChurn
 from cs_metrics.formatting import fmt_value
+from cs_metrics.i18n import N_, _, ngettext
 from cs_metrics.selection import CustomerFilter
 from cs_metrics.services import churn as data
 from cs_metrics.services import coverage, figures, vocabulary
 from ui import components, loaders
+
+#: The titles of the reasons' chart per measure (the English as it has always read).
+PARETO_TITLES = {"Customers": N_("Churn reasons by customers, most frequent first"),
+                 "ARR lost": N_("Churn reasons by arr lost, most frequent first")}
+
+
+def explanation(key: str) -> str:
+    """``churn.EXPLANATIONS[key]`` in the reader's language."""
+    return churn.explanation(key)
+
+
+def headings(columns: dict[str, str]) -> dict[str, str]:
+    """``columns`` (source column -> English heading, e.g. ``churn.EARLY_COLUMNS``) with the
+    headings in the reader's language."""
+    return {column: _(heading) for column, heading in columns.items()}
 
 
 @st.fragment
@@ -23,33 +39,39 @@ def reasons(lost: pd.DataFrame, *, reasons: pd.DataFrame) -> None:
     """Why the customers of ``lost`` left: the Pareto of their reasons, ranked and grouped as
     chosen, and how many left for reasons the company could act on."""
     left, middle, right = st.columns(3)
-    measure = left.radio("Rank by", ["Customers", "ARR lost"], horizontal=True, key="churn_rank_by")
-    grouping = middle.radio("Group by", ["Reason", "Category"], horizontal=True, key="churn_group_by")
-    contributing = right.toggle("Count contributing reasons too", key="churn_contributing")
+    measure = left.radio(_("Rank by"), [N_("Customers"), N_("ARR lost")], horizontal=True, key="churn_rank_by",
+                         format_func=_)
+    grouping = middle.radio(_("Group by"), [N_("Reason"), N_("Category")], horizontal=True, key="churn_group_by",
+                            format_func=_)
+    contributing = right.toggle(_("Count contributing reasons too"), key="churn_contributing")
     weight = None if measure == "Customers" else "arr_lost"
     options = dict(weight=weight, by_category=grouping == "Category", contributing=contributing)
     st.plotly_chart(figures.churn_reasons_chart(lost, reasons=reasons, currency=loaders.load(vocabulary.currency),
-                                                title=f"Churn reasons by {measure.lower()}, most frequent first",
+                                                title=_(PARETO_TITLES[measure]),
                                                 **options), width="stretch")
     pareto = churn.reason_pareto(lost, **options, reasons=reasons)
-    unit = "mentions" if contributing else "customers"
-    st.caption(f"{int(pareto['count'].sum())} {unit} with a reason. {churn.EXPLANATIONS['pareto']}")
+    n = int(pareto["count"].sum())
+    # The English keeps its plural for one too (as it always has); the translation has both forms.
+    with_reason = (ngettext("{n} mentions with a reason.", "{n} mentions with a reason.", n) if contributing
+                   else ngettext("{n} customers with a reason.", "{n} customers with a reason.", n)).format(n=n)
+    st.caption(with_reason + " " + explanation("pareto"))
     split = churn.controllable_split(lost, reasons=reasons)
-    st.plotly_chart(charts.controllable_chart(split, title="Controllable or not"), width="stretch")
+    st.plotly_chart(charts.controllable_chart(split, title=_("Controllable or not")), width="stretch")
     share = fmt_value(split["share"].iloc[0], "share")
-    st.caption(f"{split['count'].iloc[0]} of {len(lost)} lost ({share}) left for reasons the company could act on.")
+    st.caption(_("{n} of {total} lost ({share}) left for reasons the company could act on.").format(
+        n=split["count"].iloc[0], total=len(lost), share=share))
 
 
 def early_churners(early: EarlyChurn, *, reasons: pd.DataFrame) -> None:
     """The reasons of the early churners and the first of them, with their count and a download."""
-    st.plotly_chart(charts.reason_pareto_chart(early.reasons, reasons=reasons, title="Reasons for early churn"),
+    st.plotly_chart(charts.reason_pareto_chart(early.reasons, reasons=reasons, title=_("Reasons for early churn")),
                     width="stretch")
-    components.capped_table(churn.for_display(early.customers, churn.EARLY_COLUMNS), key="churn_early_churners",
-                            noun="early churners", hide_index=True)
+    components.capped_table(churn.for_display(early.customers, headings(churn.EARLY_COLUMNS)),
+                            key="churn_early_churners", noun=_("early churners"), hide_index=True)
 
 
 #: What the cohort section offers before it is drawn (it sums every revenue row of the selection).
-COHORTS_OFFER = (
+COHORTS_OFFER = N_(
     "The share of each cohort of first revenue month still paying, or of its revenue kept, month after "
     "month: a heatmap and the pooled curve. They sum every month of revenue of these customers, which takes "
     "a few seconds for a large company, so they are drawn when you ask for them."
@@ -64,27 +86,31 @@ def cohorts(*, flt: CustomerFilter, no_revenue: coverage.Gap | None) -> None:
     if no_revenue is not None:  # no revenue imported at all: nothing to draw
         st.caption(no_revenue.message())
         return
-    if not st.toggle("Show cohort retention", key="churn_cohort_show"):
-        st.caption(COHORTS_OFFER)
+    if not st.toggle(_("Show cohort retention"), key="churn_cohort_show"):
+        st.caption(_(COHORTS_OFFER))
         return
     left, right = st.columns(2)
-    measures, lengths = {"logo": "Customers (logo)", "revenue": "Revenue"}, {"Q": "Quarter", "M": "Month"}
-    by = left.radio("Measure", list(measures), horizontal=True, key="churn_cohort_by", format_func=measures.get)
-    length = right.radio("Cohort", list(lengths), horizontal=True, key="churn_cohort_length", format_func=lengths.get)
+    measures = {"logo": N_("Customers (logo)"), "revenue": N_("Revenue")}
+    lengths = {"Q": N_("Quarter"), "M": N_("Month")}
+    by = left.radio(_("Measure"), list(measures), horizontal=True, key="churn_cohort_by",
+                    format_func=lambda k: _(measures[k]))
+    length = right.radio(_("Cohort"), list(lengths), horizontal=True, key="churn_cohort_length",
+                         format_func=lambda k: _(lengths[k]))
     table = loaders.derive(data.cohort_table_from, data.cohort_sums, flt=flt, using={"by": by, "cohort": length})
     if table.empty:
-        components.empty_state("No revenue recorded for these customers.")
+        components.empty_state(_("No revenue recorded for these customers."))
     else:
-        st.plotly_chart(charts.cohort_heatmap(table, title="Share retained, by cohort of first revenue month"),
+        st.plotly_chart(charts.cohort_heatmap(table, title=_("Share retained, by cohort of first revenue month")),
                         width="stretch")
-        st.plotly_chart(charts.retention_curve(table, title="All cohorts, weighted by size"), width="stretch")
-        st.caption(churn.EXPLANATIONS["cohorts"])
+        st.plotly_chart(charts.retention_curve(table, title=_("All cohorts, weighted by size")), width="stretch")
+        st.caption(explanation("cohorts"))
 
 
 def surprises(found: pd.DataFrame) -> None:
     """The customers lost while they looked fine: how many were green or promoters, and the first of
     them with their count and a download."""
     green, promoters = int(found["green"].sum()), int(found["promoter"].sum())
-    st.write(f"{green} churned while green · {promoters} whose last NPS answer was a promoter's.")
-    components.capped_table(churn.for_display(found, churn.SURPRISE_COLUMNS), key="churn_lost_looking_fine",
-                            noun="customers", hide_index=True)
+    st.write(_("{green} churned while green · {promoters} whose last NPS answer was a promoter's.").format(
+        green=green, promoters=promoters))
+    components.capped_table(churn.for_display(found, headings(churn.SURPRISE_COLUMNS)), key="churn_lost_looking_fine",
+                            noun=_("customers"), hide_index=True)

@@ -13,6 +13,7 @@ from streamlit.errors import StreamlitAPIException
 
 from cs_metrics.charts import overview as overview_charts
 from cs_metrics.formatting import fmt_change, fmt_interval, fmt_value
+from cs_metrics.i18n import _, formats
 from cs_metrics.services import coverage
 from cs_metrics.services import data as data_service
 from cs_metrics.tiles import AREAS, COMPANY_WIDE, Tile, verdict_text
@@ -46,8 +47,10 @@ def page_header(title: str, what: str | None = None, *, company_wide: bool = Fal
     shell.require_router()
     selection = filters.current()
     st.title(title)
-    scope = "company-wide: the customer filters do not apply" if company_wide else plain(selection.customers.describe())
-    st.caption(f"{selection.period.label()} against {selection.previous.label()} · {scope}")
+    scope = (_("company-wide: the customer filters do not apply") if company_wide
+             else plain(selection.customers.describe()))
+    st.caption(_("{period} against {previous} · {scope}").format(
+        period=selection.period.label(), previous=selection.previous.label(), scope=scope))
     if what:
         st.caption(what)
     if selection.problem:
@@ -60,13 +63,13 @@ def demo_banner() -> None:
     meta = loaders.load(data_service.dataset_meta)
     if meta.get("dataset") == "demo":
         st.info(
-            "You are looking at **demo data**: a generated company "
-            f"({meta.get('demo_customers', '?')} customers, data up to {meta.get('demo_as_of', '?')}). "
-            + ("Import your own data or clear the demo on the Data page." if identity.allowed("data.import")
-               else "An admin can import the company's own data on the Data page."),
+            _("You are looking at **demo data**: a generated company ({customers} customers, data up to {as_of}). ")
+            .format(customers=meta.get("demo_customers", "?"), as_of=meta.get("demo_as_of", "?"))
+            + (_("Import your own data or clear the demo on the Data page.") if identity.allowed("data.import")
+               else _("An admin can import the company's own data on the Data page.")),
         )
         if identity.allowed("data.import"):
-            st.page_link("pages/data.py", label="Go to the Data page →")
+            st.page_link("pages/data.py", label=_("Go to the Data page →"))
 
 
 def tile(t: Tile, *, sparkline: bool = False, verdict: bool = False, link: bool = False) -> None:
@@ -76,10 +79,10 @@ def tile(t: Tile, *, sparkline: bool = False, verdict: bool = False, link: bool 
     area and a link to its page."""
     with st.container(border=True):
         if link:
-            st.caption(AREAS[t.area] + (" · company-wide" if t.area in COMPANY_WIDE else ""))
+            st.caption(_(AREAS[t.area]) + (_(" · company-wide") if t.area in COMPANY_WIDE else ""))
         if not t.has_value:
             st.metric(t.label, "–", help=t.definition)
-            st.caption("No data for this selection.")
+            st.caption(_("No data for this selection."))
         else:
             money = {"currency": t.currency}
             delta = fmt_change(t.change, t.unit, **money) if t.previous == t.previous else None
@@ -89,23 +92,23 @@ def tile(t: Tile, *, sparkline: bool = False, verdict: bool = False, link: bool 
                 # Drawn with Plotly: the metric's own chart (Vega) logs "Infinite extent" warnings.
                 st.plotly_chart(overview_charts.sparkline(t.series, unit=t.unit), width="stretch",
                                 config={"displayModeBar": False}, key=f"sparkline_{t.key}")
-            lines = [f"previous period: {fmt_value(t.previous, t.unit, **money)}"]
+            lines = [_("previous period: {value}").format(value=fmt_value(t.previous, t.unit, **money))]
             interval = fmt_interval(t.low, t.high, t.unit, **money)
             if interval:
                 lines.append(interval)
-            lines.append(f"n = {t.n:,}")
+            lines.append(_("n = {n}").format(n=formats.decimal(t.n)))
             st.caption(" · ".join(lines))
             if verdict:
-                st.caption(f"Change: {verdict_text(t)}")
+                st.caption(_("Change: {verdict}").format(verdict=verdict_text(t)))
             if t.detail:
                 st.caption(plain(t.detail))
             if not t.enough:
-                st.warning(f"Only {t.n} observations: too few to read this figure with confidence.")
+                st.warning(_("Only {n} observations: too few to read this figure with confidence.").format(n=t.n))
         for warning in t.warnings:
             st.warning(plain(warning))
         if link and t.area in AREA_PAGES:
             try:
-                st.page_link(AREA_PAGES[t.area], label=f"Open {AREAS[t.area]} →")
+                st.page_link(AREA_PAGES[t.area], label=_("Open {area} →").format(area=_(AREAS[t.area])))
             except StreamlitAPIException:  # the page is not registered in this navigation
                 pass
 
@@ -130,12 +133,13 @@ def missing_data(gap: coverage.Gap, *, key: str = "") -> None:
         st.info(gap.message())
         left, right = st.columns(2)
         try:
-            left.page_link("pages/data.py", label=f"Import the {gap.file_label} file on the Data page →")
+            left.page_link("pages/data.py", label=_("Import the {file} file on the Data page →").format(
+                file=gap.file_label))
         except StreamlitAPIException:  # the page is not registered in this navigation
             pass
         if gap.entity:
             right.download_button(
-                f"Empty {gap.file_label} template (CSV)", lambda entity=gap.entity: data_service.template_csv(entity),
+                _("Empty {file} template (CSV)").format(file=gap.file_label), lambda entity=gap.entity: data_service.template_csv(entity),
                 file_name=f"{gap.entity}_template.csv", mime="text/csv",
                 key=f"missing_template_{key or gap.figure}",
             )
@@ -152,7 +156,8 @@ def data_elsewhere(gap: coverage.Gap, *, as_of, key: str = "") -> None:
     st.info(gap.message())
     first, last = gap.first, min(gap.last, as_of)
     if first <= last:
-        st.button(f"Show {first.day} {first:%b %Y} – {last.day} {last:%b %Y}", key=f"elsewhere_{key or gap.figure}",
+        st.button(_("Show {first} – {last}").format(first=formats.date_long(first), last=formats.date_long(last)),
+                  key=f"elsewhere_{key or gap.figure}",
                   on_click=_show_period, args=(first, last))
 
 
@@ -170,7 +175,7 @@ def data_gap(gap: coverage.Gap, *, as_of, key: str = "") -> None:
 def left_out_caption(gone: tuple[coverage.LeftOut, ...]) -> None:
     """One caption naming the figures left out for lack of data, and why."""
     if gone:
-        st.caption("Left out for lack of data: " + " · ".join(g.text() for g in gone) + ".")
+        st.caption(_("Left out for lack of data: {figures}.").format(figures=" · ".join(g.text() for g in gone)))
 
 
 def table(frame: pd.DataFrame, **options) -> None:
@@ -203,9 +208,10 @@ def capped_table(
     table(frame.head(rows), key=key, **options)
     if total > rows:
         left, right = st.columns([3, 1])
-        left.caption(f"Showing the first {rows:,} of {total:,} {noun}; download them all to see the rest.")
+        left.caption(_("Showing the first {rows} of {total} {noun}; download them all to see the rest.").format(
+            rows=formats.decimal(rows), total=formats.decimal(total), noun=noun))
         source = every or (lambda: frame)
-        right.download_button(f"Download all {total:,} (CSV)", lambda: csv_bytes(source()), file_name=f"{key}.csv",
+        right.download_button(_("Download all {total} (CSV)").format(total=formats.decimal(total)), lambda: csv_bytes(source()), file_name=f"{key}.csv",
                               mime="text/csv", key=f"{key}_csv", on_click="ignore")
 
 
@@ -222,12 +228,13 @@ def pager(total: int, *, key: str, rows: int = TABLE_ROWS, reset_on: object = No
     page = min(max(int(state.get(page_key, 0)), 0), pages - 1)
     if pages > 1:
         back, where, ahead = st.columns([1, 3, 1])
-        if back.button("← Previous", key=f"{key}_previous", disabled=page == 0):
+        if back.button(_("← Previous"), key=f"{key}_previous", disabled=page == 0):
             page -= 1
-        if ahead.button("Next →", key=f"{key}_next", disabled=page >= pages - 1):
+        if ahead.button(_("Next →"), key=f"{key}_next", disabled=page >= pages - 1):
             page += 1
-        where.caption(f"Page {page + 1:,} of {pages:,} · rows {page * rows + 1:,}–{min(total, (page + 1) * rows):,} "
-                      f"of {total:,}")
+        where.caption(_("Page {page} of {pages} · rows {first}–{last} of {total}").format(
+            page=formats.decimal(page + 1), pages=formats.decimal(pages), first=formats.decimal(page * rows + 1),
+            last=formats.decimal(min(total, (page + 1) * rows)), total=formats.decimal(total)))
     state[page_key] = page
     return page * rows
 
@@ -239,13 +246,14 @@ def find_and_pick(
     key: str,
     find_key: str,
     limit: int = PICK_OPTIONS,
-    hint: str = "a name or a number",
+    hint: str | None = None,
 ) -> int | None:
     """A search box and a select box of the ``options`` (id -> label) whose label contains what is
     typed (case-insensitive), at most ``limit`` of them: the list sent to the browser never grows
     with the company. Without a search the first ``limit`` options are listed. The choice stays
     while it is still among the matches; returns the chosen id (None when nothing matches)."""
-    typed = st.text_input(f"Find ({hint})", key=find_key, placeholder=hint).strip().lower()
+    hint = hint or _("a name or a number")
+    typed = st.text_input(_("Find ({hint})").format(hint=hint), key=find_key, placeholder=hint).strip().lower()
     ids = [i for i, text in options.items() if typed in text.lower()] if typed else list(options)
     shown = ids[:limit]
     chosen = st.session_state.get(key)
@@ -254,8 +262,9 @@ def find_and_pick(
     if st.session_state.get(key) not in shown:
         st.session_state.pop(key, None)
     if len(ids) > len(shown):
-        st.caption(f"{len(ids):,} match; the first {len(shown):,} are listed. Type more to narrow them.")
+        st.caption(_("{matches} match; the first {shown} are listed. Type more to narrow them.").format(
+            matches=formats.decimal(len(ids)), shown=formats.decimal(len(shown))))
     if not shown:
-        st.caption("Nothing matches; try another name or number.")
+        st.caption(_("Nothing matches; try another name or number."))
         return None
     return st.selectbox(label, shown, format_func=lambda i: options[i], key=key)

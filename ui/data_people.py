@@ -8,51 +8,61 @@ import datetime as dt
 import streamlit as st
 
 from cs_metrics.access import ROLE_HELP, ROLES
+from cs_metrics.i18n import N_, _, formats, ngettext
 from cs_metrics.services import access
 from ui import components, identity, loaders
 from ui.text import plain
 
 MESSAGE = "people_message"
-OUTCOMES = {"": "Done and refused", "done": "Done", "refused": "Refused"}
+#: The most rows of the audit trail shown at once (``access.audit_trail``'s limit).
+LIMIT = 5000
+OUTCOMES = {"": N_("Done and refused"), "done": N_("Done"), "refused": N_("Refused")}
+
+
+def _day_format() -> str:
+    """How a date widget or a table writes a day in the reader's language."""
+    return "DD/MM/YYYY" if formats.italian() else "YYYY-MM-DD"
 
 
 def people_section() -> None:
     """Who may sign in, with which role and teams; appoint, change or remove someone."""
-    st.subheader("People and roles")
+    st.subheader(_("People and roles"))
     if not identity.signing_in():
-        st.caption("Sign-in is not configured, so everyone using this app is the single local user with every right. "
-                   "People appointed here get their role once sign-in is on (README, Sign-in).")
-    st.caption(" ".join(f"**{role}**: {ROLE_HELP[role]}" for role in ROLES))
+        st.caption(_("Sign-in is not configured, so everyone using this app is the single local user with every "
+                     "right. People appointed here get their role once sign-in is on (README, Sign-in)."))
+    st.caption(" ".join(f"**{access.role_name(role)}**: {_(ROLE_HELP[role])}" for role in ROLES))
     if message := st.session_state.pop(MESSAGE, None):
         st.success(plain(message))
     everyone = loaders.load(access.people)
-    components.table(everyone, hide_index=True, column_config={
-        "email": "E-mail", "name": "Name", "role": "Role", "teams": "Teams",
-        "added_on": st.column_config.DatetimeColumn("Added (UTC)", format="YYYY-MM-DD HH:mm"),
-        "added_by": "Added by",
-        "last_seen": st.column_config.DatetimeColumn("Last sign-in (UTC)", format="YYYY-MM-DD HH:mm")})
+    minute = _day_format() + " HH:mm"
+    components.table(everyone.assign(role=everyone["role"].map(access.role_name)), hide_index=True, column_config={
+        "email": _("E-mail"), "name": _("Name"), "role": _("Role"), "teams": _("Teams"),
+        "added_on": st.column_config.DatetimeColumn(_("Added (UTC)"), format=minute),
+        "added_by": _("Added by"),
+        "last_seen": st.column_config.DatetimeColumn(_("Last sign-in (UTC)"), format=minute)})
     if everyone.empty:
-        st.caption("Nobody is stored yet: people are added when they first sign in, or here.")
+        st.caption(_("Nobody is stored yet: people are added when they first sign in, or here."))
     teams = loaders.load(access.team_names)
     known = dict(zip(everyone["email"], everyone.itertuples(), strict=True))
     if known:
-        st.selectbox("Change someone stored (fills in the form below)", list(known), index=None, key="person_pick",
-                     placeholder="Choose an e-mail", on_change=_fill, args=(known, teams))
+        st.selectbox(_("Change someone stored (fills in the form below)"), list(known), index=None,
+                     key="person_pick", placeholder=_("Choose an e-mail"), on_change=_fill, args=(known, teams))
     with st.form("person_form"):
-        st.markdown("**Appoint someone, or change their role and teams**")
+        st.markdown(_("**Appoint someone, or change their role and teams**"))
         left, middle, right = st.columns([3, 2, 1.4])
-        email = left.text_input("E-mail they sign in with", key="person_email")
-        name = middle.text_input("Name (optional)", key="person_name")
-        role = right.selectbox("Role", ROLES, index=0, key="person_role")
-        chosen = st.multiselect("Teams (members assess these teams and log their departments' meetings)", teams,
+        email = left.text_input(_("E-mail they sign in with"), key="person_email")
+        name = middle.text_input(_("Name (optional)"), key="person_name")
+        roles = {role: access.role_name(role) for role in ROLES}
+        role = right.selectbox(_("Role"), ROLES, index=0, key="person_role", format_func=roles.get)
+        chosen = st.multiselect(_("Teams (members assess these teams and log their departments' meetings)"), teams,
                                 key="person_teams")
-        if st.form_submit_button("Save person", type="primary"):
+        if st.form_submit_button(_("Save person"), type="primary"):
             _save(identity.attempt(access.save_person, email=email, name=name, role=role, teams=tuple(chosen)))
     if known:
         left, right = st.columns([3, 1], vertical_alignment="bottom")
-        gone = left.selectbox("Remove someone's access", list(known), index=None, key="person_remove",
-                              placeholder="Choose an e-mail")
-        if right.button("Remove", disabled=gone is None, key="person_remove_button"):
+        gone = left.selectbox(_("Remove someone's access"), list(known), index=None, key="person_remove",
+                              placeholder=_("Choose an e-mail"))
+        if right.button(_("Remove"), disabled=gone is None, key="person_remove_button"):
             _save(identity.attempt(access.remove_person, gone))
 
 
@@ -76,28 +86,35 @@ def _save(message: object) -> None:
 
 def audit_section() -> None:
     """The audit trail, newest first, filtered by day, person, action and outcome; downloadable."""
-    st.subheader("Audit trail")
-    st.caption("Every write in the app leaves a row here: imports, restores, clears, resets, demo loads, exports, "
-               "health models, follow-ups, churn calls, assessments and rounds, meetings, board packs, vocabularies, "
-               "people and roles, and every refused attempt. Rows are only ever added.")
+    st.subheader(_("Audit trail"))
+    st.caption(_("Every write in the app leaves a row here: imports, restores, clears, resets, demo loads, exports, "
+                 "health models, follow-ups, churn calls, assessments and rounds, meetings, board packs, "
+                 "vocabularies, people and roles, and every refused attempt. Rows are only ever added."))
     labels = access.action_labels()
     c1, c2, c3, c4 = st.columns([2.2, 2, 3, 1.6])
     today = dt.date.today()
-    days = c1.date_input("Days", value=(today - dt.timedelta(days=30), today), key="audit_days", format="YYYY-MM-DD")
-    who = c2.text_input("Person (part of the e-mail)", key="audit_who")
-    actions = c3.multiselect("Actions", list(labels), format_func=lambda a: f"{labels[a]} ({a})", key="audit_actions")
-    outcome = c4.selectbox("Outcome", list(OUTCOMES), format_func=OUTCOMES.get, key="audit_outcome")
+    days = c1.date_input(_("Days"), value=(today - dt.timedelta(days=30), today), key="audit_days",
+                         format=_day_format())
+    who = c2.text_input(_("Person (part of the e-mail)"), key="audit_who")
+    # Options are shown through texts translated now: a test's runner formats them outside the run.
+    shown = {action: f"{_(label)} ({action})" for action, label in labels.items()}
+    actions = c3.multiselect(_("Actions"), list(labels), format_func=shown.get, key="audit_actions")
+    outcomes = {value: _(label) for value, label in OUTCOMES.items()}
+    outcome = c4.selectbox(_("Outcome"), list(OUTCOMES), format_func=outcomes.get, key="audit_outcome")
     if not isinstance(days, tuple) or len(days) != 2:
-        st.info("Choose the first and the last day of the period.")
+        st.info(_("Choose the first and the last day of the period."))
         return
     trail = access.audit_trail(loaders.engine(), actor=identity.actor(), start=days[0], end=days[1],
                                who=who or None, actions=tuple(actions), outcome=outcome or None)
-    st.caption(f"{len(trail):,} row{'s' * (len(trail) != 1)}"
-               + (" (the newest 5,000; narrow the filters to see older ones)" if len(trail) == 5000 else "") + ".")
+    if len(trail) == LIMIT:
+        st.caption(_("{n} rows (the newest {limit}; narrow the filters to see older ones).").format(
+            n=formats.decimal(len(trail)), limit=formats.decimal(LIMIT)))
+    else:
+        st.caption(ngettext("{n} row.", "{n} rows.", len(trail)).format(n=formats.decimal(len(trail))))
     shown = trail.drop(columns="id")
     components.table(shown, hide_index=True, column_config={
-        "at": st.column_config.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm:ss"),
-        "actor": "Who", "actor_role": "Role", "action": "Action", "outcome": "Outcome", "records": "Records",
-        "summary": st.column_config.TextColumn("Change", width="large")})
-    st.download_button("Download these rows (CSV)", access.audit_csv(shown), "audit_trail.csv",
+        "at": st.column_config.DatetimeColumn(_("When (UTC)"), format=_day_format() + " HH:mm:ss"),
+        "actor": _("Who"), "actor_role": _("Role"), "action": _("Action"), "outcome": _("Outcome"),
+        "records": _("Records"), "summary": st.column_config.TextColumn(_("Change"), width="large")})
+    st.download_button(_("Download these rows (CSV)"), access.audit_csv(shown), "audit_trail.csv",
                        "text/csv", key="audit_download")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from cs_metrics.i18n import _
 from cs_metrics.period import DEFAULT_PRESET, PRESETS, Period, preset_period
 from cs_metrics.selection import CustomerFilter
 from cs_metrics.services import data
@@ -48,18 +49,22 @@ def sidebar() -> Selection:
     as_of = reference_date()
     options = loaders.load(data.filter_options)
     with st.sidebar:
-        st.subheader("Filters")
-        preset = st.selectbox("Period", PRESETS, index=PRESETS.index(DEFAULT_PRESET), key=KEY_PRESET)
+        st.subheader(_("Filters"))
+        # The labels are translated now, in this run's language (a test harness may call format_func elsewhere).
+        labels = {preset: _(preset) for preset in PRESETS}
+        preset = st.selectbox(_("Period"), PRESETS, index=PRESETS.index(DEFAULT_PRESET), key=KEY_PRESET,
+                              format_func=labels.__getitem__)
         if preset == "Custom":
             default = preset_period(DEFAULT_PRESET, as_of)
             st.date_input(
-                "From – to", value=(default.first, default.last), max_value=as_of, key=KEY_RANGE, format="YYYY-MM-DD"
+                _("From – to"), value=(default.first, default.last), max_value=as_of, key=KEY_RANGE, format="YYYY-MM-DD"
             )
         selection = current()
-        st.caption(f"{selection.period.label()} · compared with {selection.previous.label()}")
-        st.multiselect("Segment", options["segments"], key=KEY_SEGMENTS, placeholder="All segments")
-        st.multiselect("Region", options["regions"], key=KEY_REGIONS, placeholder="All regions")
-        st.multiselect("Owner (CSM)", options["owners"], key=KEY_OWNERS, placeholder="All owners")
+        st.caption(_("{period} · compared with {previous}").format(
+            period=selection.period.label(), previous=selection.previous.label()))
+        st.multiselect(_("Segment"), options["segments"], key=KEY_SEGMENTS, placeholder=_("All segments"))
+        st.multiselect(_("Region"), options["regions"], key=KEY_REGIONS, placeholder=_("All regions"))
+        st.multiselect(_("Owner (CSM)"), options["owners"], key=KEY_OWNERS, placeholder=_("All owners"))
     return current()
 
 
@@ -77,7 +82,8 @@ def current() -> Selection:
         if isinstance(chosen, (tuple, list)) and len(chosen) == 2:
             period = Period(chosen[0], chosen[1])
         else:
-            problem = "Pick both the first and the last day of the custom period; until then the last 12 months are shown."
+            problem = _("Pick both the first and the last day of the custom period; until then the last 12 months "
+                        "are shown.")
             period = preset_period(DEFAULT_PRESET, as_of)
     else:
         period = preset_period(preset, as_of)

@@ -15,14 +15,19 @@ import streamlit as st
 
 from cs_metrics import health
 from cs_metrics.errors import DataError
+from cs_metrics.i18n import N_, _, formats
 from cs_metrics.selection import ALL
 from cs_metrics.services import health as data
 from ui import components, identity, loaders
 from ui.text import plain
 
-#: The profile that applies to every segment without its own.
+#: The profile that applies to every segment without its own (an option value, shown translated).
 ALL_SEGMENTS = "All segments"
 _WIDTHS = [3, 4, 1, 1, 1]
+#: The headers of the editor's columns.
+_HEADERS = [N_("Signal"), N_("Rule"), N_("Worst"), N_("Best"), N_("Weight")]
+#: A version's status in the history (English; translated where shown).
+_STATUS = {"active": N_("active"), "draft": N_("draft"), "earlier version": N_("earlier version")}
 
 
 @dataclass(frozen=True)
@@ -39,8 +44,9 @@ def profile_picker(model: dict[str, Any], segments: list[str]) -> str:
     """Choose the profile to edit: all segments, or one segment (own profile or the default)."""
     own = model.get("segments") or {}
     return st.selectbox(
-        "Profile", [ALL_SEGMENTS] + segments, key="health_profile",
-        format_func=lambda p: p if p == ALL_SEGMENTS else f"{p} ({'own profile' if p in own else 'uses the default'})",
+        _("Profile"), [ALL_SEGMENTS] + segments, key="health_profile",
+        format_func=lambda p: _("All segments") if p == ALL_SEGMENTS else (
+            _("{segment} (own profile)") if p in own else _("{segment} (uses the default)")).format(segment=p),
     )
 
 
@@ -57,29 +63,34 @@ def model_form(model: dict[str, Any], *, version: int, profile: str, coverage: p
     low, high = health.model_bands(model, segment)
     with st.form(f"health_editor_{version}_{profile}"):
         rules, weights = {}, {}
-        for column, text in zip(st.columns(_WIDTHS), ["Signal", "Rule", "Worst", "Best", "Weight"]):
-            column.markdown(f"**{text}**")
+        for column, text in zip(st.columns(_WIDTHS), _HEADERS):
+            column.markdown(f"**{_(text)}**")
         for r in table.itertuples():
             c = st.columns(_WIDTHS, vertical_alignment="center")
             c[0].write(plain(r.label))
-            c[1].caption(f"{r.rule} · {r.share:.0%} of the score when every signal is present")
+            c[1].caption(_("{rule} · {share} of the score when every signal is present").format(
+                rule=r.rule, share=formats.percent(r.share, 0)))
             shared = {"label_visibility": "collapsed", "format": "%g", "disabled": segment is not None}
-            worst = c[2].number_input(f"Worst, {plain(r.label)}", value=r.worst, key=f"hm_{version}_{r.signal}_worst", **shared)
-            best = c[3].number_input(f"Best, {plain(r.label)}", value=r.best, key=f"hm_{version}_{r.signal}_best", **shared)
-            weights[r.signal] = c[4].number_input(f"Weight, {plain(r.label)}", value=r.weight, format="%g",
+            worst = c[2].number_input(_("Worst, {signal}").format(signal=plain(r.label)), value=r.worst,
+                                      key=f"hm_{version}_{r.signal}_worst", **shared)
+            best = c[3].number_input(_("Best, {signal}").format(signal=plain(r.label)), value=r.best,
+                                     key=f"hm_{version}_{r.signal}_best", **shared)
+            weights[r.signal] = c[4].number_input(_("Weight, {signal}").format(signal=plain(r.label)), value=r.weight,
+                                                  format="%g",
                                                   key=f"hm_{version}_{profile}_{r.signal}_weight",
                                                   label_visibility="collapsed")
             rules[r.signal] = (worst, best)
         c = st.columns(2)
-        bands = (c[0].number_input("Red up to", value=low, key=f"hm_{version}_{profile}_low", format="%g"),
-                 c[1].number_input("Yellow up to", value=high, key=f"hm_{version}_{profile}_high", format="%g"))
-        drop = segment and st.checkbox("Use the default profile for this segment", key=f"hm_{version}_{profile}_drop")
-        who = identity.name_field("Your name", key="hm_who", max_chars=data.MAX_AUTHOR)
-        reason = st.text_area("Why this change", key="hm_reason", max_chars=data.MAX_REASON)
+        bands = (c[0].number_input(_("Red up to"), value=low, key=f"hm_{version}_{profile}_low", format="%g"),
+                 c[1].number_input(_("Yellow up to"), value=high, key=f"hm_{version}_{profile}_high", format="%g"))
+        drop = segment and st.checkbox(_("Use the default profile for this segment"),
+                                       key=f"hm_{version}_{profile}_drop")
+        who = identity.name_field(key="hm_who", max_chars=data.MAX_AUTHOR)
+        reason = st.text_area(_("Why this change"), key="hm_reason", max_chars=data.MAX_REASON)
         buttons = st.columns(2)
-        draft = buttons[0].form_submit_button("Save as a draft", type="secondary")
+        draft = buttons[0].form_submit_button(_("Save as a draft"), type="secondary")
         activate = (identity.allowed("health.activate")
-                    and buttons[1].form_submit_button("Save and activate", type="primary"))
+                    and buttons[1].form_submit_button(_("Save and activate"), type="primary"))
         if not (draft or activate):
             return None
     edited = health.edit_model(model, segment=segment, rules=None if segment else rules, weights=weights,
@@ -96,6 +107,12 @@ def model_form(model: dict[str, Any], *, version: int, profile: str, coverage: p
     return Submitted(version=new, active=bool(activate))
 
 
+def _g(value: float) -> str:
+    """A band threshold as ``{:g}`` writes it, with the reader's decimal separator."""
+    text = f"{value:g}"
+    return text.replace(".", ",") if formats.italian() else text
+
+
 def _status(row: Any) -> str:
     return "active" if row.is_active else "draft" if row.draft else "earlier version"
 
@@ -103,13 +120,16 @@ def _status(row: Any) -> str:
 def history(versions: pd.DataFrame) -> None:
     """The version history (which version is active, which are drafts); for admins, a way to
     activate a chosen version."""
-    st.markdown("**Version history**")
+    heading = _("Version history")
+    st.markdown(f"**{heading}**")
     shown = versions.assign(status=[_status(r) for r in versions.itertuples()])
-    components.table(shown[["version", "status", "created_at", "created_by", "reason"]], hide_index=True,
+    drawn = shown[["version", "status", "created_at", "created_by", "reason"]]
+    components.table(drawn.assign(status=[_(_STATUS[s]) for s in drawn["status"]]), hide_index=True,
                      column_config={
-                         "version": "Version", "status": "Status",
-                         "created_at": st.column_config.DatetimeColumn("Saved (UTC)", format="YYYY-MM-DD HH:mm"),
-                         "created_by": "By", "reason": "Why"})
+                         "version": _("Version"), "status": _("Status"),
+                         "created_at": st.column_config.DatetimeColumn(
+                             _("Saved (UTC)"), format="DD/MM/YYYY HH:mm" if formats.italian() else "YYYY-MM-DD HH:mm"),
+                         "created_by": _("By"), "reason": _("Why")})
     if not identity.allowed("health.activate"):
         return
     others = shown[~shown["is_active"]]
@@ -117,16 +137,18 @@ def history(versions: pd.DataFrame) -> None:
         return
     status = dict(zip(others["version"].astype(int), others["status"]))
     left, right = st.columns([2, 1], vertical_alignment="bottom")
-    chosen = left.selectbox("Version to activate", list(status), key="health_activate_pick",
-                            format_func=lambda v: f"Version {v} ({status[v]})")
-    if right.button("Activate this version", key="health_activate"):
+    chosen = left.selectbox(_("Version to activate"), list(status), key="health_activate_pick",
+                            format_func=lambda v: _("Version {version} ({status})").format(
+                                version=v, status=_(_STATUS[status[v]])))
+    if right.button(_("Activate this version"), key="health_activate"):
         before = identity.attempt(data.activate_model_version, int(chosen))
         if before is identity.FAILED:
             return
         loaders.invalidate()
         st.session_state["health_saved_version"] = int(chosen)
-        was = f" (was version {before})" if before is not None else ""
-        st.session_state["health_message"] = f"Version {int(chosen)} is now the active model{was}."
+        st.session_state["health_message"] = (
+            _("Version {version} is now the active model (was version {before}).") if before is not None
+            else _("Version {version} is now the active model.")).format(version=int(chosen), before=before)
         st.rerun()
 
 
@@ -137,8 +159,9 @@ def model_tab(model: dict[str, Any], *, version: int, versions: pd.DataFrame, la
     profile = profile_picker(model, loaders.load(data.segment_names))
     segment = None if profile == ALL_SEGMENTS else profile
     low, high = health.model_bands(model, segment)
-    st.caption(f"Version {model['version']}: red up to {low:g}, yellow up to {high:g}, green above. "
-               "A missing signal drops out and the other weights count for more; it never counts as zero.")
+    st.caption(_("Version {version}: red up to {low}, yellow up to {high}, green above. "
+                 "A missing signal drops out and the other weights count for more; it never counts as zero.").format(
+        version=model["version"], low=_g(low), high=_g(high)))
     # Coverage of the whole company, whatever the filters: a model applies to every customer.
     coverage = (loaders.load(data.signal_coverage, month=latest.date(), flt=ALL, keys=tuple(model["signals"]))
                 if latest is not None else None)
@@ -147,31 +170,35 @@ def model_tab(model: dict[str, Any], *, version: int, versions: pd.DataFrame, la
     if not identity.allowed("health.draft"):
         components.table(health.model_table(model, segment)[["label", "rule", "worst", "best", "weight", "share"]],
                          hide_index=True, column_config={
-                             "label": "Signal", "rule": "Rule", "worst": "Worst", "best": "Best", "weight": "Weight",
-                             "share": st.column_config.NumberColumn("Share of the score", format="percent")})
-        st.caption("Editors save drafts of the health model and admins activate them.")
+                             "label": _("Signal"), "rule": _("Rule"), "worst": _("Worst"), "best": _("Best"),
+                             "weight": _("Weight"),
+                             "share": st.column_config.NumberColumn(_("Share of the score"), format="percent")})
+        st.caption(_("Editors save drafts of the health model and admins activate them."))
         history(versions)
         return
     if identity.allowed("health.activate"):
-        st.caption("Saving creates a new version from the values below: as a draft, which leaves the active model "
-                   "as it is, or as the active model. To go back to an older version, activate it in the version "
-                   "history.")
+        st.caption(_("Saving creates a new version from the values below: as a draft, which leaves the active model "
+                     "as it is, or as the active model. To go back to an older version, activate it in the version "
+                     "history."))
     else:
-        st.caption("Saving creates a new version from the values below as a draft; the active model stays until an "
-                   "admin activates the draft.")
+        st.caption(_("Saving creates a new version from the values below as a draft; the active model stays until an "
+                     "admin activates the draft."))
     submitted = model_form(model, version=version, profile=profile, coverage=coverage)
     if submitted and submitted.problems:
         for problem in submitted.problems:
             st.error(plain(problem))
-        st.caption("Nothing was saved.")
+        st.caption(_("Nothing was saved."))
     elif submitted:
         loaders.invalidate()
         st.session_state["health_saved_version"] = submitted.version
-        active = "" if submitted.active else next(
-            (f"; version {int(v)} stays active" for v in versions.loc[versions["is_active"], "version"]), "")
-        st.session_state["health_message"] = (
-            f"Saved version {submitted.version}; it is now the active model." if submitted.active
-            else f"Saved version {submitted.version} as a draft{active}. An admin can activate it in the version "
-                 "history.")
+        stays = next((int(v) for v in versions.loc[versions["is_active"], "version"]), None)
+        if submitted.active:
+            message = _("Saved version {version}; it is now the active model.")
+        elif stays is not None:
+            message = _("Saved version {version} as a draft; version {active} stays active. An admin can activate it "
+                        "in the version history.")
+        else:
+            message = _("Saved version {version} as a draft. An admin can activate it in the version history.")
+        st.session_state["health_message"] = message.format(version=submitted.version, active=stays)
         st.rerun()
     history(versions)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from cs_metrics.i18n import _
 from cs_metrics.services import health as data
 from ui import loaders
 
@@ -18,11 +19,13 @@ def ensure_current(version: int | None = None) -> int:
     stale = data.stale_months(engine, version=version)
     if not stale:
         return 0
-    which = "the active model" if version is None else f"model version {version}"
-    bar = st.progress(0.0, text=f"Scores are being rebuilt for {which}: {len(stale)} months to score…")
+    which = _("the active model") if version is None else _("model version {version}").format(version=version)
+    bar = st.progress(0.0, text=_("Scores are being rebuilt for {model}: {n} months to score…").format(
+        model=which, n=len(stale)))
 
     def advance(share: float, text: str) -> None:
-        bar.progress(min(max(share, 0.0), 1.0), text=f"Scores are being rebuilt for {which}: {text}")
+        bar.progress(min(max(share, 0.0), 1.0), text=_("Scores are being rebuilt for {model}: {step}").format(
+            model=which, step=text))
 
     data.rescore(engine, version=version, months=stale, progress=advance)
     bar.empty()

@@ -19,6 +19,7 @@ import streamlit as st
 
 from cs_metrics.access import LOCAL, Actor, Refused, can, role_allows
 from cs_metrics.errors import ConfigurationError, DataError
+from cs_metrics.i18n import _
 from cs_metrics.services import access
 from ui import loaders, shell
 from ui.text import plain
@@ -50,23 +51,23 @@ def auth_problems(section: Mapping[str, Any]) -> list[str]:
     problems = []
     redirect = str(section.get("redirect_uri", "")).strip()
     if not redirect:
-        problems.append("redirect_uri is missing: set it to this app's address followed by /oauth2callback, "
-                        "e.g. https://outside-in.example.com/oauth2callback.")
+        problems.append(_("redirect_uri is missing: set it to this app's address followed by /oauth2callback, "
+                          "e.g. https://outside-in.example.com/oauth2callback."))
     elif not redirect.endswith("/oauth2callback"):
-        problems.append(f"redirect_uri is {redirect!r}; it must end with /oauth2callback.")
+        problems.append(_("redirect_uri is {redirect}; it must end with /oauth2callback.").format(redirect=repr(redirect)))
     if len(str(section.get("cookie_secret", "")).strip()) < 32:
-        problems.append("cookie_secret is missing or shorter than 32 characters: set a long random string, e.g. the "
-                        "output of `python -c \"import secrets; print(secrets.token_hex(32))\"`.")
+        problems.append(_("cookie_secret is missing or shorter than 32 characters: set a long random string, e.g. "
+                          "the output of `python -c \"import secrets; print(secrets.token_hex(32))\"`."))
     found = providers(section)
     if not found:
-        problems.append("No identity provider is configured: add client_id, client_secret and server_metadata_url "
-                        "under [auth], or a section such as [auth.microsoft] holding them.")
+        problems.append(_("No identity provider is configured: add client_id, client_secret and "
+                          "server_metadata_url under [auth], or a section such as [auth.microsoft] holding them."))
     for name in found:
         keys = section if name is None else section[name]
         missing = [k for k in PROVIDER_KEYS if not str(keys.get(k, "")).strip()]
         if missing:
             where = "[auth]" if name is None else f"[auth.{name}]"
-            problems.append(f"{where} lacks {', '.join(missing)}.")
+            problems.append(_("{where} lacks {keys}.").format(where=where, keys=", ".join(missing)))
     return problems
 
 
@@ -85,10 +86,10 @@ def gate() -> Actor:
     problems = auth_problems(section)
     if problems:
         def broken() -> None:
-            st.title("Outside In")
-            st.error("Sign-in is configured in .streamlit/secrets.toml, but the [auth] section cannot be used, so "
-                     "nobody can sign in:\n\n" + "\n".join(f"- {p}" for p in problems))
-            st.caption("Fix the section (the README's Sign-in section shows complete examples) and restart the app.")
+            st.title(_("Outside In"))
+            st.error(_("Sign-in is configured in .streamlit/secrets.toml, but the [auth] section cannot be used, so "
+                       "nobody can sign in:\n\n{problems}").format(problems="\n".join(f"- {p}" for p in problems)))
+            st.caption(_("Fix the section (the README's Sign-in section shows complete examples) and restart the app."))
         shell.only(broken)
     if not st.user.is_logged_in:
         st.session_state.pop(ACTOR, None)
@@ -109,9 +110,9 @@ def gate() -> Actor:
         st.session_state.pop(ACTOR, None)
 
         def refused_screen(message: str = str(exc)) -> None:
-            st.title("Outside In")
+            st.title(_("Outside In"))
             st.error(plain(message))
-            st.button("Sign out", on_click=st.logout, key="signout_refused")
+            st.button(_("Sign out"), on_click=st.logout, key="signout_refused")
         shell.only(refused_screen)
     st.session_state[ACTOR] = known
     return known
@@ -126,10 +127,11 @@ def _issued_at() -> float | None:
 
 
 def _sign_in_screen(section: Mapping[str, Any]) -> None:
-    st.title("Outside In")
-    st.write("Sign in with your company account to see how customer-centred the company is.")
+    st.title(_("Outside In"))
+    st.write(_("Sign in with your company account to see how customer-centred the company is."))
     for name in providers(section):
-        label = "Sign in" if name is None else f"Sign in with {section[name].get('label', name.title())}"
+        label = (_("Sign in") if name is None
+                 else _("Sign in with {provider}").format(provider=section[name].get("label", name.title())))
         if st.button(label, key=f"signin_{name or 'default'}", type="primary"):
             st.login() if name is None else st.login(name)
 
@@ -151,11 +153,11 @@ def named(typed: str | None) -> Actor:
     return who
 
 
-def name_field(label: str = "Your name", *, key: str, container: Any = st, **options: Any) -> str | None:
+def name_field(label: str | None = None, *, key: str, container: Any = st, **options: Any) -> str | None:
     """A 'Your name' field for the local user only (a signed-in person is known): its text, or None."""
     if not actor().local:
         return None
-    return container.text_input(label, key=key, **options)
+    return container.text_input(label or _("Your name"), key=key, **options)
 
 
 def allowed(action: str, **scope: str | None) -> bool:
@@ -172,10 +174,10 @@ def sidebar(who: Actor) -> None:
     """Who is signed in, with what role, and the way out; or that this is the single local user."""
     with st.sidebar:
         if who.local:
-            st.caption("Single local user with every right: sign-in is not configured (README, Sign-in).")
+            st.caption(_("Single local user with every right: sign-in is not configured (README, Sign-in)."))
             return
-        st.caption(f"Signed in as {plain(who.label)} · {who.role}")
-        st.button("Sign out", on_click=st.logout, key="signout")
+        st.caption(_("Signed in as {person} · {role}").format(person=plain(who.label), role=who.role))
+        st.button(_("Sign out"), on_click=st.logout, key="signout")
 
 
 __all__ = ["FAILED", "LOCAL", "Actor", "Refused", "actor", "attempt", "allowed", "gate", "name_field", "named", "refused", "role_may",

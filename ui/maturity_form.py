@@ -13,15 +13,24 @@ import streamlit as st
 
 from cs_metrics import maturity as mt
 from cs_metrics.access import Actor
+from cs_metrics.i18n import N_, _, pgettext
 from cs_metrics.services import maturity as service
 from ui import identity, loaders
 from ui.text import plain
 
-#: Languages of the instrument: code -> name shown.
+#: Languages of the instrument: code -> name shown (each in its own language, as the sidebar writes them).
 LANGS = {"en": "English", "it": "Italiano"}
-ROLE_NAMES = {"executive": "Executive", "manager": "Manager", "individual_contributor": "Individual contributor"}
-NO_TEAM = ("You are not in any team yet, so you cannot take the assessment: ask an admin to add you to your team "
-           "(Data page, People and roles).")
+ROLE_NAMES = {"executive": N_("Executive"), "manager": N_("Manager"),
+              "individual_contributor": N_("Individual contributor")}
+NO_TEAM = N_("You are not in any team yet, so you cannot take the assessment: ask an admin to add you to your team "
+             "(Data page, People and roles).")
+
+
+def confidence_name(level: str) -> str:
+    """A confidence level as the reader reads it (the stored values are "low", "medium", "high")."""
+    names = {"low": pgettext("confidence", "low"), "medium": pgettext("confidence", "medium"),
+             "high": pgettext("confidence", "high")}
+    return names.get(level, level)
 
 
 def _load(mine: dict[str, dict], *, round_id: int, team: str, respondent: str | None = None) -> None:
@@ -37,23 +46,24 @@ def _load(mine: dict[str, dict], *, round_id: int, team: str, respondent: str | 
 def revise_answers(who: Actor, teams: pd.DataFrame, round_names: dict[int, str], open_ids: list[int]) -> None:
     """Load a respondent's answers in the newest open round into the form, to revise them (local
     user): the name they answered under and the revision code they were given."""
-    with st.expander("Revise answers you gave earlier"):
+    with st.expander(_("Revise answers you gave earlier")):
         r1, r2, r3, r4 = st.columns([3, 3, 2, 2])
-        rev_team = r1.selectbox("Team", teams["name"], index=None, key="mat_rev_team")
-        rev_name = r2.text_input("Your name or e-mail", key="mat_rev_name")
-        rev_code = r3.text_input("Revision code", key="mat_rev_code", max_chars=20,
-                                 help="The code shown when you first submitted your answers.")
-        if r4.button("Load my answers", key="mat_rev_load"):
+        rev_team = r1.selectbox(_("Team"), teams["name"], index=None, key="mat_rev_team")
+        rev_name = r2.text_input(_("Your name or e-mail"), key="mat_rev_name")
+        rev_code = r3.text_input(_("Revision code"), key="mat_rev_code", max_chars=20,
+                                 help=_("The code shown when you first submitted your answers."))
+        if r4.button(_("Load my answers"), key="mat_rev_load"):
             if not (rev_team and rev_name.strip() and rev_code.strip()):
-                st.warning("Choose the team and enter your name and your revision code, then load your answers.")
+                st.warning(_("Choose the team and enter your name and your revision code, then load your answers."))
             elif not open_ids:
-                st.info("No round is open: answers can be revised only while their round is open.")
+                st.info(_("No round is open: answers can be revised only while their round is open."))
             else:
                 mine = service.own_answers(loaders.engine(), round_id=open_ids[-1], team=rev_team,
                                            respondent=rev_name, actor=who, revision_code=rev_code)
                 if not mine:
-                    st.info(f"No answers for this team in '{plain(round_names[open_ids[-1]])}' match this name and "
-                            "revision code. Check both: the code is the one shown when you first submitted.")
+                    st.info(_("No answers for this team in '{round}' match this name and revision code. Check both: "
+                              "the code is the one shown when you first submitted.").format(
+                                  round=plain(round_names[open_ids[-1]])))
                 else:
                     _load(mine, round_id=open_ids[-1], team=rev_team, respondent=rev_name)
                     st.session_state["mat_revision_code"] = rev_code
@@ -77,13 +87,13 @@ def own_answers(who: Actor, team_choices: list[str], round_names: dict[int, str]
         _load(given[first], round_id=rid, team=first)
         st.session_state["mat_loaded_team"] = first
     loaded = st.session_state.get("mat_loaded_team", next(iter(given)))
-    st.caption(f"You have answered for {plain(', '.join(given))} in {plain(round_names[rid])}. Your answers for "
-               f"{plain(loaded)} are loaded below: change what you like and submit again. You can revise them "
-               "until the round closes.")
+    st.caption(_("You have answered for {teams} in {round}. Your answers for {team} are loaded below: change what "
+                 "you like and submit again. You can revise them until the round closes.").format(
+                     teams=plain(", ".join(given)), round=plain(round_names[rid]), team=plain(loaded)))
     if len(given) > 1:
         r1, r2 = st.columns(2)
-        pick = r1.selectbox("Load your answers for", list(given), index=None, key="mat_rev_team")
-        if r2.button("Load my answers", key="mat_rev_load") and pick:
+        pick = r1.selectbox(_("Load your answers for"), list(given), index=None, key="mat_rev_team")
+        if r2.button(_("Load my answers"), key="mat_rev_load") and pick:
             _load(given[pick], round_id=rid, team=pick)
             st.session_state["mat_loaded_team"] = pick
             st.rerun()
@@ -94,7 +104,7 @@ def assessment_form(inst: mt.Instrument, lang: str, *, teams: pd.DataFrame, roun
     who = identity.actor()
     team_choices = teams["name"].tolist() if who.local else [t for t in teams["name"] if t in who.teams]
     if not team_choices:
-        st.info(NO_TEAM)
+        st.info(_(NO_TEAM))
         return
     round_names = dict(zip(rounds["id"], rounds["name"], strict=True))
     statuses = dict(zip(rounds["id"], rounds["status"], strict=True))
@@ -106,12 +116,14 @@ def assessment_form(inst: mt.Instrument, lang: str, *, teams: pd.DataFrame, roun
         own_answers(who, team_choices, round_names, open_ids)
     with st.form("mat_form"):
         columns = st.columns([3, 2, 2, 2] if who.local else [3, 2, 2])
-        columns[0].selectbox("Round", choices, index=choices.index(open_ids[-1]) if open_ids else 0, key="mat_round",
-                             format_func=lambda i: f"{round_names[i]}{'' if statuses[i] == 'open' else ' (closed)'}")
-        columns[1].selectbox("Team", team_choices, index=None, placeholder="Choose your team", key="mat_team")
-        identity.name_field("Your name or e-mail", key="mat_respondent", container=columns[2],
-                            help="Lets you revise your answers while the round is open.")
-        columns[-1].selectbox("Role", list(ROLE_NAMES), index=None, format_func=ROLE_NAMES.get, key="mat_role")
+        columns[0].selectbox(_("Round"), choices, index=choices.index(open_ids[-1]) if open_ids else 0,
+                             key="mat_round", format_func=lambda i: round_names[i] if statuses[i] == "open"
+                             else _("{round} (closed)").format(round=round_names[i]))
+        columns[1].selectbox(_("Team"), team_choices, index=None, placeholder=_("Choose your team"), key="mat_team")
+        identity.name_field(_("Your name or e-mail"), key="mat_respondent", container=columns[2],
+                            help=_("Lets you revise your answers while the round is open."))
+        columns[-1].selectbox(_("Role"), list(ROLE_NAMES), index=None, format_func=lambda r: _(ROLE_NAMES[r]),
+                              key="mat_role")
         for dim in mt.DIMENSIONS:
             st.subheader(plain(inst.dimension_label(dim, lang)))
             st.radio(
@@ -120,10 +132,11 @@ def assessment_form(inst: mt.Instrument, lang: str, *, teams: pd.DataFrame, roun
                 + (f": {plain(inst.descriptor(d, int(s), lang))}" if float(s).is_integer() else ""),
             )
             e1, e2, e3 = st.columns([3, 1.4, 3])
-            e1.text_input("Evidence (a link or an example)", key=f"mat_evidence_{dim}")
-            e2.selectbox("Confidence", mt.CONFIDENCE_LEVELS, index=None, placeholder="optional", key=f"mat_conf_{dim}")
-            e3.text_input("Comment", key=f"mat_comment_{dim}")
-        sent = st.form_submit_button("Submit my assessment", type="primary")
+            e1.text_input(_("Evidence (a link or an example)"), key=f"mat_evidence_{dim}")
+            e2.selectbox(_("Confidence"), mt.CONFIDENCE_LEVELS, index=None, placeholder=_("optional"),
+                         format_func=confidence_name, key=f"mat_conf_{dim}")
+            e3.text_input(_("Comment"), key=f"mat_comment_{dim}")
+        sent = st.form_submit_button(_("Submit my assessment"), type="primary")
     if sent:
         submit(inst, round_names)
 
@@ -147,14 +160,16 @@ def submit(inst: mt.Instrument, round_names: dict[int, str]) -> None:
     except identity.Refused as exc:
         identity.refused(exc)
     except mt.SubmissionError as exc:
-        st.error("Nothing was saved. Please fix the following, your answers are kept above:\n\n"
+        st.error(_("Nothing was saved. Please fix the following, your answers are kept above:") + "\n\n"
                  + "\n".join(f"- {plain(p)}" for p in exc.problems))
     else:
         loaders.invalidate()
-        saved = f"Saved your assessment of {plain(submission.team)} in {plain(round_names[submission.round_id])}."
+        saved = _("Saved your assessment of {team} in {round}.").format(
+            team=plain(submission.team), round=plain(round_names[submission.round_id]))
         if done.revision_code:
             state["mat_revision_code"] = done.revision_code
-            st.success(f"{saved} Your revision code is **{done.revision_code}**: keep it to revise these answers "
-                       "until the round closes (with the name you gave). It is shown only now.")
+            st.success(saved + " " + _("Your revision code is **{code}**: keep it to revise these answers until the "
+                                       "round closes (with the name you gave). It is shown only now.").format(
+                                           code=done.revision_code))
         else:
-            st.success(f"{saved} You can revise it until the round closes.")
+            st.success(saved + " " + _("You can revise it until the round closes."))

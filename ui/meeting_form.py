@@ -16,10 +16,18 @@ import streamlit as st
 
 from cs_metrics import vocab
 from cs_metrics.access import Actor, everywhere
+from cs_metrics.charts.meetings import impact_name, relevance_name, type_name
 from cs_metrics.errors import DataError
+from cs_metrics.i18n import _, formats, language, pgettext
 from cs_metrics.meetings import CUSTOMER_QUESTION, DecisionDraft, ItemDraft, MeetingDraft, meeting_problems
 from cs_metrics.period import Period
-from cs_metrics.relevance import ACCEPT_SUGGESTION, relevance_choice, resolve_relevance, suggest_relevance
+from cs_metrics.relevance import (
+    ACCEPT_SUGGESTION,
+    Suggestion,
+    relevance_choice,
+    resolve_relevance,
+    suggest_relevance,
+)
 from cs_metrics.services import meetings as svc
 from ui import identity, loaders
 from ui.text import plain
@@ -116,51 +124,57 @@ def clear() -> None:
 def edit_or_delete(period: Period, who: Actor) -> None:
     """Pick a meeting of ``period`` (of the departments ``who`` may edit) and load it into the
     form, or delete it (after a check box)."""
-    with st.expander("Edit or delete a logged meeting"):
+    with st.expander(_("Edit or delete a logged meeting")):
         logged = loaders.load(svc.meeting_list, period=period,
                               departments=None if any_department(who) else departments(who))
-        labels = {int(r.meeting_id): f"{r.held_on:%Y-%m-%d} · {r.department} · {r.title or r.meeting_type}" for r in logged.itertuples()}
-        chosen = st.selectbox("Meeting", list(labels), format_func=labels.get, key="mtg_pick", index=None,
-                              placeholder="Choose a meeting of the period")
+        labels = {int(r.meeting_id): f"{formats.date(r.held_on)} · {r.department} · {r.title or type_name(r.meeting_type)}"
+                  for r in logged.itertuples()}
+        chosen = st.selectbox(_("Meeting"), list(labels), format_func=labels.get, key="mtg_pick", index=None,
+                              placeholder=_("Choose a meeting of the period"))
         left, right = st.columns(2)
-        if left.button("Edit this meeting", disabled=chosen is None):
+        if left.button(_("Edit this meeting"), disabled=chosen is None):
             try:
                 st.session_state.update(form_state(svc.load_draft(loaders.engine(), chosen), editing=chosen))
             except DataError as exc:
                 st.error(plain(exc))
-        sure = right.checkbox("Yes, delete it with its items and decisions", key="mtg_sure_delete")
-        if right.button("Delete", disabled=chosen is None or not sure):
+        sure = right.checkbox(_("Yes, delete it with its items and decisions"), key="mtg_sure_delete")
+        if right.button(_("Delete"), disabled=chosen is None or not sure):
             if identity.attempt(svc.delete_meeting, chosen, who=who) is not identity.FAILED:
                 loaders.invalidate()
                 if st.session_state.get("mtg_editing") == chosen:
                     st.session_state["mtg_editing"] = None
-                st.session_state[MESSAGE] = "The meeting was deleted."
+                st.session_state[MESSAGE] = _("The meeting was deleted.")
                 st.rerun()
 
 
 def _items() -> list[str]:
     """The agenda item rows (title, minutes, relevance with the suggestion); their titles."""
-    n_items = st.number_input("Agenda items", min_value=1, max_value=FORM_MAX_ITEMS, key="mtg_n_items")
+    n_items = st.number_input(_("Agenda items"), min_value=1, max_value=FORM_MAX_ITEMS, key="mtg_n_items")
     titles = []
     for i in range(int(n_items)):
         a, b, c = st.columns([4, 1.2, 4.5])
-        titles.append(a.text_input(f"Item {i + 1}", key=f"mtg_item_title_{i}"))
-        b.number_input("Minutes", min_value=0.0, max_value=float(FORM_MAX_MINUTES), value=None, step=5.0, key=f"mtg_item_minutes_{i}")
+        titles.append(a.text_input(_("Item {n}").format(n=i + 1), key=f"mtg_item_title_{i}"))
+        b.number_input(pgettext("duration", "Minutes"), min_value=0.0, max_value=float(FORM_MAX_MINUTES), value=None, step=5.0, key=f"mtg_item_minutes_{i}")
         tip = suggest_relevance(titles[-1])
-        c.selectbox("Customer relevance", (ACCEPT_SUGGESTION, *vocab.AGENDA_RELEVANCE), key=f"mtg_item_rel_{i}",
-                    format_func=lambda o, s=tip: (f"suggested: {s.label}" + (f" ({s.explain()})" if s.matched_terms else ""))
-                    if o == ACCEPT_SUGGESTION else o)
+        c.selectbox(_("Customer relevance"), (ACCEPT_SUGGESTION, *vocab.AGENDA_RELEVANCE), key=f"mtg_item_rel_{i}",
+                    format_func=lambda o, s=tip: _suggested(s) if o == ACCEPT_SUGGESTION else relevance_name(o))
     return titles
 
 
+def _suggested(suggestion: Suggestion) -> str:
+    """The choice that takes the suggested relevance, with the lexicon terms behind it."""
+    text = _("suggested: {label}").format(label=relevance_name(suggestion.label))
+    return text + (f" ({suggestion.explain()})" if suggestion.matched_terms else "")
+
+
 def _decisions(titles: list[str]) -> None:
-    n_dec = st.number_input("Decisions", min_value=0, max_value=FORM_MAX_ITEMS, key="mtg_n_decisions")
+    n_dec = st.number_input(_("Decisions"), min_value=0, max_value=FORM_MAX_ITEMS, key="mtg_n_decisions")
     for j in range(int(n_dec)):
         a, b, c = st.columns([5, 2, 3])
-        a.text_input(f"Decision {j + 1}", key=f"mtg_dec_text_{j}")
+        a.text_input(_("Decision {n}").format(n=j + 1), key=f"mtg_dec_text_{j}")
         st.session_state.setdefault(f"mtg_dec_impact_{j}", "neutral")
-        b.selectbox("Effect on customers", vocab.CX_IMPACTS, key=f"mtg_dec_impact_{j}")
-        c.selectbox("On agenda item", [None, *range(len(titles))], key=f"mtg_dec_item_{j}",
+        b.selectbox(_("Effect on customers"), vocab.CX_IMPACTS, key=f"mtg_dec_impact_{j}", format_func=impact_name)
+        c.selectbox(_("On agenda item"), [None, *range(len(titles))], key=f"mtg_dec_item_{j}",
                     format_func=lambda k: "–" if k is None else f"{k + 1}. {titles[k]}")
 
 
@@ -172,37 +186,52 @@ def form(today: dt.date, who: Actor) -> None:
     for key, value in form_defaults(today, choices).items():
         st.session_state.setdefault(key, value)
     if st.session_state["mtg_department"] not in choices:  # e.g. minutes of another department
-        st.warning(f"These minutes are of {plain(st.session_state['mtg_department'])}, which is not one of your "
-                   f"departments ({plain(', '.join(choices))}): the department is set to {plain(choices[0])}. Choose the right "
-                   "one, or ask an editor to log a meeting of another department.")
+        st.warning(_("These minutes are of {department}, which is not one of your departments ({yours}): the department "
+                     "is set to {first}. Choose the right one, or ask an editor to log a meeting of another department.")
+                   .format(department=plain(st.session_state["mtg_department"]), yours=plain(", ".join(choices)),
+                           first=plain(choices[0])))
         st.session_state["mtg_department"] = choices[0]
     editing = st.session_state.get("mtg_editing")
-    st.subheader(f"Edit meeting {editing}" if editing else "Log a meeting")
-    if editing and st.button("Discard the changes and log a new meeting instead"):
+    st.subheader(_("Edit meeting {id}").format(id=editing) if editing else _("Log a meeting"))
+    if editing and st.button(_("Discard the changes and log a new meeting instead")):
         clear()
         st.rerun()
     c1, c2, c3 = st.columns(3)
-    c1.text_input("Title", key="mtg_title", placeholder="e.g. Logistics weekly")
-    c2.date_input("Held on", key="mtg_date", min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 12, 31), format="YYYY-MM-DD")
-    c3.selectbox("Department", choices, key="mtg_department")
-    c1.selectbox("Meeting type", vocab.MEETING_TYPES, key="mtg_type")
-    c2.number_input("Duration (minutes)", min_value=1, max_value=FORM_MAX_MINUTES, step=5, key="mtg_duration")
-    c3.number_input("Attendees (0 if unknown)", min_value=0, max_value=FORM_MAX_ATTENDEES, key="mtg_attendees")
+    c1.text_input(_("Title"), key="mtg_title", placeholder=_("e.g. Logistics weekly"))
+    c2.date_input(_("Held on"), key="mtg_date", min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 12, 31),
+                  format="DD/MM/YYYY" if formats.italian() else "YYYY-MM-DD")
+    c3.selectbox(_("Department"), choices, key="mtg_department")
+    c1.selectbox(_("Meeting type"), vocab.MEETING_TYPES, key="mtg_type", format_func=type_name)
+    c2.number_input(_("Duration (minutes)"), min_value=1, max_value=FORM_MAX_MINUTES, step=5, key="mtg_duration")
+    c3.number_input(_("Attendees (0 if unknown)"), min_value=0, max_value=FORM_MAX_ATTENDEES, key="mtg_attendees")
     titles = _items()
-    st.text_area(f"Customer item: {CUSTOMER_QUESTION['en']}", key="mtg_customer_text",
-                 help="Write 'none' when nothing discussed affects customers; leave it empty only if the minutes skipped the item.")
+    question = CUSTOMER_QUESTION.get(language(), CUSTOMER_QUESTION["en"])
+    st.text_area(_("Customer item: {question}").format(question=question), key="mtg_customer_text",
+                 help=_("Write 'none' when nothing discussed affects customers; leave it empty only if the minutes "
+                        "skipped the item."))
     _decisions(titles)
     draft = draft_from_form(st.session_state)
-    st.caption(f"Agenda minutes: {draft.agenda_minutes:g} of {draft.duration_minutes} · customer item "
-               + ("filled" if draft.customer_item_filled else "empty (the meeting will count as having skipped it)"))
-    if st.button("Save meeting", type="primary", key="mtg_save"):
+    minutes, duration = _number(draft.agenda_minutes), formats.decimal(draft.duration_minutes)
+    if draft.customer_item_filled:
+        st.caption(_("Agenda minutes: {minutes} of {duration} · customer item filled").format(
+            minutes=minutes, duration=duration))
+    else:
+        st.caption(_("Agenda minutes: {minutes} of {duration} · customer item empty (the meeting will count as having "
+                     "skipped it)").format(minutes=minutes, duration=duration))
+    if st.button(_("Save meeting"), type="primary", key="mtg_save"):
         _save(draft, editing=editing, today=today, who=who)
+
+
+def _number(value: float) -> str:
+    """A number of minutes as short as it goes ("55", "12.5"), with the reader's decimal mark."""
+    text = f"{value:g}"
+    return text.replace(".", ",") if formats.italian() else text
 
 
 def _save(draft: MeetingDraft, *, editing: int | None, today: dt.date, who: Actor) -> None:
     problems = meeting_problems(draft, today=today)
     if problems:
-        st.error("Nothing was saved. " + plain(" ".join(problems)))
+        st.error(_("Nothing was saved. {problems}").format(problems=plain(" ".join(problems))))
         return
     try:
         saved = svc.save_meeting(loaders.engine(), draft, actor=who, meeting_id=editing, today=today)
@@ -210,10 +239,11 @@ def _save(draft: MeetingDraft, *, editing: int | None, today: dt.date, who: Acto
         identity.refused(exc)
         return
     except DataError as exc:
-        st.error(f"Nothing was saved. {plain(exc)}")
+        st.error(_("Nothing was saved. {problems}").format(problems=plain(exc)))
         return
     loaders.invalidate()
     clear()
     st.session_state[ROUND] = st.session_state.get(ROUND, 0) + 1
-    st.session_state[MESSAGE] = f"Meeting {saved} saved with {len(draft.items)} agenda item(s) and {len(draft.decisions)} decision(s)."
+    st.session_state[MESSAGE] = _("Meeting {id} saved with {items} agenda item(s) and {decisions} decision(s).").format(
+        id=saved, items=len(draft.items), decisions=len(draft.decisions))
     st.rerun()

@@ -12,13 +12,16 @@ a ``<a href=...>`` in a team's name is then shown as typed, never drawn as a lin
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import TypeVar
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from cs_metrics.i18n import formats
+from cs_metrics.i18n import formats, language
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
 PALETTE: tuple[str, ...] = (
@@ -88,6 +91,56 @@ def house_style(fig: go.Figure, *, title: str | None = None, height: int = 320) 
         margin={"l": 10, "r": 10, "t": 70 if title else 20, "b": 10},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
     )
+    return local_dates(fig)
+
+
+#: Month ticks a date axis shows at most.
+MAX_MONTH_TICKS = 12
+
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def _dates(values) -> list[dt.date]:
+    """The days of an x array of dates (dates, timestamps, datetime64 or ISO strings); [] otherwise."""
+    items = list(values) if values is not None else []
+    if not items:
+        return []
+    head = items[0]
+    if not (isinstance(head, dt.date | pd.Timestamp | np.datetime64) or (isinstance(head, str) and _ISO_DAY.match(head))):
+        return []
+    found = pd.to_datetime(pd.Series(items), errors="coerce", format="mixed" if isinstance(head, str) else None).dropna()
+    return [d.date() for d in found]
+
+
+def local_dates(fig: go.Figure) -> go.Figure:
+    """Month names in the reader's language on the figure's date x axes.
+
+    Plotly.js writes month names ("%b") in English unless a locale of its own is loaded in the
+    browser. Outside English, a date axis gets explicit ticks at month starts (at most
+    ``MAX_MONTH_TICKS``, every 1, 2, 3, 6 or 12 months) labelled the reader's way ("nov 2026"),
+    and hover texts write a month as "11/2026" instead of an English name. English figures are
+    left as Plotly draws them.
+    """
+    if language() == "en":
+        return fig
+    days = [d for trace in fig.data if getattr(trace, "xaxis", "x") in (None, "x") for d in _dates(getattr(trace, "x", None))]
+    if not days or fig.layout.xaxis.type not in (None, "date"):
+        return fig
+    first, last = min(days).replace(day=1), max(days)
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    step = next((k for k in (1, 2, 3, 6, 12) if -(-months // k) <= MAX_MONTH_TICKS), 12 * (-(-months // 144)))
+    ticks = []
+    day = first
+    while day <= last:
+        ticks.append(day)
+        total = day.month - 1 + step
+        day = dt.date(day.year + total // 12, total % 12 + 1, 1)
+    fig.update_xaxes(tickvals=[d.isoformat() for d in ticks], ticktext=[formats.month(d) for d in ticks])
+    for trace in fig.data:
+        template = getattr(trace, "hovertemplate", None)
+        if isinstance(template, str) and "%{x|%b %Y}" in template:
+            trace.hovertemplate = template.replace("%{x|%b %Y}", "%{x|%m/%Y}")
     return fig
 
 

@@ -3,7 +3,8 @@ over time, cohort heatmap and curve, renewal beside retention.
 
 Reasons are labelled and coloured from the company's churn reasons (``reasons=``, the table of
 ``cs_metrics.churn.REASON_COLUMNS``; default a new company's), amounts written in its currency
-(``currency=``, an ISO 4217 code)."""
+(``currency=``, an ISO 4217 code). Every word a figure draws is in the reader's language
+(``cs_metrics.i18n``), numbers written the reader's way."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import plotly.graph_objects as go
 from cs_metrics import churn
 from cs_metrics.charts import BAND_COLOURS, PALETTE, chart_text, house_style
 from cs_metrics.formatting import currency_symbol, fmt_value
+from cs_metrics.i18n import N_, _, formats, ngettext
 from cs_metrics.retention import WEIGHTED_ROW
 from cs_metrics.vocab import DEFAULT_CURRENCY
 
@@ -48,6 +50,18 @@ class _Reasons:
         return EVENT_COLOUR if flag is False else UNKNOWN_COLOUR if flag is None else other
 
 
+def _thousands(value: float, symbol: str) -> str:
+    """An amount in thousands on a bar: "€12k" / "12 mila €"."""
+    if formats.italian():
+        return f"{formats.decimal(value / 1e3, 0)} mila {symbol.strip()}"
+    return f"{symbol}{value / 1e3:,.0f}k"
+
+
+def _money_hover(symbol: str) -> str:
+    """The hover's amount with the currency symbol where the reader writes it."""
+    return "%{y:,.0f} " + symbol.strip() if formats.italian() else symbol + "%{y:,.0f}"
+
+
 def reason_pareto_chart(
     pareto: pd.DataFrame,
     *,
@@ -76,10 +90,10 @@ def reason_pareto_chart(
             x=labels,
             y=values,
             marker_color=colours,
-            name="ARR lost" if is_money else "Customers",
-            text=[f"{symbol}{v / 1e3:,.0f}k" if is_money else f"{v:.0f}" for v in values],
+            name=_("ARR lost") if is_money else _("Customers"),
+            text=[_thousands(v, symbol) if is_money else f"{v:.0f}" for v in values],
             textposition="outside",
-            hovertemplate="%{x}<br>" + (symbol if is_money else "") + "%{y:,.0f}<extra></extra>",
+            hovertemplate="%{x}<br>" + (_money_hover(symbol) if is_money else "%{y:,.0f}") + "<extra></extra>",
             showlegend=False,
         )
     )
@@ -89,13 +103,13 @@ def reason_pareto_chart(
             y=pareto["cumulative_share"],
             yaxis="y2",
             mode="lines+markers",
-            name="Cumulative share",
+            name=_("Cumulative share"),
             line={"color": PALETTE[3]},
-            hovertemplate="%{x}<br>cumulative %{y:.0%}<extra></extra>",
+            hovertemplate="%{x}<br>" + _("cumulative {share}").format(share="%{y:.0%}") + "<extra></extra>",
         )
     )
     fig.update_layout(
-        yaxis={"title": f"ARR lost ({symbol.strip()})" if is_money else "Churned customers",
+        yaxis={"title": _("ARR lost ({symbol})").format(symbol=symbol.strip()) if is_money else _("Churned customers"),
                "rangemode": "tozero"},
         yaxis2={
             "overlaying": "y",
@@ -104,7 +118,7 @@ def reason_pareto_chart(
             "tickformat": ".0%",
             "showgrid": False,
             "tickvals": [0, 0.25, 0.5, 0.75, 1.0],
-            "title": "Cumulative share",
+            "title": _("Cumulative share"),
         },
         xaxis={"tickangle": -30},
         showlegend=False,
@@ -115,7 +129,7 @@ def reason_pareto_chart(
 def controllable_chart(split: pd.DataFrame, *, title: str | None = None) -> go.Figure:
     """Stacked horizontal bars: share of churned customers and of lost ARR by controllability.
 
-    ``split`` is ``cs_metrics.churn.controllable_split``.
+    ``split`` is ``cs_metrics.churn.controllable_split`` (its groups, English, translated here).
     """
     colours = [CONTROLLABLE_COLOUR, EVENT_COLOUR, UNKNOWN_COLOUR]
     n_total, arr_total = split["count"].sum(), split["arr_lost"].sum()
@@ -125,16 +139,17 @@ def controllable_chart(split: pd.DataFrame, *, title: str | None = None) -> go.F
             row.count / n_total if n_total else np.nan,
             row.arr_lost / arr_total if arr_total else np.nan,
         ]
+        group = chart_text(_(row.group))
         fig.add_trace(
             go.Bar(
-                name=chart_text(row.group),
-                y=["Customers", "ARR lost"],
+                name=group,
+                y=[_("Customers"), _("ARR lost")],
                 x=shares,
                 orientation="h",
                 marker_color=colour,
-                text=[f"{s:.0%}" if pd.notna(s) and s > 0.03 else "" for s in shares],
+                text=[formats.percent(s, 0) if pd.notna(s) and s > 0.03 else "" for s in shares],
                 textposition="inside",
-                hovertemplate="%{y}: %{x:.1%}<extra>" + chart_text(row.group) + "</extra>",
+                hovertemplate="%{y}: %{x:.1%}<extra>" + group + "</extra>",
             )
         )
     house_style(fig, title=title, height=250)
@@ -172,7 +187,7 @@ def reasons_over_time_chart(
     house_style(fig, title=title, height=440)
     fig.update_layout(
         barmode="stack",
-        yaxis={"title": "Churned customers"},
+        yaxis={"title": _("Churned customers")},
         legend={"orientation": "v", "x": 1.02, "y": 1, "yanchor": "top", "font": {"size": 11}},
         margin={"r": 10},
     )
@@ -189,7 +204,8 @@ def cohort_heatmap(table: pd.DataFrame, *, title: str | None = None) -> go.Figur
     z = body.to_numpy(dtype=float)
     # Percentages in the cells only while they fit; the hover shows them otherwise.
     show_text = z.shape[1] <= 18
-    percent = np.array([[f"{v:.0%}" for v in row] for row in np.nan_to_num(z)], dtype=object).reshape(z.shape)
+    percent = np.array([[formats.percent(v, 0) for v in row] for row in np.nan_to_num(z)],
+                       dtype=object).reshape(z.shape)
     text = np.where(np.isnan(z) | (not show_text), "", percent)
     y = [f"{c} (n={sizes.get(str(c), '?')})" for c in body.index]
     by_revenue = table.attrs.get("by") == "revenue"
@@ -204,14 +220,15 @@ def cohort_heatmap(table: pd.DataFrame, *, title: str | None = None) -> go.Figur
             colorscale="Blues",
             zmin=0.5,
             zmax=1.3 if by_revenue else 1.0,
-            colorbar={"tickformat": ".0%", "title": {"text": "retained"}},
-            hovertemplate="cohort %{y}<br>month %{x}: %{z:.1%}<extra></extra>",
+            colorbar={"tickformat": ".0%", "title": {"text": _("retained")}},
+            hovertemplate=_("cohort {cohort}<br>month {month}: {share}").format(
+                cohort="%{y}", month="%{x}", share="%{z:.1%}") + "<extra></extra>",
             xgap=1,
             ygap=1,
         )
     )
     fig.update_layout(
-        xaxis={"title": "Months since the first month with revenue", "side": "bottom"},
+        xaxis={"title": _("Months since the first month with revenue"), "side": "bottom"},
         yaxis={"autorange": "reversed"},
     )
     return house_style(fig, title=title, height=max(320, 26 * len(body) + 120))
@@ -226,30 +243,31 @@ def retention_curve(table: pd.DataFrame, *, title: str | None = None) -> go.Figu
             x=[int(c) for c in row.index],
             y=row.to_numpy(),
             mode="lines+markers",
-            name="All cohorts (weighted)",
+            name=_("All cohorts (weighted)"),
             line={"color": PALETTE[0]},
-            hovertemplate="month %{x}: %{y:.1%}<extra></extra>",
+            hovertemplate=_("month {month}: {share}").format(month="%{x}", share="%{y:.1%}") + "<extra></extra>",
         )
     )
     fig.add_hline(y=1.0, line={"color": "#999999", "dash": "dot", "width": 1})
     fig.update_layout(
-        xaxis={"title": "Months since the first month with revenue"},
-        yaxis={"tickformat": ".0%", "title": "Retained"},
+        xaxis={"title": _("Months since the first month with revenue")},
+        yaxis={"tickformat": ".0%", "title": _("Retained")},
     )
     return house_style(fig, title=title, height=300)
 
 
 def renewal_vs_retention_chart(values: dict[str, float], *, title: str | None = None) -> go.Figure:
-    """Side-by-side bars: renewal rates and retention figures of the same window (label -> share)."""
+    """Side-by-side bars: renewal rates and retention figures of the same window (label -> share;
+    the English labels of ``services.churn.RenewalVsRetention.shares``, translated here)."""
     labels = list(values)
     shares = [values[k] for k in labels]
     colours = [PALETTE[1] if k.startswith("Renewal") else PALETTE[0] for k in labels]
     fig = go.Figure(
         go.Bar(
-            x=[chart_text(k) for k in labels],
+            x=[chart_text(_(k)) for k in labels],
             y=shares,
             marker_color=colours,
-            text=[f"{s:.1%}" if pd.notna(s) else "–" for s in shares],
+            text=[formats.percent(s, 1) if pd.notna(s) else "–" for s in shares],
             textposition="outside",
             hovertemplate="%{x}: %{y:.1%}<extra></extra>",
         )
@@ -284,9 +302,9 @@ def arr_bridge_chart(
                for i, k in enumerate(kinds)]
     amounts = steps["amount"].astype(float).tolist()
     labels = [_signed_amount(a, k, currency) for a, k in zip(amounts, kinds)]
-    names = [chart_text(str(s)) for s in steps["step"]]
+    names = [chart_text(_(str(s))) for s in steps["step"]]  # the steps' English names (``bridge.STEPS``)
     if "customers" in steps.columns:
-        hover = [f"{label}<br>{int(n):,} customer{'' if int(n) == 1 else 's'}"
+        hover = [label + "<br>" + ngettext("{n} customer", "{n} customers", int(n)).format(n=formats.decimal(int(n)))
                  for label, n in zip(labels, steps["customers"])]
     else:
         hover = labels
@@ -313,6 +331,9 @@ def arr_bridge_chart(
 
 #: Colour of the ARR of customers without a health score (the bands have ``BAND_COLOURS``).
 UNSCORED_COLOUR = "#BBBBBB"
+#: The bands' names on the renewals figure (translated where drawn).
+BAND_NAMES: dict[str, str] = {"red": N_("Red"), "yellow": N_("Yellow"), "green": N_("Green"),
+                              "unscored": N_("Unscored")}
 
 
 def renewals_by_band_chart(
@@ -320,7 +341,7 @@ def renewals_by_band_chart(
     *,
     currency: str = DEFAULT_CURRENCY,
     title: str | None = None,
-    days_label: str = "{days} days",
+    days_label: str | None = None,
     band_labels: dict[str, str] | None = None,
 ) -> go.Figure:
     """Stacked bars: the ARR up for renewal within each horizon, split by health band.
@@ -328,19 +349,20 @@ def renewals_by_band_chart(
     ``table`` has ``days`` (the horizon: contracts due within that many days), ``band`` (red,
     yellow, green or ``unscored``, in stacking order), ``contracts`` and ``arr``, e.g. one
     ``cs_metrics.renewals.arr_by_band`` per horizon; a bar's height is the horizon's ARR up for
-    renewal. ``days_label`` names each bar (``"{days} giorni"`` in Italian), ``band_labels`` each
-    band (default: the band's name, capitalised); each segment is written with its amount, so the
+    renewal. ``days_label`` names each bar (default "{days} days" in the reader's language),
+    ``band_labels`` each band (default: ``BAND_NAMES`` in the reader's language, else the band's
+    name capitalised); each segment is written with its amount, so the
     bands are told apart by their names as well as their colours.
     """
     names = band_labels or {}
     days = sorted({int(d) for d in table["days"]})
-    x = [days_label.format(days=d) for d in days]
+    x = [(days_label or _("{days} days")).format(days=d) for d in days]
     fig = go.Figure()
     for band in dict.fromkeys(table["band"]):
         part = table[table["band"] == band]
         found = dict(zip(part["days"].astype(int), zip(part["arr"].astype(float), part["contracts"].astype(int))))
         arr, count = [found.get(d, (0.0, 0))[0] for d in days], [found.get(d, (0.0, 0))[1] for d in days]
-        name = chart_text(names.get(band, str(band).capitalize()))
+        name = chart_text(names.get(band) or (_(BAND_NAMES[band]) if band in BAND_NAMES else str(band).capitalize()))
         fig.add_trace(go.Bar(
             x=x, y=arr, name=name, marker_color=BAND_COLOURS.get(str(band), UNSCORED_COLOUR),
             text=[f"{name} {fmt_value(a, 'currency', currency=currency)}" if a > 0 else "" for a in arr],

@@ -13,19 +13,32 @@ import plotly.graph_objects as go
 
 from cs_metrics.charts import BAND_COLOURS, PALETTE, chart_text, house_style
 from cs_metrics.formatting import fmt_value
+from cs_metrics.health.model import band_label
 from cs_metrics.health.movement import TRANSITION_FROM, TRANSITION_TO
+from cs_metrics.i18n import N_, _, formats
 from cs_metrics.vocab import DEFAULT_CURRENCY
 from cs_metrics.vocab import HEALTH_BANDS as BANDS
 
 _NEUTRAL = "#999999"
+#: The rows and columns of the band movement matrix (English; translated where drawn).
+FROM_LABELS: dict[str, str] = {"red": N_("from red"), "yellow": N_("from yellow"), "green": N_("from green"),
+                               "unscored": N_("from unscored")}
+TO_LABELS: dict[str, str] = {"red": N_("to red"), "yellow": N_("to yellow"), "green": N_("to green"),
+                             "unscored": N_("to unscored"), "churned": N_("to churned")}
+
+
+def _g(value: float) -> str:
+    """A threshold as ``{:g}`` writes it, with the reader's decimal separator."""
+    text = f"{value:g}"
+    return text.replace(".", ",") if formats.italian() else text
 
 
 def _threshold_lines(fig: go.Figure, thresholds: tuple[float, float], *, axis: str = "x") -> None:
     for value in thresholds:
         if axis == "x":
-            fig.add_vline(x=value, line_dash="dot", line_color=_NEUTRAL, annotation_text=f"{value:g}")
+            fig.add_vline(x=value, line_dash="dot", line_color=_NEUTRAL, annotation_text=_g(value))
         else:
-            fig.add_hline(y=value, line_dash="dot", line_color=_NEUTRAL, annotation_text=f"{value:g}")
+            fig.add_hline(y=value, line_dash="dot", line_color=_NEUTRAL, annotation_text=_g(value))
 
 
 def score_histogram(bins: pd.DataFrame, *, thresholds: tuple[float, float] = (50, 75), title: str | None = None) -> go.Figure:
@@ -35,18 +48,20 @@ def score_histogram(bins: pd.DataFrame, *, thresholds: tuple[float, float] = (50
         part = bins[bins["band"] == name]
         fig.add_trace(
             go.Bar(
-                name=name.capitalize(),
+                name=band_label(name),
                 x=((part["bin_start"] + part["bin_end"]) / 2).tolist(),
                 y=part["n"].tolist(),
                 width=(part["bin_end"] - part["bin_start"]).tolist(),
                 marker_color=BAND_COLOURS[name],
                 customdata=part[["bin_start", "bin_end"]].to_numpy().tolist(),
-                hovertemplate="score %{customdata[0]:g}-%{customdata[1]:g}: %{y} customers<extra>" + name + "</extra>",
+                hovertemplate=_("score {low}-{high}: {n} customers").format(
+                    low="%{customdata[0]:g}", high="%{customdata[1]:g}", n="%{y}")
+                + "<extra>" + band_label(name).lower() + "</extra>",
             )
         )
     _threshold_lines(fig, thresholds)
-    fig.update_layout(barmode="stack", bargap=0.05, xaxis={"title": "Health score", "range": [0, 100]},
-                      yaxis={"title": "Customers"})
+    fig.update_layout(barmode="stack", bargap=0.05, xaxis={"title": _("Health score"), "range": [0, 100]},
+                      yaxis={"title": _("Customers")})
     house_style(fig, title=title)
     fig.update_layout(legend={"traceorder": "normal"})
     return fig
@@ -62,10 +77,13 @@ def band_shares_by(shares: pd.DataFrame, by: str, *, title: str | None = None) -
         part = shares[shares["band"] == name].set_index(shares.loc[shares["band"] == name, by].astype(str)).reindex(groups)
         fig.add_trace(
             go.Bar(
-                name=name.capitalize(), y=labels, x=part["share"].tolist(), orientation="h",
+                name=band_label(name), y=labels, x=part["share"].tolist(), orientation="h",
                 marker_color=BAND_COLOURS[name], customdata=part["n"].fillna(0).astype(int).tolist(),
-                text=[f"{s:.0%}" if pd.notna(s) and s >= 0.06 else "" for s in part["share"]], textposition="inside",
-                hovertemplate="%{y}: %{x:.1%} (%{customdata} customers)<extra>" + name + "</extra>",
+                text=[formats.percent(s, 0) if pd.notna(s) and s >= 0.06 else "" for s in part["share"]],
+                textposition="inside",
+                hovertemplate=_("{group}: {share} ({n} customers)").format(
+                    group="%{y}", share="%{x:.1%}", n="%{customdata}")
+                + "<extra>" + band_label(name).lower() + "</extra>",
             )
         )
     fig.update_layout(barmode="stack", xaxis={"tickformat": ".0%", "range": [0, 1]}, yaxis={"autorange": "reversed"})
@@ -81,9 +99,11 @@ def band_trend(trend: pd.DataFrame, *, title: str | None = None) -> go.Figure:
         part = trend[trend["band"] == name]
         fig.add_trace(
             go.Scatter(
-                name=name.capitalize(), x=part["month"].tolist(), y=part["share"].tolist(), mode="lines",
+                name=band_label(name), x=part["month"].tolist(), y=part["share"].tolist(), mode="lines",
                 stackgroup="bands", line={"color": BAND_COLOURS[name]}, customdata=part["n"].tolist(),
-                hovertemplate="%{x|%b %Y}: %{y:.1%} (%{customdata} customers)<extra>" + name + "</extra>",
+                hovertemplate=_("{month}: {share} ({n} customers)").format(
+                    month="%{x|%b %Y}", share="%{y:.1%}", n="%{customdata}")
+                + "<extra>" + band_label(name).lower() + "</extra>",
             )
         )
     fig.update_layout(yaxis={"tickformat": ".0%", "range": [0, 1]}, xaxis={"dtick": "M1", "tickformat": "%b %Y"})
@@ -103,9 +123,11 @@ def transition_heatmap(
               if counts.loc[r, c] else "" for c in cols] for r in rows]
     fig = go.Figure(
         go.Heatmap(
-            z=counts.to_numpy().tolist(), x=[f"to {c}" for c in cols], y=[f"from {r}" for r in rows],
+            z=counts.to_numpy().tolist(), x=[_(TO_LABELS[c]) if c in TO_LABELS else f"to {c}" for c in cols],
+            y=[_(FROM_LABELS[r]) if r in FROM_LABELS else f"from {r}" for r in rows],
             text=text, texttemplate="%{text}", colorscale=[[0, "#FFFFFF"], [1, PALETTE[0]]], showscale=False,
-            hovertemplate="%{y} %{x}: %{z} customers<extra></extra>",
+            hovertemplate=_("{from_band} {to_band}: {n} customers").format(
+                from_band="%{y}", to_band="%{x}", n="%{z}") + "<extra></extra>",
         )
     )
     fig.update_layout(yaxis={"autorange": "reversed"})
@@ -119,18 +141,19 @@ def contribution_waterfall(explanation: pd.DataFrame, *, title: str | None = Non
     fig = go.Figure(
         go.Waterfall(
             orientation="v",
-            x=[chart_text(label) for label in present["label"]] + ["Score"],
+            x=[chart_text(label) for label in present["label"]] + [_("Score")],
             y=present["contribution"].tolist() + [0 if math.isnan(score) else score],
             measure=["relative"] * len(present) + ["total"],
-            text=[f"+{c:.1f}" for c in present["contribution"]] + ([f"{score:.1f}"] if not math.isnan(score) else [""]),
+            text=["+" + formats.decimal(c, 1) for c in present["contribution"]]
+            + ([formats.decimal(score, 1)] if not math.isnan(score) else [""]),
             textposition="outside",
             increasing={"marker": {"color": PALETTE[0]}},
             totals={"marker": {"color": BAND_COLOURS.get(str(explanation.attrs.get("band")), _NEUTRAL)}},
-            hovertemplate="%{x}: %{y:.1f} points<extra></extra>",
+            hovertemplate=_("{signal}: {points} points").format(signal="%{x}", points="%{y:.1f}") + "<extra></extra>",
         )
     )
     _threshold_lines(fig, explanation.attrs.get("thresholds", (50, 75)), axis="y")
-    fig.update_layout(yaxis={"title": "Points", "range": [0, 105]}, xaxis={"tickangle": -30}, showlegend=False)
+    fig.update_layout(yaxis={"title": _("Points"), "range": [0, 105]}, xaxis={"tickangle": -30}, showlegend=False)
     house_style(fig, title=title, height=420)
     fig.update_layout(margin={"b": 90})
     return fig
@@ -143,12 +166,12 @@ def score_history(history: pd.DataFrame, *, thresholds: tuple[float, float] = (5
             x=history["month"].tolist(), y=history["score"].tolist(), mode="lines+markers",
             line={"color": _NEUTRAL},
             marker={"size": 10, "color": [BAND_COLOURS.get(str(b), _NEUTRAL) for b in history["band"]]},
-            text=[chart_text(b) for b in history["band"].astype(str)],
+            text=[chart_text(band_label(b).lower() if b in BANDS else b) for b in history["band"].astype(str)],
             hovertemplate="%{x|%b %Y}: %{y:.1f} (%{text})<extra></extra>",
         )
     )
     _threshold_lines(fig, thresholds, axis="y")
-    fig.update_layout(yaxis={"title": "Health score", "range": [0, 100]}, xaxis={"dtick": "M1", "tickformat": "%b %Y"},
+    fig.update_layout(yaxis={"title": _("Health score"), "range": [0, 100]}, xaxis={"dtick": "M1", "tickformat": "%b %Y"},
                       showlegend=False)
     return house_style(fig, title=title, height=280)
 
@@ -158,16 +181,17 @@ def churn_by_band(by_band: pd.DataFrame, *, title: str | None = None) -> go.Figu
     rate = by_band["rate"].fillna(0)
     fig = go.Figure(
         go.Bar(
-            x=[b.capitalize() for b in by_band["band"]], y=rate.tolist(),
+            x=[band_label(b) for b in by_band["band"]], y=rate.tolist(),
             marker_color=[BAND_COLOURS[b] for b in by_band["band"]],
             error_y={"type": "data", "symmetric": False, "array": (by_band["high"] - rate).fillna(0).tolist(),
                      "arrayminus": (rate - by_band["low"]).fillna(0).tolist(), "color": "#333333"},
             customdata=by_band[["churned", "n"]].to_numpy().tolist(),
-            text=[f"{r:.1%}" if pd.notna(r) else "" for r in by_band["rate"]], textposition="outside",
-            hovertemplate="%{x}: %{customdata[0]} of %{customdata[1]} churned (%{y:.1%})<extra></extra>",
+            text=[formats.percent(r, 1) if pd.notna(r) else "" for r in by_band["rate"]], textposition="outside",
+            hovertemplate=_("{band}: {churned} of {n} churned ({rate})").format(
+                band="%{x}", churned="%{customdata[0]}", n="%{customdata[1]}", rate="%{y:.1%}") + "<extra></extra>",
         )
     )
-    fig.update_layout(yaxis={"tickformat": ".0%", "title": "Churned within the horizon", "rangemode": "tozero"})
+    fig.update_layout(yaxis={"tickformat": ".0%", "title": _("Churned within the horizon"), "rangemode": "tozero"})
     return house_style(fig, title=title)
 
 
@@ -179,9 +203,11 @@ def auc_by_month(frame: pd.DataFrame, *, title: str | None = None) -> go.Figure:
             error_y={"type": "data", "symmetric": False, "array": (frame["high"] - frame["auc"]).tolist(),
                      "arrayminus": (frame["auc"] - frame["low"]).tolist()},
             customdata=frame[["churned", "n"]].to_numpy().tolist(),
-            hovertemplate="%{x|%b %Y}: AUC %{y:.2f} (%{customdata[0]} churned of %{customdata[1]})<extra></extra>",
+            hovertemplate=_("{month}: AUC {auc} ({churned} churned of {n})").format(
+                month="%{x|%b %Y}", auc="%{y:.2f}", churned="%{customdata[0]}", n="%{customdata[1]}")
+            + "<extra></extra>",
         )
     )
-    fig.add_hline(y=0.5, line_dash="dot", line_color=_NEUTRAL, annotation_text="no better than chance")
+    fig.add_hline(y=0.5, line_dash="dot", line_color=_NEUTRAL, annotation_text=_("no better than chance"))
     fig.update_layout(yaxis={"title": "AUC", "range": [0, 1]}, xaxis={"dtick": "M1", "tickformat": "%b %Y"})
     return house_style(fig, title=title, height=280)

@@ -1,7 +1,9 @@
 """Maturity figures: team profile radar, company heatmap, spread by role, claimed vs evidenced,
 rounds over time. Data in (results of ``cs_metrics.maturity``), ``go.Figure`` out.
 
-Labels (dimensions, stages) are passed in, so the same builders draw English or Italian texts.
+Labels (dimensions, stages) are passed in, so the same builders draw English or Italian texts;
+the figures' own words (trace names, hover texts) and numbers are in the reader's language
+(``cs_metrics.i18n``).
 """
 
 from __future__ import annotations
@@ -14,13 +16,16 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from cs_metrics.charts import PALETTE, chart_text, house_style
+from cs_metrics.i18n import N_, _, formats
 from cs_metrics.maturity import DIMENSIONS, ROLES, STAGE_STEPS
+from cs_metrics.maturity.instrument import stage_text
 
 #: Nine steps from stage 1 to 5: a light-to-dark blue scale (ordinal, readable without hue).
 STEP_COLOURS: tuple[str, ...] = (
     "#c6dbef", "#a9cce3", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b", "#041f45",
 )
-ROLE_LABELS: dict[str, str] = {"executive": "Executives", "manager": "Managers", "individual_contributor": "Individual contributors"}
+ROLE_LABELS: dict[str, str] = {"executive": N_("Executives"), "manager": N_("Managers"),
+                               "individual_contributor": N_("Individual contributors")}
 
 
 def _stage_axis(stage_labels: Sequence[str]) -> dict:
@@ -48,9 +53,9 @@ def profile_radar(
     theta = [_dimension(dimension_labels, d) for d in profile["dimension"]]
     fig = go.Figure()
     for column, name, colour, dash in (
-        ("previous", "Previous round", "#999999", "dot"),
-        ("target", "Target", PALETTE[1], "dash"),
-        ("median", "Current (median)", PALETTE[0], "solid"),
+        ("previous", _("Previous round"), "#999999", "dot"),
+        ("target", _("Target"), PALETTE[1], "dash"),
+        ("median", _("Current (median)"), PALETTE[0], "solid"),
     ):
         values = profile[column].astype(float).tolist()
         if all(np.isnan(values)):
@@ -100,21 +105,21 @@ def heatmap(
             if (team, dim) not in indexed.index:
                 z_row.append(None)
                 t_row.append("")
-                h_row.append("no answers")
+                h_row.append(_("no answers"))
                 continue
             row = indexed.loc[(team, dim)]
             if bool(row["suppressed"]):
                 z_row.append(None)
-                t_row.append(f"hidden (n={int(row['n'])})")
-                h_row.append(f"fewer respondents than the privacy threshold (n={int(row['n'])})")
+                t_row.append(_("hidden (n={n})").format(n=int(row["n"])))
+                h_row.append(_("fewer respondents than the privacy threshold (n={n})").format(n=int(row["n"])))
                 continue
             low = row["consensus"] is not pd.NA and not bool(row["consensus"])
             z_row.append(float(row["median"]))
-            t_row.append(f"{row['median']:g}" + (" ◆" if low else ""))
-            h_row.append(
-                f"median {row['median']:g} · IQR {row['iqr']:g} · range {row['min']:g}–{row['max']:g} · "
-                f"n={int(row['n'])}" + (" · low consensus" if low else "")
-            )
+            t_row.append(stage_text(row["median"]) + (" ◆" if low else ""))
+            spread = _("median {median} · IQR {iqr} · range {low}–{high} · n={n}").format(
+                median=stage_text(row["median"]), iqr=stage_text(row["iqr"]), low=stage_text(row["min"]),
+                high=stage_text(row["max"]), n=int(row["n"]))
+            h_row.append(spread + (" · " + _("low consensus") if low else ""))
         z.append(z_row)
         text.append(t_row)
         hover.append(h_row)
@@ -122,7 +127,7 @@ def heatmap(
         go.Heatmap(
             z=z, x=[_dimension(dimension_labels, d) for d in dims], y=[chart_text(t) for t in teams],
             text=text, customdata=hover, texttemplate="%{text}", zmin=1, zmax=5, colorscale=[[i / 8, c] for i, c in enumerate(STEP_COLOURS)],
-            colorbar={"title": {"text": "stage"}, "tickvals": [1, 2, 3, 4, 5]},
+            colorbar={"title": {"text": _("stage")}, "tickvals": [1, 2, 3, 4, 5]},
             hovertemplate="%{y} · %{x}<br>%{customdata}<extra></extra>", xgap=2, ygap=2,
         )
     )
@@ -148,14 +153,15 @@ def spread_by_role(
         part = distribution[distribution["stage"] == step].set_index("role").reindex(roles)
         fig.add_trace(
             go.Bar(
-                name=f"{step:g}", y=[ROLE_LABELS.get(r, r) for r in roles], x=part["share"].fillna(0).tolist(),
+                name=stage_text(step), y=[_(ROLE_LABELS[r]) if r in ROLE_LABELS else r for r in roles],
+                x=part["share"].fillna(0).tolist(),
                 orientation="h", marker_color=colour, customdata=part["n"].fillna(0).astype(int).tolist(),
-                hovertemplate="%{y}: %{x:.0%} (%{customdata} answers)<extra>"
-                + f"{step:g} · {chart_text(stage_label(step))}</extra>",
+                hovertemplate=_("{role}: {share} ({n} answers)").format(role="%{y}", share="%{x:.0%}", n="%{customdata}")
+                + f"<extra>{stage_text(step)} · {chart_text(stage_label(step))}</extra>",
             )
         )
     fig.update_layout(barmode="stack", xaxis={"tickformat": ".0%", "range": [0, 1]},
-                      legend={"title": {"text": "stage"}, "traceorder": "normal"})
+                      legend={"title": {"text": _("stage")}, "traceorder": "normal"})
     return house_style(fig, title=title, height=110 + 50 * max(len(roles), 1))
 
 
@@ -175,9 +181,9 @@ def claimed_vs_evidenced(
     # The claimed stage is a large, light diamond behind the two smaller markers, so that equal
     # values stay visible.
     for column, count, name, colour, symbol, size in (
-        ("claimed", "n", "All answers (claimed)", "rgba(0, 114, 178, 0.35)", "diamond", 22),
-        ("unevidenced", "n_unevidenced", "Without evidence", PALETTE[3], "circle-open", 11),
-        ("evidenced", "n_evidenced", "With evidence", PALETTE[2], "circle", 9),
+        ("claimed", "n", _("All answers (claimed)"), "rgba(0, 114, 178, 0.35)", "diamond", 22),
+        ("unevidenced", "n_unevidenced", _("Without evidence"), PALETTE[3], "circle-open", 11),
+        ("evidenced", "n_evidenced", _("With evidence"), PALETTE[2], "circle", 9),
     ):
         fig.add_trace(
             go.Scatter(
@@ -207,20 +213,22 @@ def trend_lines(
                         subplot_titles=[_dimension(dimension_labels, d) for d in dims])
     for i, dim in enumerate(dims, 1):
         part = trends[trends["dimension"] == dim]
-        rounds = [f"{pd.Timestamp(d):%b %Y}" for d in part["round_opened_on"]]
+        rounds = [formats.month(pd.Timestamp(d).date()) for d in part["round_opened_on"]]
         fig.add_trace(
             go.Scatter(x=rounds + rounds[::-1], y=part["q3"].tolist() + part["q1"].tolist()[::-1], fill="toself",
                        mode="lines", fillcolor="rgba(0, 114, 178, 0.15)", line={"width": 0}, hoverinfo="skip", showlegend=i == 1,
-                       name="Interquartile range"),
+                       name=_("Interquartile range")),
             row=1, col=i,
         )
         fig.add_trace(
             go.Scatter(
-                x=rounds, y=part["median"], name="Median", mode="lines+markers", line={"color": PALETTE[0]},
+                x=rounds, y=part["median"], name=_("Median"), mode="lines+markers", line={"color": PALETTE[0]},
                 showlegend=i == 1,
                 customdata=part[["q1", "q3", "n", "round"]].assign(round=part["round"].map(chart_text)).to_numpy(),
-                hovertemplate="%{customdata[3]}: median %{y:g} (IQR %{customdata[0]:g}–%{customdata[1]:g}, n=%{customdata[2]})"
-                "<extra>" + _dimension(dimension_labels, dim) + "</extra>",
+                hovertemplate=_("{round}: median {median} (IQR {q1}–{q3}, n={n})").format(
+                    round="%{customdata[3]}", median="%{y:g}", q1="%{customdata[0]:g}", q3="%{customdata[1]:g}",
+                    n="%{customdata[2]}")
+                + "<extra>" + _dimension(dimension_labels, dim) + "</extra>",
             ),
             row=1, col=i,
         )

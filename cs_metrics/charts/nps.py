@@ -7,6 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cs_metrics.charts import NPS_COLOURS, PALETTE, chart_text, house_style
+from cs_metrics.i18n import N_, _
 
 UNCERTAIN = "#BBBBBB"
 
@@ -15,10 +16,19 @@ def _hover_rows(frame: pd.DataFrame) -> list[list]:
     return [[int(r.n), r.low, r.high, int(r.detractors), int(r.passives), int(r.promoters)] for r in frame.itertuples()]
 
 
-_HOVER = (
+#: Plotly's hover text of a point of the trend (its ``%{...}`` are Plotly's, filled in the browser).
+_HOVER = N_(
     "NPS %{y:+.1f}<br>95% CI %{customdata[1]:+.1f} to %{customdata[2]:+.1f}<br>n = %{customdata[0]}"
     " (%{customdata[5]} promoters, %{customdata[4]} passives, %{customdata[3]} detractors)"
 )
+#: The answer groups of the score distribution, in the legend: "detractors (12)".
+_GROUP_NAMES = {"detractor": N_("detractors ({n})"), "passive": N_("passives ({n})"),
+                "promoter": N_("promoters ({n})")}
+#: The themes chart's bars per group, and their hover text.
+_THEME_BARS = {
+    "promoter": (N_("promoters' comments"), N_("%{y}: %{x:.0%} of promoters' comments (%{customdata})")),
+    "detractor": (N_("detractors' comments"), N_("%{y}: %{x:.0%} of detractors' comments (%{customdata})")),
+}
 
 
 def trend_chart(
@@ -35,7 +45,7 @@ def trend_chart(
     fig.add_trace(
         go.Scatter(
             x=x, y=trend["low"], mode="lines", line={"width": 0}, fill="tonexty", fillcolor="rgba(0,114,178,0.18)",
-            name="95% interval", hoverinfo="skip",
+            name=_("95% interval"), hoverinfo="skip",
         )
     )
     fig.add_trace(
@@ -43,21 +53,21 @@ def trend_chart(
                    hoverinfo="skip", showlegend=False)
     )
     for enough, name, marker in (
-        (True, "NPS", {"color": PALETTE[0], "size": 9}),
-        (False, f"NPS, fewer than {min_n} answers: too uncertain", {"color": "white", "size": 9,
-                                                                    "line": {"color": UNCERTAIN, "width": 2}}),
+        (True, _("NPS"), {"color": PALETTE[0], "size": 9}),
+        (False, _("NPS, fewer than {n} answers: too uncertain").format(n=min_n),
+         {"color": "white", "size": 9, "line": {"color": UNCERTAIN, "width": 2}}),
     ):
         part = trend[trend["enough"] == enough]
         fig.add_trace(
             go.Scatter(x=pd.to_datetime(part["period"]), y=part["nps"], mode="markers", marker=marker, name=name,
-                       customdata=_hover_rows(part), hovertemplate=_HOVER + "<extra></extra>")
+                       customdata=_hover_rows(part), hovertemplate=_(_HOVER) + "<extra></extra>")
         )
     if current_start is not None and len(trend):
         fig.add_vrect(x0=pd.Timestamp(current_start), x1=x.max() + pd.Timedelta(days=20),
-                      fillcolor="rgba(0,0,0,0.04)", line_width=0, annotation_text="selected period",
+                      fillcolor="rgba(0,0,0,0.04)", line_width=0, annotation_text=_("selected period"),
                       annotation_position="top left")
     fig.add_hline(y=0, line={"color": "#999999", "width": 1, "dash": "dot"})
-    fig.update_yaxes(title="NPS (points)", range=[-100, 100], zeroline=False)
+    fig.update_yaxes(title=_("NPS (points)"), range=[-100, 100], zeroline=False)
     fig.update_xaxes(title=None)
     return house_style(fig, title=title, height=340)
 
@@ -68,11 +78,11 @@ def breakdown_chart(table: pd.DataFrame, *, by: str, title: str | None = None, m
     Groups with fewer than ``min_n`` answers are drawn hollow and grey, labelled with their n.
     """
     data = table.sort_values("nps", ascending=True, na_position="first").reset_index(drop=True)
-    labels = [f"{chart_text(getattr(r, by))}  (n = {int(r.n)})" for r in data.itertuples()]
+    labels = [_("{group}  (n = {n})").format(group=chart_text(getattr(r, by)), n=int(r.n)) for r in data.itertuples()]
     fig = go.Figure()
     for enough, name, colour, marker in (
-        (True, "NPS with 95% interval", PALETTE[0], {"color": PALETTE[0], "size": 10}),
-        (False, f"fewer than {min_n} answers: too uncertain", UNCERTAIN,
+        (True, _("NPS with 95% interval"), PALETTE[0], {"color": PALETTE[0], "size": 10}),
+        (False, _("fewer than {n} answers: too uncertain").format(n=min_n), UNCERTAIN,
          {"color": "white", "size": 10, "line": {"color": UNCERTAIN, "width": 2}}),
     ):
         mask = (data["n"] >= min_n) == enough
@@ -83,12 +93,12 @@ def breakdown_chart(table: pd.DataFrame, *, by: str, title: str | None = None, m
                 error_x={"type": "data", "symmetric": False, "array": part["high"] - part["nps"],
                          "arrayminus": part["nps"] - part["low"], "color": colour, "thickness": 2, "width": 4},
                 customdata=_hover_rows(part),
-                hovertemplate="%{y}<br>NPS %{x:+.1f}<br>95% CI %{customdata[1]:+.1f} to %{customdata[2]:+.1f}"
-                "<extra></extra>",
+                hovertemplate=_("%{y}<br>NPS %{x:+.1f}<br>95% CI %{customdata[1]:+.1f} to %{customdata[2]:+.1f}")
+                + "<extra></extra>",
             )
         )
     fig.add_vline(x=0, line={"color": "#999999", "width": 1, "dash": "dot"})
-    fig.update_xaxes(title="NPS (points)", range=[-100, 100])
+    fig.update_xaxes(title=_("NPS (points)"), range=[-100, 100])
     fig.update_yaxes(categoryorder="array", categoryarray=labels, title=None)
     return house_style(fig, title=title, height=max(220, 60 + 34 * len(data)))
 
@@ -99,12 +109,12 @@ def distribution_chart(distribution: pd.DataFrame, *, title: str | None = None) 
     for group in ("detractor", "passive", "promoter"):
         part = distribution[distribution["group"] == group]
         fig.add_trace(
-            go.Bar(x=part["score"], y=part["n"], name=f"{group}s ({int(part['n'].sum())})",
+            go.Bar(x=part["score"], y=part["n"], name=_(_GROUP_NAMES[group]).format(n=int(part["n"].sum())),
                    marker_color=NPS_COLOURS[group], customdata=part["share"],
-                   hovertemplate="score %{x}: %{y} answers (%{customdata:.1%})<extra></extra>")
+                   hovertemplate=_("score %{x}: %{y} answers (%{customdata:.1%})") + "<extra></extra>")
         )
-    fig.update_xaxes(title="Likelihood to recommend (0-10)", tickmode="linear", dtick=1, range=[-0.6, 10.6])
-    fig.update_yaxes(title="Answers")
+    fig.update_xaxes(title=_("Likelihood to recommend (0-10)"), tickmode="linear", dtick=1, range=[-0.6, 10.6])
+    fig.update_yaxes(title=_("Answers"))
     fig.update_layout(bargap=0.15)
     return house_style(fig, title=title, height=300)
 
@@ -118,12 +128,12 @@ def words_chart(words: pd.DataFrame, *, title: str | None = None) -> go.Figure:
             x=data["z"], y=shown, orientation="h",
             marker_color=[NPS_COLOURS["detractor"] if z > 0 else NPS_COLOURS["promoter"] for z in data["z"]],
             customdata=data[["detractors", "promoters"]].to_numpy(),
-            hovertemplate="%{y}: z = %{x:.2f}<br>used %{customdata[0]:.0f} times by detractors, "
-            "%{customdata[1]:.0f} by promoters<extra></extra>",
+            hovertemplate=_("%{y}: z = %{x:.2f}<br>used %{customdata[0]:.0f} times by detractors, "
+                            "%{customdata[1]:.0f} by promoters") + "<extra></extra>",
         )
     )
     fig.add_vline(x=0, line={"color": "#999999", "width": 1})
-    fig.update_xaxes(title="← promoters' words · z · detractors' words →")
+    fig.update_xaxes(title=_("← promoters' words · z · detractors' words →"))
     fig.update_yaxes(title=None, categoryorder="array", categoryarray=shown)
     return house_style(fig, title=title, height=max(240, 50 + 20 * len(data)))
 
@@ -134,14 +144,15 @@ def themes_chart(themes: pd.DataFrame, *, title: str | None = None) -> go.Figure
     fig = go.Figure()
     for group, column in (("promoter", "promoter_share"), ("detractor", "detractor_share")):
         counts = data[f"{group}s"]
+        name, hover = _THEME_BARS[group]
         fig.add_trace(
             go.Bar(
-                y=data["label"].map(chart_text), x=data[column], orientation="h", name=f"{group}s' comments",
+                y=data["label"].map(chart_text), x=data[column], orientation="h", name=_(name),
                 marker_color=NPS_COLOURS[group], customdata=counts,
-                hovertemplate="%{y}: %{x:.0%} of " + group + "s' comments (%{customdata})<extra></extra>",
+                hovertemplate=_(hover) + "<extra></extra>",
             )
         )
     fig.update_layout(barmode="group")
-    fig.update_xaxes(title="Share of comments mentioning the theme", tickformat=".0%")
+    fig.update_xaxes(title=_("Share of comments mentioning the theme"), tickformat=".0%")
     fig.update_yaxes(title=None)
     return house_style(fig, title=title, height=max(260, 60 + 40 * len(data)))

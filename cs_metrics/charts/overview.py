@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cs_metrics.charts import PALETTE, chart_text, house_style
+from cs_metrics.i18n import _, formats
 
 #: Plotly tick formats per tile unit.
 TICK_FORMATS: dict[str, str] = {"share": ".0%", "points": "+.0f", "days": ".0f", "count": ",.0f",
@@ -26,7 +27,7 @@ def series_frame(series: Sequence[tuple]) -> pd.DataFrame:
 
 def sparkline_values(series: Sequence[tuple]) -> list[float]:
     """The series' values without gaps, for ``st.metric(chart_data=...)``."""
-    return [float(v) for _, v in series if v is not None and not (isinstance(v, float) and math.isnan(v))]
+    return [float(v) for _end, v in series if v is not None and not (isinstance(v, float) and math.isnan(v))]
 
 
 def sparkline(series: Sequence[tuple], *, unit: str = "share", colour: str = PALETTE[0]) -> go.Figure:
@@ -65,13 +66,14 @@ def maturity_bars(tiles: Sequence, *, title: str | None = None) -> go.Figure:
     """Median stage per dimension, this round against the previous one (grouped bars, 1-5 scale)."""
     names = [chart_text(t.label.split(": ", 1)[-1]) for t in tiles]
     fig = go.Figure()
-    fig.add_trace(go.Bar(name="Previous round", x=names, y=[t.previous for t in tiles], marker_color="#999999",
-                         hovertemplate="%{x}: %{y:.1f}<extra>previous round</extra>"))
-    fig.add_trace(go.Bar(name="Latest round", x=names, y=[t.value for t in tiles], marker_color=PALETTE[0],
-                         text=[f"{t.value:.1f}" if t.value == t.value else "" for t in tiles], textposition="outside",
-                         hovertemplate="%{x}: %{y:.1f}<extra>latest round</extra>"))
+    fig.add_trace(go.Bar(name=_("Previous round"), x=names, y=[t.previous for t in tiles], marker_color="#999999",
+                         hovertemplate="%{x}: %{y:.1f}<extra>" + _("previous round") + "</extra>"))
+    fig.add_trace(go.Bar(name=_("Latest round"), x=names, y=[t.value for t in tiles], marker_color=PALETTE[0],
+                         text=[formats.decimal(t.value, 1) if t.value == t.value else "" for t in tiles],
+                         textposition="outside",
+                         hovertemplate="%{x}: %{y:.1f}<extra>" + _("latest round") + "</extra>"))
     fig.update_layout(barmode="group")
-    fig.update_yaxes(range=[0, 5.5], tickvals=[1, 2, 3, 4, 5], title="median stage")
+    fig.update_yaxes(range=[0, 5.5], tickvals=[1, 2, 3, 4, 5], title=_("median stage"))
     return house_style(fig, title=title, height=320)
 
 

@@ -14,11 +14,24 @@ import plotly.graph_objects as go
 
 from cs_metrics.charts import PALETTE, chart_text, house_style
 from cs_metrics.formatting import fmt_value
-from cs_metrics.ttfv import MIN_GROUP_N
+from cs_metrics.i18n import N_, _, formats
+from cs_metrics.ttfv import MIN_GROUP_N, NOT_SET
 
 #: Above this many groups the interval bands are left out: they would hide the curves.
 MAX_BANDS = 4
 GREY = "#999999"
+#: The groups of the early-churn chart (``ttfv.early_churn_by_timeliness``), as shown.
+TIMELINESS = {"on time": N_("on time"), "late": N_("late")}
+
+
+def _group_name(group: object, *, alone: bool = False) -> str:
+    """A group's name as shown: the curve of every customer ("all") and customers without a value
+    ("(not set)") in the reader's language, a data value as plain text."""
+    if group == NOT_SET:
+        return _(NOT_SET)
+    if alone and group == "all":
+        return _("all")
+    return chart_text(str(group))
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:
@@ -54,40 +67,42 @@ def survival_figure(
     for i, group in enumerate(groups):
         part = curve[curve["group"] == group]
         colour = PALETTE[i % len(PALETTE)]
-        name = chart_text(str(group))
+        name = _group_name(group, alone=len(groups) == 1)
         if show_bands:
             fig.add_trace(go.Scatter(x=part["days"], y=part["high"], mode="lines", line={"width": 0, "shape": "hv"},
                                      hoverinfo="skip", showlegend=False, legendgroup=name))
             fig.add_trace(go.Scatter(x=part["days"], y=part["low"], mode="lines", line={"width": 0, "shape": "hv"},
                                      fill="tonexty", fillcolor=_rgba(colour, 0.15), hoverinfo="skip",
-                                     showlegend=False, legendgroup=name, name=f"{name} 95% band"))
+                                     showlegend=False, legendgroup=name, name=_("{group} 95% band").format(group=name)))
         fig.add_trace(go.Scatter(
             x=part["days"], y=part["still_onboarding"], mode="lines", name=name, legendgroup=name,
             line={"color": colour, "width": 2, "shape": "hv"},
             customdata=part[["at_risk", "low", "high"]].to_numpy(),
-            hovertemplate=(f"<b>{name}</b><br>day %{{x:.0f}}: %{{y:.0%}} still onboarding"
-                           "<br>95% CI %{customdata[1]:.0%}–%{customdata[2]:.0%} · %{customdata[0]:.0f} at risk"
-                           "<extra></extra>"),
+            hovertemplate=("<b>" + name + "</b><br>"
+                           + _("day %{x:.0f}: %{y:.0%} still onboarding<br>95% CI %{customdata[1]:.0%}–"
+                               "%{customdata[2]:.0%} · %{customdata[0]:.0f} at risk") + "<extra></extra>"),
         ))
         if marks is not None and len(marks):
             pts = marks[marks["group"] == group]
             fig.add_trace(go.Scatter(
                 x=pts["days"], y=pts["still_onboarding"], mode="markers", legendgroup=name, showlegend=False,
                 marker={"color": colour, "size": 8, "symbol": "circle", "line": {"color": "white", "width": 1}},
-                hovertemplate=f"<b>{name}</b><br>by day %{{x:.0f}}: %{{y:.0%}} still onboarding<extra></extra>",
+                hovertemplate="<b>" + name + "</b><br>" + _("by day %{x:.0f}: %{y:.0%} still onboarding")
+                + "<extra></extra>",
             ))
     by_day: dict[float, list[str]] = {}
     for label, days in (targets or {}).items():
-        by_day.setdefault(float(days), []).append(chart_text(str(label)))
+        by_day.setdefault(float(days), []).append(_group_name(label))
     for i, (days, labels) in enumerate(sorted(by_day.items())):
         fig.add_vline(x=days, line={"dash": "dash", "color": "#555555", "width": 1})
         # Labels step down the chart so that close targets do not print over each other.
         fig.add_annotation(x=days, y=0.98 - 0.08 * i, xref="x", yref="paper", showarrow=False, xanchor="left",
-                           text=f"target {days:.0f} d: {', '.join(labels)}", font={"size": 11, "color": "#333333"},
+                           text=_("target {days} d: {groups}").format(days=f"{days:.0f}", groups=", ".join(labels)),
+                           font={"size": 11, "color": "#333333"},
                            bgcolor="rgba(255,255,255,0.85)")
     fig.update_layout(
-        xaxis={"title": "Days since signing", "rangemode": "tozero"},
-        yaxis={"title": "Share still onboarding", "tickformat": ".0%", "range": [0, 1.05]},
+        xaxis={"title": _("Days since signing"), "rangemode": "tozero"},
+        yaxis={"title": _("Share still onboarding"), "tickformat": ".0%", "range": [0, 1.05]},
         hovermode="closest",
     )
     return house_style(fig, title=title, height=420)
@@ -102,7 +117,8 @@ def cohort_trend_figure(trend: pd.DataFrame, *, title: str | None = None) -> go.
     fig = go.Figure()
     finite_high = trend["median_high"].replace(math.inf, float("nan"))
     top = float(pd.concat([finite_high, trend["median"]]).max(skipna=True) or 0) * 1.15 or 60.0
-    for enough, colour, name in ((True, PALETTE[0], "median (95% CI)"), (False, GREY, "too uncertain to read")):
+    beyond = _("beyond the follow-up")
+    for enough, colour, name in ((True, PALETTE[0], _("median (95% CI)")), (False, GREY, _("too uncertain to read"))):
         part = trend[(trend["enough"] == enough) & trend["median"].notna()]
         if part.empty:
             continue
@@ -113,36 +129,38 @@ def cohort_trend_figure(trend: pd.DataFrame, *, title: str | None = None) -> go.
             error_y={"type": "data", "symmetric": False, "array": (high - part["median"]).clip(lower=0),
                      "arrayminus": (part["median"] - part["median_low"]).clip(lower=0), "color": colour},
             customdata=list(zip(part["n"], part["censored"], part["median_low"],
-                                [f"{h:.0f}" if math.isfinite(h) else "beyond the follow-up" for h in part["median_high"]])),
-            hovertemplate=("%{x}: median %{y:.0f} days<br>95% CI %{customdata[2]:.0f} to %{customdata[3]}"
-                           "<br>n = %{customdata[0]}, %{customdata[1]} still censored<extra></extra>"),
+                                [f"{h:.0f}" if math.isfinite(h) else beyond for h in part["median_high"]])),
+            hovertemplate=_("%{x}: median %{y:.0f} days<br>95% CI %{customdata[2]:.0f} to %{customdata[3]}"
+                            "<br>n = %{customdata[0]}, %{customdata[1]} still censored") + "<extra></extra>",
         ))
     pending = trend[trend["median"].isna()]
     if len(pending):
         fig.add_trace(go.Scatter(
-            x=pending["group"].map(chart_text), y=[0] * len(pending), mode="markers+text", name="median not reached yet",
-            marker={"color": GREY, "symbol": "x", "size": 8}, text=["not yet"] * len(pending),
-            textposition="top center", hovertemplate="%{x}: fewer than half reached first value yet<extra></extra>",
+            x=pending["group"].map(chart_text), y=[0] * len(pending), mode="markers+text",
+            name=_("median not reached yet"), marker={"color": GREY, "symbol": "x", "size": 8},
+            text=[_("not yet")] * len(pending), textposition="top center",
+            hovertemplate=_("%{x}: fewer than half reached first value yet") + "<extra></extra>",
         ))
-    fig.update_layout(xaxis={"title": "Signing quarter", "type": "category"},
-                      yaxis={"title": "Median days to first value", "rangemode": "tozero"})
+    fig.update_layout(xaxis={"title": _("Signing quarter"), "type": "category"},
+                      yaxis={"title": _("Median days to first value"), "rangemode": "tozero"})
     return house_style(fig, title=title, height=340)
 
 
 def early_churn_figure(table: pd.DataFrame, *, title: str | None = None) -> go.Figure:
     """Share lost within 90 days of signing, on time against late, with 95% Wilson intervals."""
     colours = {"on time": PALETTE[2], "late": PALETTE[3]}
-    labels = [f"{chart_text(g)} (n = {n:,})" for g, n in zip(table["group"], table["n"])]
+    labels = [_("{group} (n = {n})").format(group=_(TIMELINESS[g]) if g in TIMELINESS else chart_text(g),
+                                            n=formats.decimal(n)) for g, n in zip(table["group"], table["n"])]
     fig = go.Figure(go.Bar(
         x=labels, y=table["share"],
         marker_color=[colours.get(g, PALETTE[0]) for g in table["group"]],
         error_y={"type": "data", "symmetric": False, "array": (table["high"] - table["share"]).fillna(0),
                  "arrayminus": (table["share"] - table["low"]).fillna(0), "color": "#333333"},
-        text=[f"{s:.1%}" if n else "no customers" for s, n in zip(table["share"], table["n"])],
+        text=[formats.percent(s, 1) if n else _("no customers") for s, n in zip(table["share"], table["n"])],
         textposition="inside", insidetextanchor="start",
-        hovertemplate="%{x}: %{y:.1%} churned within 90 days<extra></extra>",
+        hovertemplate=_("%{x}: %{y:.1%} churned within 90 days") + "<extra></extra>",
     ))
-    fig.update_layout(xaxis={"title": "First value reached"}, yaxis={"title": "Churned within 90 days",
+    fig.update_layout(xaxis={"title": _("First value reached")}, yaxis={"title": _("Churned within 90 days"),
                                                                       "tickformat": ".0%", "rangemode": "tozero"})
     return house_style(fig, title=title, height=300)
 
@@ -152,31 +170,32 @@ def early_churn_figure(table: pd.DataFrame, *, title: str | None = None) -> go.F
 
 def _days(value: float) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "not reached"
+        return _("not reached")
     if math.isinf(value):
-        return "not reached"
+        return _("not reached")
     return f"{value:.0f}"
 
 
-def summary_table(summary: pd.DataFrame, *, group_label: str = "Group", min_n: int = MIN_GROUP_N) -> pd.DataFrame:
-    """``cs_metrics.ttfv.ttfv_summary`` as a table to read: one row per group, figures as text."""
+def summary_table(summary: pd.DataFrame, *, group_label: str | None = None, min_n: int = MIN_GROUP_N) -> pd.DataFrame:
+    """``cs_metrics.ttfv.ttfv_summary`` as a table to read: one row per group, figures as text, the
+    headers in the reader's language (``group_label``: the first column's, "Group" by default)."""
     within = [c for c in summary.columns if c.startswith("within_")]
     rows = []
     for r in summary.to_dict("records"):
         row = {
-            group_label: str(r["group"]),
-            "Customers": int(r["n"]),
-            "Reached first value": int(r["reached"]),
-            "Not yet at first value (censored)": int(r["censored"]),
-            "Median days": _days(r["median"]),
-            "95% CI": (f"{_days(r['median_low'])}–{_days(r['median_high'])}"
-                       if not math.isnan(r["median_low"]) else "–"),
-            "75% reached by day": _days(r["p75"]),
-            "90% reached by day": _days(r["p90"]),
+            group_label or _("Group"): _group_name(r["group"]) if r["group"] == NOT_SET else str(r["group"]),
+            _("Customers"): int(r["n"]),
+            _("Reached first value"): int(r["reached"]),
+            _("Not yet at first value (censored)"): int(r["censored"]),
+            _("Median days"): _days(r["median"]),
+            _("95% CI"): (f"{_days(r['median_low'])}–{_days(r['median_high'])}"
+                          if not math.isnan(r["median_low"]) else "–"),
+            _("75% reached by day"): _days(r["p75"]),
+            _("90% reached by day"): _days(r["p90"]),
         }
         for c in within:
-            row[f"Within {c.split('_', 1)[1]} days"] = fmt_value(r[c], "share")
-        row["Note"] = f"too few to read (under {min_n})" if r["n"] < min_n else ""
+            row[_("Within {days} days").format(days=c.split("_", 1)[1])] = fmt_value(r[c], "share")
+        row[_("Note")] = _("too few to read (under {n})").format(n=min_n) if r["n"] < min_n else ""
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -184,17 +203,17 @@ def summary_table(summary: pd.DataFrame, *, group_label: str = "Group", min_n: i
 def stalled_table(stalled: pd.DataFrame) -> pd.DataFrame:
     """``cs_metrics.ttfv.stalled_onboardings`` as a table to read (names kept as plain text)."""
     out = pd.DataFrame({
-        "Customer": stalled.get("name", stalled["customer_id"]).astype(str),
-        "Segment": stalled.get("segment", pd.Series("", index=stalled.index)),
-        "Owner": stalled.get("owner", pd.Series("", index=stalled.index)).fillna("(none)"),
-        "ARR": stalled.get("arr", pd.Series(float("nan"), index=stalled.index)),
-        "Signed on": pd.to_datetime(stalled["signed_on"]).dt.date if "signed_on" in stalled else None,
-        "Days waiting": stalled["days"].astype(int),
-        "Target (days)": stalled["target_days"].astype(int),
-        "Days over target": stalled["days_over_target"].astype(int),
-        "Last milestone": stalled.get("last_milestone", pd.Series("", index=stalled.index)).fillna("none yet"),
-        "Reached on": (pd.to_datetime(stalled["last_milestone_on"]).dt.date
-                       if "last_milestone_on" in stalled else None),
+        _("Customer"): stalled.get("name", stalled["customer_id"]).astype(str),
+        _("Segment"): stalled.get("segment", pd.Series("", index=stalled.index)),
+        _("Owner"): stalled.get("owner", pd.Series("", index=stalled.index)).fillna(_("(none)")),
+        _("ARR"): stalled.get("arr", pd.Series(float("nan"), index=stalled.index)),
+        _("Signed on"): pd.to_datetime(stalled["signed_on"]).dt.date if "signed_on" in stalled else None,
+        _("Days waiting"): stalled["days"].astype(int),
+        _("Target (days)"): stalled["target_days"].astype(int),
+        _("Days over target"): stalled["days_over_target"].astype(int),
+        _("Last milestone"): stalled.get("last_milestone", pd.Series("", index=stalled.index)).fillna(_("none yet")),
+        _("Reached on"): (pd.to_datetime(stalled["last_milestone_on"]).dt.date
+                          if "last_milestone_on" in stalled else None),
     })
     return out.reset_index(drop=True)
 
@@ -202,8 +221,8 @@ def stalled_table(stalled: pd.DataFrame) -> pd.DataFrame:
 def problems_table(problems: pd.DataFrame) -> pd.DataFrame:
     """``cs_metrics.ttfv.problem_report`` as a table to read."""
     return pd.DataFrame({
-        "Customer": [str(n) if isinstance(n, str) and n else f"#{c}" for c, n in
-                     zip(problems["customer_id"], problems["name"])],
-        "Problem": problems["problem"].astype(str),
-        "Detail": problems["detail"].astype(str),
+        _("Customer"): [str(n) if isinstance(n, str) and n else f"#{c}" for c, n in
+                        zip(problems["customer_id"], problems["name"])],
+        _("Problem"): problems["problem"].astype(str),
+        _("Detail"): problems["detail"].astype(str),
     })

@@ -45,8 +45,12 @@ from cs_metrics.health.backtest import (
     band_before_churn,
 )
 from cs_metrics.health.model import (
+    BAND_LABELS,
+    BAND_TITLES,
     SIGNAL_LABELS,
     ModelError,
+    band_label,
+    band_title,
     check_model,
     check_weights,
     describe_rule,
@@ -62,6 +66,7 @@ from cs_metrics.health.model import (
 from cs_metrics.health.movement import (
     TRANSITION_FROM,
     TRANSITION_TO,
+    WHY_LABELS,
     at_risk,
     band_transitions,
     band_trend,
@@ -72,6 +77,7 @@ from cs_metrics.health.movement import (
     scored_months,
     transition_matrix,
     transitions_in_order,
+    why_label,
 )
 from cs_metrics.health.scoring import (
     MIN_SCORED,
@@ -89,12 +95,12 @@ from cs_metrics.health.scoring import (
 from cs_metrics.vocab import HEALTH_BANDS as BANDS
 
 __all__ = [
-    "BANDS", "DEFAULT_MODEL", "MIN_BACKTEST_EVENTS", "MIN_SCORED", "SIGNAL_LABELS", "TRANSITION_FROM",
+    "BAND_LABELS", "BAND_TITLES", "BANDS", "DEFAULT_MODEL", "MIN_BACKTEST_EVENTS", "MIN_SCORED", "SIGNAL_LABELS", "TRANSITION_FROM",
     "TRANSITION_TO", "AucResult", "BacktestResult", "ModelError", "at_risk", "auc_interval", "backtest",
     "backtest_by_month", "backtest_months", "band", "band_before_churn", "band_shares", "band_shares_by",
     "band_transitions", "band_trend", "check_model", "check_weights", "customer_choices", "customer_history",
     "describe_rule", "edit_model", "explain", "histogram_from_bins", "model_bands", "model_problems", "model_table",
     "model_warnings", "model_weights", "month_rows", "movement", "normalise", "score_customers",
     "score_histogram", "score_wide", "scored_months", "shares_from_counts", "signal_label", "transition_matrix",
-    "transitions_in_order", "weighted_score",
+    "transitions_in_order", "weighted_score", "WHY_LABELS", "band_label", "band_title", "why_label",
 ]

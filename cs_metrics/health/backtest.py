@@ -13,6 +13,7 @@ import pandas as pd
 from cs_metrics.errors import DataError
 from cs_metrics.health.movement import month_starts
 from cs_metrics.health.scoring import band
+from cs_metrics.i18n import _, formats
 from cs_metrics.stats import wilson_interval, z_value
 from cs_metrics.vocab import HEALTH_BANDS as BANDS
 
@@ -213,7 +214,7 @@ def backtest(
     (2, 0.75, [3])
     """
     if int(horizon_days) <= 0:
-        raise DataError(f"horizon_days must be a positive number of days (got {horizon_days}).")
+        raise DataError(_("horizon_days must be a positive number of days (got {days}).").format(days=horizon_days))
     horizon_days = int(horizon_days)
     eligible = backtest_months(scores, horizon_days=horizon_days, as_of=as_of)
     if month is None:
@@ -222,10 +223,11 @@ def backtest(
         month = eligible[-1]
     month = pd.Timestamp(month).to_period("M").to_timestamp()
     if month not in eligible:
-        last = eligible[-1].strftime("%b %Y") if eligible else "none"
+        last = formats.month(eligible[-1]) if eligible else _("none")
         raise DataError(
-            f"Churn in the {horizon_days} days after {month:%b %Y} is not fully known yet; "
-            f"pick a month up to {last} or a shorter horizon."
+            _("Churn in the {days} days after {month} is not fully known yet; "
+              "pick a month up to {last} or a shorter horizon.").format(
+                days=horizon_days, month=formats.month(month), last=last)
         )
     start = month + pd.offsets.MonthBegin(1)
     end = start + pd.Timedelta(days=horizon_days)

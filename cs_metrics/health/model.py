@@ -19,20 +19,29 @@ import numpy as np
 import pandas as pd
 
 from cs_metrics.errors import DataError
+from cs_metrics.i18n import N_, _, formats
 
-#: Display names of the raw signals of ``vocab.HEALTH_SIGNALS``.
+#: Display names of the raw signals of ``vocab.HEALTH_SIGNALS`` (English; ``signal_label`` translates).
 SIGNAL_LABELS: dict[str, str] = {
-    "usage": "Product usage",
-    "tickets_opened": "Support tickets opened",
-    "resolution_hours": "Ticket resolution time",
-    "tutorial_views": "Tutorials and guides used",
-    "training_hours": "Training consumed",
-    "services_purchased": "Professional services bought",
-    "expansion": "Expansion (upsell)",
-    "advocacy": "Advocacy (testimonial, referral, case study)",
-    "billing_issue": "Billing problems",
-    "marketing_unsubscribe": "Unsubscribed from marketing",
+    "usage": N_("Product usage"),
+    "tickets_opened": N_("Support tickets opened"),
+    "resolution_hours": N_("Ticket resolution time"),
+    "tutorial_views": N_("Tutorials and guides used"),
+    "training_hours": N_("Training consumed"),
+    "services_purchased": N_("Professional services bought"),
+    "expansion": N_("Expansion (upsell)"),
+    "advocacy": N_("Advocacy (testimonial, referral, case study)"),
+    "billing_issue": N_("Billing problems"),
+    "marketing_unsubscribe": N_("Unsubscribed from marketing"),
 }
+#: Display names of the bands (``vocab.HEALTH_BANDS``) and of the other states of band movement
+#: (English; ``band_label`` translates).
+BAND_LABELS: dict[str, str] = {
+    "red": N_("Red"), "yellow": N_("Yellow"), "green": N_("Green"), "unscored": N_("Unscored"),
+    "churned": N_("Churned"),
+}
+#: The metric label of each band's share.
+BAND_TITLES: dict[str, str] = {"red": N_("Red band"), "yellow": N_("Yellow band"), "green": N_("Green band")}
 
 
 class ModelError(DataError):
@@ -55,10 +64,10 @@ def normalise(values: pd.Series | float, rule: Mapping[str, Any]) -> pd.Series |
     50.0
     """
     if rule.get("rule", "linear") != "linear":
-        raise DataError(f"Unknown normalisation rule {rule.get('rule')!r}: use 'linear'.")
+        raise DataError(_("Unknown normalisation rule {rule}: use 'linear'.").format(rule=repr(rule.get("rule"))))
     worst, best = float(rule["worst"]), float(rule["best"])
     if worst == best:
-        raise DataError("A linear rule needs 'worst' and 'best' to differ.")
+        raise DataError(_("A linear rule needs 'worst' and 'best' to differ."))
     scaled = (pd.to_numeric(values) - worst) / (best - worst) * 100.0
     if isinstance(scaled, pd.Series):
         return scaled.clip(0.0, 100.0)
@@ -69,9 +78,9 @@ def check_weights(weights: Mapping[str, float]) -> None:
     """Raise ``DataError`` unless weights are finite, non-negative and not all zero."""
     bad = {k: w for k, w in weights.items() if w is None or not np.isfinite(w) or w < 0}
     if bad:
-        raise DataError(f"Weights must be non-negative numbers; fix {sorted(bad)}.")
+        raise DataError(_("Weights must be non-negative numbers; fix {signals}.").format(signals=sorted(bad)))
     if not weights or sum(weights.values()) <= 0:
-        raise DataError("At least one weight must be above zero.")
+        raise DataError(_("At least one weight must be above zero."))
 
 
 def model_weights(model: Mapping[str, Any], segment: str | None = None) -> dict[str, float]:
@@ -90,8 +99,20 @@ def model_bands(model: Mapping[str, Any], segment: str | None = None) -> tuple[f
 
 
 def signal_label(key: str) -> str:
-    """Display name of a signal key (the key itself, tidied, when it is not a known signal)."""
-    return SIGNAL_LABELS.get(key, key.replace("_", " ").capitalize())
+    """Display name of a signal key in the reader's language (the key itself, tidied, when it is
+    not a known signal)."""
+    return _(SIGNAL_LABELS[key]) if key in SIGNAL_LABELS else key.replace("_", " ").capitalize()
+
+
+def band_label(band: str) -> str:
+    """Display name of a band ("red" gives "Red"), or of "unscored" and "churned", in the reader's
+    language; any other value as it is."""
+    return _(BAND_LABELS[band]) if band in BAND_LABELS else str(band)
+
+
+def band_title(band: str) -> str:
+    """The label of a band's share ("Red band") in the reader's language."""
+    return _(BAND_TITLES[band]) if band in BAND_TITLES else str(band)
 
 
 def describe_rule(rule: Mapping[str, Any]) -> str:
@@ -102,10 +123,18 @@ def describe_rule(rule: Mapping[str, Any]) -> str:
     >>> describe_rule({"rule": "linear", "worst": 72, "best": 4})
     '100 points at 4 or less, 0 at 72 or more, straight line in between'
     """
-    worst, best = f"{float(rule['worst']):g}", f"{float(rule['best']):g}"
+    worst, best = _number(rule["worst"]), _number(rule["best"])
     if float(rule["best"]) > float(rule["worst"]):
-        return f"0 points at {worst} or less, 100 at {best} or more, straight line in between"
-    return f"100 points at {best} or less, 0 at {worst} or more, straight line in between"
+        return _("0 points at {worst} or less, 100 at {best} or more, straight line in between").format(
+            worst=worst, best=best)
+    return _("100 points at {best} or less, 0 at {worst} or more, straight line in between").format(
+        worst=worst, best=best)
+
+
+def _number(value: Any) -> str:
+    """A threshold or weight as ``{:g}`` writes it, with the reader's decimal separator ("0.8" / "0,8")."""
+    text = f"{float(value):g}"
+    return text.replace(".", ",").replace("-", formats.MINUS) if formats.italian() else text
 
 
 def finite_number(value: Any) -> float | None:
@@ -125,14 +154,16 @@ def finite_number(value: Any) -> float | None:
 
 def _band_problems(bands: Any, where: str) -> list[str]:
     if not isinstance(bands, (list, tuple)) or len(bands) != 2:
-        return [f"{where}: give exactly two band thresholds (red/yellow and yellow/green), e.g. [50, 75]."]
+        return [_("{where}: give exactly two band thresholds (red/yellow and yellow/green), e.g. [50, 75].").format(
+            where=where)]
     low, high = finite_number(bands[0]), finite_number(bands[1])
     if low is None or high is None:
-        return [f"{where}: band thresholds must be numbers between 0 and 100."]
+        return [_("{where}: band thresholds must be numbers between 0 and 100.").format(where=where)]
     if not 0 <= low < high <= 100:
         return [
-            f"{where}: band thresholds must increase within 0-100 (got {low:g} and {high:g}); "
-            "put the red/yellow threshold below the yellow/green one."
+            _("{where}: band thresholds must increase within 0-100 (got {low} and {high}); "
+              "put the red/yellow threshold below the yellow/green one.").format(
+                where=where, low=_number(low), high=_number(high))
         ]
     return []
 
@@ -141,29 +172,34 @@ def _weight_problems(weights: Mapping[str, Any], where: str, known: set[str]) ->
     problems = []
     unknown = sorted(set(weights) - known)
     if unknown:
-        problems.append(f"{where}: weights for unknown signals {unknown}; remove them or add the signals.")
+        problems.append(_("{where}: weights for unknown signals {signals}; remove them or add the signals.").format(
+            where=where, signals=unknown))
     values = {k: finite_number(v) for k, v in weights.items() if k in known}
     bad = sorted(k for k, v in values.items() if v is None or v < 0)
     if bad:
         names = ", ".join(signal_label(k) for k in bad)
-        problems.append(f"{where}: weights must be zero or positive numbers; fix {names}.")
+        problems.append(_("{where}: weights must be zero or positive numbers; fix {names}.").format(
+            where=where, names=names))
     elif not any(v and v > 0 for v in values.values()):
-        problems.append(f"{where}: all weights are zero; give at least one signal a weight above zero.")
+        problems.append(_("{where}: all weights are zero; give at least one signal a weight above zero.").format(
+            where=where))
     return problems
 
 
 def _rule_problems(key: Any, rule: Any) -> list[str]:
     name = signal_label(str(key))
     if not isinstance(rule, Mapping):
-        return [f"{name}: the rule must be a mapping with 'worst', 'best' and 'weight'."]
+        return [_("{name}: the rule must be a mapping with 'worst', 'best' and 'weight'.").format(name=name)]
     problems = []
     if rule.get("rule", "linear") != "linear":
-        problems.append(f"{name}: unknown normalisation rule {rule.get('rule')!r}; use 'linear'.")
+        problems.append(_("{name}: unknown normalisation rule {rule}; use 'linear'.").format(
+            name=name, rule=repr(rule.get("rule"))))
     worst, best = finite_number(rule.get("worst")), finite_number(rule.get("best"))
     if worst is None or best is None:
-        problems.append(f"{name}: 'worst' and 'best' must be numbers.")
+        problems.append(_("{name}: 'worst' and 'best' must be numbers.").format(name=name))
     elif worst == best:
-        problems.append(f"{name}: 'worst' and 'best' are both {worst:g}; make them differ.")
+        problems.append(_("{name}: 'worst' and 'best' are both {value}; make them differ.").format(
+            name=name, value=_number(worst)))
     return problems
 
 
@@ -188,17 +224,18 @@ def model_problems(model: Any, *, coverage: pd.DataFrame | None = None) -> list[
      red/yellow threshold below the yellow/green one.']
     """
     if not isinstance(model, Mapping) or not isinstance(model.get("signals"), Mapping) or not model["signals"]:
-        return ["The model needs a 'signals' mapping with at least one signal."]
+        return [_("The model needs a 'signals' mapping with at least one signal.")]
     signals = model["signals"]
     problems = [p for key, rule in signals.items() for p in _rule_problems(key, rule)]
     known = set(signals)
     weights = {k: (v.get("weight") if isinstance(v, Mapping) else None) for k, v in signals.items()}
-    problems += _weight_problems(weights, "All segments", known)
-    problems += _band_problems(model.get("bands", [50, 75]), "All segments")
+    everyone = _("All segments")
+    problems += _weight_problems(weights, everyone, known)
+    problems += _band_problems(model.get("bands", [50, 75]), everyone)
     for segment, profile in (model.get("segments") or {}).items():
-        where = f"Profile {segment!r}"
+        where = _("Profile {segment}").format(segment=repr(segment))
         if not isinstance(profile, Mapping):
-            problems.append(f"{where}: must be a mapping with 'weights' and/or 'bands'.")
+            problems.append(_("{where}: must be a mapping with 'weights' and/or 'bands'.").format(where=where))
             continue
         if "weights" in profile:
             problems += _weight_problems(profile["weights"], where, known)
@@ -209,10 +246,11 @@ def model_problems(model: Any, *, coverage: pd.DataFrame | None = None) -> list[
             with_data = set(part.loc[part["customers"] > 0, "signal"])
             weighted = {k for k, w in model_weights(model, segment).items() if w > 0}
             if weighted and not weighted & with_data:
-                names = ", ".join(sorted(signal_label(s) for s in with_data)) or "none"
+                names = ", ".join(sorted(signal_label(s) for s in with_data)) or _("none")
                 problems.append(
-                    f"Segment {segment!r}: none of the weighted signals has data, so no customer there can "
-                    f"be scored; give weight to a signal with data ({names})."
+                    _("Segment {segment}: none of the weighted signals has data, so no customer there can "
+                      "be scored; give weight to a signal with data ({names}).").format(
+                        segment=repr(segment), names=names)
                 )
     return problems
 
@@ -230,8 +268,9 @@ def model_warnings(model: Mapping[str, Any], coverage: pd.DataFrame | None) -> l
         empty = sorted(k for k, w in model_weights(model, segment).items() if w > 0 and k not in with_data)
         if empty:
             out.append(
-                f"Segment {segment!r}: no data for {', '.join(signal_label(k) for k in empty)}; "
-                "these signals drop out of its scores and the other weights count for more."
+                _("Segment {segment}: no data for {names}; "
+                  "these signals drop out of its scores and the other weights count for more.").format(
+                    segment=repr(segment), names=", ".join(signal_label(k) for k in empty))
             )
     return out
 

@@ -11,10 +11,19 @@ import pandas as pd
 
 from cs_metrics.errors import DataError
 from cs_metrics.health.scoring import band_shares_by
+from cs_metrics.i18n import N_, _
 
 #: Where a customer can come from, and go to, between two months.
 TRANSITION_FROM: tuple[str, ...] = ("red", "yellow", "green", "unscored")
 TRANSITION_TO: tuple[str, ...] = ("red", "yellow", "green", "unscored", "churned")
+#: Why a customer is on the at-risk list: the ``why`` values (kept in English as data), shown with ``why_label``.
+WHY_LABELS: dict[str, str] = {"red": N_("red"), "falling": N_("falling"), "red and falling": N_("red and falling")}
+
+
+def why_label(why: str) -> str:
+    """Why a customer is at risk (a ``why`` value: "red", "falling", "red and falling") in the
+    reader's language; any other value as it is."""
+    return _(WHY_LABELS[why]) if why in WHY_LABELS else why
 
 
 def month_starts(values: Any) -> pd.Series:
@@ -153,7 +162,7 @@ def movement(
     customers gone by the last day of ``end_month`` who churned count as ``churned``."""
     start, end = pd.Timestamp(start_month), pd.Timestamp(end_month)
     if not start < end:
-        raise DataError("Pick a first month before the second one.")
+        raise DataError(_("Pick a first month before the second one."))
     until = end.to_period("M").to_timestamp() + pd.offsets.MonthEnd(0)
     return band_transitions(month_rows(scored, start), month_rows(scored, end), churned=churn, until=until)
 
@@ -177,7 +186,7 @@ def at_risk(
     [[2, 'falling'], [1, 'red']]
     """
     if drop < 0:
-        raise DataError("drop is a fall in points: give a positive number, e.g. 10.")
+        raise DataError(_("drop is a fall in points: give a positive number, e.g. 10."))
     out = latest[latest["score"].notna()].copy()
     if previous is not None and not previous.empty:
         prev = previous.drop_duplicates("customer_id").set_index("customer_id")["score"]

@@ -23,6 +23,7 @@ from cs_metrics.health.model import (
     normalise,
     signal_label,
 )
+from cs_metrics.i18n import _
 from cs_metrics.vocab import HEALTH_BANDS as BANDS
 
 #: Below this many scored customers a band share is too uncertain to read.
@@ -87,7 +88,7 @@ def band(score: float | pd.Series | None, thresholds: tuple[float, float] = (50,
     """
     low, high = float(thresholds[0]), float(thresholds[1])
     if not low < high:
-        raise DataError(f"Band thresholds must increase (got {low}, {high}).")
+        raise DataError(_("Band thresholds must increase (got {low}, {high}).").format(low=low, high=high))
     if isinstance(score, pd.Series):
         out = pd.Series([None] * len(score), index=score.index, dtype=object)
         out[score <= low] = "red"

@@ -98,7 +98,7 @@ def using(language_code: str | None) -> Iterator[str]:
 
 
 @functools.cache
-def catalog(language_code: str) -> dict[tuple[str | None, str], tuple[str, ...]]:
+def messages(language_code: str) -> dict[tuple[str | None, str], tuple[str, ...]]:
     """Every translated message of ``language_code``'s PO files: (context, English) -> its forms."""
     from babel.messages.pofile import read_po
 
@@ -120,7 +120,7 @@ def _lookup(context: str | None, message: str) -> tuple[str, ...] | None:
     code = language()
     if code == DEFAULT:
         return None
-    return catalog(code).get((context, message))
+    return messages(code).get((context, message))
 
 
 def gettext(message: str) -> str:
@@ -152,5 +152,5 @@ def N_(message: str) -> str:
     return message
 
 
-__all__ = ["DEFAULT", "LANGUAGES", "LOCALES", "N_", "_", "catalog", "check", "gettext", "language", "locale",
+__all__ = ["DEFAULT", "LANGUAGES", "LOCALES", "N_", "_", "messages", "check", "gettext", "language", "locale",
            "ngettext", "normalise", "pgettext", "set_resolver", "using"]

@@ -53,7 +53,9 @@ AREAS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("data", ("pages/data.py", "ui/data_*.py", "cs_metrics/services/data.py", "cs_metrics/services/vocabulary.py",
               "cs_metrics/services/access.py")),
     ("imports", ("cs_metrics/storage/*",)),
-    ("report", ("cs_metrics/report/*", "cs_metrics/summary.py", "cs_metrics/tiles.py", "cs_metrics/services/*")),
+    ("tiles", ("cs_metrics/tiles.py", "cs_metrics/summary.py", "cs_metrics/services/overview.py",
+               "cs_metrics/services/coverage.py", "cs_metrics/services/renewal_tiles.py", "cs_metrics/services/summary.py")),
+    ("report", ("cs_metrics/report/*", "cs_metrics/services/*")),
     ("metrics", ("cs_metrics/*",)),
 )
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
@@ -101,6 +103,8 @@ def extract(root: Path = ROOT) -> dict[tuple[str | None, str], Message]:
                 continue
             key = (context, singular)
             message = found.setdefault(key, Message(key, text, context))
+            if isinstance(text, tuple) and not isinstance(message.id, tuple):
+                message.id = text  # used with a plural somewhere: the entry keeps both forms
             message.locations.append((relative, lineno))
     return found
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -38,7 +39,8 @@ def decimal(value: float, decimals: int = 0, *, sign: bool = False) -> str:
     """
     if not italian():
         return f"{value:+,.{decimals}f}" if sign else f"{value:,.{decimals}f}"
-    rounded = round(float(value), decimals)
+    # Half away from zero, as a reader rounds by hand ("1,25 mln" is "1,3 mln"), from the value as written.
+    rounded = float(Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP))
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     body = format_decimal(abs(rounded), format=pattern, locale=LOCALES["it"])
     if rounded < 0:
@@ -72,7 +74,7 @@ def money(value: float, symbol: str = "€") -> str:
 
     >>> from cs_metrics.i18n import using
     >>> with using("it"):
-    ...     money(33_000_000), money(850_000), money(-350_000), money(-1_260_000), money(950)
+    ...     money(33_000_000), money(850_000), money(-350_000), money(-1_250_000), money(950)
     ('33,0 mln €', '850 mila €', '−350 mila €', '−1,3 mln €', '950 €')
     """
     if not italian():

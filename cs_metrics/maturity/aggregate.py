@@ -15,7 +15,15 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from cs_metrics.maturity.instrument import DIMENSIONS, ROLES, STAGE_STEPS, MaturityDataError, is_valid_stage
+from cs_metrics.i18n import _
+from cs_metrics.maturity.instrument import (
+    DIMENSIONS,
+    ROLES,
+    STAGE_STEPS,
+    MaturityDataError,
+    is_valid_stage,
+    stage_text,
+)
 
 #: Groups with fewer respondents are hidden, so that no one's answer can be read off a result.
 MIN_RESPONDENTS = 3
@@ -34,22 +42,24 @@ def check_answers(answers: pd.DataFrame, *, columns: Sequence[str] = ("dimension
         half-step grid (the message names the first offending row).
     """
     if not isinstance(answers, pd.DataFrame):
-        raise MaturityDataError("Pass the answers as a pandas DataFrame.")
+        raise MaturityDataError(_("Pass the answers as a pandas DataFrame."))
     missing = [c for c in columns if c not in answers.columns]
     if missing:
-        raise MaturityDataError(f"The answers lack the column(s) {', '.join(missing)}; add them.")
+        raise MaturityDataError(_("The answers lack the column(s) {columns}; add them.").format(columns=", ".join(missing)))
     data = answers.copy()
     data["stage"] = pd.to_numeric(data["stage"], errors="coerce").astype(float)
     data = data[data["stage"].notna()]
     bad_dim = ~data["dimension"].isin(DIMENSIONS)
     if bad_dim.any():
         value = data.loc[bad_dim, "dimension"].iloc[0]
-        raise MaturityDataError(f"Unknown dimension {value!r}; use one of {', '.join(DIMENSIONS)}.")
+        raise MaturityDataError(_("Unknown dimension {dimension}; use one of {choices}.").format(
+            dimension=repr(value), choices=", ".join(DIMENSIONS)))
     bad_stage = ~data["stage"].map(is_valid_stage)
     if bad_stage.any():
         value = data.loc[bad_stage, "stage"].iloc[0]
         raise MaturityDataError(
-            f"Stage {value:g} is not allowed; use a whole stage 1–5 or a half-step between two (1.5, 2.5, ...)."
+            _("Stage {value} is not allowed; use a whole stage 1–5 or a half-step between two (1.5, 2.5, ...).").format(
+                value=stage_text(value))
         )
     return data
 

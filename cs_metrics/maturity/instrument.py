@@ -12,6 +12,7 @@ from typing import Any
 
 from cs_metrics import vocab
 from cs_metrics.errors import DataError
+from cs_metrics.i18n import _, formats
 
 #: Dimension keys, in the order the instrument presents them.
 DIMENSIONS: tuple[str, ...] = vocab.MATURITY_DIMENSIONS
@@ -71,7 +72,7 @@ class Instrument:
 
     def step_label(self, stage: float, lang: str = "en") -> str:
         """``"2.5 · between Channel and Listening"``: the text of one answer option."""
-        return f"{float(stage):g} · {self.stage_label(stage, lang)}"
+        return f"{stage_text(stage)} · {self.stage_label(stage, lang)}"
 
     def dimension_label(self, dimension: str, lang: str = "en") -> str:
         return self._text(self._dimension(dimension)["label"], lang)
@@ -95,7 +96,8 @@ class Instrument:
         for dim in self.data["dimensions"]:
             if dim["key"] == dimension:
                 return dim
-        raise MaturityDataError(f"Unknown dimension {dimension!r}; use one of {', '.join(DIMENSIONS)}.")
+        raise MaturityDataError(_("Unknown dimension {dimension}; use one of {choices}.").format(
+            dimension=repr(dimension), choices=", ".join(DIMENSIONS)))
 
     def with_stage_labels(self, labels: Mapping[str, Sequence[str]], *, version: str) -> Instrument:
         """A new version with other stage labels (per language); statements stay as they are.
@@ -106,14 +108,18 @@ class Instrument:
         data = json.loads(json.dumps(self.data))
         for lang, names in labels.items():
             if lang not in LANGUAGES:
-                raise MaturityDataError(f"Unknown language {lang!r}; labels can be given in {', '.join(LANGUAGES)}.")
+                raise MaturityDataError(_("Unknown language {language}; labels can be given in {choices}.").format(
+                    language=repr(lang), choices=", ".join(LANGUAGES)))
             cleaned = [str(n).strip() for n in names]
             if len(cleaned) != 5 or any(not n for n in cleaned):
-                raise MaturityDataError(f"Give a label for each of the five stages ({lang}); none may be empty.")
+                raise MaturityDataError(
+                    _("Give a label for each of the five stages ({language}); none may be empty.").format(language=lang))
             if any(len(n) > 40 for n in cleaned):
-                raise MaturityDataError(f"Stage labels ({lang}) must be at most 40 characters; shorten the long ones.")
+                raise MaturityDataError(_("Stage labels ({language}) must be at most {n} characters; shorten the long "
+                                          "ones.").format(language=lang, n=40))
             if len(set(n.casefold() for n in cleaned)) != 5:
-                raise MaturityDataError(f"Stage labels ({lang}) must differ from each other; two of them are the same.")
+                raise MaturityDataError(_("Stage labels ({language}) must differ from each other; two of them are the "
+                                          "same.").format(language=lang))
             for stage, name in zip(data["stages"], cleaned, strict=True):
                 stage["label"][lang] = name
         data["version"] = str(version)
@@ -126,18 +132,21 @@ class Instrument:
 def check_instrument(data: Any) -> dict:
     """Validate an instrument definition; raise ``MaturityDataError`` saying what is missing."""
     if not isinstance(data, dict):
-        raise MaturityDataError("An instrument definition must be a JSON object.")
+        raise MaturityDataError(_("An instrument definition must be a JSON object."))
     for key in ("version", "stages", "dimensions", "question", "between", "name"):
         if key not in data:
-            raise MaturityDataError(f"The instrument definition lacks {key!r}; start from social_business_v1.json.")
+            raise MaturityDataError(_("The instrument definition lacks {key}; start from {file}.").format(
+                key=repr(key), file="social_business_v1.json"))
     if [s.get("stage") for s in data["stages"]] != list(STAGES):
-        raise MaturityDataError("The instrument must list the stages 1 to 5, in order.")
+        raise MaturityDataError(_("The instrument must list the stages 1 to 5, in order."))
     if [d.get("key") for d in data["dimensions"]] != list(DIMENSIONS):
-        raise MaturityDataError(f"The instrument must list the dimensions {', '.join(DIMENSIONS)}, in order.")
+        raise MaturityDataError(_("The instrument must list the dimensions {dimensions}, in order.").format(
+            dimensions=", ".join(DIMENSIONS)))
     for dim in data["dimensions"]:
         for lang, texts in dim["descriptors"].items():
             if len(texts) != 5:
-                raise MaturityDataError(f"{dim['key']} ({lang}) needs five statements, one per stage; it has {len(texts)}.")
+                raise MaturityDataError(_("{dimension} ({language}) needs five statements, one per stage; it has "
+                                          "{n}.").format(dimension=dim["key"], language=lang, n=len(texts)))
     return data
 
 
@@ -146,7 +155,7 @@ def instrument_from_json(text: str) -> Instrument:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise MaturityDataError(f"The instrument definition is not valid JSON ({exc}).") from None
+        raise MaturityDataError(_("The instrument definition is not valid JSON ({error}).").format(error=exc)) from None
     check_instrument(data)
     return Instrument(str(data["version"]), data)
 
@@ -164,8 +173,26 @@ def load_instrument(version: str = "1") -> Instrument:
     """
     path = INSTRUMENT_DIR / f"social_business_v{version}.json"
     if not path.exists():
-        raise MaturityDataError(f"No shipped instrument has version {version!r}; the shipped version is '1'.")
+        raise MaturityDataError(_("No shipped instrument has version {version}; the shipped version is '1'.").format(
+            version=repr(version)))
     return instrument_from_json(path.read_text(encoding="utf-8"))
+
+
+def stage_text(stage: float) -> str:
+    """A stage (or a median, a gap) as the reader writes a number: "2.5", "2,5" in Italian; as many
+    decimals as the value has ("2", "2.75").
+
+    >>> from cs_metrics.i18n import using
+    >>> with using("it"):
+    ...     stage_text(2.5), stage_text(3.0), stage_text(-0.25)
+    ('2,5', '3', '−0,25')
+    >>> stage_text(2.5)
+    '2.5'
+    """
+    text = f"{float(stage):g}"
+    if not formats.italian() or "e" in text or text in ("nan", "inf", "-inf"):
+        return text
+    return formats.decimal(float(stage), len(text.split(".")[1]) if "." in text else 0)
 
 
 def is_valid_stage(stage: Any) -> bool:

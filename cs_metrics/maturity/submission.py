@@ -11,7 +11,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from cs_metrics.errors import DataError
-from cs_metrics.maturity.instrument import CONFIDENCE_LEVELS, DIMENSIONS, ROLES, Instrument, load_instrument
+from cs_metrics.i18n import _, formats, language
+from cs_metrics.maturity.instrument import (
+    CONFIDENCE_LEVELS,
+    DIMENSIONS,
+    ROLES,
+    Instrument,
+    load_instrument,
+    stage_text,
+)
 
 #: Longest text accepted for evidence and comments.
 MAX_TEXT = 2000
@@ -112,50 +120,62 @@ def submission_problems(
     inst = instrument or load_instrument()
     problems: list[str] = []
     if submission.round_id is None or round_status is None:
-        problems.append("Choose an assessment round: the one selected does not exist.")
+        problems.append(_("Choose an assessment round: the one selected does not exist."))
     elif round_status != "open":
-        name = f" {round_name!r}" if round_name else ""
         problems.append(
-            f"The round{name} is closed: answers can be given or revised only while a round is open. "
-            "Choose an open round, or ask whoever runs the assessment to open a new one."
+            _("The round {round} is closed: answers can be given or revised only while a round is open. Choose an "
+              "open round, or ask whoever runs the assessment to open a new one.").format(round=repr(round_name))
+            if round_name else
+            _("The round is closed: answers can be given or revised only while a round is open. Choose an open "
+              "round, or ask whoever runs the assessment to open a new one.")
         )
     team = _clean(submission.team)
     if team is None:
-        problems.append("Choose the team you are scoring.")
+        problems.append(_("Choose the team you are scoring."))
     elif teams is not None and team not in set(teams):
-        problems.append(f"The team {team!r} does not exist; choose one of the listed teams.")
+        problems.append(_("The team {team} does not exist; choose one of the listed teams.").format(team=repr(team)))
     respondent = _clean(submission.respondent)
     if respondent is None:
-        problems.append("Enter your name or e-mail address: it lets you revise your own answers while the round is open.")
+        problems.append(_("Enter your name or e-mail address: it lets you revise your own answers while the round is "
+                          "open."))
     elif len(respondent) > 120:
-        problems.append("Your name or e-mail address is longer than 120 characters; shorten it.")
+        problems.append(_("Your name or e-mail address is longer than {n} characters; shorten it.").format(n=120))
     if submission.role not in ROLES:
-        problems.append("Choose your role: executive, manager or individual contributor.")
+        problems.append(_("Choose your role: executive, manager or individual contributor."))
     for dim in submission.answers:
         if dim not in DIMENSIONS:
-            problems.append(f"Unknown dimension {dim!r}; the instrument has {', '.join(DIMENSIONS)}.")
+            problems.append(_("Unknown dimension {dimension}; the instrument has {dimensions}.").format(
+                dimension=repr(dim), dimensions=", ".join(DIMENSIONS)))
+    # The dimensions are named in the reader's language (the instrument's own labels).
+    lang = language()
     for dim in DIMENSIONS:
-        label = inst.dimension_label(dim)
+        label = inst.dimension_label(dim, lang)
         answer = submission.answers.get(dim)
         if answer is None or answer.stage is None or (isinstance(answer.stage, float) and math.isnan(answer.stage)):
-            problems.append(f"{label}: choose the statement that describes your team (a stage from 1 to 5, or a half-step).")
+            problems.append(_("{dimension}: choose the statement that describes your team (a stage from 1 to 5, or a "
+                              "half-step).").format(dimension=label))
             continue
         try:
             value = float(answer.stage)
         except (TypeError, ValueError):
-            problems.append(f"{label}: {answer.stage!r} is not a stage; choose one from 1 to 5.")
+            problems.append(_("{dimension}: {value} is not a stage; choose one from 1 to 5.").format(
+                dimension=label, value=repr(answer.stage)))
             continue
         if not 1.0 <= value <= 5.0:
-            problems.append(f"{label}: stage {value:g} is outside 1–5; choose a stage from 1 to 5.")
+            problems.append(_("{dimension}: stage {value} is outside 1–5; choose a stage from 1 to 5.").format(
+                dimension=label, value=stage_text(value)))
         elif not (value * 2).is_integer():
-            problems.append(
-                f"{label}: {value:g} is not a whole stage or a half-step; use 1, 1.5, 2, ... 5 (for example 2.5)."
-            )
+            problems.append(_("{dimension}: {value} is not a whole stage or a half-step; use 1, 1.5, 2, ... 5 (for "
+                              "example 2.5).").format(dimension=label, value=stage_text(value)))
         if answer.confidence is not None and answer.confidence not in CONFIDENCE_LEVELS:
-            problems.append(f"{label}: confidence must be low, medium or high (or left empty).")
-        for what, text in (("evidence", answer.evidence), ("comment", answer.comment)):
-            if text and len(text) > MAX_TEXT:
-                problems.append(f"{label}: the {what} is {len(text):,} characters long; keep it under {MAX_TEXT:,}.")
+            problems.append(_("{dimension}: confidence must be low, medium or high (or left empty).").format(
+                dimension=label))
+        if answer.evidence and len(answer.evidence) > MAX_TEXT:
+            problems.append(_("{dimension}: the evidence is {n} characters long; keep it under {limit}.").format(
+                dimension=label, n=formats.decimal(len(answer.evidence)), limit=formats.decimal(MAX_TEXT)))
+        if answer.comment and len(answer.comment) > MAX_TEXT:
+            problems.append(_("{dimension}: the comment is {n} characters long; keep it under {limit}.").format(
+                dimension=label, n=formats.decimal(len(answer.comment)), limit=formats.decimal(MAX_TEXT)))
     return problems
 
 

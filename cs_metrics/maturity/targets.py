@@ -8,8 +8,15 @@ import math
 import numpy as np
 import pandas as pd
 
+from cs_metrics.i18n import _
 from cs_metrics.maturity.aggregate import MIN_RESPONDENTS, aggregate, round_order
-from cs_metrics.maturity.instrument import DIMENSIONS, Instrument, MaturityDataError, is_valid_stage
+from cs_metrics.maturity.instrument import (
+    DIMENSIONS,
+    Instrument,
+    MaturityDataError,
+    is_valid_stage,
+    stage_text,
+)
 
 
 def next_stage(median: float, target: float) -> float:
@@ -32,16 +39,18 @@ def check_targets(targets: pd.DataFrame) -> pd.DataFrame:
     data = targets.rename(columns={"target_stage": "target"}).copy()
     for col in ("dimension", "target"):
         if col not in data.columns:
-            raise MaturityDataError(f"The targets lack the column {col!r}; add it.")
+            raise MaturityDataError(_("The targets lack the column {column}; add it.").format(column=repr(col)))
     data["target"] = pd.to_numeric(data["target"], errors="coerce").astype(float)
     bad = data["target"].notna() & ~data["target"].map(is_valid_stage)
     if bad.any():
         raise MaturityDataError(
-            f"Target {data.loc[bad, 'target'].iloc[0]:g} is not a stage; use 1–5 in steps of 0.5."
+            _("Target {value} is not a stage; use 1–5 in steps of 0.5.").format(
+                value=stage_text(data.loc[bad, "target"].iloc[0]))
         )
     unknown = ~data["dimension"].isin(DIMENSIONS)
     if unknown.any():
-        raise MaturityDataError(f"Unknown dimension {data.loc[unknown, 'dimension'].iloc[0]!r} in the targets.")
+        raise MaturityDataError(_("Unknown dimension {dimension} in the targets.").format(
+            dimension=repr(data.loc[unknown, "dimension"].iloc[0])))
     if "team" not in data.columns:
         data["team"] = None
     return data
@@ -145,24 +154,29 @@ def team_profile(
 
 
 def fmt_stage(value: float) -> str:
-    """A stage for display: "2.5", or "–" when unknown."""
-    return "–" if value is None or pd.isna(value) else f"{float(value):g}"
+    """A stage for display in the reader's language: "2.5" ("2,5" in Italian), or "–" when unknown."""
+    return "–" if value is None or pd.isna(value) else stage_text(value)
 
 
 def profile_display(profile: pd.DataFrame, instrument: Instrument, *, lang: str = "en") -> pd.DataFrame:
-    """``team_profile`` as a table to read: stage labels next to numbers, hidden cells said so."""
+    """``team_profile`` as a table to read: stage labels next to numbers, hidden cells said so.
+
+    The instrument's texts (dimensions, stages) are in ``lang``; the headings, the words and the
+    numbers in the reader's language (``cs_metrics.i18n``)."""
     rows = []
     for row in profile.itertuples(index=False):
         hidden = bool(row.suppressed)
+        low = row.consensus is not pd.NA and not row.consensus
         rows.append({
-            "Dimension": instrument.dimension_label(row.dimension, lang),
-            "Median": "hidden" if hidden else f"{fmt_stage(row.median)} · {instrument.stage_label(row.median, lang)}",
-            "IQR": "–" if hidden else fmt_stage(row.iqr),
-            "Range": "–" if hidden else f"{fmt_stage(row.min)}–{fmt_stage(row.max)}",
+            _("Dimension"): instrument.dimension_label(row.dimension, lang),
+            _("Median"): _("hidden") if hidden
+            else f"{fmt_stage(row.median)} · {instrument.stage_label(row.median, lang)}",
+            _("IQR"): "–" if hidden else fmt_stage(row.iqr),
+            _("Range"): "–" if hidden else f"{fmt_stage(row.min)}–{fmt_stage(row.max)}",
             "n": int(row.n),
-            "Consensus": "–" if hidden else ("low (IQR ≥ 1)" if row.consensus is not pd.NA and not row.consensus else "ok"),
-            "Previous round": fmt_stage(row.previous),
-            "Target": fmt_stage(row.target),
-            "Gap": fmt_stage(row.gap),
+            _("Consensus"): "–" if hidden else (_("low (IQR ≥ 1)") if low else _("ok")),
+            _("Previous round"): fmt_stage(row.previous),
+            _("Target"): fmt_stage(row.target),
+            _("Gap"): fmt_stage(row.gap),
         })
     return pd.DataFrame(rows)

@@ -23,6 +23,7 @@ from functools import cache
 from pathlib import Path
 
 from cs_metrics.errors import DataError
+from cs_metrics.i18n import _
 
 FOLDER = Path(__file__).resolve().parent
 #: The benchmark drawn by default.
@@ -47,9 +48,9 @@ class Band:
         def k(x: float) -> str:
             return f"{symbol}{x / 1000:g}k"
         if self.low is None:
-            return f"under {k(self.high)}"
+            return _("under {amount}").format(amount=k(self.high))
         if self.high is None:
-            return f"over {k(self.low)}"
+            return _("over {amount}").format(amount=k(self.low))
         return f"{k(self.low)}–{self.high / 1000:g}k"
 
 

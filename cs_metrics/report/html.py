@@ -9,8 +9,10 @@ import base64
 import html
 from collections.abc import Sequence
 
+from cs_metrics import i18n
 from cs_metrics import summary as sm
-from cs_metrics.report.pack import Pack
+from cs_metrics.i18n import formats
+from cs_metrics.report.pack import Pack, in_pack_language
 from cs_metrics.report.pptx import sparkline_points
 from cs_metrics.report.readings import (
     at_risk_table,
@@ -96,6 +98,7 @@ def _image_type(data: bytes) -> str:
     return "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
 
 
+@in_pack_language
 def render_html(pack: Pack) -> bytes:
     """The pack as one self-contained HTML file: one section per ``readings.page_titles(pack)``
     entry, in order, each with its title as heading and a footer; figures are interactive
@@ -185,7 +188,8 @@ def _card(tile: Tile, language: str) -> str:
     """A summary card: label, value, interval, n, change with its verdict, sparkline."""
     e = html.escape
     interval = interval_text(tile, language)
-    n = sm.localise(f"{tile.n:,}", language)
+    with i18n.using(language):
+        n = formats.decimal(tile.n)
     return (f"<div class='card'>{sparkline_svg(tile.series)}<div class='label'>{e(sm.label(tile, language))}</div>"
             f"<div class='value'>{e(sm.value_text(tile, tile.value, language))}</div>"
             + (f"<div class='small'>{e(interval)}</div>" if interval else "")

@@ -15,11 +15,13 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
+from cs_metrics.i18n import N_, _
+
 #: Figure size in pixels (drawn at 2x for print).
 FIGURE_SIZE = (900, 600)
 #: Executable names of a Chromium kaleido can drive.
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
-INSTALL_CHROMIUM = (
+INSTALL_CHROMIUM = N_(
     "The PDF and PPTX packs draw their figures with a Chromium browser, and none was found. "
     "Install one (on Debian or Ubuntu: apt-get install chromium) or set BROWSER_PATH to a Chrome or "
     "Chromium executable; the HTML pack works without it."
@@ -66,7 +68,7 @@ def figure_images(
     """
     global _KALEIDO_STARTED
     if chromium_path() is None:
-        raise ChromiumMissing(INSTALL_CHROMIUM)
+        raise ChromiumMissing(_(INSTALL_CHROMIUM))
     import kaleido
     from kaleido.errors import ChromeNotFoundError
 
@@ -87,7 +89,7 @@ def figure_images(
                     out[key].append(kaleido.calc_fig_sync(
                         fig.to_dict(), opts={"format": "png", "width": width, "height": height, "scale": 2}))
                 except ChromeNotFoundError:
-                    raise ChromiumMissing(INSTALL_CHROMIUM) from None
+                    raise ChromiumMissing(_(INSTALL_CHROMIUM)) from None
                 done += 1
     return out
 

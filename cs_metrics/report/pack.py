@@ -7,15 +7,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import plotly.graph_objects as go
 
+from cs_metrics import i18n
 from cs_metrics import summary as sm
 from cs_metrics.errors import DataError
+from cs_metrics.i18n import N_, _
 from cs_metrics.period import Period, as_date
 from cs_metrics.report.texts import TEXT, period_label
 from cs_metrics.selection import CustomerFilter
@@ -32,7 +35,11 @@ MIME: dict[str, str] = {
     "html": "text/html",
 }
 #: Comparison periods a person can choose.
-COMPARISONS: dict[str, str] = {"previous": "Previous period of equal length", "year": "Same period a year earlier"}
+COMPARISONS: dict[str, str] = {"previous": N_("Previous period of equal length"),
+                               "year": N_("Same period a year earlier")}
+
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -116,7 +123,7 @@ class Pack:
             then = sm.value_text(tile, math.nan if old.get("value") is None else old["value"], self.language)
             now = sm.value_text(tile, tile.value, self.language)
             if then != now:
-                lines.append(f"{sm.label(tile, self.language)}: {then} → {now}")
+                lines.append(f"{sm.label(tile, self.language)}: {then} → {now}")  # noqa: RUF001 - an arrow
         return lines
 
     def last_saved(self) -> str:
@@ -129,7 +136,9 @@ class Pack:
         when = self.last["created_at"]
         when = when if isinstance(when, dt.datetime) else dt.datetime.fromisoformat(str(when))
         period = Period(as_date(self.last["period_start"]), as_date(self.last["period_end"]))
-        return f"{self.t('saved')} {when:%Y-%m-%d %H:%M} UTC, {self.t('period').lower()} {period_label(period, self.language)}"
+        with i18n.using(self.language):
+            return _("saved {when} UTC, period {period}").format(when=f"{when:%Y-%m-%d %H:%M}",
+                                                                 period=period_label(period, self.language))
 
 
 def comparison_period(period: Period, kind: str = "previous") -> Period:
@@ -187,3 +196,15 @@ def check_sections(sections: Sequence[str] | None) -> tuple[str, ...]:
     if not sections:
         raise DataError(f"Choose at least one section among {list(SECTIONS)}.")
     return tuple(s for s in SECTIONS if s in sections)
+
+
+def in_pack_language(render: Callable[..., T]) -> Callable[..., T]:
+    """Run ``render(pack, ...)`` in the pack's language, whatever the reader's: every word, number and
+    date it writes (and every figure it draws) is the pack's."""
+
+    @functools.wraps(render)
+    def speaking(pack: Pack, *args: Any, **kwargs: Any) -> T:
+        with i18n.using(pack.language):
+            return render(pack, *args, **kwargs)
+
+    return speaking

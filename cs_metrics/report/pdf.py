@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from cs_metrics import i18n
 from cs_metrics import summary as sm
 from cs_metrics.formatting import CURRENCY_SYMBOLS
+from cs_metrics.i18n import formats
 from cs_metrics.report.images import FIGURE_SIZE
-from cs_metrics.report.pack import Pack
+from cs_metrics.report.pack import Pack, in_pack_language
 from cs_metrics.report.readings import (
     at_risk_table,
     cover_lines,
@@ -57,7 +60,7 @@ _BOTTOM = PAGE_SIZE[1] - MARGIN_BOTTOM
 _TABLE_SHARES = (0.21, 0.18, 0.11, 0.12, 0.32, 0.06)
 #: The health page's accounts at risk: share of the width of each column (customer, owner, ARR,
 #: score, why); ARR and score are right-aligned.
-_RISK_SHARES = (0.18, 0.13, 0.07, 0.06, 0.09, 0.29, 0.18)
+_RISK_SHARES = (0.18, 0.13, 0.08, 0.06, 0.13, 0.24, 0.18)
 _RISK_RIGHT = (2, 3)
 #: Type size (points) of the accounts at risk, and the smallest it shrinks to so that the figures
 #: above keep at least ``_MIN_FIGURE_H`` mm of height.
@@ -86,8 +89,13 @@ def pdf_text(text: str) -> str:
     >>> from cs_metrics.formatting import currency_symbol
     >>> pdf_text(currency_symbol("INR") + "58.86M – 95% CI 26–34 → it’s; " + currency_symbol("GBP") + "3k")
     "INR 58.86M - 95% CI 26-34 -> it's; £3k"
+    >>> pdf_text("58,9 mln € (−0,4 mln €)")
+    '58,9 mln EUR (-0,4 mln EUR)'
+
     """
     for a, b in _PDF_MAP.items():
+        # A symbol before the amount ("€58.86M") becomes "EUR 58.86M"; after it ("58,9 mln €"), "58,9 mln EUR".
+        text = re.sub(re.escape(a) + r"(?!\d)", b.rstrip(), text) if b.endswith(" ") else text
         text = text.replace(a, b)
     return text.encode("latin-1", "replace").decode("latin-1")
 
@@ -229,6 +237,7 @@ def _table(p: _Page, x: float, y: float, head: Sequence[str], rows: Sequence[Seq
     return y - top
 
 
+@in_pack_language
 def render_pdf(pack: Pack, images: dict[str, list[bytes]]) -> bytes:
     """The pack as a landscape A4 PDF with exactly the pages of ``readings.page_titles``: cover,
     contents, summary, one page per section (its figures side by side, filling the page), appendix.
@@ -424,7 +433,7 @@ def _cards(p: _Page, tiles: Sequence[Tile], lang: str, top: float, bottom: float
     def texts(t: Tile) -> list[tuple[str, float, str, tuple[int, int, int], int]]:
         change = f"{sm.change_text(t, lang)} · {verdict(t, lang)}"
         return [(sm.label(t, lang), 9.0, "B", TEXT_RGB, 2), (sm.value_text(t, t.value, lang), 20.0, "B", ACCENT_RGB, 1),
-                (interval_text(t, lang), 7.5, "", MUTED_RGB, 1), (f"n = {sm.localise(f'{t.n:,}', lang)}", 7.5, "",
+                (interval_text(t, lang), 7.5, "", MUTED_RGB, 1), (f"n = {_n(t.n, lang)}", 7.5, "",
                                                                   MUTED_RGB, 1),
                 (change, 7.5, "", TEXT_RGB, 3)]
 
@@ -495,3 +504,7 @@ def _appendix(p: _Page, pack: Pack, top: float) -> None:
     x = MARGIN + col_w + gap / 2
     p.rule(x, top, x, _BOTTOM, 0.2)
 
+
+def _n(n: int, language: str) -> str:
+    with i18n.using(language):
+        return formats.decimal(n)

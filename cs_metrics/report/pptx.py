@@ -12,8 +12,10 @@ import io
 import math
 from collections.abc import Sequence
 
+from cs_metrics import i18n
 from cs_metrics import summary as sm
-from cs_metrics.report.pack import Pack
+from cs_metrics.i18n import formats
+from cs_metrics.report.pack import Pack, in_pack_language
 from cs_metrics.report.readings import (
     at_risk_table,
     cover_lines,
@@ -52,7 +54,7 @@ TABLE_WIDTHS = (2.6, 2.5, 1.4, 1.6, 3.33, 0.9)
 ROW_HEIGHT = 0.3
 #: The health slide's accounts at risk: width of each column (customer, owner, ARR, score, why;
 #: inches, 12.33 in all), height of a row, of the title and of the caption (inches).
-RISK_WIDTHS = (2.2, 1.6, 0.9, 0.7, 1.1, 3.6, 2.23)
+RISK_WIDTHS = (2.2, 1.6, 0.9, 0.7, 1.5, 3.2, 2.23)
 RISK_ROW_HEIGHT, RISK_TITLE_HEIGHT, RISK_CAPTION_HEIGHT = 0.24, 0.3, 0.3
 
 
@@ -95,6 +97,7 @@ def summary_grid(count: int) -> tuple[int, int]:
     return cols, max(1, math.ceil(count / cols))
 
 
+@in_pack_language
 def render_pptx(pack: Pack, images: dict[str, list[bytes]]) -> bytes:
     """The pack as a 16:9 deck: one slide per ``readings.page_titles(pack)`` entry, with notes.
 
@@ -339,7 +342,9 @@ def _card_lines(tile: Tile, language: str, scale: float) -> list[tuple[str, dict
     interval = interval_text(tile, language)
     if interval:
         lines.append((interval, {"colour": MUTED, "size": 9 * scale}))
-    lines.append((f"n = {sm.localise(f'{tile.n:,}', language)}", {"colour": MUTED, "size": 9 * scale}))
+    with i18n.using(language):
+        n = formats.decimal(tile.n)
+    lines.append((f"n = {n}", {"colour": MUTED, "size": 9 * scale}))
     lines.append((f"{sm.change_text(tile, language)} · {verdict(tile, language)}", {"size": 9 * scale}))
     return lines
 

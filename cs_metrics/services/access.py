@@ -35,12 +35,20 @@ from sqlalchemy.engine import Engine
 from cs_metrics import access
 from cs_metrics.access import LOCAL, ROLES, Actor, Refused
 from cs_metrics.errors import ConfigurationError, DataError
+from cs_metrics.i18n import N_, _, pgettext
 from cs_metrics.storage.export import neutralise
 from cs_metrics.storage.queries import access as qa
 
 NOBODY = "none"
 #: Actions of the audit trail besides ``access.RIGHTS``: sign-ins and the people's own records.
-OTHER_ACTIONS = {"people.sign_in": "first sign-in", "people.refused": "sign-in refused"}
+OTHER_ACTIONS = {"people.sign_in": N_("first sign-in"), "people.refused": N_("sign-in refused")}
+
+
+def role_name(role: str) -> str:
+    """A role as the reader calls it (the stored value, ``viewer`` ..., in English)."""
+    names = {"viewer": pgettext("role", "viewer"), "member": pgettext("role", "member"),
+             "editor": pgettext("role", "editor"), "admin": pgettext("role", "admin")}
+    return names.get(role, role)
 
 
 @dataclass(frozen=True)
@@ -58,20 +66,21 @@ class Settings:
         admins = frozenset(qa.normal_email(e) for e in env.get("OUTSIDE_IN_ADMINS", "").split(",") if e.strip())
         bad = sorted(e for e in admins if "@" not in e)
         if bad:
-            raise ConfigurationError(f"OUTSIDE_IN_ADMINS holds {', '.join(bad)}, which is not an e-mail address: "
-                                     "list the admins' e-mails, separated by commas.")
+            raise ConfigurationError(_("OUTSIDE_IN_ADMINS holds {values}, which is not an e-mail address: list the "
+                                       "admins' e-mails, separated by commas.").format(values=", ".join(bad)))
         role = env.get("OUTSIDE_IN_DEFAULT_ROLE", "viewer").strip().lower() or "viewer"
         if role not in (*ROLES, NOBODY):
-            raise ConfigurationError(f"OUTSIDE_IN_DEFAULT_ROLE is {role!r}; use one of "
-                                     f"{', '.join((*ROLES, NOBODY))} ('none' refuses people nobody has appointed).")
+            raise ConfigurationError(_("OUTSIDE_IN_DEFAULT_ROLE is {role}; use one of {roles} ('none' refuses people "
+                                       "nobody has appointed).").format(role=repr(role),
+                                                                        roles=", ".join((*ROLES, NOBODY))))
         hours = env.get("OUTSIDE_IN_SESSION_HOURS", "12").strip() or "12"
         try:
             session = float(hours)
         except ValueError:
             session = -1.0
         if not 0 <= session <= 24 * 30:
-            raise ConfigurationError(f"OUTSIDE_IN_SESSION_HOURS is {hours!r}; give the hours a sign-in lasts, from 0 "
-                                     "(Streamlit's 30 days) to 720.")
+            raise ConfigurationError(_("OUTSIDE_IN_SESSION_HOURS is {hours}; give the hours a sign-in lasts, from 0 "
+                                       "(Streamlit's 30 days) to 720.").format(hours=repr(hours)))
         return cls(admins, role, session)
 
     def expired(self, issued_at: float | None, now: float) -> bool:
@@ -99,8 +108,9 @@ def sign_in(engine: Engine, *, email: str, name: str = "", settings: Settings | 
     now = now or _now()
     email = qa.normal_email(email)
     if "@" not in email:
-        raise Refused("people.refused", "Your identity provider did not give an e-mail address, which Outside In "
-                      "needs to know who you are. Ask your administrator to add the 'email' scope.")
+        raise Refused("people.refused", _("Your identity provider did not give an e-mail address, which Outside In "
+                                          "needs to know who you are. Ask your administrator to add the 'email' "
+                                          "scope."))
     found = qa.find_person(engine, email)
     if email in settings.admins and (found is None or found.role != "admin"):
         with engine.begin() as conn:
@@ -113,8 +123,8 @@ def sign_in(engine: Engine, *, email: str, name: str = "", settings: Settings | 
         if settings.default_role == NOBODY:
             qa.append_event(engine, at=now, actor=email, actor_role=NOBODY, action="people.refused", outcome="refused",
                             records=email, summary="not appointed, and unknown people are refused")
-            raise Refused("people.refused", f"{email} has not been given access to Outside In. Ask an admin to add "
-                          "you (Data page, People and roles).")
+            raise Refused("people.refused", _("{email} has not been given access to Outside In. Ask an admin to add "
+                                              "you (Data page, People and roles).").format(email=email))
         with engine.begin() as conn:
             qa.save_person(conn, email=email, name=name, role=settings.default_role, teams=frozenset(), now=now,
                            by="first sign-in")
@@ -133,7 +143,8 @@ def refresh(engine: Engine, actor: Actor, settings: Settings | None = None) -> A
     settings = settings or Settings.from_env()
     found = qa.find_person(engine, actor.email)
     if found is None:
-        raise Refused("people.refused", "Your access to Outside In was removed. Ask an admin if this is a mistake.")
+        raise Refused("people.refused", _("Your access to Outside In was removed. Ask an admin if this is a "
+                                          "mistake."))
     return _actor(found, "admin" if found.email in settings.admins else None)
 
 
@@ -203,16 +214,16 @@ def save_person(engine: Engine, *, email: str, name: str, role: str, teams: froz
     """
     email = qa.normal_email(email)
     if "@" not in email or " " in email:
-        raise DataError(f"{email or 'The e-mail'} is not an e-mail address: enter the address the person signs in "
-                        "with, e.g. name@company.com.")
+        raise DataError(_("{email} is not an e-mail address: enter the address the person signs in with, e.g. "
+                          "name@company.com.").format(email=email or _("The e-mail")))
     if role not in ROLES:
-        raise DataError(f"Choose a role: {', '.join(ROLES)}.")
+        raise DataError(_("Choose a role: {roles}.").format(roles=", ".join(map(role_name, ROLES))))
     teams = frozenset(t.strip() for t in teams if t and t.strip())
     unknown = sorted(teams - set(qa.team_names(engine)))
     if unknown:
-        raise DataError(f"No team is called {', '.join(unknown)}; choose teams from the list.")
+        raise DataError(_("No team is called {teams}; choose teams from the list.").format(teams=", ".join(unknown)))
     if not actor.local and email == actor.email and role != "admin" and actor.role == "admin":
-        raise DataError("You cannot remove your own admin role: ask another admin to do it.")
+        raise DataError(_("You cannot remove your own admin role: ask another admin to do it."))
     before = qa.find_person(engine, email)
     with write(engine, actor, "people.manage", records=email) as entry:
         with engine.begin() as conn:
@@ -220,7 +231,8 @@ def save_person(engine: Engine, *, email: str, name: str, role: str, teams: froz
                            by=actor.who)
         was = "new" if before is None else f"{before.role}, teams {', '.join(sorted(before.teams)) or 'none'}"
         entry.summary = f"{was} -> {role}, teams {', '.join(sorted(teams)) or 'none'}"
-    return f"Saved {email}: {role}{', ' + ', '.join(sorted(teams)) if teams else ''}."
+    return _("Saved {email}: {role_and_teams}.").format(
+        email=email, role_and_teams=", ".join([role_name(role), *sorted(teams)]))
 
 
 def remove_person(engine: Engine, email: str, *, actor: Actor) -> str:
@@ -228,15 +240,15 @@ def remove_person(engine: Engine, email: str, *, actor: Actor) -> str:
     if they sign in and the default is not 'none'."""
     email = qa.normal_email(email)
     if not actor.local and email == actor.email:
-        raise DataError("You cannot remove yourself: ask another admin to do it.")
+        raise DataError(_("You cannot remove yourself: ask another admin to do it."))
     before = qa.find_person(engine, email)
     if before is None:
-        raise DataError(f"Nobody with the e-mail {email} is stored.")
+        raise DataError(_("Nobody with the e-mail {email} is stored.").format(email=email))
     with write(engine, actor, "people.manage", records=email) as entry:
         with engine.begin() as conn:
             qa.remove_person(conn, email)
         entry.summary = f"{before.role}, teams {', '.join(sorted(before.teams)) or 'none'} -> removed"
-    return f"Removed {email}."
+    return _("Removed {email}.").format(email=email)
 
 
 # --- the audit trail ----------------------------------------------------------------------------
@@ -266,4 +278,4 @@ def action_labels() -> dict[str, str]:
 
 
 __all__ = ["LOCAL", "Actor", "Entry", "Refused", "Settings", "action_labels", "audit_csv", "audit_trail", "guarded", "people",
-           "refresh", "remove_person", "save_person", "sign_in", "team_names", "write"]
+           "refresh", "remove_person", "role_name", "save_person", "sign_in", "team_names", "write"]

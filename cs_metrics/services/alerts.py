@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine
 from cs_metrics import alerts as rules
 from cs_metrics.access import Actor
 from cs_metrics.alerts import RULES, AlertSettingError
+from cs_metrics.i18n import _, pgettext
 from cs_metrics.selection import ALL, CustomerFilter
 from cs_metrics.services import maturity
 from cs_metrics.services.access import write
@@ -38,15 +39,16 @@ def _now() -> dt.datetime:
 
 def settings(engine: Engine) -> pd.DataFrame:
     """Every rule, in ``RULES`` order: ``rule``, ``label``, ``parameter_label`` (None for a rule
-    without one), ``enabled``, ``parameter`` (the stored value, else the default), ``default``,
-    ``low``, ``high``, ``updated_by``, ``updated_at`` (empty for a rule never saved)."""
+    without one; both in the reader's language), ``enabled``, ``parameter`` (the stored value, else
+    the default), ``default``, ``low``, ``high``, ``updated_by``, ``updated_at`` (empty for a rule
+    never saved)."""
     stored = qa.settings(engine).set_index("rule")
     rows = []
     for key, r in RULES.items():
         saved = stored.loc[key] if key in stored.index else None
         value = None if saved is None or pd.isna(saved["parameter"]) else float(saved["parameter"])
         rows.append({
-            "rule": key, "label": r.label, "parameter_label": r.parameter,
+            "rule": key, "label": _(r.label), "parameter_label": _(r.parameter) if r.parameter else None,
             "enabled": True if saved is None else bool(saved["enabled"]),
             "parameter": rules.check_parameter(key, value) if r.parameter else None, "default": r.default,
             "low": r.low, "high": r.high,
@@ -58,8 +60,9 @@ def settings(engine: Engine) -> pd.DataFrame:
 
 def save_setting(engine: Engine, rule: str, *, enabled: bool, parameter: float | None, actor: Actor) -> str:
     """Set ``rule`` on or off with ``parameter`` (None: its default) as ``actor`` (right
-    "alerts.edit"); returns what was saved, in words. Raises ``AlertSettingError`` (nothing written,
-    no audit row) for an unknown rule or a parameter out of range."""
+    "alerts.edit"); returns what was saved, in the reader's words (the audit trail keeps the English).
+    Raises ``AlertSettingError`` (nothing written, no audit row) for an unknown rule or a parameter
+    out of range."""
     value = rules.check_parameter(rule, parameter)
     r = RULES[rule]
     with write(engine, actor, "alerts.edit", records=f"rule {rule}") as entry:
@@ -67,7 +70,9 @@ def save_setting(engine: Engine, rule: str, *, enabled: bool, parameter: float |
                         updated_at=_now())
         shown = f", {r.parameter.lower()} {value:g}" if r.parameter else ""
         entry.summary = f"{r.label}: {'on' if enabled else 'off'}{shown}"
-    return entry.summary
+    state = pgettext("alert rule", "on") if enabled else pgettext("alert rule", "off")
+    setting = f", {_(r.parameter).lower()} {rules.number(value)}" if r.parameter else ""
+    return f"{_(r.label)}: {state}{setting}"
 
 
 def acknowledge(engine: Engine, rule: str, subject: str, since: dt.date, *, actor: Actor) -> bool:
@@ -115,7 +120,7 @@ def with_acknowledgements(found: pd.DataFrame, acks: pd.DataFrame) -> pd.DataFra
     keys = acks.assign(since=pd.to_datetime(acks["since"]).dt.date)
     keys = keys.drop_duplicates(["rule", "subject", "since"])
     out = found.merge(keys, on=["rule", "subject", "since"], how="left")
-    out["rule_label"] = out["rule"].map({k: r.label for k, r in RULES.items()})
+    out["rule_label"] = out["rule"].map({k: _(r.label) for k, r in RULES.items()})
     out["acknowledged"] = out["acknowledged_at"].notna().astype(bool)
     out["acknowledged_by"] = out["acknowledged_by"].fillna("")
     out = out.sort_values(["acknowledged", "since", "rule", "subject"], kind="stable").reset_index(drop=True)

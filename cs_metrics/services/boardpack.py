@@ -30,13 +30,14 @@ import pandas as pd
 import plotly.graph_objects as go
 from sqlalchemy.engine import Engine
 
-from cs_metrics import renewals, report
+from cs_metrics import i18n, renewals, report
 from cs_metrics.access import LOCAL, Actor
 from cs_metrics.bridge import bridge_steps
 from cs_metrics.charts import churn as churn_charts
 from cs_metrics.charts import nps as nps_charts
 from cs_metrics.charts import overview as overview_charts
 from cs_metrics.errors import ConfigurationError, DataError, SchemaError
+from cs_metrics.i18n import N_, _
 from cs_metrics.period import Period
 from cs_metrics.selection import ALL, CustomerFilter
 from cs_metrics.services import coverage
@@ -140,7 +141,16 @@ def build_pack(
         For an unknown language or section, or a logo that is not a PNG or JPEG image of at most 1 MB.
     """
     if language not in report.LANGUAGES:
-        raise DataError(f"Unknown language {language!r}; use one of {list(report.LANGUAGES)}.")
+        raise DataError(_("Unknown language {language}; use one of {choices}.").format(
+            language=repr(language), choices=list(report.LANGUAGES)))
+    with i18n.using(language):  # tiles, summary, figures: everything the pack holds is in its language
+        return _build(engine, period=period, previous=previous, sections=sections, flt=flt, as_of=as_of,
+                      language=language, company=company, generated_at=generated_at, figures=figures, logo=logo)
+
+
+def _build(engine: Engine, *, period: Period, previous: Period | None, sections: Sequence[str] | None,
+           flt: CustomerFilter, as_of: dt.date | None, language: str, company: str,
+           generated_at: dt.datetime | None, figures: bool, logo: bytes | None) -> report.Pack:
     chosen = report.check_sections(sections)
     logo = report.check_logo(logo)
     previous = previous or period.previous()
@@ -212,9 +222,9 @@ def section_figures(engine: Engine, pack: report.Pack, area: str) -> list[go.Fig
     section's figures; customer share of meeting time by department). A view without data is left
     out; a section always has at least the trend of its figures."""
     tiles = pack.section_tiles(area)
-    titles, it = report.SECTION_TITLES[pack.language], pack.language == "it"
+    titles = report.SECTION_TITLES[pack.language]
     title = titles[area]
-    trend_title = f"{title}: {'andamento' if it else 'trend'}"
+    trend_title = _("{section}: trend").format(section=title)
     scope = dict(period=pack.period, flt=pack.flt)
     trend = area_trend_figure(tiles, title=trend_title)
     if area == "retention" and any(t.key in ("grr", "nrr") and t.has_value for t in tiles):
@@ -227,7 +237,7 @@ def section_figures(engine: Engine, pack: report.Pack, area: str) -> list[go.Fig
         by_segment = nps_data.breakdown(engine, by="segment", **scope)
         if len(by_segment) >= 2:
             out.append(nps_charts.breakdown_chart(
-                by_segment, by="segment", title=f"{title}: {'per segmento' if it else 'by segment'}"))
+                by_segment, by="segment", title=_("{section}: by segment").format(section=title)))
         return out
     if area == "health" and tiles[0].n:
         out.append(health_bands_figure(tiles[0], title=title))
@@ -235,18 +245,18 @@ def section_figures(engine: Engine, pack: report.Pack, area: str) -> list[go.Fig
         out.append(ttfv_curve_figure(engine, as_of=pack.as_of, title=title, **scope))
     elif area == "retention":
         if len(churn_in_period(engine, **scope)):
-            out.append(churn_reasons_figure(engine, title=f"{title}: {'motivi' if it else 'reasons'}", **scope))
+            out.append(churn_reasons_figure(engine, title=_("{section}: reasons").format(section=title), **scope))
         steps = arr_bridge_steps(engine, **scope)
         if steps is not None:
-            name = "ponte dell'ARR" if it else "ARR bridge"
-            out.append(churn_charts.arr_bridge_chart(steps, currency=pack.currency, title=f"{title}: {name}"))
+            out.append(churn_charts.arr_bridge_chart(steps, currency=pack.currency,
+                                                     title=_("{section}: ARR bridge").format(section=title)))
     elif area == "renewals":
         table = renewals_by_band(tiles)
         if table is not None and table["arr"].sum() > 0:
-            name = "ARR in rinnovo per fascia di salute" if it else "ARR up for renewal by health band"
             out.append(churn_charts.renewals_by_band_chart(
-                table, currency=pack.currency, title=f"{title}: {name}", days_label="{days} giorni" if it else
-                "{days} days", band_labels=RENEWAL_BAND_LABELS[pack.language]))
+                table, currency=pack.currency, title=_("{section}: ARR up for renewal by health band").format(
+                    section=title), days_label=_("{days} days"),
+                band_labels={band: _(name) for band, name in RENEWAL_BAND_LABELS.items()}))
     elif area == "maturity":
         out.append(maturity_bars_figure(tiles, title=title))
     elif area == "meetings":
@@ -267,11 +277,9 @@ def arr_bridge_steps(engine: Engine, *, period: Period, flt: CustomerFilter = AL
     return bridge_steps(found)
 
 
-#: Names of the health bands (and of contracts without a score) on the renewals figure, by language.
-RENEWAL_BAND_LABELS: dict[str, dict[str, str]] = {
-    "en": {"red": "Red", "yellow": "Yellow", "green": "Green", renewals.UNSCORED: "No score"},
-    "it": {"red": "Rosso", "yellow": "Giallo", "green": "Verde", renewals.UNSCORED: "Senza punteggio"},
-}
+#: Names of the health bands (and of contracts without a score) on the renewals figure.
+RENEWAL_BAND_LABELS: dict[str, str] = {"red": N_("Red"), "yellow": N_("Yellow"), "green": N_("Green"),
+                                       renewals.UNSCORED: N_("No score")}
 
 
 def renewals_by_band(tiles: Sequence[Tile]) -> pd.DataFrame | None:

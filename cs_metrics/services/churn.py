@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine
 from cs_metrics import bridge, early_churn, renewals, retention
 from cs_metrics import churn as churn_metrics
 from cs_metrics.access import Actor
+from cs_metrics.i18n import N_
 from cs_metrics.period import Period
 from cs_metrics.retention import DataIssue
 from cs_metrics.services.access import write
@@ -159,13 +160,14 @@ class RenewalVsRetention:
     contracts: pd.DataFrame = field(default_factory=pd.DataFrame, compare=False, hash=False)
 
     def shares(self) -> dict[str, float]:
-        """The five figures side by side (label -> share), renewal first."""
+        """The five figures side by side (label -> share), renewal first; the labels are English,
+        marked for the catalog (``charts.churn.renewal_vs_retention_chart`` translates them)."""
         return {
-            "Renewal rate (contracts)": self.renewal_rate,
-            "Renewal rate (ARR)": self.renewal_rate_arr,
-            "Logo retention": self.logo_retention,
-            "Gross revenue retention": self.grr,
-            "Net revenue retention": self.nrr,
+            N_("Renewal rate (contracts)"): self.renewal_rate,
+            N_("Renewal rate (ARR)"): self.renewal_rate_arr,
+            N_("Logo retention"): self.logo_retention,
+            N_("Gross revenue retention"): self.grr,
+            N_("Net revenue retention"): self.nrr,
         }
 
 
@@ -216,7 +218,8 @@ def data_issues(engine: Engine, *, flt: q.CustomerFilter = q.ALL) -> list[DataIs
 
 def date_and_revenue_issues(engine: Engine, *, flt: q.CustomerFilter = q.ALL) -> list[DataIssue]:
     """Revenue months with a negative MRR and customers who churned before they signed (those
-    found, with examples): the checks of ``data_issues`` that read the database."""
+    found, with examples): the checks of ``data_issues`` that read the database. Their label and
+    action are English, marked for the catalog: a page shows them through ``_()``."""
     n_neg, neg = qc.negative_mrr_rows(engine, flt=flt)
     n_bad, bad = qc.churn_before_signing_rows(engine, flt=flt)
     for frame in (neg, bad):
@@ -226,17 +229,17 @@ def date_and_revenue_issues(engine: Engine, *, flt: q.CustomerFilter = q.ALL) ->
     issues = [
         DataIssue(
             "negative_mrr",
-            "Revenue months with a negative MRR",
+            N_("Revenue months with a negative MRR"),
             n_neg,
             neg,
-            "left out of revenue retention and cohorts",
+            N_("left out of revenue retention and cohorts"),
         ),
         DataIssue(
             "churn_before_signing",
-            "Customers who churned before they signed",
+            N_("Customers who churned before they signed"),
             n_bad,
             bad,
-            "left out of churn and retention figures until the dates are corrected",
+            N_("left out of churn and retention figures until the dates are corrected"),
         ),
     ]
     return [i for i in issues if i]

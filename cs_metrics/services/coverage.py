@@ -37,6 +37,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.sql import Select
 
 from cs_metrics.errors import DataError
+from cs_metrics.i18n import N_, _, formats, using
 from cs_metrics.period import Period, as_date, month_end, month_start
 from cs_metrics.selection import ALL, CustomerFilter
 from cs_metrics.storage import models as m
@@ -57,79 +58,98 @@ ELSEWHERE = "elsewhere"
 class Source:
     """Rows one or more figures read: ``entity`` is the import file that brings them (a key of
     the Data page's ``ENTITIES``; None when no file imports them), ``noun`` how a sentence names
-    them, ``missing_it`` the Italian "none imported"; ``monthly`` sources are dated by month;
-    ``company_wide`` ones ignore the customer filters; ``span_verb`` says what their dates mark
-    ("NPS answers exist from ...", "Customers signed from ..."); ``none_in_period`` replaces "No
-    <noun> in this period" where the source says it better."""
+    them; ``missing`` says none is imported, ``span`` where their dates lie ("NPS answers exist
+    from {first} to {last}.", "Customers signed from ..."), ``none_in_period`` that the period
+    holds none (each an English message, shown translated); ``monthly`` sources are dated by
+    month; ``company_wide`` ones ignore the customer filters."""
 
     key: str
     entity: str | None
     noun: str
-    missing_it: str
+    missing: str
+    span: str
+    none_in_period: str
     monthly: bool = False
     company_wide: bool = False
-    span_verb: str = "exist"
-    none_in_period: str = ""
 
     @property
     def file_label(self) -> str:
-        """The file's name on the Data page ("NPS responses", "Milestones", ...)."""
-        return ENTITIES[self.entity].label if self.entity else "NPS survey sends"
+        """The file's name on the Data page ("NPS responses", "Milestones", ...), in the reader's language."""
+        return _(ENTITIES[self.entity].label) if self.entity else _(SURVEY_SENDS_FILE)
 
-    def reason(self, language: str = "en") -> str:
-        """Why a figure reading this source is left out: "no NPS answers imported"."""
-        return self.missing_it if language == "it" else f"no {self.noun} imported"
+    def reason(self, language: str | None = None) -> str:
+        """Why a figure reading this source is left out: "no NPS answers imported" (in ``language``,
+        default the reader's)."""
+        with using(language):
+            return _(self.missing)
 
+
+#: The name of the survey invitations, which no import file of the Data page brings.
+SURVEY_SENDS_FILE = N_("NPS survey sends")
 
 SOURCES: dict[str, Source] = {s.key: s for s in (
-    Source("customers", "customers", "customers", "nessun cliente importato", span_verb="signed"),
-    Source("revenue", "revenue", "monthly revenue", "nessun ricavo mensile importato", monthly=True),
-    Source("nps_responses", "nps_responses", "NPS answers", "nessuna risposta NPS importata"),
-    Source("survey_sends", None, "NPS survey invitations", "nessun invito al sondaggio NPS importato"),
-    Source("first_value", "milestones", "first-value milestones", "nessun traguardo di primo valore importato"),
-    Source("health_signals", "health_signals", "health signals", "nessun segnale di salute importato", monthly=True),
-    Source("churn_events", "churn_events", "churn events", "nessun evento di churn importato"),
-    Source("teams", "teams", "teams", "nessun team importato", company_wide=True),
-    Source("assessments", "assessments", "maturity assessments", "nessuna valutazione di maturità importata",
+    Source("customers", "customers", N_("customers"), N_("no customers imported"),
+           N_("Customers signed from {first} to {last}."), N_("No customers in this period for these customers.")),
+    Source("revenue", "revenue", N_("monthly revenue"), N_("no monthly revenue imported"),
+           N_("Monthly revenue exist from {first} to {last}."),
+           N_("No monthly revenue in this period for these customers."), monthly=True),
+    Source("nps_responses", "nps_responses", N_("NPS answers"), N_("no NPS answers imported"),
+           N_("NPS answers exist from {first} to {last}."), N_("No NPS answers in this period for these customers.")),
+    Source("survey_sends", None, N_("NPS survey invitations"), N_("no NPS survey invitations imported"),
+           N_("NPS survey invitations exist from {first} to {last}."),
+           N_("No NPS survey invitations in this period for these customers.")),
+    Source("first_value", "milestones", N_("first-value milestones"), N_("no first-value milestones imported"),
+           N_("First-value milestones exist from {first} to {last}."),
+           N_("No first-value milestones in this period for these customers.")),
+    Source("health_signals", "health_signals", N_("health signals"), N_("no health signals imported"),
+           N_("Health signals exist from {first} to {last}."),
+           N_("No health signals in this period for these customers."), monthly=True),
+    Source("churn_events", "churn_events", N_("churn events"), N_("no churn events imported"),
+           N_("Churn events exist from {first} to {last}."), N_("No churn events in this period for these customers.")),
+    Source("teams", "teams", N_("teams"), N_("no teams imported"), N_("Teams exist from {first} to {last}."),
+           N_("No teams in this period."), company_wide=True),
+    Source("assessments", "assessments", N_("maturity assessments"), N_("no maturity assessments imported"),
+           N_("Maturity assessments exist from {first} to {last}."), N_("No maturity assessments in this period."),
            company_wide=True),
-    Source("meetings", "meetings", "meetings", "nessuna riunione importata", company_wide=True,
-           span_verb="were logged", none_in_period="No meetings were logged in this period."),
+    Source("meetings", "meetings", N_("meetings"), N_("no meetings imported"),
+           N_("Meetings were logged from {first} to {last}."), N_("No meetings were logged in this period."),
+           company_wide=True),
 )}
 
 
 @dataclass(frozen=True)
 class Need:
     """The sources a figure reads (every one must hold rows), and the one whose dates must fall
-    in the period for the figure to have a value there (``dated``; None when any date will do)."""
+    in the period for the figure to have a value there (``dated``; None when any date will do).
+    ``label`` is English, shown translated (``name``)."""
 
     label: str
-    label_it: str
     sources: tuple[str, ...]
     dated: str | None = None
 
-    def name(self, language: str = "en") -> str:
-        return self.label_it if language == "it" else self.label
+    def name(self, language: str | None = None) -> str:
+        """The figure's name in ``language`` (default the reader's)."""
+        with using(language):
+            return _(self.label)
 
 
 NEEDS: dict[str, Need] = {
-    "nps": Need("NPS", "NPS", ("nps_responses",), "nps_responses"),
-    "response_rate": Need("Response rate", "Tasso di risposta", ("survey_sends",), "survey_sends"),
-    "health": Need("Health", "Salute dei clienti", ("health_signals",), "health_signals"),
-    "onboarding": Need("Time to first value", "Tempo al primo valore", ("customers", "first_value"), "customers"),
-    "logo_churn": Need("Logo churn", "Churn dei clienti (logo churn)", ("customers",)),
-    "revenue_retention": Need("Gross and net revenue retention", "Retention lorda e netta dei ricavi",
-                              ("revenue",), "revenue"),
-    "cohorts": Need("Cohort retention", "Retention per coorte", ("revenue",)),
-    "churn_reasons": Need("Churn reasons", "Motivi di churn", ("churn_events",), "churn_events"),
-    "churn_follow_up": Need("Post-churn follow-up", "Follow-up dopo il churn", ("churn_events",)),
-    "maturity": Need("Maturity", "Maturità", ("assessments",)),
-    "teams": Need("Maturity assessment", "Valutazione della maturità", ("teams",)),
-    "meetings": Need("Customer share of meeting time", "Quota cliente del tempo delle riunioni", ("meetings",),
-                     "meetings"),
+    "nps": Need(N_("NPS"), ("nps_responses",), "nps_responses"),
+    "response_rate": Need(N_("Response rate"), ("survey_sends",), "survey_sends"),
+    "health": Need(N_("Health"), ("health_signals",), "health_signals"),
+    "onboarding": Need(N_("Time to first value"), ("customers", "first_value"), "customers"),
+    "logo_churn": Need(N_("Logo churn"), ("customers",)),
+    "revenue_retention": Need(N_("Gross and net revenue retention"), ("revenue",), "revenue"),
+    "cohorts": Need(N_("Cohort retention"), ("revenue",)),
+    "churn_reasons": Need(N_("Churn reasons"), ("churn_events",), "churn_events"),
+    "churn_follow_up": Need(N_("Post-churn follow-up"), ("churn_events",)),
+    "maturity": Need(N_("Maturity"), ("assessments",)),
+    "teams": Need(N_("Maturity assessment"), ("teams",)),
+    "meetings": Need(N_("Customer share of meeting time"), ("meetings",), "meetings"),
     # ARR falls back to the customers file's ARR column when no monthly revenue is imported.
-    "customers": Need("Active customers and ARR", "Clienti attivi e ARR", ("customers",)),
+    "customers": Need(N_("Active customers and ARR"), ("customers",)),
     # Contract ends come from the customers file (signing day and term).
-    "renewals": Need("Renewals ahead", "Rinnovi in arrivo", ("customers",)),
+    "renewals": Need(N_("Renewals ahead"), ("customers",)),
 }
 
 #: The Overview's figures, in its order, with the area each belongs to.
@@ -194,7 +214,8 @@ def _table(source: str):
         return m.Assessment, m.Assessment.submitted_at, None, None
     if source == "meetings":
         return m.Meeting, m.Meeting.held_on, None, None
-    raise DataError(f"Unknown source {source!r}; use one of {list(SOURCES)}.")
+    raise DataError(_("Unknown source {source}; use one of {choices}.").format(
+        source=repr(source), choices=", ".join(SOURCES)))
 
 
 @dataclass(frozen=True)
@@ -314,10 +335,6 @@ def coverage(engine: Engine, *, flt: CustomerFilter = ALL) -> Coverage:
 # --- why a figure is not shown ---------------------------------------------------------------------
 
 
-def _day(d: dt.date) -> str:
-    return f"{d.day} {d:%b %Y}"
-
-
 @dataclass(frozen=True)
 class Gap:
     """Why ``figure`` has no value: ``kind`` is ``MISSING`` (no row of ``source`` at all),
@@ -348,24 +365,23 @@ class Gap:
         """Where the rows lie, as a period (``ELSEWHERE`` only)."""
         return Period(self.first, self.last) if self.first and self.last else None
 
-    def reason(self, language: str = "en") -> str:
+    def reason(self, language: str | None = None) -> str:
         return SOURCES[self.source].reason(language)
 
     def message(self) -> str:
-        """One sentence a page shows in place of the figure."""
-        name = NEEDS[self.figure].label
+        """One sentence a page shows in place of the figure, in the reader's language."""
         if self.kind == MISSING:
-            return (f"{name}: {self.reason()}. It needs the {self.file_label} file: import it on the Data page "
-                    "(the empty template shows its columns).")
+            return _("{name}: {reason}. It needs the {file} file: import it on the Data page (the empty template "
+                     "shows its columns).").format(name=NEEDS[self.figure].name(), reason=self.reason(),
+                                                    file=self.file_label)
         if self.kind == FILTERED:
             if self.source == "customers":
-                return "No customers match these filters. Widen the segment, region or owner selection."
-            return f"No {self.noun} for these customers. Widen the segment, region or owner selection."
+                return _("No customers match these filters. Widen the segment, region or owner selection.")
+            return _("No {things} for these customers. Widen the segment, region or owner selection.").format(
+                things=_(self.noun))
         source = SOURCES[self.source]
-        where = f"{self.noun[0].upper()}{self.noun[1:]} {source.span_verb} from {_day(self.first)} to {_day(self.last)}."
-        none = source.none_in_period or (f"No {self.noun} in this period" + (
-            "." if source.company_wide else " for these customers."))
-        return f"{none} {where}"
+        where = _(source.span).format(first=formats.date_long(self.first), last=formats.date_long(self.last))
+        return f"{_(source.none_in_period)} {where}"
 
 
 def gap(engine: Engine, figure: str, *, period: Period | None = None, flt: CustomerFilter = ALL) -> Gap | None:
@@ -401,14 +417,14 @@ class LeftOut:
     area: str
     source: str
 
-    def name(self, language: str = "en") -> str:
+    def name(self, language: str | None = None) -> str:
         return NEEDS[self.figure].name(language)
 
-    def reason(self, language: str = "en") -> str:
+    def reason(self, language: str | None = None) -> str:
         return SOURCES[self.source].reason(language)
 
-    def text(self, language: str = "en") -> str:
-        """"NPS: no NPS answers imported"."""
+    def text(self, language: str | None = None) -> str:
+        """"NPS: no NPS answers imported" (in ``language``, default the reader's)."""
         return f"{self.name(language)}: {self.reason(language)}"
 
 

@@ -45,9 +45,10 @@ from sqlalchemy import delete, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from cs_metrics import report
+from cs_metrics import i18n, report
 from cs_metrics.access import Actor
 from cs_metrics.errors import ConfigurationError, DataError, SchemaError
+from cs_metrics.i18n import N_, _, formats
 from cs_metrics.period import Period
 from cs_metrics.report.readings import at_risk_table, figure_row, summary_tiles
 from cs_metrics.services.access import write
@@ -63,14 +64,15 @@ __all__ = [
 KINDS: tuple[str, ...] = ("pack", "digest")
 PREFIX = "OUTSIDE_IN_"
 #: The word for each kind in a subject, by language.
-KIND_WORDS = {"en": {"pack": "Board pack", "digest": "Digest"},
-              "it": {"pack": "Documento per il consiglio", "digest": "Riepilogo"}}
-_WORDS = {
-    "en": {"figures": "Headline figures", "attached": "The board pack is attached as PDF and PPTX.",
-           "none_at_risk": "No account at risk."},
-    "it": {"figures": "Indicatori principali", "attached": "Il documento per il consiglio è allegato in PDF e PPTX.",
-           "none_at_risk": "Nessun cliente a rischio."},
-}
+#: The word for each kind in a subject (in the pack's language, from the catalog).
+KIND_WORDS = {"pack": N_("Board pack"), "digest": N_("Digest")}
+_WORDS = {"figures": N_("Headline figures"), "attached": N_("The board pack is attached as PDF and PPTX."),
+          "none_at_risk": N_("No account at risk.")}
+
+
+def _word(pack: report.Pack, english: str) -> str:
+    with i18n.using(pack.language):
+        return _(english)
 _TRUE, _FALSE = ("yes", "true", "1", "on"), ("no", "false", "0", "off")
 
 
@@ -172,7 +174,7 @@ class Section(NamedTuple):
 
 def subject(kind: str, pack: report.Pack) -> str:
     """'<company> · Board pack · <period>' (or Digest; the Italian words in Italian)."""
-    return f"{pack.company} · {KIND_WORDS[pack.language][kind]} · {report.period_label(pack.period, pack.language)}"
+    return f"{pack.company} · {_word(pack, KIND_WORDS[kind])} · {report.period_label(pack.period, pack.language)}"
 
 
 def _paragraphs(lines: Sequence[str]) -> str:
@@ -201,7 +203,7 @@ def figures_section(engine: Engine, pack: report.Pack) -> Section | None:
     head = [pack.t(k) for k in ("figure", "value", "change", "test", "n")]
     text = "\n".join(f"- {name}: " + "; ".join(c for c in (value, change, reading, f"n = {n}") if c)
                      for name, value, change, reading, n in rows)
-    return Section(_WORDS[pack.language]["figures"], _table(head, rows), text)
+    return Section(_word(pack, _WORDS["figures"]), _table(head, rows), text)
 
 
 def at_risk_section(engine: Engine, pack: report.Pack) -> Section | None:
@@ -210,7 +212,7 @@ def at_risk_section(engine: Engine, pack: report.Pack) -> Section | None:
         return None
     head, rows, caption = at_risk_table(pack)
     if not rows:
-        none = _WORDS[pack.language]["none_at_risk"]
+        none = _word(pack, _WORDS["none_at_risk"])
         return Section(pack.t("at_risk"), _paragraphs([none]), none)
     text = "\n".join([caption, *("- " + " · ".join(c for c in r if c) for r in rows)])
     return Section(pack.t("at_risk"), _paragraphs([caption]) + _table(head, rows), text)
@@ -222,15 +224,16 @@ def alerts_section(engine: Engine, pack: report.Pack) -> Section:
 
     found = alerts.alerts(engine, as_of=pack.as_of, flt=pack.flt)
     open_ = found[~found["acknowledged"]]
-    title = {"en": "Alerts", "it": "Avvisi"}[pack.language]
-    if open_.empty:
-        none = {"en": "No open alert.", "it": "Nessun avviso aperto."}[pack.language]
-        return Section(title, _paragraphs([none]), none)
-    rows = [(str(r.who), str(r.rule_label), str(r.why), f"{r.since:%Y-%m-%d}") for r in open_.head(25).itertuples()]
-    head = {"en": ["Who", "Alert", "Why", "Since"], "it": ["Chi", "Avviso", "Perché", "Dal"]}[pack.language]
-    lines = [f"- {who} · {label}: {why} ({since})" for who, label, why, since in rows]
-    more = [{"en": f"{len(open_) - 25:,} more on the Overview page.",
-             "it": f"Altri {len(open_) - 25:,} nella pagina Overview."}[pack.language]] if len(open_) > 25 else []
+    with i18n.using(pack.language):
+        title = _("Alerts")
+        if open_.empty:
+            none = _("No open alert.")
+            return Section(title, _paragraphs([none]), none)
+        rows = [(str(r.who), str(r.rule_label), str(r.why), formats.date(r.since)) for r in open_.head(25).itertuples()]
+        head = [_("Who"), _("Alert"), _("Why"), _("Since")]
+        lines = [f"- {who} · {label}: {why} ({since})" for who, label, why, since in rows]
+        more = ([_("{n} more on the Overview page.").format(n=formats.decimal(len(open_) - 25))]
+                if len(open_) > 25 else [])
     return Section(title, _table(head, rows) + _paragraphs(more), "\n".join(lines + more))
 
 
@@ -243,19 +246,20 @@ def renewals_section(engine: Engine, pack: report.Pack) -> Section | None:
     tiles = pack.section_tiles("renewals") if "renewals" in pack.sections else []
     if not tiles:
         return None
-    tile, lang, it = tiles[0], pack.language, pack.language == "it"
-    name, value, previous, change, _, n = figure_row(tile, lang)
-    lines = [f"{name}: {value} ({'contratti' if it else 'contracts'}: {n}); "
-             f"{'prima' if it else 'before'} {previous} ({change})."]
-    bands, expected = tile.extra.get("bands"), tile.extra.get("expected")
-    if tile.has_value and bands is not None and expected is not None:
-        money = {b.band: sm.value_text(tile, float(b.arr), lang) for b in bands.itertuples()}
-        lines.append(("Per fascia di salute: " if it else "By health band: ") + " · ".join(
-            f"{RENEWAL_BAND_LABELS[lang][b.band]} {money[b.band]} ({b.contracts})" for b in bands.itertuples()))
-        if expected.expected == expected.expected:
-            low, high = (sm.value_text(tile, v, lang) for v in (expected.low, expected.high))
-            lines.append(f"{'Rinnovo atteso' if it else 'Expected to renew'}: "
-                         f"{sm.value_text(tile, expected.expected, lang)} ({low}–{high}).")
+    tile, lang = tiles[0], pack.language
+    name, value, previous, change, _reading, n = figure_row(tile, lang)
+    with i18n.using(lang):
+        lines = [_("{figure}: {value} (contracts: {n}); before {previous} ({change}).").format(
+            figure=name, value=value, n=n, previous=previous, change=change)]
+        bands, expected = tile.extra.get("bands"), tile.extra.get("expected")
+        if tile.has_value and bands is not None and expected is not None:
+            money = {b.band: sm.value_text(tile, float(b.arr), lang) for b in bands.itertuples()}
+            lines.append(_("By health band: {bands}").format(bands=" · ".join(
+                f"{_(RENEWAL_BAND_LABELS[b.band])} {money[b.band]} ({b.contracts})" for b in bands.itertuples())))
+            if expected.expected == expected.expected:
+                low, high = (sm.value_text(tile, v, lang) for v in (expected.low, expected.high))
+                lines.append(_("Expected to renew: {arr} ({low}–{high}).").format(
+                    arr=sm.value_text(tile, expected.expected, lang), low=low, high=high))
     return Section(report.SECTION_TITLES[lang]["renewals"], _paragraphs(lines), "\n".join(lines))
 
 
@@ -268,7 +272,9 @@ DIGEST_SECTIONS: list[Callable[[Engine, report.Pack], Section | None]] = [
 def digest_sections(engine: Engine, pack: report.Pack,
                     builders: Sequence[Callable[[Engine, report.Pack], Section | None]] | None = None) -> list[Section]:
     """The digest's sections from ``builders`` (default ``DIGEST_SECTIONS``), those with content."""
-    return [s for s in (b(engine, pack) for b in (DIGEST_SECTIONS if builders is None else builders)) if s is not None]
+    with i18n.using(pack.language):  # the alerts' names and reasons too
+        return [s for s in (b(engine, pack) for b in (DIGEST_SECTIONS if builders is None else builders))
+                if s is not None]
 
 
 def _envelope(kind: str, pack: report.Pack, sender: str, recipients: Sequence[str],
@@ -311,7 +317,7 @@ def pack_message(engine: Engine, pack: report.Pack, files: Mapping[str, bytes], 
                  recipients: Sequence[str], now: dt.datetime | None = None) -> EmailMessage:
     """The board pack: what changed as text and HTML, the PDF and the PPTX attached."""
     msg = _envelope("pack", pack, sender, recipients, now)
-    text, page = _bodies(pack, [changed_section(engine, pack)], _WORDS[pack.language]["attached"])
+    text, page = _bodies(pack, [changed_section(engine, pack)], _word(pack, _WORDS["attached"]))
     msg.set_content(text)
     msg.add_alternative(page, subtype="html")
     for kind in ("pdf", "pptx"):

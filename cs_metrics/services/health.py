@@ -35,6 +35,7 @@ from sqlalchemy.engine import Engine
 from cs_metrics import health
 from cs_metrics.access import Actor
 from cs_metrics.errors import ConfigurationError, DataError, SchemaError
+from cs_metrics.i18n import _, formats
 from cs_metrics.period import add_months, month_end
 from cs_metrics.selection import ALL, CustomerFilter
 from cs_metrics.services.access import write
@@ -148,7 +149,8 @@ def rescore(
         if hs.store_month(engine, version=v, month=first, revision=revision, scores=scores):
             stored += len(scores)
         if progress:
-            progress((i + 1) / len(months), f"Scored {first:%b %Y} ({i + 1} of {len(months)} months)")
+            progress((i + 1) / len(months), _("Scored {month} ({i} of {n} months)").format(
+                month=formats.month(first), i=i + 1, n=len(months)))
     if stored >= db.STATISTICS_AFTER_ROWS:
         db.refresh_statistics(engine, ("health_score",))
     return stored
@@ -191,7 +193,8 @@ def band_shares_by(
     ARR; only the ``limit`` groups with the most scored customers (``attrs["groups"]``: how many
     groups there are)."""
     if by not in hs.GROUPS:
-        raise DataError(f"Band shares are shown by {', '.join(hs.GROUPS)}; {by!r} is not one of them.")
+        raise DataError(_("Band shares are shown by {groups}; {by} is not one of them.").format(
+            groups=", ".join(hs.GROUPS), by=repr(by)))
     v, first = _one_month(engine, version, month)
     shares = health.shares_from_counts(hs.band_counts_by(engine, version=v, month=first, by=by, flt=flt), by=by)
     groups = shares.drop_duplicates(by)
@@ -222,7 +225,7 @@ def movement(
     ``arr``; customers gone by the last day of ``second`` who churned count as ``churned``."""
     a, b = pd.Timestamp(first).date().replace(day=1), pd.Timestamp(second).date().replace(day=1)
     if not a < b:
-        raise DataError("Pick a first month before the second one.")
+        raise DataError(_("Pick a first month before the second one."))
     v = current(engine, version=version, start=a, end=add_months(b, 1))
     counts = hs.transitions(engine, version=v, first=a, second=b, until=month_end(b), flt=flt)
     return health.transitions_in_order(counts)
@@ -230,7 +233,7 @@ def movement(
 
 def _check_drop(drop: float) -> float:
     if not drop >= 0:
-        raise DataError("The fall is a number of points: give a positive number, e.g. 10.")
+        raise DataError(_("The fall is a number of points: give a positive number, e.g. 10."))
     return float(drop)
 
 
@@ -290,16 +293,17 @@ def health_backtest(
     """``health.backtest`` of one month's stored scores (by default the latest month touching
     ``[start, end)`` whose outcome window ends by ``as_of``) against churn known up to ``as_of``."""
     if int(horizon_days) <= 0:
-        raise DataError(f"horizon_days must be a positive number of days (got {horizon_days}).")
+        raise DataError(_("horizon_days must be a positive number of days (got {days}).").format(days=horizon_days))
     v = current(engine, version=version, start=start, end=end)
     testable = _testable(engine, v, start, end, as_of, flt, int(horizon_days))
     chosen = pd.Timestamp(month).to_period("M").to_timestamp() if month is not None else None
     if chosen is None and testable:
         chosen = testable[-1]
     if chosen is not None and chosen not in testable:
-        last = testable[-1].strftime("%b %Y") if testable else "none"
-        raise DataError(f"Churn in the {int(horizon_days)} days after {chosen:%b %Y} is not fully known yet; "
-                        f"pick a month up to {last} or a shorter horizon.")
+        last = formats.month(testable[-1]) if testable else _("none")
+        raise DataError(_("Churn in the {days} days after {month} is not fully known yet; "
+                          "pick a month up to {last} or a shorter horizon.").format(
+            days=int(horizon_days), month=formats.month(chosen), last=last))
     if chosen is None:
         scores = pd.DataFrame(columns=["customer_id", "month", "score", "band", "arr"])
     else:
@@ -384,13 +388,13 @@ def save_model_version(
         problems = []
         author, why = (actor.who or "").strip(), (reason or "").strip()
         if not author:
-            problems.append("Say who is making the change (your name).")
+            problems.append(_("Say who is making the change (your name)."))
         elif len(author) > MAX_AUTHOR:
-            problems.append(f"The name is longer than {MAX_AUTHOR} characters; shorten it.")
+            problems.append(_("The name is longer than {most} characters; shorten it.").format(most=MAX_AUTHOR))
         if not why:
-            problems.append("Say why the model changes (the reason is kept in the version history).")
+            problems.append(_("Say why the model changes (the reason is kept in the version history)."))
         elif len(why) > MAX_REASON:
-            problems.append(f"The reason is longer than {MAX_REASON} characters; shorten it.")
+            problems.append(_("The reason is longer than {most} characters; shorten it.").format(most=MAX_REASON))
         try:
             clean = health.check_model({k: v for k, v in definition.items() if k != "version"}, coverage=coverage)
         except health.ModelError as exc:
@@ -418,7 +422,7 @@ def activate_model_version(engine: Engine, version: int, *, actor: Actor) -> int
     """
     with write(engine, actor, "health.activate", records=hq.VERSION_RECORD.format(int(version))) as entry:
         if hq.active_version(engine) == int(version):
-            raise DataError(f"Version {int(version)} is already the active model.")
+            raise DataError(_("Version {version} is already the active model.").format(version=int(version)))
         before = hq.activate_model_version(engine, int(version))
         hs.keep_versions(engine, (v for v in (before, int(version)) if v is not None))
         entry.summary = _activated(before)

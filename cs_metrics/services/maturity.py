@@ -19,6 +19,7 @@ from cs_metrics import maturity
 from cs_metrics.access import Actor
 from cs_metrics.charts import maturity as charts
 from cs_metrics.errors import DataError
+from cs_metrics.i18n import _
 from cs_metrics.services import access
 from cs_metrics.storage.queries import maturity as qm
 
@@ -93,7 +94,8 @@ def instrument(engine: Engine, version: str | None = None) -> maturity.Instrumen
     if definition is None:
         if version is not None:
             raise maturity.MaturityDataError(
-                f"No instrument version {version!r} is stored; versions are listed on the Maturity page."
+                _("No instrument version {version} is stored; versions are listed on the Maturity page.").format(
+                    version=repr(version))
             )
         return maturity.load_instrument("1")
     return maturity.instrument_from_json(definition)
@@ -225,13 +227,13 @@ def _revision_guard(name: str, team: str | None, code: str | None):
             return
         if digest is None:
             raise maturity.SubmissionError([
-                f"Answers under the name {name!r} for {team} are already stored in this round, without a revision "
-                "code (they were imported, or given before codes existed), so they cannot be changed here. Use "
-                "another name, or correct them with an import."])
+                _("Answers under the name {name} for {team} are already stored in this round, without a revision "
+                  "code (they were imported, or given before codes existed), so they cannot be changed here. Use "
+                  "another name, or correct them with an import.").format(name=repr(name), team=team)])
         raise maturity.SubmissionError([
-            f"Someone has already answered for {team} in this round as {name!r}. To revise your own answers, "
-            "load them with the revision code you were given when you first submitted; otherwise use another "
-            "name."])
+            _("Someone has already answered for {team} in this round as {name}. To revise your own answers, "
+              "load them with the revision code you were given when you first submitted; otherwise use another "
+              "name.").format(team=team, name=repr(name))])
     return guard
 
 
@@ -321,7 +323,7 @@ def open_round(
     ``Refused`` for a role that may not run rounds)."""
     with access.write(engine, actor, "maturity.rounds", records=f"round {(name or '').strip()!r}") as entry:
         if not (name or "").strip():
-            raise maturity.MaturityDataError("Give the new round a name, for example 'Maturity check March 2027'.")
+            raise maturity.MaturityDataError(_("Give the new round a name, for example 'Maturity check March 2027'."))
         with _as_maturity_error():
             round_id = qm.open_round(engine, name=name, opened_on=opened_on, instrument_version=instrument_version)
         entry.records = f"round #{round_id} {name.strip()!r}"

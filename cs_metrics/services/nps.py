@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 
 from cs_metrics import nps, text
 from cs_metrics.access import Actor
+from cs_metrics.i18n import _
 from cs_metrics.period import Period
 from cs_metrics.selection import ALL, CustomerFilter
 from cs_metrics.services.access import write
@@ -202,7 +203,8 @@ def save_follow_up(engine: Engine, edit: FollowUpEdit, *, actor: Actor, today: d
     """
     before = qn.follow_up_of(engine, edit.response_id)
     if before is None:
-        raise FollowUpError(f"response {edit.response_id} does not exist (it may have been deleted); reload the page.")
+        raise FollowUpError(_("response {answer} does not exist (it may have been deleted); reload the page.").format(
+            answer=edit.response_id))
     records = f"NPS answer #{int(edit.response_id)} ({before['customer'] or 'anonymous'})"
     owner = follow_up_owner(before["follow_up_owner"], before["csm"])
     with write(engine, actor, "nps.follow_up", records=records, owner=owner) as entry:

@@ -19,8 +19,9 @@ from collections.abc import Callable
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from cs_metrics import consistency, health, maturity, meetings, nps, retention, ttfv
+from cs_metrics import consistency, health, i18n, maturity, meetings, nps, retention, ttfv
 from cs_metrics.formatting import fmt_value
+from cs_metrics.i18n import N_, _, formats, ngettext
 from cs_metrics.period import Period, shift_months
 from cs_metrics.services import coverage
 from cs_metrics.services.health import band_counts
@@ -41,6 +42,7 @@ from cs_metrics.tiles import (
     Tile,
     change_verdict,
     sparkline_windows,
+    tile_label,
 )
 
 Series = tuple[tuple[dt.date, float], ...]
@@ -85,12 +87,13 @@ def nps_tile(
     cur, prev = nps.nps_interval(*now), nps.nps_interval(*before)
     diff = nps.nps_difference(before, now)
     return Tile(
-        key="nps", label="NPS", unit="points", value=cur.nps, previous=prev.nps, n=cur.n, n_previous=prev.n,
+        key="nps", label=tile_label("nps"), unit="points", value=cur.nps, previous=prev.nps, n=cur.n, n_previous=prev.n,
         low=cur.low, high=cur.high, enough=cur.n >= MIN_NPS_RESPONSES,
-        definition="% promoters (9-10) minus % detractors (0-6) among responses in the period; "
-        "95% adjusted-Wald interval (Rocks 2016). The change is tested with a two-sample z-test on "
-        "the adjusted estimates.",
-        detail=f"{cur.promoters} promoters, {cur.passives} passives, {cur.detractors} detractors",
+        definition=_("% promoters (9-10) minus % detractors (0-6) among responses in the period; "
+                     "95% adjusted-Wald interval (Rocks 2016). The change is tested with a two-sample z-test on "
+                     "the adjusted estimates."),
+        detail=_("{promoters} promoters, {passives} passives, {detractors} detractors").format(
+            promoters=cur.promoters, passives=cur.passives, detractors=cur.detractors),
         extra={"difference": diff, "counts": now, "counts_previous": before},
         test=change_verdict(diff.p_value, cur.n > 0 and prev.n > 0), p_value=diff.p_value,
         test_name="two-sample z-test",
@@ -123,6 +126,10 @@ def _share(bands: pd.DataFrame, band: str, column: str) -> float:
     return float(bands.loc[bands["band"] == band, column].iloc[0])
 
 
+#: How the health tiles' detail counts the customers of a band.
+BAND_COUNTS: dict[str, str] = {"green": N_("{n} green"), "yellow": N_("{n} yellow"), "red": N_("{n} red")}
+
+
 def health_tiles(
     engine: Engine, *, period: Period, previous: Period | None = None, flt: q.CustomerFilter = q.ALL
 ) -> list[Tile]:
@@ -134,10 +141,11 @@ def health_tiles(
     month, cur = _bands_at(counts, period.last)
     prev_month, prev = _bands_at(counts, prev_period.last)
     n, n_prev = int(cur["n"].sum()), int(prev["n"].sum())
-    in_bands = ", ".join(f"{int(r.n)} {r.band}" for r in cur.itertuples())
+    in_bands = ", ".join(_(BAND_COUNTS[r.band]).format(n=int(r.n)) if r.band in BAND_COUNTS else f"{int(r.n)} {r.band}"
+                         for r in cur.itertuples())
     extra = {"bands": cur, "bands_previous": prev, "month": month, "previous_month": prev_month,
              "unscored": cur.attrs.get("unscored", 0)}
-    where = f"{month:%b %Y}: {in_bands}" if month else "no health signals in the period"
+    where = f"{formats.month(month)}: {in_bands}" if month else _("no health signals in the period")
     spark = [(w.last, _bands_at(counts, w.last)[1]) for w in windows]
 
     def series(band: str, column: str) -> Series:
@@ -145,19 +153,19 @@ def health_tiles(
 
     base = dict(n=n, n_previous=n_prev, enough=n >= MIN_CUSTOMERS, extra=extra, area="health", detail=where)
     return [
-        Tile(key="health_green", label="Customers in good health", unit="share",
+        Tile(key="health_green", label=tile_label("health_green"), unit="share",
              value=_share(cur, "green", "share"), previous=_share(prev, "green", "share"),
-             definition="Share of scored customers in the green band (score above 75) in the latest month "
-             "with health signals; score = weighted mean of normalised success indicators. Every "
-             "customer is scored, so no test applies to the change.",
+             definition=_("Share of scored customers in the green band (score above 75) in the latest month "
+                          "with health signals; score = weighted mean of normalised success indicators. Every "
+                          "customer is scored, so no test applies to the change."),
              series=series("green", "share"), **base),
-        Tile(key="health_green_arr", label="ARR in good health", unit="share",
+        Tile(key="health_green_arr", label=tile_label("health_green_arr"), unit="share",
              value=_share(cur, "green", "weight_share"), previous=_share(prev, "green", "weight_share"),
-             definition="Share of the ARR (12 x the month's MRR) of scored customers held by customers in "
-             "the green band.", series=series("green", "weight_share"), **base),
-        Tile(key="health_red", label="Customers at risk (red)", unit="share",
+             definition=_("Share of the ARR (12 x the month's MRR) of scored customers held by customers in "
+                          "the green band."), series=series("green", "weight_share"), **base),
+        Tile(key="health_red", label=tile_label("health_red"), unit="share",
              value=_share(cur, "red", "share"), previous=_share(prev, "red", "share"),
-             definition="Share of scored customers in the red band (score 50 or below).",
+             definition=_("Share of scored customers in the red band (score 50 or below)."),
              series=series("red", "share"), **base),
     ]
 
@@ -214,20 +222,21 @@ def ttfv_tiles_from(durations: pd.DataFrame, *, period: Period, previous: Period
         share_low, share_high = float(reached["low"]), float(reached["high"])
     common = dict(n=n, n_previous=n_prev, enough=n >= MIN_CUSTOMERS, test=verdict, p_value=p_value,
                   test_name="log-rank test", area="onboarding",
-                  detail=f"{int(cur['censored'])} of {n} still onboarding")
+                  detail=_("{censored} of {n} still onboarding").format(censored=int(cur["censored"]), n=n))
     return [
-        Tile(key="ttfv", label="Median time to first value", unit="days", value=float(cur["median"]),
+        Tile(key="ttfv", label=tile_label("ttfv"), unit="days", value=float(cur["median"]),
              previous=float(prev["median"]), low=float(cur["median_low"]), high=float(cur["median_high"]),
-             definition="Kaplan-Meier median days from signing to first value for customers signed in the "
-             "period; customers still onboarding are censored, not dropped. The change is tested with a "
-             "log-rank test of the two signing cohorts.",
+             definition=_("Kaplan-Meier median days from signing to first value for customers signed in the "
+                          "period; customers still onboarding are censored, not dropped. The change is tested with a "
+                          "log-rank test of the two signing cohorts."),
              series=tuple((last, float(s["median"])) for last, s in spark), **common),
-        Tile(key="ttfv_within_target", label=f"First value within {target} days", unit="share",
+        Tile(key="ttfv_within_target", label=tile_label("ttfv_within_target", days=target), unit="share",
              value=float(cur[within]), previous=float(prev[within]), low=share_low, high=share_high,
-             definition=f"Share of customers signed in the period who reached first value within {target} "
-             "days of signing (1 - S(t) of the Kaplan-Meier curve, so customers still onboarding count), with "
-             "its pointwise 95% interval. Tested with the log-rank test of the two signing cohorts.",
-             series=tuple((last, float(s[within])) for last, s in spark), **common),
+             definition=_("Share of customers signed in the period who reached first value within {days} "
+                          "days of signing (1 - S(t) of the Kaplan-Meier curve, so customers still onboarding count), "
+                          "with its pointwise 95% interval. Tested with the log-rank test of the two signing "
+                          "cohorts.").format(days=target),
+             series=tuple((last, float(s[within])) for last, s in spark), extra={"target": target}, **common),
     ]
 
 
@@ -272,15 +281,16 @@ def revenue_retentions(
     ]
 
 
-LOGO_CHURN_DEFINITION = (
+#: The definitions of the retention tiles (English; shown as ``_(LOGO_CHURN_DEFINITION)``...).
+LOGO_CHURN_DEFINITION = N_(
     "Customers lost during the period divided by customers active at its start (customers signed inside "
     "the period are excluded). Every customer counts, so no test applies."
 )
-GRR_DEFINITION = (
+GRR_DEFINITION = N_(
     "Gross revenue retention: revenue kept from the customers paying going into the period, each capped "
     "at its starting amount (expansion does not count); never above 100%."
 )
-NRR_DEFINITION = (
+NRR_DEFINITION = N_(
     "Net revenue retention: revenue of the customers paying going into the period, at its end, as a "
     "share of their starting revenue; expansion counts, so it can exceed 100%."
 )
@@ -307,20 +317,22 @@ def retention_tiles(
     n, lost = retention.logo_churn_counts(cust, start=period.start, end=period.end)
     n_prev, lost_prev = retention.logo_churn_counts(cust, start=prev_period.start, end=prev_period.end)
     joined = consistency.joined_and_left(cust, start=period.start, end=period.end)
-    inside = f"{lost} of the {n} customers active at the start lost"
     if joined:
-        inside += f"; {joined} more joined and left within the period (not in the rate)"
+        inside = _("{lost} of the {n} customers active at the start lost; {joined} more joined and left within "
+                   "the period (not in the rate)").format(lost=lost, n=n, joined=joined)
+    else:
+        inside = _("{lost} of the {n} customers active at the start lost").format(lost=lost, n=n)
     logo = Tile(
-        key="logo_churn", label="Logo churn", unit="share",
+        key="logo_churn", label=tile_label("logo_churn"), unit="share",
         value=lost / n if n else math.nan, previous=lost_prev / n_prev if n_prev else math.nan,
-        n=n, n_previous=n_prev, enough=n >= MIN_CUSTOMERS, definition=LOGO_CHURN_DEFINITION,
+        n=n, n_previous=n_prev, enough=n >= MIN_CUSTOMERS, definition=_(LOGO_CHURN_DEFINITION),
         detail=inside, extra={"joined_and_left": joined}, warnings=tuple(consistency.snapshot_signs(cust)),
         series=_series(period, lambda p: retention.logo_churn_rate(cust, start=p.start, end=p.end),
                        first_day=first_day),
         area="retention",
     )
     cur, prev, *spark = revenue_retentions(engine, periods=(period, prev_period, *windows), flt=flt)
-    months_text = f"{cur.start_month:%b %Y} → {cur.end_month:%b %Y}"
+    months_text = f"{formats.month(cur.start_month)} → {formats.month(cur.end_month)}"
     money = company_currency(engine)
     # Customers lost while no payer stopped paying: the revenue data cannot be read as retention.
     warning = consistency.revenue_disagreement(lost, cur.n_churned, cur.n)
@@ -328,19 +340,22 @@ def retention_tiles(
     base = dict(n=cur.n, n_previous=prev.n, enough=cur.n >= MIN_CUSTOMERS, area="retention",
                 extra={"retention": cur, "retention_previous": prev}, currency=money,
                 warnings=(warning,) if warning else ())
-    grr_detail = (f"{months_text}: of {_arr(cur.starting, money)} ARR, {_arr(cur.contraction, money)} lost to "
-                  f"contraction and {_arr(cur.churned, money)} to churn ({cur.n_churned} of {cur.n} paying "
-                  "customers gone)")
+    grr_detail = _("{months}: of {starting} ARR, {contraction} lost to contraction and {churned} to churn "
+                   "({n_churned} of {n} paying customers gone)").format(
+        months=months_text, starting=_arr(cur.starting, money), contraction=_arr(cur.contraction, money),
+        churned=_arr(cur.churned, money), n_churned=cur.n_churned, n=cur.n)
+    nrr_detail = _("{months}: {expansion} ARR gained from expansion").format(
+        months=months_text, expansion=_arr(cur.expansion, money))
     return [
         logo,
-        Tile(key="grr", label="Gross revenue retention", unit="share", value=math.nan if warning else cur.grr,
+        Tile(key="grr", label=tile_label("grr"), unit="share", value=math.nan if warning else cur.grr,
              previous=prev.grr if agrees_before else math.nan,
-             definition=GRR_DEFINITION, detail=grr_detail if cur.n else cur.note,
+             definition=_(GRR_DEFINITION), detail=grr_detail if cur.n else cur.note,
              series=tuple((w.last, r.grr) for w, r in zip(windows, spark)), **base),
-        Tile(key="nrr", label="Net revenue retention", unit="share", value=math.nan if warning else cur.nrr,
+        Tile(key="nrr", label=tile_label("nrr"), unit="share", value=math.nan if warning else cur.nrr,
              previous=prev.nrr if agrees_before else math.nan,
-             definition=NRR_DEFINITION,
-             detail=f"{months_text}: {_arr(cur.expansion, money)} ARR gained from expansion" if cur.n else cur.note,
+             definition=_(NRR_DEFINITION),
+             detail=nrr_detail if cur.n else cur.note,
              series=tuple((w.last, r.nrr) for w, r in zip(windows, spark)), **base),
     ]
 
@@ -366,7 +381,7 @@ def customers_tiles(
             row = arr.loc[pd.Timestamp(p.last.replace(day=1))]
             return int(row["customers"]), float(row["arr"])
 
-        arr_label, arr_definition = "ARR", "12 x the monthly recurring revenue of the period's last month."
+        arr_label, arr_definition = tile_label("arr"), _("12 x the monthly recurring revenue of the period's last month.")
     else:  # no monthly revenue imported: the customers file's ARR column, said so
         amounts = pd.to_numeric(cust["arr"], errors="coerce").fillna(0.0)
 
@@ -374,17 +389,17 @@ def customers_tiles(
             active = retention.active_at(cust, p.last)
             return int(active.sum()), float(amounts[active].sum())
 
-        arr_label = "ARR (customers file)"
-        arr_definition = ("The ARR column of the customers file, summed over the customers active on the period's "
-                          "last day; no monthly revenue is imported, so each customer counts with its ARR as the "
-                          "file gives it (current, or last before churn), in every period.")
+        arr_label = tile_label("arr_file")
+        arr_definition = _("The ARR column of the customers file, summed over the customers active on the period's "
+                           "last day; no monthly revenue is imported, so each customer counts with its ARR as the "
+                           "file gives it (current, or last before churn), in every period.")
 
     n_rev, arr_now = arr_of(period)
-    _, arr_prev = arr_of(prev_period)
+    _n_prev, arr_prev = arr_of(prev_period)
     return [
-        Tile(key="customers", label="Active customers", unit="count", value=float(now), previous=float(before),
+        Tile(key="customers", label=tile_label("customers"), unit="count", value=float(now), previous=float(before),
              n=now, n_previous=before,
-             definition="Customers signed on or before the period's last day and not churned by then.",
+             definition=_("Customers signed on or before the period's last day and not churned by then."),
              series=tuple((w.last, float(retention.active_at(cust, w.last).sum())) for w in windows),
              area="customers"),
         Tile(key="arr", label=arr_label, unit="currency", value=arr_now, previous=arr_prev, n=n_rev,
@@ -430,12 +445,14 @@ def maturity_tiles(engine: Engine, *, period: Period, previous: Period | None = 
             prev_value, n_prev, p_value, verdict = math.nan, 0, math.nan, NOT_TESTABLE
         dim_trend = trend[trend["dimension"] == dim]
         tiles.append(Tile(
-            key=f"maturity_{dim}", label=f"Maturity: {instrument.dimension_label(dim)}", unit="stage",
+            key=f"maturity_{dim}", label=tile_label("maturity", dimension=instrument.dimension_label(dim, i18n.language())),
+            unit="stage",
             value=value, previous=prev_value, n=n, n_previous=n_prev, enough=n >= maturity.MIN_RESPONDENTS,
-            definition="Median self-assessed stage (1 Island … 5 Social Business) across every answer in "
-            "the latest round, against the round before; the change is tested with a Mann-Whitney U test. "
-            "Assessed by teams: the customer filters do not apply.",
-            detail=f"round {order[-1]}" + (f" vs {order[-2]}" if len(order) > 1 else ""),
+            definition=_("Median self-assessed stage (1 Island … 5 Social Business) across every answer in "
+                         "the latest round, against the round before; the change is tested with a Mann-Whitney U "
+                         "test. Assessed by teams: the customer filters do not apply."),
+            detail=(_("round {round} vs {previous}").format(round=order[-1], previous=order[-2]) if len(order) > 1
+                    else _("round {round}").format(round=order[-1])),
             extra={"dimension": dim, "round": order[-1], "previous_round": order[-2] if len(order) > 1 else None},
             test=verdict, p_value=p_value, test_name="Mann-Whitney U",
             series=tuple((pd.Timestamp(r.round_opened_on).date(), float(r.median)) for r in dim_trend.itertuples()),
@@ -473,18 +490,21 @@ def meeting_share_tile(engine: Engine, *, period: Period, previous: Period | Non
         return ratio_interval(rows["customer_minutes"].to_numpy(), rows["agenda_minutes"].to_numpy())[0]
 
     before, now = inside(prev_period), inside(period)
-    _, p_value = ratio_difference(before["customer_minutes"], before["agenda_minutes"],
+    _difference, p_value = ratio_difference(before["customer_minutes"], before["agenda_minutes"],
                                   now["customer_minutes"], now["agenda_minutes"])
     n, n_prev = int(cur["meetings"]), int(prev["meetings"])
+    baseline_verdict = cur["baseline_verdict"]  # an English N_ value of cs_metrics.meetings, read in the catalog
     return Tile(
-        key="meeting_share", label="Customer share of meeting time", unit="share",
+        key="meeting_share", label=tile_label("meeting_share"), unit="share",
         value=float(cur["time_share"]), previous=float(prev["time_share"]), n=n, n_previous=n_prev,
         low=float(cur["time_share_low"]), high=float(cur["time_share_high"]), enough=n >= MIN_MEETINGS,
-        definition="Minutes of agenda items about the customer (directly or indirectly) over all recorded "
-        "agenda minutes of the meetings logged in the period, against the 5% implied by the estimate that "
-        "95% of meeting content is internal. The change is tested with a z-test on the two ratio "
-        "estimates. Meetings are internal: the customer filters do not apply.",
-        detail=f"{n} meetings · {cur['baseline_verdict']}",
+        definition=_("Minutes of agenda items about the customer (directly or indirectly) over all recorded "
+                     "agenda minutes of the meetings logged in the period, against the 5% implied by the estimate "
+                     "that 95% of meeting content is internal. The change is tested with a z-test on the two ratio "
+                     "estimates. Meetings are internal: the customer filters do not apply."),
+        # The English says "meetings" for one meeting too (as it always has); the translation agrees.
+        detail=ngettext("{n} meetings · {verdict}", "{n} meetings · {verdict}", n).format(
+            n=n, verdict=_(baseline_verdict)),
         extra={"share": cur, "share_previous": prev, "baseline": meetings.BASELINE_SHARE},
         test=change_verdict(p_value, n >= 2 and n_prev >= 2), p_value=p_value, test_name="z-test on ratios",
         series=tuple((w.last, float(window_share(w))) for w in windows),

@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 
 from cs_metrics import peers
 from cs_metrics.charts import overview as overview_charts
+from cs_metrics.i18n import _
 from cs_metrics.tiles import Tile
 
 
@@ -42,7 +43,8 @@ def peer_lines(found: PeerBand) -> list[tuple[str, float]]:
     if found.band is None:
         return []
     b, src = found.band, f"{found.benchmark.source} {found.benchmark.year}"
-    return [(f"Median NRR, ACV {b.label()} ({src})", b.nrr), (f"Median GRR, ACV {b.label()} ({src})", b.grr)]
+    return [(_("Median NRR, ACV {band} ({source})").format(band=b.label(), source=src), b.nrr),
+            (_("Median GRR, ACV {band} ({source})").format(band=b.label(), source=src), b.grr)]
 
 
 def retention_against_peers_figure(tiles: Sequence[Tile], found: PeerBand | None, *,

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 
 from cs_metrics.access import Actor
 from cs_metrics.errors import DataError
+from cs_metrics.i18n import _, formats
 from cs_metrics.services.access import write
 from cs_metrics.storage.queries import plans as qp
 
@@ -61,14 +62,17 @@ def check_plan(edit: PlanEdit, *, today: dt.date) -> PlanEdit:
     plan, step = (edit.plan or "").strip(), (edit.next_step or "").strip()
     problems = []
     if not plan and not step:
-        problems.append("Write the plan or its next step: both are empty.")
+        problems.append(_("Write the plan or its next step: both are empty."))
     if len(plan) > MAX_PLAN:
-        problems.append(f"The plan is {len(plan):,} characters long; shorten it to {MAX_PLAN:,} or fewer.")
+        problems.append(_("The plan is {n} characters long; shorten it to {most} or fewer.").format(
+            n=formats.decimal(len(plan)), most=formats.decimal(MAX_PLAN)))
     if len(step) > MAX_NEXT_STEP:
-        problems.append(f"The next step is {len(step):,} characters long; shorten it to {MAX_NEXT_STEP:,} or fewer.")
+        problems.append(_("The next step is {n} characters long; shorten it to {most} or fewer.").format(
+            n=formats.decimal(len(step)), most=formats.decimal(MAX_NEXT_STEP)))
     if edit.due_on is not None and edit.due_on < today:
-        problems.append(f"The due date {edit.due_on:%Y-%m-%d} is in the past; pick today ({today:%Y-%m-%d}) or a "
-                        "later day, or leave it empty.")
+        problems.append(_("The due date {due} is in the past; pick today ({today}) or a "
+                          "later day, or leave it empty.").format(due=formats.date(edit.due_on),
+                                                                  today=formats.date(today)))
     if problems:
         raise PlanError(" ".join(problems))
     return replace(edit, plan=plan, next_step=step)
@@ -83,7 +87,8 @@ def save_plan(engine: Engine, edit: PlanEdit, *, actor: Actor, today: dt.date | 
     """
     before = qp.plan_of(engine, edit.customer_id)
     if before is None:
-        raise PlanError(f"No customer has the id {edit.customer_id} (it may have been deleted); reload the page.")
+        raise PlanError(_("No customer has the id {id} (it may have been deleted); reload the page.").format(
+            id=edit.customer_id))
     name = before["customer"]
     records = f"account plan of {name} (customer #{int(edit.customer_id)})"
     owner = before["owner"].strip() if isinstance(before["owner"], str) else ""
@@ -92,7 +97,7 @@ def save_plan(engine: Engine, edit: PlanEdit, *, actor: Actor, today: dt.date | 
         qp.save_plan(engine, customer_id=clean.customer_id, plan=clean.plan, next_step=clean.next_step,
                      due_on=clean.due_on, updated_by=actor.who, updated_at=dt.datetime.now(dt.UTC))
         entry.summary = f"plan of {name}: {_plan_change(before, clean)}"
-    return f"Plan of {name} saved."
+    return _("Plan of {customer} saved.").format(customer=name)
 
 
 def _plan_change(before: dict[str, Any], after: PlanEdit) -> str:
@@ -141,7 +146,7 @@ def with_plans(risk: pd.DataFrame, plans: pd.DataFrame) -> pd.DataFrame:
 
 def _next_step_due(row: Any) -> str:
     step = row.next_step if isinstance(row.next_step, str) else ""
-    due = f"due {pd.Timestamp(row.due_on):%Y-%m-%d}" if pd.notna(row.due_on) else ""
-    if step and due:
-        return f"{step} ({due})"
-    return step or (f"({due})" if due else "")
+    day = formats.date(pd.Timestamp(row.due_on).date()) if pd.notna(row.due_on) else ""
+    if step and day:
+        return _("{step} (due {day})").format(step=step, day=day)
+    return step or (_("(due {day})").format(day=day) if day else "")

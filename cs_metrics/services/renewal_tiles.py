@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 
 from cs_metrics import renewals
 from cs_metrics.formatting import fmt_value
+from cs_metrics.i18n import N_, _
 from cs_metrics.period import Period
 from cs_metrics.selection import ALL, CustomerFilter
 from cs_metrics.services.health import current
@@ -22,25 +23,31 @@ from cs_metrics.services.vocabulary import currency as company_currency
 from cs_metrics.storage import models as m
 from cs_metrics.storage import queries as q
 from cs_metrics.storage.queries import _apply, _frame
-from cs_metrics.tiles import NOT_APPLICABLE, Tile, sparkline_windows
+from cs_metrics.tiles import NOT_APPLICABLE, Tile, sparkline_windows, tile_label
 
 __all__ = ["RENEWALS_DEFINITION", "RENEWAL_DAYS", "RENEWAL_MIN_TERM", "renewal_bands", "renewal_contracts",
-           "renewals_detail", "renewals_tiles"]
+           "renewals_definition", "renewals_detail", "renewals_tiles"]
 
 #: Days ahead of the reference date the renewals tile looks (a horizon of ``renewals.HORIZONS``).
 RENEWAL_DAYS = 90
 #: Shortest contract term (months) counted, as on the Churn & retention page's Renewals ahead
 #: section (``services.renewals.MIN_TERM``): monthly contracts renew every month and are left out.
 RENEWAL_MIN_TERM = 12
-RENEWALS_DEFINITION = (
-    f"ARR of the customers on contracts of {RENEWAL_MIN_TERM} months or more whose term ends in the "
-    f"{RENEWAL_DAYS} days after the reference date, as on the Churn & retention page. Every contract is counted, "
+#: The tile's definition (English, with ``{term}`` and ``{days}``): ``renewals_definition()`` writes it.
+RENEWALS_DEFINITION = N_(
+    "ARR of the customers on contracts of {term} months or more whose term ends in the "
+    "{days} days after the reference date, as on the Churn & retention page. Every contract is counted, "
     "so no test applies. The detail gives the share of that ARR held by customers in the red band (their latest "
     "health band) and the ARR expected to renew, each contract priced at the past churn rate at renewal of its "
     "band, with its range (each band at the ends of its 95% Wilson interval). The comparison value is the ARR "
-    f"due in the {RENEWAL_DAYS} days after the comparison period's last day, as known that day. More ARR up for "
+    "due in the {days} days after the comparison period's last day, as known that day. More ARR up for "
     "renewal is neither better nor worse: it is what is at stake."
 )
+
+
+def renewals_definition() -> str:
+    """The tile's definition in the reader's language."""
+    return _(RENEWALS_DEFINITION).format(term=RENEWAL_MIN_TERM, days=RENEWAL_DAYS)
 
 
 def renewal_contracts(engine: Engine, *, flt: CustomerFilter = ALL) -> pd.DataFrame:
@@ -82,15 +89,16 @@ def renewals_detail(expected: renewals.ExpectedRenewal, by_band: pd.DataFrame, *
     """The tile's detail: the share of the ARR up for renewal in the red band, and the expected
     renewing ARR with its range (``renewals.expected_renewing``, ``renewals.arr_by_band``)."""
     if not expected.contracts:
-        return f"no contract ends in the next {RENEWAL_DAYS} days"
+        return _("no contract ends in the next {days} days").format(days=RENEWAL_DAYS)
     red = float(by_band.loc[by_band["band"] == "red", "arr"].sum())
     share = fmt_value(red / expected.arr, "share") if expected.arr > 0 else "–"
     if math.isnan(expected.expected):
-        renewing = "expected renewing ARR unknown: no past contract end to learn from"
+        renewing = _("expected renewing ARR unknown: no past contract end to learn from")
     else:
-        renewing = (f"expected renewing {_money(expected.expected, currency)} "
-                    f"(range {_money(expected.low, currency)}–{_money(expected.high, currency)})")
-    return f"{share} of it in the red band · {renewing}"
+        renewing = _("expected renewing {expected} (range {low}–{high})").format(
+            expected=_money(expected.expected, currency), low=_money(expected.low, currency),
+            high=_money(expected.high, currency))
+    return _("{share} of it in the red band · {renewing}").format(share=share, renewing=renewing)
 
 
 def renewals_tiles(
@@ -124,9 +132,9 @@ def renewals_tiles(
     n_prev, arr_prev = _due_arr(contracts, prev_period.last)
     money = company_currency(engine)
     return [Tile(
-        key=f"renewals_{RENEWAL_DAYS}", label=f"ARR up for renewal ({RENEWAL_DAYS} days)", unit="currency",
+        key=f"renewals_{RENEWAL_DAYS}", label=tile_label("renewals", days=RENEWAL_DAYS), unit="currency",
         value=expected.arr, previous=arr_prev, n=expected.contracts, n_previous=n_prev,
-        definition=RENEWALS_DEFINITION, detail=renewals_detail(expected, by_band, currency=money),
+        definition=renewals_definition(), detail=renewals_detail(expected, by_band, currency=money),
         extra={"days": RENEWAL_DAYS, "as_of": as_of, "expected": expected, "bands": by_band,
                "by_horizon": by_horizon},
         test=NOT_APPLICABLE,

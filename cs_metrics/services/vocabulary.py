@@ -21,6 +21,7 @@ from cs_metrics import vocab
 from cs_metrics.access import Actor
 from cs_metrics.errors import DataError
 from cs_metrics.formatting import currency_symbol, fmt_value
+from cs_metrics.i18n import _, formats
 from cs_metrics.services.access import write
 from cs_metrics.storage import vocabulary as store
 
@@ -46,8 +47,9 @@ class VocabularyError(DataError):
 
 def _name(kind: str) -> str:
     if kind not in KINDS:
-        raise VocabularyError(f"There is no vocabulary {kind!r}; choose one of: {', '.join(KINDS.values())}.")
-    return KINDS[kind]
+        raise VocabularyError(_("There is no vocabulary {kind}; choose one of: {kinds}.").format(
+            kind=repr(kind), kinds=", ".join(_(name) for name in KINDS.values())))
+    return _(KINDS[kind])  # the vocabulary's name in the reader's language
 
 
 # --- reads -----------------------------------------------------------------------------------------
@@ -81,7 +83,8 @@ def currency(engine: Engine) -> str:
 def _label(label: str | None, default: str) -> str:
     text = (label or "").strip() or default
     if len(text) > MAX_LABEL:
-        raise VocabularyError(f"The label has {len(text)} characters; shorten it to {MAX_LABEL} or fewer.")
+        raise VocabularyError(_("The label has {n} characters; shorten it to {limit} or fewer.").format(
+            n=len(text), limit=MAX_LABEL))
     return text
 
 
@@ -90,12 +93,12 @@ def _class(kind: str, category: str | None, controllable: bool | None) -> dict[s
     text = (category or "").strip() or None
     if kind != "churn_reason":
         if text is not None or controllable is not None:
-            raise VocabularyError(f"Only churn reasons have a category and a controllability; {KINDS[kind]} "
-                                  "have a key and a label.")
+            raise VocabularyError(_("Only churn reasons have a category and a controllability; {vocabulary} have a "
+                                    "key and a label.").format(vocabulary=_(KINDS[kind])))
         return {}
     if text is not None and len(text) > MAX_CATEGORY:
-        raise VocabularyError(f"The category has {len(text)} characters; shorten it to {MAX_CATEGORY} or "
-                              "fewer.")
+        raise VocabularyError(_("The category has {n} characters; shorten it to {limit} or fewer.").format(
+            n=len(text), limit=MAX_CATEGORY))
     return {"category": text, "controllable": None if controllable is None else bool(controllable)}
 
 
@@ -105,7 +108,8 @@ def _existing(engine: Engine, kind: str) -> tuple[str, ...]:
 
 def _term_exists(engine: Engine, kind: str, key: str) -> None:
     if key not in _existing(engine, kind):
-        raise VocabularyError(f"{KINDS[kind]} has no value {key!r}; pick one of the listed values.")
+        raise VocabularyError(_("{vocabulary} has no value {key}; pick one of the listed values.").format(
+            vocabulary=_(KINDS[kind]), key=repr(key)))
 
 
 def _records(kind: str, key: str) -> str:
@@ -175,19 +179,22 @@ def _add(engine: Engine, kind: str, key: str, label: str | None, category: str |
     key = (key or "").strip()
     limit = store.max_key_length(kind)
     if not key:
-        raise VocabularyError(f"Type the value to add to {name}.")
+        raise VocabularyError(_("Type the value to add to {vocabulary}.").format(vocabulary=name))
     if len(key) > limit:
-        raise VocabularyError(f"{key!r} has {len(key)} characters; {name} keys can have at most {limit}.")
+        raise VocabularyError(_("{key} has {n} characters; {vocabulary} keys can have at most {limit}.").format(
+            key=repr(key), n=len(key), vocabulary=name, limit=limit))
     present = _existing(engine, kind)
     if key in present:
-        raise VocabularyError(f"{name} already has {key!r}; relabel it instead of adding it again.")
+        raise VocabularyError(_("{vocabulary} already has {key}; relabel it instead of adding it again.").format(
+            vocabulary=name, key=repr(key)))
     twin = next((k for k in present if k.lower() == key.lower()), None)
     if twin is not None:
-        raise VocabularyError(f"{key!r} differs from the existing {twin!r} only in capitals; use {twin!r}, "
-                              "or relabel it.")
+        raise VocabularyError(_("{key} differs from the existing {twin} only in capitals; use {twin}, or relabel "
+                                "it.").format(key=repr(key), twin=repr(twin)))
     term = {"key": key, "label": _label(label, key), **_class(kind, category, controllable)}
     store.add_terms(engine, kind, [term])
-    return f"Added {term['label']!r} ({key}) to {name}.", term
+    return _("Added {label} ({key}) to {vocabulary}.").format(label=repr(term["label"]), key=key,
+                                                              vocabulary=name), term
 
 
 def update_term(
@@ -218,14 +225,14 @@ def update_term(
         values = _class(kind, category, controllable)
         text = None if label is None else _label(label, key)
         if text is None and not values:
-            raise VocabularyError(f"Nothing to change for {key!r}: give it a new label.")
+            raise VocabularyError(_("Nothing to change for {key}: give it a new label.").format(key=repr(key)))
         before = _term(engine, kind, key)
         store.update_term(engine, kind, key, label=text, **values)
         after = {**({"label": text} if text is not None else {}), **values}
         changes = [_change(field, before.get(field), value) for field, value in after.items()
                    if not _same(before.get(field), value)]
         entry.summary = "; ".join(changes) or "no change"
-    return f"Saved {key!r} in {name}."
+    return _("Saved {key} in {vocabulary}.").format(key=repr(key), vocabulary=name)
 
 
 def _term(engine: Engine, kind: str, key: str) -> dict[str, object]:
@@ -263,8 +270,10 @@ def remove_term(engine: Engine, kind: str, key: str, *, actor: Actor) -> str:
         kept = store.usage(engine, kind).get(key, 0)
         store.remove_term(engine, kind, key)
         entry.summary = f"label {before['label']!r} -> removed; {kept:,} data rows keep the value"
-    rows = f" {kept:,} data rows still hold it and keep it." if kept else ""
-    return f"Removed {key!r} from {name}.{rows}"
+    if kept:
+        return _("Removed {key} from {vocabulary}. {n} data rows still hold it and keep it.").format(
+            key=repr(key), vocabulary=name, n=formats.decimal(kept))
+    return _("Removed {key} from {vocabulary}.").format(key=repr(key), vocabulary=name)
 
 
 # --- currency --------------------------------------------------------------------------------------
@@ -278,8 +287,8 @@ def check_currency(code: str) -> str:
     """
     text = (code or "").strip().upper()
     if not _CURRENCY.match(text):
-        raise VocabularyError(f"Give the currency as its three-letter ISO 4217 code, such as USD, GBP or CHF "
-                              f"(got {code!r}).")
+        raise VocabularyError(_("Give the currency as its three-letter ISO 4217 code, such as USD, GBP or CHF "
+                                "(got {code}).").format(code=repr(code)))
     return text
 
 
@@ -291,7 +300,8 @@ def money_preview(code: str, amount: float = PREVIEW_AMOUNT) -> str:
     '$1.23M (tables: $1,234,567)'
     """
     text = check_currency(code)
-    return f"{fmt_value(amount, 'currency', currency=text)} (tables: {currency_symbol(text)}{amount:,.0f})"
+    return _("{short} (tables: {whole})").format(short=fmt_value(amount, "currency", currency=text),
+                                                 whole=formats.money_whole(amount, currency_symbol(text)))
 
 
 def set_currency(engine: Engine, code: str, *, actor: Actor) -> str:
@@ -302,4 +312,5 @@ def set_currency(engine: Engine, code: str, *, actor: Actor) -> str:
         before = store.currency(engine)
         store.set_currency(engine, text)
         entry.summary = f"currency {before} -> {text}"
-    return f"The currency is now {text}: amounts read like {money_preview(text)}."
+    return _("The currency is now {code}: amounts read like {preview}.").format(code=text,
+                                                                              preview=money_preview(text))

@@ -35,6 +35,7 @@ from sqlmodel import Session, create_engine
 
 from cs_metrics.default_health_model import DEFAULT_MODEL
 from cs_metrics.errors import ConfigurationError, DataError, SchemaError
+from cs_metrics.i18n import N_, _, ngettext
 from cs_metrics.storage import models
 from cs_metrics.storage.vocabulary import seed_vocabulary
 
@@ -90,7 +91,7 @@ def safe_url(url: str) -> str:
 
 def _normalised_driver(drivername: str) -> str:
     """``postgres`` and ``postgresql`` (no driver, or the ``postgres`` spelling) mean psycopg 3."""
-    dialect, _, driver = drivername.partition("+")
+    dialect, _plus, driver = drivername.partition("+")
     if dialect in ("postgres", "postgresql"):
         return f"postgresql+{driver or 'psycopg'}"
     return drivername
@@ -109,22 +110,23 @@ def make_engine(url: str | None = None) -> Engine:
         parsed = make_url(raw)
     except ArgumentError:
         raise ConfigurationError(
-            f"DATABASE_URL is not a database URL: {safe_url(raw)!r}. Use for example "
-            "'sqlite:///data/outside_in.db' or 'postgresql+psycopg://user@host:5432/dbname'."
+            _("DATABASE_URL is not a database URL: {url}. Use for example 'sqlite:///data/outside_in.db' or "
+              "'postgresql+psycopg://user@host:5432/dbname'.").format(url=repr(safe_url(raw)))
         ) from None
     except ValueError:  # the only number in a URL is the port
         port = re.search(r"://(?:[^@/?#]*@)?(?:\[[^\]]*\]|[^:/?#]*):([^/?#]*)", raw)
         raise ConfigurationError(
-            f"DATABASE_URL has a port that is not a number ({port[1] if port else '?'!r}) in "
-            f"{safe_url(raw)}. Write the port as digits after the host, e.g. "
-            "'postgresql+psycopg://user@host:5432/dbname', or leave it out for the default 5432."
+            _("DATABASE_URL has a port that is not a number ({port}) in {url}. Write the port as digits after "
+              "the host, e.g. 'postgresql+psycopg://user@host:5432/dbname', or leave it out for the default "
+              "5432.").format(port=repr(port[1] if port else "?"), url=safe_url(raw))
         ) from None
     parsed = parsed.set(drivername=_normalised_driver(parsed.drivername))
     backend = parsed.get_backend_name()
     if backend not in ("sqlite", "postgresql"):
         raise ConfigurationError(
-            f"DATABASE_URL names a {backend!r} database ({safe_url(raw)}); Outside In supports "
-            "SQLite ('sqlite:///path/to/file.db') and PostgreSQL ('postgresql+psycopg://...')."
+            _("DATABASE_URL names a {backend} database ({url}); Outside In supports SQLite "
+              "('sqlite:///path/to/file.db') and PostgreSQL ('postgresql+psycopg://...').").format(
+                backend=repr(backend), url=safe_url(raw))
         )
     kwargs: dict = {}
     if backend == "sqlite":
@@ -140,8 +142,8 @@ def make_engine(url: str | None = None) -> Engine:
                     folder.mkdir(parents=True, exist_ok=True)
                 else:
                     raise ConfigurationError(
-                        f"DATABASE_URL points to a SQLite file in a folder that does not exist: "
-                        f"{folder}. Create the folder or fix the path."
+                        _("DATABASE_URL points to a SQLite file in a folder that does not exist: {folder}. "
+                          "Create the folder or fix the path.").format(folder=folder)
                     )
     else:
         kwargs["pool_pre_ping"] = True
@@ -149,8 +151,8 @@ def make_engine(url: str | None = None) -> Engine:
         engine = create_engine(parsed, **kwargs)
     except (ArgumentError, NoSuchModuleError, ModuleNotFoundError, ImportError) as exc:
         raise ConfigurationError(
-            f"DATABASE_URL ({safe_url(raw)}) cannot be used: {exc}. Check the driver name "
-            "(postgresql+psycopg) and that requirements.txt is installed."
+            _("DATABASE_URL ({url}) cannot be used: {error}. Check the driver name (postgresql+psycopg) and "
+              "that requirements.txt is installed.").format(url=safe_url(raw), error=exc)
         ) from None
     if backend == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -161,8 +163,8 @@ def make_engine(url: str | None = None) -> Engine:
 #: How long a SQLite write waits for another connection's write to finish before giving up.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 #: What a SQLite write that waited in vain raises (a ``DataError``, which pages show as it is).
-SQLITE_BUSY_MESSAGE = ("Another write is running (for example a large import), so this change was not saved. "
-                       "Try again in a minute.")
+SQLITE_BUSY_MESSAGE = N_("Another write is running (for example a large import), so this change was not saved. "
+                         "Try again in a minute.")
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -183,7 +185,7 @@ def _sqlite_busy(context) -> None:
     saying another write is running, instead of SQLite's bare "database is locked"."""
     original = context.original_exception
     if isinstance(original, sqlite3.OperationalError) and "database is locked" in str(original):
-        raise DataError(SQLITE_BUSY_MESSAGE) from original
+        raise DataError(_(SQLITE_BUSY_MESSAGE)) from original
 
 
 def _reason(exc: BaseException) -> str:
@@ -211,8 +213,9 @@ def check_connection(engine: Engine) -> None:
             conn.execute(text("SELECT 1"))
     except (OperationalError, SQLAlchemyError, OSError) as exc:
         raise ConfigurationError(
-            f"Cannot open the database in DATABASE_URL ({safe_url(str(engine.url))}): {_reason(exc)}. "
-            "Check that the server is running and that host, port, user and database name are right."
+            _("Cannot open the database in DATABASE_URL ({url}): {reason}. Check that the server is running "
+              "and that host, port, user and database name are right.").format(
+                url=safe_url(str(engine.url)), reason=_reason(exc))
         ) from None
 
 
@@ -256,21 +259,21 @@ def _check_sqlite_file(engine: Engine) -> None:
     if reason:
         if any(words in reason for words in _NOT_A_DATABASE):
             raise ConfigurationError(
-                f"DATABASE_URL ({where}) points to a file that is not a SQLite database ({reason}). "
-                "Point DATABASE_URL at an Outside In database file, or at a new file name to start a "
-                "new database. The file was not changed."
+                _("DATABASE_URL ({url}) points to a file that is not a SQLite database ({reason}). Point "
+                  "DATABASE_URL at an Outside In database file, or at a new file name to start a new database. "
+                  "The file was not changed.").format(url=where, reason=reason)
             ) from None
         if "malformed" not in reason and "corrupt" not in reason:
             raise ConfigurationError(
-                f"Cannot open the SQLite database in DATABASE_URL ({where}): {reason}. Check that the "
-                "path names a file (not a folder) that this user may read and write."
+                _("Cannot open the SQLite database in DATABASE_URL ({url}): {reason}. Check that the path "
+                  "names a file (not a folder) that this user may read and write.").format(url=where, reason=reason)
             ) from None
         problems = [reason]
     if problems != ["ok"]:
         raise SchemaError(
-            f"The SQLite database in DATABASE_URL ({where}) is damaged: {problems[0]}. Restore the file "
-            "from a backup (or try the sqlite3 shell's '.recover'), or point DATABASE_URL at a new "
-            "file name to start a new database."
+            _("The SQLite database in DATABASE_URL ({url}) is damaged: {problem}. Restore the file from a "
+              "backup (or try the sqlite3 shell's '.recover'), or point DATABASE_URL at a new file name to "
+              "start a new database.").format(url=where, problem=problems[0])
         )
 
 
@@ -328,32 +331,34 @@ def check_upgradable(engine: Engine) -> None:
         listed = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
     if unknown and not existing & ours:
         raise SchemaError(
-            f"The database in DATABASE_URL ({where}) belongs to another application: it has schema "
-            f"revision {unknown[0]!r}, which is not Outside In's, and tables ({listed or 'none'}) that "
-            "are not Outside In's. Point DATABASE_URL at an empty database or a new SQLite file. "
-            "Nothing was changed."
+            _("The database in DATABASE_URL ({url}) belongs to another application: it has schema revision "
+              "{revision}, which is not Outside In's, and tables ({tables}) that are not Outside In's. Point "
+              "DATABASE_URL at an empty database or a new SQLite file. Nothing was changed.").format(
+                url=where, revision=repr(unknown[0]), tables=listed or _("none"))
         )
     if unknown:
         raise SchemaError(
-            f"The database at {where} has schema revision {unknown[0]!r}, which is "
-            f"newer than this version of Outside In knows (newest known: {head_revision()!r}). "
-            "Upgrade Outside In, or point DATABASE_URL at another database. Nothing was changed."
+            _("The database at {url} has schema revision {revision}, which is newer than this version of "
+              "Outside In knows (newest known: {newest}). Upgrade Outside In, or point DATABASE_URL at another "
+              "database. Nothing was changed.").format(url=where, revision=repr(unknown[0]),
+                                                       newest=repr(head_revision()))
         )
     if not current:
         if existing & ours:
             raise SchemaError(
-                f"The database at {where} has Outside In tables "
-                f"({', '.join(sorted(existing & ours)[:3])}, ...) but no schema revision, so it "
-                "cannot be upgraded safely. Export its data, or use an empty database. "
-                "Nothing was changed."
+                _("The database at {url} has Outside In tables ({tables}, ...) but no schema revision, so it "
+                  "cannot be upgraded safely. Export its data, or use an empty database. Nothing was "
+                  "changed.").format(url=where, tables=", ".join(sorted(existing & ours)[:3]))
             )
         if foreign:
-            tables = "1 table" if len(foreign) == 1 else f"{len(foreign)} tables"
-            raise SchemaError(
-                f"The database in DATABASE_URL ({where}) already holds {tables} of another application "
-                f"({listed}). Outside In does not add its tables to another application's database: "
-                "point DATABASE_URL at an empty database or a new SQLite file. Nothing was changed."
-            )
+            raise SchemaError(ngettext(
+                "The database in DATABASE_URL ({url}) already holds {n} table of another application "
+                "({tables}). Outside In does not add its tables to another application's database: point "
+                "DATABASE_URL at an empty database or a new SQLite file. Nothing was changed.",
+                "The database in DATABASE_URL ({url}) already holds {n} tables of another application "
+                "({tables}). Outside In does not add its tables to another application's database: point "
+                "DATABASE_URL at an empty database or a new SQLite file. Nothing was changed.",
+                len(foreign)).format(url=where, n=len(foreign), tables=listed))
 
 
 def upgrade(engine: Engine) -> None:

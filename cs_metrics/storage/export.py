@@ -59,6 +59,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Engine
 
 from cs_metrics.default_health_model import DEFAULT_MODEL
+from cs_metrics.i18n import _
 from cs_metrics.storage import db
 from cs_metrics.storage import models as m
 from cs_metrics.storage.entities import ENTITIES
@@ -289,7 +290,7 @@ def export_zip(engine: Engine, *, progress: Progress | None = None) -> bytes:
                 stream.detach()
             counts.append(f"  {table.name}.csv: {n:,} rows")
             if progress:
-                progress((i + 1) / len(tables), f"exported {table.name}")
+                progress((i + 1) / len(tables), _("exported {table}").format(table=table.name))
         guide = io.StringIO()
         writer = csv.DictWriter(guide, fieldnames=["table", "table_description", "column", "type", "required",
                                                    "description"], lineterminator="\r\n")
@@ -327,27 +328,27 @@ def read_table_csv(table: Table, data: bytes, report: Any) -> list[dict[str, Any
     try:
         text_ = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        report.add(None, name, "", "The file is not UTF-8; use the archive exactly as the export wrote it.",
+        report.add(None, name, "", _("The file is not UTF-8; use the archive exactly as the export wrote it."),
                    "encoding")
         return []
     _allow_fields_of(len(text_))
     reader = csv.reader(io.StringIO(text_, newline=""))
     header = next(reader, None)
     if not header:
-        report.add(None, name, "", "The table file has no header row.", "empty file")
+        report.add(None, name, "", _("The table file has no header row."), "empty file")
         return []
     columns = {c.name: c for c in table.columns}
     for column in header:
         if column not in columns:
-            report.add(1, f"{name}:{column}", column, "This column does not exist in this version of Outside "
-                       "In. Remove it, or update Outside In.", "unknown column")
+            report.add(1, f"{name}:{column}", column, _("This column does not exist in this version of Outside "
+                       "In. Remove it, or update Outside In."), "unknown column")
     # Columns added after the archive was written take the model's default, when it has one.
     model = models_by_table().get(table.name)
     fill = {c.name: column_default(model, c.name) for c in table.columns if c.name not in header}
     missing = [c for c in table.columns if c.name not in header and not c.nullable and fill.get(c.name) is None
                and not c.primary_key]
     for c in missing:
-        report.add(1, f"{name}:{c.name}", "", "This required column is missing from the table file.",
+        report.add(1, f"{name}:{c.name}", "", _("This required column is missing from the table file."),
                    "missing column")
     if not report.ok:
         return []
@@ -359,15 +360,16 @@ def read_table_csv(table: Table, data: bytes, report: Any) -> list[dict[str, Any
             continue
         line = reader.line_num
         if len(record) != len(header):
-            report.add(line, name, ",".join(record)[:80], f"The row has {len(record)} values for {len(header)} "
-                       "columns.", "wrong number of values")
+            report.add(line, name, ",".join(record)[:80], _("The row has {n} values for {columns} columns.").format(
+                n=len(record), columns=len(header)), "wrong number of values")
             continue
         row = {k: v for k, v in fill.items() if v is not None}
         for column, cell in zip(header, record):
             try:
                 row[column] = _parse(cell, kinds[column], nullable[column])
             except ValueError:
-                report.add(line, f"{name}:{column}", cell, f"is not a valid {kinds[column]} value.", "wrong type")
+                report.add(line, f"{name}:{column}", cell, _("is not a valid {kind} value.").format(kind=kinds[column]),
+                           "wrong type")
         rows.append(row)
     return rows
 

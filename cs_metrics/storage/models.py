@@ -426,6 +426,7 @@ class Person(SQLModel, table=True):
     added_on: dt.datetime
     added_by: str = Field(default="", max_length=254)
     last_seen: dt.datetime | None = None
+    language: str | None = Field(default=None, max_length=5)  # the interface language they chose (i18n)
 
 
 class PersonTeam(SQLModel, table=True):

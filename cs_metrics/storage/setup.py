@@ -14,7 +14,9 @@ from collections.abc import Sequence
 
 from sqlalchemy.engine import Engine
 
+from cs_metrics import i18n
 from cs_metrics.errors import ConfigurationError, SchemaError
+from cs_metrics.i18n import _, pgettext
 from cs_metrics.storage.db import (
     check_connection,
     check_upgradable,
@@ -70,7 +72,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("command", choices=("prepare", "status"))
     parser.add_argument("--database-url", default=None, help="default: $DATABASE_URL or data/outside_in.db")
     parser.add_argument("--no-demo", action="store_true", help="do not load the demo company into an empty database")
+    parser.add_argument("--language", choices=list(i18n.LANGUAGES), default=None,
+                        help="language of the messages (default: English)")
     args = parser.parse_args(argv)
+    with i18n.using(args.language):
+        return _main(args)
+
+
+def _main(args: argparse.Namespace) -> int:
     try:
         if args.command == "prepare":
             engine = prepare_database(args.database_url, load_demo=not args.no_demo)
@@ -78,13 +87,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             engine = make_engine(args.database_url)
             check_connection(engine)
             check_upgradable(engine)  # another application's database, or a newer schema: say so, exit 2
-        meta = dataset_meta(engine) if current_revision(engine) else {}
-        print(
-            f"Database {safe_url(str(engine.url))}: schema {current_revision(engine) or 'none'} "
-            f"(newest known {head_revision()}), dataset: {meta.get('dataset', 'own data' if current_revision(engine) else 'empty')}."
-        )
+        revision = current_revision(engine)
+        meta = dataset_meta(engine) if revision else {}
+        dataset = meta.get("dataset", pgettext("dataset", "own data") if revision else pgettext("dataset", "empty"))
+        print(_("Database {url}: schema {schema} (newest known {newest}), dataset: {dataset}.").format(
+            url=safe_url(str(engine.url)), schema=revision or pgettext("schema", "none"), newest=head_revision(), dataset=dataset))
     except (ConfigurationError, SchemaError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(_("error: {error}").format(error=exc), file=sys.stderr)
         return 2
     return 0
 

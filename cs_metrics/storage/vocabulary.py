@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from cs_metrics import vocab
 from cs_metrics.errors import DataError
+from cs_metrics.i18n import _
 from cs_metrics.storage import models as m
 
 #: ``app_meta`` key set once the default vocabularies were stored (so a vocabulary a company
@@ -40,7 +41,8 @@ USED_IN: dict[str, tuple[tuple[type, str], ...]] = {
 
 def _check_kind(kind: str) -> None:
     if kind not in vocab.VOCABULARY_KINDS:
-        raise DataError(f"Unknown vocabulary {kind!r}; use one of {', '.join(vocab.VOCABULARY_KINDS)}.")
+        raise DataError(_("Unknown vocabulary {kind}; use one of {kinds}.").format(
+            kind=repr(kind), kinds=", ".join(vocab.VOCABULARY_KINDS)))
 
 
 def seed_vocabulary(engine: Engine) -> None:
@@ -93,8 +95,8 @@ def add_terms(conn_or_engine: Engine | Connection, kind: str, new: Iterable[str 
     for item in items:
         key = str(item.get("key") or "").strip()
         if not key or len(key) > limit:
-            raise DataError(f"A {vocab.VOCABULARY_KINDS[kind].lower()} value must have 1 to {limit} "
-                            f"characters (got {key!r}).")
+            raise DataError(_("A {vocabulary} value must have 1 to {limit} characters (got {key}).").format(
+                vocabulary=_(vocab.VOCABULARY_KINDS[kind]).lower(), limit=limit, key=repr(key)))
         item["key"] = key
         item["label"] = str(item.get("label") or key).strip()[:120]
     if isinstance(conn_or_engine, Engine):
@@ -127,7 +129,7 @@ def update_term(engine: Engine, kind: str, key: str, *, label: str | None = None
     values: dict[str, object] = {}
     if label is not None:
         if not label.strip() or len(label.strip()) > 120:
-            raise DataError("A label must have 1 to 120 characters.")
+            raise DataError(_("A label must have 1 to 120 characters."))
         values["label"] = label.strip()
     if kind == "churn_reason":
         values["category"] = (category or "").strip()[:40] or None
@@ -135,7 +137,8 @@ def update_term(engine: Engine, kind: str, key: str, *, label: str | None = None
     with engine.begin() as conn:
         done = conn.execute(update(t).where(t.c.kind == kind, t.c.key == key).values(**values)).rowcount
     if not done:
-        raise DataError(f"{vocab.VOCABULARY_KINDS[kind]} has no value {key!r}.")
+        raise DataError(_("{vocabulary} has no value {key}.").format(vocabulary=_(vocab.VOCABULARY_KINDS[kind]),
+                                                                    key=repr(key)))
 
 
 def remove_term(engine: Engine, kind: str, key: str) -> None:
@@ -183,7 +186,8 @@ def set_currency(engine: Engine, code: str) -> None:
     """Set the company's currency to an ISO 4217 code (three capital letters, e.g. ``USD``)."""
     code = (code or "").strip().upper()
     if not _CURRENCY.match(code):
-        raise DataError(f"Give the currency as its three-letter ISO code, e.g. EUR, USD or GBP (got {code!r}).")
+        raise DataError(_("Give the currency as its three-letter ISO code, e.g. EUR, USD or GBP (got {code}).").format(
+            code=repr(code)))
     meta = m.AppMeta.__table__
     with engine.begin() as conn:
         conn.execute(delete(meta).where(meta.c.key == CURRENCY_KEY))

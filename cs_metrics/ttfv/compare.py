@@ -13,9 +13,20 @@ import pandas as pd
 from scipy.stats import chi2 as chi2_dist
 from statsmodels.duration.survfunc import survdiff
 
+from cs_metrics.i18n import _, formats, ngettext
 from cs_metrics.stats import p_text
 from cs_metrics.ttfv.durations import MIN_GROUP_N, NOT_SET, check_columns, check_durations
 from cs_metrics.ttfv.survival import ttfv_summary
+
+
+def _p(p_value: float) -> str:
+    """A p-value as the reader's language writes it ("p = 0.052", "p = 0,052")."""
+    return p_text(p_value, decimal="," if formats.italian() else ".")
+
+
+def _number(value: float, decimals: int) -> str:
+    """A statistic with ``decimals`` decimals ("12.3"; "12,3" in Italian)."""
+    return formats.decimal(value, decimals) if formats.italian() else f"{value:.{decimals}f}"
 
 
 class LogRank(NamedTuple):
@@ -114,26 +125,28 @@ def compare_groups_in_words(
     left_out = tuple(sorted(str(g) for g in sizes.index[sizes < min_n]))
     what = label or by
     what = what[:1].lower() + what[1:]
-    note = (f" {len(left_out)} group(s) with fewer than {min_n} customers left out of the test."
-            if left_out else "")
+    note = (" " + _("{n} group(s) with fewer than {min_n} customers left out of the test.").format(
+        n=len(left_out), min_n=min_n) if left_out else "")
     if len(used) < 2:
         return GroupComparison(
             LogRank(math.nan, 0, math.nan), used, left_out, False,
-            f"Not enough customers to compare by {what}: at least two groups need {min_n} or more customers.{note}",
+            _("Not enough customers to compare by {what}: at least two groups need {min_n} or more customers.").format(
+                what=what, min_n=min_n) + note,
         )
     part = data[keys.astype(str).isin(used)]
     result = compare_groups(part, by=by, duration=duration, reached=reached)
     if not math.isfinite(result.p_value):
-        text = f"No first value has been reached yet in these groups, so they cannot be compared by {what}."
+        text = _("No first value has been reached yet in these groups, so they cannot be compared by {what}.").format(
+            what=what)
         return GroupComparison(result, used, left_out, False, text + note)
     differs = result.p_value < 1 - level
-    p = p_text(result.p_value)
+    test = dict(what=what, chi2=_number(result.chi2, 1), dof=result.dof, p=_p(result.p_value))
     if differs:
-        text = (f"Time to first value differs by {what}: a gap this large would be unlikely if the groups "
-                f"were alike (log-rank chi² = {result.chi2:.1f}, {result.dof} df, {p}).")
+        text = _("Time to first value differs by {what}: a gap this large would be unlikely if the groups were alike "
+                 "(log-rank chi² = {chi2}, {dof} df, {p}).").format(**test)
     else:
-        text = (f"No real difference by {what}: the gaps between the curves are within what chance "
-                f"alone produces (log-rank chi² = {result.chi2:.1f}, {result.dof} df, {p}).")
+        text = _("No real difference by {what}: the gaps between the curves are within what chance alone produces "
+                 "(log-rank chi² = {chi2}, {dof} df, {p}).").format(**test)
     return GroupComparison(result, used, left_out, differs, text + note)
 
 
@@ -211,27 +224,35 @@ def faster_than_before(
     rec_n = int(get("recent", "n")) if "recent" in summary.index else 0
     ear_n = int(get("earlier", "n")) if "earlier" in summary.index else 0
     rec_med, ear_med = get("recent", "median"), get("earlier", "median")
-    span = f"signed in the last {months} months"
     if rec_n < min_n or ear_n < min_n:
-        text = (f"Too few customers to tell whether onboarding is getting faster ({rec_n} {span}, "
-                f"{ear_n} in the {months} months before; {min_n} needed in each).")
+        text = _("Too few customers to tell whether onboarding is getting faster ({recent} signed in the last "
+                 "{months} months, {earlier} in the {months} months before; {min_n} needed in each).").format(
+                     recent=rec_n, earlier=ear_n, months=months, min_n=min_n)
         return TrendVerdict(rec_med, ear_med, rec_n, ear_n, LogRank(math.nan, 0, math.nan), None, text)
     result = compare_groups(part, by="_window")
-    medians = f"median {_fmt_days(rec_med)} against {_fmt_days(ear_med)}"
+    medians = _("median {recent} against {earlier}").format(recent=_fmt_days(rec_med), earlier=_fmt_days(ear_med))
     if not math.isfinite(result.p_value) or result.p_value >= 1 - level:
-        p = p_text(result.p_value) if math.isfinite(result.p_value) else "no test possible"
-        text = (f"No real change in speed: customers {span} reach first value about as fast as those signed "
-                f"the {months} months before ({medians}; log-rank {p}).")
+        p = _p(result.p_value) if math.isfinite(result.p_value) else _("no test possible")
+        text = _("No real change in speed: customers signed in the last {months} months reach first value about as "
+                 "fast as those signed the {months} months before ({medians}; log-rank {p}).").format(
+                     months=months, medians=medians, p=p)
         return TrendVerdict(rec_med, ear_med, rec_n, ear_n, result, None, text)
     if math.isfinite(rec_med) and math.isfinite(ear_med) and rec_med != ear_med:
         faster = rec_med < ear_med
     else:
         faster = get("recent", "within_30") > get("earlier", "within_30")
-    word = "faster" if faster else "slower"
-    text = (f"Onboarding is getting {word}: customers {span} reach first value {word} than those signed the "
-            f"{months} months before ({medians}; log-rank {p_text(result.p_value)}).")
+    if faster:
+        text = _("Onboarding is getting faster: customers signed in the last {months} months reach first value "
+                 "faster than those signed the {months} months before ({medians}; log-rank {p}).")
+    else:
+        text = _("Onboarding is getting slower: customers signed in the last {months} months reach first value "
+                 "slower than those signed the {months} months before ({medians}; log-rank {p}).")
+    text = text.format(months=months, medians=medians, p=_p(result.p_value))
     return TrendVerdict(rec_med, ear_med, rec_n, ear_n, result, faster, text)
 
 
 def _fmt_days(value: float) -> str:
-    return f"{value:.0f} days" if math.isfinite(value) else "not reached yet"
+    if not math.isfinite(value):
+        return _("not reached yet")
+    return ngettext("{n} day", "{n} days", round(value)).format(n=_number(value, 0)) if formats.italian() \
+        else f"{value:.0f} days"

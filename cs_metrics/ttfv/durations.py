@@ -12,18 +12,20 @@ import datetime as dt
 import pandas as pd
 
 from cs_metrics.errors import DataError
+from cs_metrics.i18n import N_, _, formats
 
 #: Below this many customers a group's median or share is too uncertain to read.
 MIN_GROUP_N = 10
-#: Label of customers whose grouping column is empty (no owner, no plan...).
-NOT_SET = "(not set)"
-#: Groupings offered for the curves: column -> label.
+#: Label of customers whose grouping column is empty (no owner, no plan...): the group's key, shown
+#: through ``_()``.
+NOT_SET = N_("(not set)")
+#: Groupings offered for the curves: column -> label (English, shown through ``_()``).
 GROUPINGS: dict[str, str] = {
-    "segment": "Segment",
-    "plan": "Plan",
-    "region": "Region",
-    "owner": "Owner (CSM)",
-    "signing_quarter": "Signing quarter",
+    "segment": N_("Segment"),
+    "plan": N_("Plan"),
+    "region": N_("Region"),
+    "owner": N_("Owner (CSM)"),
+    "signing_quarter": N_("Signing quarter"),
 }
 
 
@@ -51,13 +53,13 @@ def check_durations(data: pd.DataFrame, *, duration: str = "days", reached: str 
     days = pd.to_numeric(data[duration], errors="coerce")
     if days.isna().any():
         raise DataError(
-            f"{what}: {int(days.isna().sum())} row(s) have no number in '{duration}'; "
-            "fill in the days from signing to first value (or to today) or drop those rows."
+            _("{what}: {n} row(s) have no number in '{column}'; fill in the days from signing to first value (or to "
+              "today) or drop those rows.").format(what=what, n=int(days.isna().sum()), column=duration)
         )
     if (days < 0).any():
         raise DataError(
-            f"{what}: {int((days < 0).sum())} row(s) have a negative duration in '{duration}' "
-            "(first value before signing); correct the dates or drop those rows."
+            _("{what}: {n} row(s) have a negative duration in '{column}' (first value before signing); correct the "
+              "dates or drop those rows.").format(what=what, n=int((days < 0).sum()), column=duration)
         )
     flags = data[reached]
     ok = flags.isin([True, False, 0, 1]) & flags.notna()
@@ -123,7 +125,7 @@ def ttfv_durations(
     problems: list[pd.DataFrame] = []
 
     no_date = cust["signed_on"].isna()
-    problems.append(_problems(cust[no_date], "no signing date", "add the date the contract was signed"))
+    problems.append(_problems(cust[no_date], _("no signing date"), _("add the date the contract was signed")))
     cust = cust[~no_date & (cust["signed_on"] <= as_of_ts)]
 
     fv = milestones[(milestones["kind"] == "first_value") & milestones["reached_on"].notna()]
@@ -135,8 +137,8 @@ def ttfv_durations(
     problems.append(
         _problems(
             dup,
-            "more than one first-value milestone",
-            [f"{int(k)} first-value milestones; the earliest ({d:%Y-%m-%d}) is used"
+            _("more than one first-value milestone"),
+            [_("{n} first-value milestones; the earliest ({day}) is used").format(n=int(k), day=formats.date(d))
              for k, d in zip(dup["_n_fv"], dup["first_value_on"])],
         )
     )
@@ -153,14 +155,16 @@ def ttfv_durations(
     before = reached & (out["first_value_on"] < out["signed_on"])
     after_churn = reached & left & (out["first_value_on"] > churned)
     churn_before = ~reached & left & (churned < out["signed_on"])
-    problems.append(_problems(out[before], "first value dated before signing",
-                              [f"first value {f:%Y-%m-%d}, signed {s:%Y-%m-%d}"
+    problems.append(_problems(out[before], _("first value dated before signing"),
+                              [_("first value {first_value}, signed {signed}").format(
+                                  first_value=formats.date(f), signed=formats.date(s))
                                for f, s in zip(out.loc[before, "first_value_on"], out.loc[before, "signed_on"])]))
-    problems.append(_problems(out[after_churn], "first value dated after the customer left",
-                              [f"first value {f:%Y-%m-%d}, left {c:%Y-%m-%d}; check the churn date"
+    problems.append(_problems(out[after_churn], _("first value dated after the customer left"),
+                              [_("first value {first_value}, left {left}; check the churn date").format(
+                                  first_value=formats.date(f), left=formats.date(c))
                                for f, c in zip(out.loc[after_churn, "first_value_on"], churned[after_churn])]))
-    problems.append(_problems(out[churn_before], "churned before signing",
-                              [f"left {c:%Y-%m-%d}, signed {s:%Y-%m-%d}"
+    problems.append(_problems(out[churn_before], _("churned before signing"),
+                              [_("left {left}, signed {signed}").format(left=formats.date(c), signed=formats.date(s))
                                for c, s in zip(churned[churn_before], out.loc[churn_before, "signed_on"])]))
     out = out[~(before | after_churn | churn_before)].drop(columns="_n_fv").reset_index(drop=True)
     report = pd.concat([p for p in problems if not p.empty], ignore_index=True) if any(
@@ -220,8 +224,9 @@ def problem_report(durations: pd.DataFrame, *, early_milestones: pd.DataFrame | 
         frames.append(pd.DataFrame({
             "customer_id": em["customer_id"].to_numpy(),
             "name": em["name"].to_numpy() if "name" in em else None,
-            "problem": "milestone dated before signing",
-            "detail": [f"{k} on {pd.Timestamp(r):%Y-%m-%d}, signed {pd.Timestamp(s):%Y-%m-%d}"
+            "problem": _("milestone dated before signing"),
+            "detail": [_("{milestone} on {reached}, signed {signed}").format(
+                           milestone=k, reached=formats.date(pd.Timestamp(r)), signed=formats.date(pd.Timestamp(s)))
                        for k, r, s in zip(em["kind"], em["reached_on"], em["signed_on"])],
         }))
     frames = [f for f in frames if len(f)]

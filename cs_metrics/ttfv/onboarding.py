@@ -13,6 +13,7 @@ import pandas as pd
 from scipy.stats import fisher_exact
 
 from cs_metrics.errors import DataError
+from cs_metrics.i18n import _, formats
 from cs_metrics.stats import p_text, wilson_interval
 from cs_metrics.ttfv.durations import MIN_GROUP_N, check_columns
 
@@ -73,7 +74,8 @@ def with_targets(
     check_columns(data, [segment, "days", "reached"], "with_targets")
     for key, value in targets.items():
         if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
-            raise DataError(f"The target for {key!r} must be a positive number of days; got {value!r}.")
+            raise DataError(_("The target for {segment} must be a positive number of days; got {value}.").format(
+                segment=repr(key), value=repr(value)))
     out = data.copy()
     left = out["left_before_value"].astype(bool) if "left_before_value" in out else pd.Series(False, index=out.index)
     reached = out["reached"].astype(bool)
@@ -120,9 +122,10 @@ class OnboardingCounts:
 
     def sentence(self) -> str:
         """E.g. "312 still onboarding, of which 41 past target; 12 left before first value"."""
-        text = f"{self.still_onboarding:,} still onboarding, of which {self.past_target:,} past target"
+        text = _("{n} still onboarding, of which {past} past target").format(
+            n=formats.decimal(self.still_onboarding), past=formats.decimal(self.past_target))
         if self.left_before_value:
-            text += f"; {self.left_before_value:,} left before reaching first value"
+            text += "; " + _("{n} left before reaching first value").format(n=formats.decimal(self.left_before_value))
         return text
 
 
@@ -220,15 +223,19 @@ def early_churn_by_timeliness(
     p = float(fisher_exact([[k_late, n_late - k_late], [k_on, n_on - k_on]])[1]) if n_on and n_late else math.nan
     differs = bool(enough and p < 1 - level)
     if not enough:
-        text = (f"Too few customers to compare early churn ({n_late} late, {n_on} on time; "
-                f"{min_n} needed in each).")
-    elif differs:
-        word = "more" if diff > 0 else "less"
-        text = (f"Customers who reached first value late left within {window} days {word} often than those on "
-                f"time ({table['share'].iloc[1]:.1%} against {table['share'].iloc[0]:.1%}; Fisher's exact test "
-                f"{p_text(p)}).")
+        text = _("Too few customers to compare early churn ({late} late, {on_time} on time; {min_n} needed in "
+                 "each).").format(late=n_late, on_time=n_on, min_n=min_n)
     else:
-        text = (f"No real difference in churn within {window} days between late and on-time customers "
-                f"({table['share'].iloc[1]:.1%} against {table['share'].iloc[0]:.1%}; Fisher's exact test "
-                f"{p_text(p)}).")
+        shares = dict(window=window, late=formats.percent(table["share"].iloc[1], 1),
+                      on_time=formats.percent(table["share"].iloc[0], 1),
+                      p=p_text(p, decimal="," if formats.italian() else "."))
+        if differs and diff > 0:
+            text = _("Customers who reached first value late left within {window} days more often than those on "
+                     "time ({late} against {on_time}; Fisher's exact test {p}).").format(**shares)
+        elif differs:
+            text = _("Customers who reached first value late left within {window} days less often than those on "
+                     "time ({late} against {on_time}; Fisher's exact test {p}).").format(**shares)
+        else:
+            text = _("No real difference in churn within {window} days between late and on-time customers "
+                     "({late} against {on_time}; Fisher's exact test {p}).").format(**shares)
     return EarlyChurnComparison(table, float(diff), p, enough, differs, text)

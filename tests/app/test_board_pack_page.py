@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from cs_metrics import report
 from cs_metrics.formatting import fmt_value
 from cs_metrics.period import preset_period
-from cs_metrics.report import images
+from cs_metrics.report import TEXT, images
 from cs_metrics.services import boardpack
 from cs_metrics.services.overview import overview_tiles
 from cs_metrics.storage import db
@@ -186,7 +186,9 @@ def test_the_page_and_the_command_line_write_the_same_pack(pack_page, demo_db_ur
 
     if images.chromium_path() is None:
         pytest.skip("no Chromium: the PDF cannot be drawn here (apt-get install chromium)")
-    at = pack_page(pack_sections=["nps", "retention"], pack_language="it", pack_company="Rossi Logistica")
+    # The reader speaks Italian, so the page's pack language starts in Italian (the command line's --language it).
+    at = pack_page(language="it", pack_sections=["nps", "retention"], pack_company="Rossi Logistica")
+    assert at.session_state["pack_language"] == "it"
     at.button(key="pack_generate").click().run()
     assert not at.exception
     pack, files = at.session_state["pack_result"]
@@ -204,4 +206,10 @@ def test_the_page_and_the_command_line_write_the_same_pack(pack_page, demo_db_ur
 
     page_lines, cli_lines = lines(files["pdf"]), lines((out / "board-pack.pdf").read_bytes())
     assert page_lines == cli_lines
-    assert "Sintesi: la postura in una pagina" in page_lines and "Pagina 1 di 6" in " ".join(page_lines)
+    # The catalog's Italian (cs_metrics/locale/it/report.po), also inside the figures' titles, and none of
+    # the pack's English words where the Italian differs.
+    joined = " ".join(page_lines)
+    assert "Sintesi: il quadro in una pagina" in page_lines and "Pagina 1 di 6" in joined
+    assert "Churn e retention: andamento" in joined
+    english = {TEXT["en"][key] for key in TEXT["en"]} - {TEXT["it"][key] for key in TEXT["it"]}
+    assert [word for word in english if len(word) > 4 and word in joined] == []

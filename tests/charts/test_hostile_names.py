@@ -250,6 +250,7 @@ CASES: tuple[Case, ...] = (
 #: Figure builders that draw no name from the data, and why.
 WITHOUT_NAMES: dict[Callable[..., go.Figure], str] = {
     cs_metrics.charts.house_style: "styles a figure it is given; the title is the caller's text",
+    cs_metrics.charts.local_dates: "names months of the figure it is given (dates, no names)",
     churn_charts.cohort_heatmap: "cohorts are months and columns month numbers, computed from dates",
     churn_charts.retention_curve: "month numbers and shares only",
     health_charts.score_histogram: "bands are drawn from the fixed HEALTH_BANDS, not from the frame",
@@ -324,9 +325,9 @@ def test_every_figure_builder_has_a_case():
     assert not missing, f"figure builders without a hostile-name case (add one to CASES or WITHOUT_NAMES): {missing}"
     # And no case names a function the listing does not find (the listing is not empty or stale).
     assert covered <= builders
-    # 38 builders today: 2 in the package, churn 8 (with the ARR bridge and the renewals by band), health 8,
-    # maturity 5, meetings 3, nps 5, overview 4 (with the reference lines), ttfv 3.
-    assert len(builders) == 38
+    # 39 builders today: 3 in the package (with local_dates), churn 8 (with the ARR bridge and the renewals by
+    # band), health 8, maturity 5, meetings 3, nps 5, overview 4 (with the reference lines), ttfv 3.
+    assert len(builders) == 39
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])

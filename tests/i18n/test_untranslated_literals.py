@@ -23,7 +23,7 @@ TRANSLATORS = {"_", "gettext", "ngettext", "pgettext"}
 SHOWN_FIRST = {
     "title", "header", "subheader", "caption", "markdown", "write", "text", "info", "warning", "error",
     "success", "toast", "exception", "button", "download_button", "link_button", "form_submit_button",
-    "page_link", "selectbox", "radio", "multiselect", "checkbox", "toggle", "text_input", "text_area",
+    "selectbox", "radio", "multiselect", "checkbox", "toggle", "text_input", "text_area",
     "number_input", "slider", "select_slider", "date_input", "time_input", "file_uploader", "color_picker",
     "expander", "popover", "metric", "spinner", "status", "segmented_control", "pills", "feedback",
     "camera_input", "chat_input", "dialog", "tabs", "empty_state", "page_header", "name_field",
@@ -33,7 +33,7 @@ SHOWN_FIRST = {
 }
 #: Keyword arguments that are shown wherever they appear.
 SHOWN_KEYWORDS = {"label", "help", "placeholder", "caption", "title", "body", "text", "what", "message",
-                  "options", "empty", "tooltip", "submit_label"}
+                  "options", "empty", "tooltip", "submit_label", "noun", "hint"}
 LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 
 

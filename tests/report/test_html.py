@@ -30,7 +30,7 @@ from tests.report.test_pdf_layout import (
 TITLES = {
     "en": ["Acme S.p.A.", "Contents", "Summary: the posture on one page", "NPS", "Churn & retention", "Maturity",
            "Appendix: definitions and methods"],
-    "it": ["Acme S.p.A.", "Indice", "Sintesi: la postura in una pagina", "NPS", "Churn e retention", "Maturità",
+    "it": ["Acme S.p.A.", "Indice", "Sintesi: il quadro in una pagina", "NPS", "Churn e retention", "Maturità",
            "Appendice: definizioni e metodi"],
 }
 
@@ -162,9 +162,9 @@ def test_render_html_summary_cards_carry_value_n_and_sparkline():
 def test_render_html_summary_cards_in_italian():
     pack = make_pack("it")
     cards = _pages(render_html(pack).decode("utf-8"))[2]["cards"]
-    # ARR 58,860,000 as millions with a decimal comma (58.86M -> 58,86M); customers n = 1.316 (thousands point);
-    # logo churn 0.124 -> 12,4%
-    assert cards[5].startswith("ARR\n€58,86M") and "n = 1.316" in cards[4]
+    # ARR 58,860,000 as the glossary writes millions (one decimal, decimal comma: "58,9 mln €"); customers
+    # n = 1.316 (thousands point); logo churn 0.124 -> 12,4%
+    assert cards[5].startswith("ARR\n58,9 mln €") and "n = 1.316" in cards[4]
     assert cards[1].startswith("Churn dei clienti (logo churn)\n12,4%")
 
 
@@ -183,7 +183,7 @@ def test_render_html_escapes_names_from_the_data():
     page = render_html(pack).decode("utf-8")
     assert "<script>alert" not in page
     assert "<h1 class='page-title'>&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co</h1>" in page
-    assert "Che cosa è cambiato" in page and "Dall&#x27;ultimo documento" in page
+    assert "Che cosa è cambiato" in page and "Dall&#x27;ultimo report" in page
 
 
 def test_render_html_logo_on_every_page():
@@ -207,14 +207,15 @@ def test_render_html_health_section_shows_the_accounts_at_risk(language):
     head, rows, caption = SHOWN[language]  # test_pdf_layout.SHOWN: the rows and caption worked out by hand
     pages = _pages(page)
     health = pages[HEALTH_PAGE]
-    assert health["title"] == ("Salute dei clienti" if language == "it" else "Health") and health["plots"] == 2
+    assert health["title"] == ("Health score" if language == "it" else "Health") and health["plots"] == 2
     # a titled <table> with the headings and one row per account, the caption in a <p> after it
     esc = html.escape  # "Owner's plan" is written "Owner&#x27;s plan"
     table = ("<table class='at-risk'><tr>" + "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr>"
              + "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in rows) + "</table>")
     assert (f"<h3 class='at-risk-title'>{AT_RISK_TITLE[language]}</h3>{table}"
             f"<p class='muted caption'>{caption}</p>") in page
-    assert ("<td>Globex</td><td>Ana Ruiz</td><td>€1,50M</td><td>42</td><td>rosso e in calo</td>" if language == "it"
+    assert ("<td>Globex</td><td>Ana Ruiz</td><td>1,5 mln €</td><td>42</td><td>fascia rossa e in calo</td>"
+            if language == "it"
             else "<td>Globex</td><td>Ana Ruiz</td><td>€1.50M</td><td>42</td><td>red and falling</td>") in page
     assert "<td>Renewal call with the CFO</td><td>Send the offer (due 2026-04-15)</td>" in page
     text = health["text"]

@@ -41,5 +41,5 @@ def test_pdf_says_what_changed_since_the_last_pack_in_italian():
     _, content = _read(render_pdf(make_pack("it", last=LAST), {}))
     flat = content.replace("\n", " ")
     # LAST was saved 2026-03-01 08:00 UTC with NPS 25; the pack's NPS is 30.
-    assert "Dall'ultimo documento (salvato il 2026-03-01 08:00 UTC" in flat
+    assert "Dall'ultimo report (salvato il 2026-03-01 08:00 UTC" in flat
     assert "NPS: +25 -> +30" in flat and "Appendice: definizioni e metodi" in flat

@@ -41,8 +41,9 @@ AT_RISK = [("Globex", "Ana Ruiz", 1_500_000.0, 42.0, "red and falling", "Renewal
 #: ``readings.at_risk_table`` of AT_RISK written out by hand. ARR: 1,500,000 / 1e6 = €1.50M (two decimals over a
 #: million), 240,000 / 1e3 = €240k, 90,000 / 1e3 = €90k; score 48.4 shown without decimals: 48; no owner: the
 #: words "no owner". Caption from the attrs: 3 rows of 1,234 accounts, 9,200,000 / 1e6 = €9.20M, month
-#: 2026-03-01 "Mar 2026", compared with 2025-03-01 "Mar 2025", a drop of 10 points. Italian: decimal comma
-#: (€1,50M, €9,20M), thousands point (1.234), Italian months and reasons.
+#: 2026-03-01 "Mar 2026", compared with 2025-03-01 "Mar 2025", a drop of 10 points. Italian: amounts as
+#: cs_metrics/locale/GLOSSARY.md writes them ("1,5 mln €", "240 mila €", "9,2 mln €"), thousands point (1.234),
+#: Italian months and reasons (the catalog).
 SHOWN = {
     "en": (["Customer", "Owner", "ARR", "Score", "Why", "Owner's plan", "Next step (due)"],
            [("Globex", "Ana Ruiz", "€1.50M", "42", "red and falling", "Renewal call with the CFO",
@@ -53,12 +54,12 @@ SHOWN = {
            "or more since Mar 2025."),
     "it": (["Cliente", "Responsabile", "ARR", "Punteggio", "Perché", "Piano del responsabile",
             "Prossimo passo (scadenza)"],
-           [("Globex", "Ana Ruiz", "€1,50M", "42", "rosso e in calo", "Renewal call with the CFO",
+           [("Globex", "Ana Ruiz", "1,5 mln €", "42", "fascia rossa e in calo", "Renewal call with the CFO",
              "Send the offer (due 2026-04-15)"),
-            ("Initech", "nessun responsabile", "€240k", "48", "rosso", "nessun piano ancora", "–"),
-            ("Umbrella", "Bo Chen", "€90k", "61", "in calo", "nessun piano ancora", "–")],
-           "I 3 con più ARR tra 1.234 clienti a rischio (€9,20M di ARR) a mar 2026: in fascia rossa, o scesi di 10 "
-           "punti o più da mar 2025."),
+            ("Initech", "nessun responsabile", "240 mila €", "48", "fascia rossa", "ancora nessun piano", "–"),
+            ("Umbrella", "Bo Chen", "90 mila €", "61", "in calo", "ancora nessun piano", "–")],
+           "I 3 con più ARR tra 1.234 clienti a rischio (9,2 mln € di ARR) a mar 2026: in fascia rossa, oppure scesi "
+           "di 10 punti o più rispetto a mar 2025."),
 }
 #: The table's title, ``pack.t("at_risk")`` (texts.TEXT).
 AT_RISK_TITLE = {"en": "Largest accounts at risk", "it": "Clienti a rischio con più ARR"}
@@ -224,14 +225,14 @@ def test_render_pdf_in_italian():
     pack = make_pack("it")
     pages = _pages(render_pdf(pack, fake_images(pack)))
     assert pages[1]["text"].splitlines()[0] == "Indice"
-    assert pages[2]["text"].splitlines()[0] == "Sintesi: la postura in una pagina"
+    assert pages[2]["text"].splitlines()[0] == "Sintesi: il quadro in una pagina"
     assert pages[4]["text"].splitlines()[0] == "Churn e retention"
     assert "Pagina 1 di 7" in pages[0]["text"] and "01 gen 2026 - 31 mar 2026" in pages[0]["text"]
     flat = _flat(pages[2])
     arr = next(t for t in pack.tiles if t.key == "arr")
-    # 58,860,000 EUR -> "€58,86M" in Italian (decimal comma), "EUR 58,86M" in the core fonts.
-    assert pdf_text(sm.value_text(arr, arr.value, "it")) == "EUR 58,86M"
-    assert "EUR 58,86M" in flat and "n = 1.316" in flat and "IC 95% +25 a +35" in flat
+    # 58,860,000 EUR -> "58,9 mln €" in Italian (the glossary's millions), "58,9 mln EUR" in the core fonts.
+    assert pdf_text(sm.value_text(arr, arr.value, "it")) == "58,9 mln EUR"
+    assert "58,9 mln EUR" in flat and "n = 1.316" in flat and "IC 95% da +25 a +35" in flat
     assert "Che cosa è cambiato" in flat
     assert "What changed" not in flat and "Page" not in pages[0]["text"]
 
@@ -262,7 +263,7 @@ def test_render_pdf_health_page_shows_the_accounts_at_risk_under_the_figures(lan
     assert len(pages) == 8
     page = pages[HEALTH_PAGE]
     lines = page["text"].splitlines()
-    assert lines[0] == ("Salute dei clienti" if language == "it" else "Health")
+    assert lines[0] == ("Health score" if language == "it" else "Health")
     title = lines.index(pdf_text(AT_RISK_TITLE[language]))
     # the table of figures stays, above the accounts at risk: its heading row, then the green share's row
     # (0.62 -> 62.0% / 62,0%, against 58.0%, n = 700)
@@ -273,8 +274,8 @@ def test_render_pdf_health_page_shows_the_accounts_at_risk_under_the_figures(lan
     # then the headings and one line per account, cells in order ("€" is drawn as "EUR " by the core fonts)
     assert lines[title + 1] == " ".join(pdf_text(h) for h in head)
     assert lines[title + 2:title + 5] == [" ".join(pdf_text(c) for c in row) for row in rows]
-    assert lines[title + 2] == ("Globex Ana Ruiz EUR 1,50M 42 rosso e in calo Renewal call with the CFO Send the "
-                                "offer (due 2026-04-15)" if language == "it" else "Globex Ana Ruiz EUR 1.50M 42 red "
+    assert lines[title + 2] == ("Globex Ana Ruiz 1,5 mln EUR 42 fascia rossa e in calo Renewal call with the CFO "
+                                "Send the offer (due 2026-04-15)" if language == "it" else "Globex Ana Ruiz EUR 1.50M 42 red "
                                 "and falling Renewal call with the CFO Send the offer (due 2026-04-15)")
     assert pdf_text(caption) in " ".join(lines[title + 5:-1])
     # the caption in small muted type: every char under the last row ("Umbrella", its "U" at the left margin)

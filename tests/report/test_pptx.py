@@ -18,6 +18,7 @@ from cs_metrics import summary as sm
 from cs_metrics.report import render_pptx
 from cs_metrics.report.pptx import FOOTER_TOP, TOP, sparkline_points, summary_grid
 from cs_metrics.report.readings import definitions, page_titles, summary_tiles
+from cs_metrics.services.overview import GRR_DEFINITION
 from tests.report.conftest import LAST, fake_images, make_pack
 from tests.report.test_pdf_layout import (
     AT_RISK,
@@ -33,7 +34,7 @@ from tests.report.test_pdf_layout import (
 TITLES = {
     "en": ["Acme S.p.A.", "Contents", "Summary: the posture on one page", "NPS", "Churn & retention", "Maturity",
            "Appendix: definitions and methods"],
-    "it": ["Acme S.p.A.", "Indice", "Sintesi: la postura in una pagina", "NPS", "Churn e retention", "Maturità",
+    "it": ["Acme S.p.A.", "Indice", "Sintesi: il quadro in una pagina", "NPS", "Churn e retention", "Maturità",
            "Appendice: definizioni e metodi"],
 }
 #: Index of the first section slide (after cover, contents and summary).
@@ -126,14 +127,20 @@ def test_render_pptx_notes_on_every_slide():
 
 def test_render_pptx_notes_in_italian():
     pack = make_pack("it")
+    # A pack's tiles are built in its language; conftest's are English, so give two of them the definitions
+    # services/overview.py writes, which the catalog (tiles.po) translates.
+    customers = "Customers signed on or before the period's last day and not churned by then."
+    pack.tiles = [dataclasses.replace(t, definition=GRR_DEFINITION) if t.key == "grr"
+                  else dataclasses.replace(t, definition=customers) if t.key == "customers" else t for t in pack.tiles]
     notes = [slide.notes_slide.notes_text_frame.text for slide in _deck(pack).slides]
     assert all(n.strip() for n in notes)
-    # retention slide: texts.DEFINITIONS_IT["grr"] and the Italian verdict with n
-    assert ("- Retention lorda dei ricavi (GRR): Ricavi mantenuti dai clienti paganti all'inizio del periodo"
-            in notes[4])
-    assert "- Churn dei clienti (logo churn): nessun test applicabile; n = 761, precedente n = 700." in notes[4]
-    # summary: texts.DEFINITIONS_IT["customers"] under the Italian label
-    assert "- Clienti attivi: Clienti firmati entro l'ultimo giorno del periodo e non persi a quella data." in notes[2]
+    # retention slide: the GRR definition and the Italian verdict with n
+    assert ("- Retention lorda dei ricavi (GRR): Retention lorda dei ricavi: ricavi mantenuti dai clienti paganti "
+            "all'inizio del periodo" in notes[4])
+    assert "- Churn dei clienti (logo churn): nessun test applicabile; n = 761, n precedente = 700." in notes[4]
+    # summary: the customers' definition under the Italian label
+    assert ("- Clienti attivi: Clienti acquisiti entro l'ultimo giorno del periodo e non ancora persi a quella data."
+            in notes[2])
     assert "Aggiornamento dei dati: 2026-03-31" in notes[2] and notes[0].startswith("Periodo: 01 gen 2026 – 31 mar 2026")
 
 
@@ -243,7 +250,7 @@ def test_render_pptx_health_slide_shows_the_accounts_at_risk(language):
     prs = _deck(pack, fake_images(pack))
     head, rows, caption = SHOWN[language]  # test_pdf_layout.SHOWN: the rows and caption worked out by hand
     slide = prs.slides[HEALTH_PAGE]
-    assert _named(slide, "Title")[0].text_frame.text == ("Salute dei clienti" if language == "it" else "Health")
+    assert _named(slide, "Title")[0].text_frame.text == ("Health score" if language == "it" else "Health")
     (title,) = _named(slide, "At risk title")
     (table,) = _named(slide, "At risk")
     (note,) = _named(slide, "At risk caption")
@@ -262,8 +269,8 @@ def test_render_pptx_health_slide_shows_the_accounts_at_risk(language):
     # speaker notes: the section's notes, then the caption and one line per account
     notes = slide.notes_slide.notes_text_frame.text.splitlines()
     assert notes[-4:] == [f"{AT_RISK_TITLE[language]}: {caption}", *(", ".join(row) for row in rows)]
-    assert notes[-3] == ("Globex, Ana Ruiz, €1,50M, 42, rosso e in calo, Renewal call with the CFO, Send the offer "
-                         "(due 2026-04-15)" if language == "it" else "Globex, Ana Ruiz, €1.50M, 42, red and falling, "
+    assert notes[-3] == ("Globex, Ana Ruiz, 1,5 mln €, 42, fascia rossa e in calo, Renewal call with the CFO, Send "
+                         "the offer (due 2026-04-15)" if language == "it" else "Globex, Ana Ruiz, €1.50M, 42, red and falling, "
                          "Renewal call with the CFO, Send the offer (due 2026-04-15)")
     # no other slide shows them
     others = [s for i, s in enumerate(prs.slides) if i != HEALTH_PAGE]

@@ -20,7 +20,6 @@ from cs_metrics.report import (
     table_head,
     verdict,
 )
-from cs_metrics.report.texts import DEFINITIONS_IT
 from cs_metrics.selection import CustomerFilter
 from tests.report.conftest import LAST, make_pack, make_tiles
 
@@ -40,10 +39,13 @@ def test_figure_row_in_english():
 
 
 def test_figure_row_in_italian_uses_decimal_commas_and_italian_words():
+    # The same figures as above written as cs_metrics/locale/GLOSSARY.md says (decimal comma, "p.p.",
+    # "statisticamente significativo"), the words from the catalog (report.po, tiles.po, metrics.po).
     assert figure_row(TILES["nps"], "it") == (
-        "NPS", "+30 (+25 a +35)", "+20", "+10,0 punti", "statisticamente rilevabile (p = 0,012)", "400")
+        "NPS", "+30 (da +25 a +35)", "+20", "+10,0 punti",
+        "statisticamente significativo (test z a due campioni, p = 0,012)", "400")
     assert figure_row(TILES["logo_churn"], "it") == (
-        "Churn dei clienti (logo churn)", "12,4%", "11,2%", "+1,2 pp", "nessun test applicabile", "761")
+        "Churn dei clienti (logo churn)", "12,4%", "11,2%", "+1,2 p.p.", "nessun test applicabile", "761")
     assert figure_row(TILES["customers"], "it")[5] == "1.316"
 
 
@@ -53,7 +55,8 @@ def test_figure_row_without_data():
 
 
 def test_verdict_and_figure_line():
-    assert verdict(TILES["maturity_culture"], "it") == "nessun cambiamento rilevabile (p = 0,200)"
+    assert verdict(TILES["maturity_culture"], "it") == (
+        "nessuna variazione statisticamente significativa (test U di Mann-Whitney, p = 0,200)")
     assert figure_line(TILES["logo_churn"], "en") == (
         "Logo churn: 12.4%; before 11.2%; +1.2 pp; no test applicable; n = 761")
     assert figure_line(TILES["logo_churn"], "it").startswith("Churn dei clienti (logo churn): 12,4%; prima 11,2%")
@@ -71,7 +74,8 @@ def test_reading_of_a_section():
     few = dataclasses.replace(pack, tiles=[dataclasses.replace(t, enough=False) for t in pack.tiles])
     assert reading(few, "nps")[0].endswith("(too few observations to read with confidence)")
     assert reading(make_pack("it"), "nps")[0] == (
-        "NPS è +30, contro +20 nel periodo di confronto: statisticamente rilevabile (p = 0,012).")
+        "NPS: +30, contro +20 nel periodo di confronto; statisticamente significativo (test z a due campioni, "
+        "p = 0,012).")
 
 
 def test_since_line_only_after_a_saved_pack():
@@ -98,10 +102,16 @@ def test_cover_lines_and_table_head():
 def test_definitions_in_section_order_then_the_cover():
     names = [name for name, _ in definitions(make_pack())]
     assert names == ["NPS", "Logo churn", "Gross revenue retention", "Maturity: Culture", "Active customers", "ARR"]
-    italian = dict(definitions(make_pack("it")))
-    # Every maturity dimension shares one Italian definition.
-    assert italian["Maturità: cultura"] == DEFINITIONS_IT["maturity"]
-    assert italian["NPS"] == DEFINITIONS_IT["nps"]
+    # A pack's tiles are built in its language, so a definition the catalog knows is read in Italian
+    # (tiles.po: the NPS tile's definition of services/overview.py); the names likewise.
+    pack = make_pack("it")
+    english = ("% promoters (9-10) minus % detractors (0-6) among responses in the period; 95% adjusted-Wald "
+               "interval (Rocks 2016). The change is tested with a two-sample z-test on the adjusted estimates.")
+    pack.tiles[0] = dataclasses.replace(pack.tiles[0], definition=english)
+    italian = dict(definitions(pack))
+    assert list(italian) == ["NPS", "Churn dei clienti (logo churn)", "Retention lorda dei ricavi (GRR)",
+                             "Maturità: Cultura", "Clienti attivi", "ARR"]
+    assert italian["NPS"].startswith("% di promotori (voto 9-10) meno % di detrattori (voto 0-6)")
 
 
 def test_cover_says_what_is_left_out_and_why():
@@ -110,8 +120,8 @@ def test_cover_says_what_is_left_out_and_why():
     assert left_out_text(pack) == ("Health, no health signals imported; Gross and net revenue retention, no monthly "
                                    "revenue imported")
     assert cover_lines(pack)[-1] == ("Left out", left_out_text(pack))
-    italian = dataclasses.replace(make_pack("it"), left_out=(("Salute dei clienti", "nessun segnale di salute importato"),))
-    assert cover_lines(italian)[-1] == ("Esclusi", "Salute dei clienti, nessun segnale di salute importato")
+    italian = dataclasses.replace(make_pack("it"), left_out=(("Health score", "nessun segnale di salute importato"),))
+    assert cover_lines(italian)[-1] == ("Esclusi", "Health score, nessun segnale di salute importato")
     assert left_out_text(make_pack()) == "" and len(cover_lines(make_pack())) == 5  # nothing left out: no line
 
 
@@ -120,7 +130,9 @@ def test_page_titles_are_the_pages_and_slides_of_both_files():
     assert report.page_titles(make_pack()) == [
         "Acme S.p.A.", "Contents", "Summary: the posture on one page", "NPS", "Churn & retention", "Maturity",
         "Appendix: definitions and methods"]
-    assert report.page_titles(make_pack("it"))[1:3] == ["Indice", "Sintesi: la postura in una pagina"]
+    assert report.page_titles(make_pack("it"))[1:] == [
+        "Indice", "Sintesi: il quadro in una pagina", "NPS", "Churn e retention", "Maturità",
+        "Appendice: definizioni e metodi"]
 
 
 def test_what_this_means_follows_the_test_behind_each_change():
@@ -135,7 +147,7 @@ def test_what_this_means_follows_the_test_behind_each_change():
     assert report.meaning(pack, "maturity") == ("Maturity: Culture did not move beyond what chance explains "
                                                 "(+0.5 stages): read it as steady.")
     assert report.meaning(make_pack("it"), "retention") == (
-        "Churn dei clienti (logo churn) conta tutti i clienti, quindi la variazione (+1,2 pp) è reale: un "
+        "Churn dei clienti (logo churn) conta tutti i clienti, quindi la variazione (+1,2 p.p.) è reale: un "
         "peggioramento.")
 
 
@@ -153,9 +165,8 @@ def test_presenter_notes_hold_definitions_tests_and_freshness():
         "Definitions:", "- NPS: % promoters minus % detractors.", "How each change was read:",
         "- NPS: statistically detectable (two-sample z-test, p = 0.012); n = 400, previous n = 380.",
         "Data freshness: 2026-03-31; generated 2026-04-02 09:30 UTC."]
-    # In Italian the verdict does not name the test, so the note adds it.
-    assert "- NPS: statisticamente rilevabile (p = 0,012) (two-sample z-test); n = 400, precedente n = 380." in \
-        report.notes(make_pack("it"), "nps")
+    assert report.notes(make_pack("it"), "nps")[3] == (
+        "- NPS: statisticamente significativo (test z a due campioni, p = 0,012); n = 400, n precedente = 380.")
 
 
 def test_summary_tiles_and_their_intervals():
@@ -164,7 +175,7 @@ def test_summary_tiles_and_their_intervals():
                                                            "customers", "arr"]
     # NPS 25 to 35 and maturity 2.0 to 3.0 (conftest); census figures have no interval.
     assert [report.interval_text(t, "it") for t in report.summary_tiles(make_pack("it"))] == [
-        "IC 95% +25 a +35", "", "", "IC 95% 2,0–3,0", "", ""]
+        "IC 95% da +25 a +35", "", "", "IC 95% 2,0–3,0", "", ""]
 
 
 def test_a_logo_must_be_a_small_png_or_jpeg():
@@ -201,15 +212,18 @@ def test_the_largest_accounts_at_risk_as_displayed():
     assert caption == ("The 2 largest of 23 accounts at risk (€4.10M ARR) in Mar 2026: in the red band, or down "
                        "10 points or more since Dec 2025.")
     _, rows_it, caption_it = report.readings.at_risk_table(_with_at_risk("it"))
-    assert rows_it[1] == ("Bianchi SpA", "nessun responsabile", "€1,25M", "68", "in calo", "nessun piano ancora", "–")
+    # The same rows and caption in Italian: amounts as the glossary writes them (one decimal, half up: 1.25 mln is
+    # "1,3 mln €"; 395,000 is "395 mila €"), months in Italian (CLDR "mar", "dic").
+    assert rows_it == [("Rossi Logistica", "Marta Neri", "395 mila €", "45", "fascia rossa", "ancora nessun piano", "–"),
+                       ("Bianchi SpA", "nessun responsabile", "1,3 mln €", "68", "in calo", "ancora nessun piano", "–")]
     # A plan longer than PLAN_CHARS (90) is cut to 89 characters and "…".
     planned = _with_at_risk()
     planned.at_risk["account_plan"] = ["x" * 200, "Call the CFO"]
     planned.at_risk["next_step_due"] = ["Send the offer (due 2026-04-15)", ""]
     rows = report.readings.at_risk_table(planned)[1]
     assert rows[0][5:] == ("x" * 89 + "…", "Send the offer (due 2026-04-15)") and rows[1][5:] == ("Call the CFO", "–")
-    assert caption_it == ("I 2 con più ARR tra 23 clienti a rischio (€4,10M di ARR) a mar 2026: in fascia rossa, "
-                          "o scesi di 10 punti o più da dic 2025.")
+    assert caption_it == ("I 2 con più ARR tra 23 clienti a rischio (4,1 mln € di ARR) a mar 2026: in fascia rossa, "
+                          "oppure scesi di 10 punti o più rispetto a dic 2025.")
     assert report.readings.at_risk_table(make_pack())[1:] == ([], "")
     # When the list holds every account at risk it says so, and one account is "the only" one.
     whole = _with_at_risk()

@@ -19,7 +19,9 @@ from collections.abc import Sequence
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from cs_metrics import i18n
 from cs_metrics.errors import ConfigurationError, DataError, SchemaError
+from cs_metrics.i18n import _, formats
 from cs_metrics.storage.db import make_engine, upgrade
 from cs_metrics.storage.demo.loading import load_demo
 from cs_metrics.storage.demo.settings import (
@@ -36,7 +38,7 @@ def _iso_date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {value!r}") from None
+        raise argparse.ArgumentTypeError(_("not a date in YYYY-MM-DD form: {value}").format(value=repr(value))) from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -78,7 +80,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         help=f"months of health signals (standard {HEALTH_MONTHS}, large 12)",
     )
     parser.add_argument("--replace", action="store_true", help="delete existing data first")
+    parser.add_argument("--language", choices=list(i18n.LANGUAGES), default=None,
+                        help="language of the messages (default: English)")
     args = parser.parse_args(argv)
+    with i18n.using(args.language):
+        return _main(args)
+
+
+def _main(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     options = {
         "customers": args.customers, "size": args.size, "established": args.established,
@@ -95,13 +104,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                      outcome="done", records="all data (command line)",
                      summary=f"{counts.get('customer', 0):,} customers (demo company, seed {seed})")
     except (DataError, ConfigurationError, SchemaError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(_("error: {error}").format(error=exc), file=sys.stderr)
         return 2
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        print(f"error: the database refused the demo data: {reason}", file=sys.stderr)
+        print(_("error: the database refused the demo data: {reason}").format(reason=reason), file=sys.stderr)
         return 1
     seconds = time.perf_counter() - started
-    summary = ", ".join(f"{name} {count:,}" for name, count in counts.items())
-    print(f"Demo company loaded (seed {seed}, as of {as_of.isoformat()}) in {seconds:.1f} s: {summary}.")
+    summary = ", ".join(f"{name} {formats.decimal(count)}" for name, count in counts.items())
+    print(_("Demo company loaded (seed {seed}, as of {day}) in {seconds} s: {summary}.").format(
+        seed=seed, day=formats.date(as_of), seconds=formats.decimal(seconds, 1), summary=summary))
     return 0

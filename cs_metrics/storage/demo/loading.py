@@ -8,6 +8,7 @@ from sqlalchemy import delete, func, inspect, select, text
 from sqlalchemy.engine import Connection, Engine
 
 from cs_metrics.errors import DataError, SchemaError
+from cs_metrics.i18n import _, formats
 from cs_metrics.storage import models
 from cs_metrics.storage.db import DATA_TABLES, DATASET_META_KEYS, refresh_statistics
 from cs_metrics.storage.demo.bulk import (
@@ -113,8 +114,8 @@ def _check_schema(conn: Connection) -> None:
     missing = [t.__tablename__ for t in models.TABLES_IN_ORDER if t.__tablename__ not in existing]
     if missing:
         raise SchemaError(
-            f"The database has no table {missing[0]!r} (and {len(missing) - 1} more missing). "
-            "Create the schema first with cs_metrics.storage.db.upgrade(engine)."
+            _("The database has no table {table} (and {n} more missing). Create the schema first with "
+              "cs_metrics.storage.db.upgrade(engine).").format(table=repr(missing[0]), n=len(missing) - 1)
         )
 
 
@@ -126,9 +127,10 @@ def _refuse_if_data(conn: Connection) -> None:
     ]
     if present:
         customers = conn.execute(select(func.count()).select_from(models.Customer.__table__)).scalar_one()
-        held = f"{customers:,} customers" if customers else f"rows in {present[0]}"
+        held = (_("{n} customers").format(n=formats.decimal(customers)) if customers
+                else _("rows in {table}").format(table=present[0]))
         raise DataError(
-            f"The database already holds data ({held}). Load the demo with replace=True "
-            "(command line: --replace) to delete it first, or clear the data on the Data page. "
-            "Nothing was changed."
+            _("The database already holds data ({held}). Load the demo with replace=True (command line: "
+              "--replace) to delete it first, or clear the data on the Data page. Nothing was changed.").format(
+                held=held)
         )

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from cs_metrics.errors import DataError
+from cs_metrics.i18n import _, formats
 
 DEFAULT_CUSTOMERS = 1500
 DEFAULT_SEED = 20261
@@ -103,22 +104,22 @@ def check_demo_args(customers: Any, seed: Any, as_of: Any) -> tuple[int, int, dt
     (1500, 20261, datetime.date(2026, 10, 31))
     """
     if isinstance(customers, bool) or not isinstance(customers, (int, np.integer)):
-        raise DataError(f"customers must be a whole number, got {customers!r}.")
+        raise DataError(_("customers must be a whole number, got {value}.").format(value=repr(customers)))
     if not 1 <= int(customers) <= MAX_CUSTOMERS:
         raise DataError(
-            f"customers must be between 1 and {MAX_CUSTOMERS:,} (got {int(customers)}); "
-            f"the default is {DEFAULT_CUSTOMERS}."
+            _("customers must be between 1 and {high} (got {value}); the default is {default}.").format(
+                high=formats.decimal(MAX_CUSTOMERS), value=int(customers), default=DEFAULT_CUSTOMERS)
         )
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or int(seed) < 0:
-        raise DataError(f"seed must be a whole number of at least 0, got {seed!r}.")
+        raise DataError(_("seed must be a whole number of at least 0, got {value}.").format(value=repr(seed)))
     if as_of is None:
         as_of = dt.date.today()
     elif isinstance(as_of, dt.datetime):
         as_of = as_of.date()
     elif not isinstance(as_of, dt.date):
-        raise DataError(f"as_of must be a date such as 2026-10-31, got {as_of!r}.")
+        raise DataError(_("as_of must be a date such as 2026-10-31, got {value}.").format(value=repr(as_of)))
     if as_of.year < 1990:
-        raise DataError(f"as_of must be 1990 or later, got {as_of.isoformat()}.")
+        raise DataError(_("as_of must be 1990 or later, got {value}.").format(value=as_of.isoformat()))
     return int(customers), int(seed), as_of
 
 
@@ -159,7 +160,8 @@ def check_volume(
     if size is None:
         size = "standard"
     if size not in SIZES:
-        raise DataError(f"size must be one of {', '.join(SIZES)}, got {size!r}.")
+        raise DataError(_("size must be one of {sizes}, got {value}.").format(sizes=", ".join(SIZES),
+                                                                             value=repr(size)))
     profile = SIZES[size]
     given = {
         "customers": customers, "established": established, "nps_per_customer": nps_per_customer,
@@ -169,14 +171,15 @@ def check_volume(
     share = chosen["established"]
     share = 0.0 if share is None else _number(share, "established")
     if not 0.0 <= share <= 1.0:
-        raise DataError(f"established must be a share from 0 to 1 (e.g. 0.95), got {share}.")
+        raise DataError(_("established must be a share from 0 to 1 (e.g. {example}), got {value}.").format(
+            example=formats.decimal(0.95, 2), value=share))
     nps = chosen["nps_per_customer"]
     if nps is not None:
         nps = _number(nps, "nps_per_customer")
         if not 0.0 < nps <= MAX_NPS_PER_CUSTOMER:
             raise DataError(
-                f"nps_per_customer must be more than 0 and at most {MAX_NPS_PER_CUSTOMER:g} "
-                f"(answers per customer, e.g. 10), got {nps}."
+                _("nps_per_customer must be more than 0 and at most {high} (answers per customer, e.g. 10), "
+                  "got {value}.").format(high=f"{MAX_NPS_PER_CUSTOMER:g}", value=nps)
             )
     meet = chosen["meetings"]
     if meet is not None:
@@ -189,15 +192,16 @@ def check_volume(
 
 def _number(value: Any, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise DataError(f"{name} must be a number, got {value!r}.")
+        raise DataError(_("{name} must be a number, got {value}.").format(name=name, value=repr(value)))
     if not math.isfinite(float(value)):
-        raise DataError(f"{name} must be a finite number, got {value!r}.")
+        raise DataError(_("{name} must be a finite number, got {value}.").format(name=name, value=repr(value)))
     return float(value)
 
 
 def _whole(value: Any, name: str, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise DataError(f"{name} must be a whole number, got {value!r}.")
+        raise DataError(_("{name} must be a whole number, got {value}.").format(name=name, value=repr(value)))
     if not low <= int(value) <= high:
-        raise DataError(f"{name} must be between {low:,} and {high:,}, got {int(value):,}.")
+        raise DataError(_("{name} must be between {low} and {high}, got {value}.").format(
+            name=name, low=formats.decimal(low), high=formats.decimal(high), value=formats.decimal(int(value))))
     return int(value)

@@ -29,7 +29,7 @@ A whole-database export (``cs_metrics.storage.export``) is read back by ``import
 Command line::
 
     python -m cs_metrics.storage.ingest ENTITY FILE [--dry-run] [--mapping NAME | --mapping-file SPEC.json]
-        [--add-new-values] [--database-url URL] [--who NAME] [--replace]
+        [--add-new-values] [--database-url URL] [--who NAME] [--replace] [--language it]
 
 ENTITY is one of ``customers``, ``revenue``, ``nps_responses``, ``milestones``,
 ``health_signals``, ``churn_events``, ``teams``, ``assessments``, ``meetings``, or ``archive``
@@ -44,6 +44,11 @@ vocabularies and new values), ``plan`` (per-entity rules, references, duplicates
 (insert or update by key), ``run`` (dry run and commit), ``history`` (the import log); beside
 them ``report`` (problems and counts), ``profile`` (a file's columns at a glance), ``archive``
 (restoring an export), ``templates`` and ``cli``.
+
+Two languages: a template has English or Italian column names (``template_csv(entity, "it")``),
+and an import recognises both (``FieldSpec.italian``); problems, notes and summaries are written in
+the current language (``cs_metrics.i18n``), while problem kinds stay English keys (``kind_label``
+names them for a reader).
 The entities themselves are described in ``cs_metrics.storage.entities``.
 """
 

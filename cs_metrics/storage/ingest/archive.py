@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from cs_metrics.i18n import _, formats, ngettext
 from cs_metrics.storage import models as m
 from cs_metrics.storage.export import DOC_FILES, read_table_csv, reset_sequences, store_default_model
 from cs_metrics.storage.ingest.history import log_import
@@ -42,8 +43,9 @@ def import_archive(engine: Engine, data: bytes, *, filename: str = "", who: str 
         with context as conn:
             customers = conn.execute(select(func.count()).select_from(m.Customer.__table__)).scalar_one()
             if customers and not replace:
-                report.add(None, None, f"{customers:,} customers", "The database already holds data. Restoring "
-                           "an export replaces all of it: confirm the replacement (command line: --replace).",
+                report.add(None, None, ngettext("{n} customer", "{n} customers", customers).format(
+                    n=formats.decimal(customers)), _("The database already holds data. Restoring an export replaces "
+                                                     "all of it: confirm the replacement (command line: --replace)."),
                            "database not empty")
                 if apply:
                     conn.rollback()
@@ -58,15 +60,16 @@ def import_archive(engine: Engine, data: bytes, *, filename: str = "", who: str 
         report.dry_run = False
     except ImportBusy:
         report.inserted = 0
-        report.add(None, None, "", IMPORT_BUSY, "database")
+        report.add(None, None, "", _(IMPORT_BUSY), "database")
     except SQLAlchemyError as exc:
         report.inserted = 0
         reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0][:300]
-        report.add(None, None, "", f"The database refused the archive ({reason}). Nothing was changed.", "database")
+        report.add(None, None, "", _("The database refused the archive ({reason}). Nothing was changed.").format(
+            reason=reason), "database")
     except Exception as exc:
         report.inserted = 0
-        report.add(None, None, "", f"The archive could not be read ({type(exc).__name__}: {shorten(exc, 200)}). "
-                   "Nothing was changed.", "internal")
+        report.add(None, None, "", _("The archive could not be read ({error}). Nothing was changed.").format(
+            error=f"{type(exc).__name__}: {shorten(exc, 200)}"), "internal")
     return report
 
 
@@ -75,24 +78,24 @@ def _read_archive(data: bytes, filename: str, report: ImportReport,
     """The rows of each table file of the archive (table name -> rows); problems go to ``report``
     (None when the archive cannot be used at all)."""
     if len(data or b"") > max_bytes:
-        report.add(None, None, f"{len(data) / 1e6:,.0f} MB", f"The archive is larger than {max_bytes / 1e6:,.0f} MB.",
-                   "file too large")
+        report.add(None, None, f"{len(data) / 1e6:,.0f} MB", _("The archive is larger than {limit} MB.").format(
+            limit=formats.decimal(max_bytes / 1e6)), "file too large")
         return None
     try:
         archive = zipfile.ZipFile(io.BytesIO(data or b""))
         names = set(archive.namelist())
     except (zipfile.BadZipFile, ValueError, OSError):
-        report.add(None, None, filename, "This is not a ZIP archive written by the export. Choose the .zip "
-                   "file that 'Export everything' downloaded.", "wrong file type")
+        report.add(None, None, filename, _("This is not a ZIP archive written by the export. Choose the .zip "
+                   "file that 'Export everything' downloaded."), "wrong file type")
         return None
     tables = export_tables()
     known = {f"{t.name}.csv" for t in tables}
     for name in sorted(names - known - set(DOC_FILES)):
-        report.add(None, None, name, "This file is not a table this version of Outside In knows; it was left "
-                   "out of the check. Remove it from the archive.", "unknown table")
+        report.add(None, None, name, _("This file is not a table this version of Outside In knows; it was left "
+                   "out of the check. Remove it from the archive."), "unknown table")
     if not names & known:
-        report.add(None, None, filename, "The archive holds none of the expected table files "
-                   f"({', '.join(sorted(known)[:4])}, ...).", "wrong file type")
+        report.add(None, None, filename, _("The archive holds none of the expected table files ({files}, "
+                   "...).").format(files=", ".join(sorted(known)[:4])), "wrong file type")
         return None
     contents: dict[str, list[dict[str, Any]]] = {}
     for table in tables:
@@ -124,7 +127,8 @@ def _replace_everything(conn: Connection, contents: dict[str, list[dict[str, Any
             conn.execute(table.insert(), rows[start:start + CHUNK_ROWS])
             done += len(rows[start:start + CHUNK_ROWS])
             if progress:
-                progress(done / max(report.rows, 1), f"writing rows {done:,} of {report.rows:,}")
+                progress(done / max(report.rows, 1), _("writing rows {n} of {total}").format(
+                    n=formats.decimal(done), total=formats.decimal(report.rows)))
     if not contents.get(m.HealthModel.__tablename__):
         store_default_model(conn)
     reset_sequences(conn, tables)

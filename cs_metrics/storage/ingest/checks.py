@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from cs_metrics import vocab
+from cs_metrics.i18n import _, formats
 from cs_metrics.storage import models as m
 from cs_metrics.storage.ingest.report import ImportReport
 from cs_metrics.storage.ingest.values import Parsed, column_of
@@ -67,11 +68,13 @@ def check_customers(conn: Connection, parsed: Parsed, report: ImportReport) -> N
         renewal = _value(v, parsed, row, "renewal_date", old)
         if status == "active" and churned_on is not None:
             report.add(int(row), column_of(parsed, "status"), status,
-                       f"status is active but the customer has a churn date ({churned_on}): set status to "
-                       "churned, or empty churned_on if the customer stayed.", "active with churn date")
+                       _("status is active but the customer has a churn date ({day}): set status to churned, or "
+                         "empty churned_on if the customer stayed.").format(day=formats.date(churned_on)),
+                       "active with churn date")
         if renewal is not None and signed_on is not None and renewal < signed_on:
             report.add(int(row), column_of(parsed, "renewal_date"), renewal,
-                       f"renewal_date is before signed_on ({signed_on}); check both dates.", "renewal before signing")
+                       _("renewal_date is before signed_on ({day}); check both dates.").format(
+                           day=formats.date(signed_on)), "renewal before signing")
 
 
 def _customers_seen(conn: Connection, parsed: Parsed) -> dict[str, Any]:
@@ -95,17 +98,17 @@ def check_churn_events(conn: Connection, parsed: Parsed, report: ImportReport) -
         if customer is None or day is None:
             continue
         if customer.signed_on is not None and day < customer.signed_on:
-            report.add(int(row), column, day, f"churned_on is before the customer signed ({customer.signed_on}); "
-                       "check the date.", "churn before signing")
+            report.add(int(row), column, day, _("churned_on is before the customer signed ({day}); check the "
+                       "date.").format(day=formats.date(customer.signed_on)), "churn before signing")
         elif customer.status != "churned":
             report.add(int(row), column_of(parsed, "customer_id"), ref,
-                       f"The customer is {customer.status} in the customers data, so it cannot have a churn event. "
-                       f"Import the customers file with status churned and churned_on {day} first, or remove this "
-                       "row.", "churn of a current customer")
+                       _("The customer is {status} in the customers data, so it cannot have a churn event. Import "
+                         "the customers file with status churned and churned_on {day} first, or remove this "
+                         "row.").format(status=customer.status, day=day), "churn of a current customer")
         elif customer.churned_on is not None and customer.churned_on != day:
-            report.add(int(row), column, day, f"churned_on differs from the churn date in the customers data "
-                       f"({customer.churned_on}); a customer leaves once: correct the date here or in the "
-                       "customers file.", "churn date differs")
+            report.add(int(row), column, day, _("churned_on differs from the churn date in the customers data "
+                       "({day}); a customer leaves once: correct the date here or in the customers file.").format(
+                           day=formats.date(customer.churned_on)), "churn date differs")
 
 
 def check_milestones(conn: Connection, parsed: Parsed, report: ImportReport) -> None:
@@ -120,8 +123,8 @@ def check_milestones(conn: Connection, parsed: Parsed, report: ImportReport) -> 
             continue
         if day < customer.signed_on:
             report.add(int(row), column_of(parsed, "reached_on"), day,
-                       f"reached_on is before the customer signed ({customer.signed_on}); check the date, or "
-                       "signed_on in the customers file.", "milestone before signing")
+                       _("reached_on is before the customer signed ({day}); check the date, or signed_on in the "
+                         "customers file.").format(day=formats.date(customer.signed_on)), "milestone before signing")
 
 
 def check_assessments(conn: Connection, parsed: Parsed, report: ImportReport) -> None:
@@ -136,8 +139,8 @@ def check_assessments(conn: Connection, parsed: Parsed, report: ImportReport) ->
         found = rounds.get(name)
         if found is not None and found.status == "closed":
             report.add(int(row), column_of(parsed, "round"), name,
-                       f"Round {name} is closed: its answers cannot change. Reopen the round, or put the "
-                       "answers in an open round.", "closed round")
+                       _("Round {name} is closed: its answers cannot change. Reopen the round, or put the answers "
+                         "in an open round.").format(name=name), "closed round")
 
 
 def check_complete_assessments(conn: Connection, parsed: Parsed, report: ImportReport) -> None:
@@ -169,6 +172,8 @@ def check_complete_assessments(conn: Connection, parsed: Parsed, report: ImportR
             row = int(group.index[0])
             rnd, team, who = key
             report.add(row, column_of(parsed, "dimension"), ", ".join(sorted(set(group["dimension"].dropna()))),
-                       f"{who} of {team} in round {rnd} answers {len(vocab.MATURITY_DIMENSIONS) - len(missing)} of "
-                       f"{len(vocab.MATURITY_DIMENSIONS)} dimensions; an assessment answers every one. Add rows for "
-                       f"{', '.join(missing)}, or remove this respondent's rows.", "incomplete assessment")
+                       _("{who} of {team} in round {round} answers {n} of {total} dimensions; an assessment answers "
+                         "every one. Add rows for {missing}, or remove this respondent's rows.").format(
+                           who=who, team=team, round=rnd, n=len(vocab.MATURITY_DIMENSIONS) - len(missing),
+                           total=len(vocab.MATURITY_DIMENSIONS), missing=", ".join(missing)),
+                       "incomplete assessment")

@@ -20,7 +20,9 @@ from typing import Any
 
 import pandas as pd
 
+from cs_metrics import i18n
 from cs_metrics.errors import ConfigurationError, DataError, SchemaError
+from cs_metrics.i18n import _, formats
 from cs_metrics.storage import db
 from cs_metrics.storage.entities import ENTITIES
 from cs_metrics.storage.ingest.archive import ARCHIVE
@@ -34,19 +36,20 @@ def _print_report(report: ImportReport, stream: Any) -> None:
     """The summary and the notes, then the first problems of every kind as tab-separated lines."""
     print(report.summary(), file=stream)
     for note in report.notes:
-        print(f"note: {note}", file=stream)
+        print(_("note: {note}").format(note=note), file=stream)
     if report.problems:
-        print("row\tcolumn\tvalue\treason", file=stream)
+        print("\t".join((_("row"), _("column"), _("value"), _("reason"))), file=stream)
         for p in report.problem_examples().itertuples(index=False):
             row = "-" if pd.isna(p.row) else p.row
             print(f"{row}\t{p.column or '-'}\t{p.value}\t{p.reason}", file=stream)
         listed = len(report.problem_examples())
         if report.problem_total > listed:
-            print(f"... and {report.problem_total - listed:,} more problems (the first rows of each kind are shown).",
-                  file=stream)
+            print(_("... and {n} more problems (the first rows of each kind are shown).").format(
+                n=formats.decimal(report.problem_total - listed)), file=stream)
     for kind, values in report.new_values.items():
         if values and not report.ok:
-            print(f"{len(values):,} new value(s) for {kind}: add them with --add-new-values.", file=stream)
+            print(_("{n} new value(s) for {kind}: add them with --add-new-values.").format(
+                n=formats.decimal(len(values)), kind=kind), file=stream)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -64,11 +67,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--database-url", default=None, help="default: $DATABASE_URL or data/outside_in.db")
     parser.add_argument("--who", default=None, help="name recorded in the import log")
     parser.add_argument("--replace", action="store_true", help="archive only: replace data already stored")
+    parser.add_argument("--language", choices=list(i18n.LANGUAGES), default=None,
+                        help="language of the messages (default: English)")
     args = parser.parse_args(argv)
+    with i18n.using(args.language):
+        return _main(args)
+
+
+def _main(args: argparse.Namespace) -> int:
     try:
         data = args.file.read_bytes()
     except OSError as exc:
-        print(f"error: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+        print(_("error: cannot read {file}: {reason}").format(file=args.file, reason=exc.strerror), file=sys.stderr)
         return 1
     try:
         engine = db.make_engine(args.database_url)
@@ -76,22 +86,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         db.upgrade(engine)
         mapping = None
         if (args.mapping or args.mapping_file) and args.entity == ARCHIVE:
-            raise DataError("--mapping and --mapping-file apply to entity files, not to archives.")
+            raise DataError(_("--mapping and --mapping-file apply to entity files, not to archives."))
         if args.mapping_file:
             try:
                 mapping = read_mapping_file(args.entity, args.mapping_file.read_bytes())
             except OSError as exc:
-                raise DataError(f"cannot read {args.mapping_file}: {exc.strerror}") from None
+                raise DataError(_("cannot read {file}: {reason}").format(file=args.mapping_file,
+                                                                        reason=exc.strerror)) from None
         if args.mapping:
             mapping = saved_mappings(engine, args.entity).get(args.mapping)
             if mapping is None:
-                names = ", ".join(saved_mappings(engine, args.entity)) or "none saved yet"
-                raise DataError(f"No saved mapping {args.mapping!r} for {args.entity} (saved: {names}).")
+                names = ", ".join(saved_mappings(engine, args.entity)) or _("none saved yet")
+                raise DataError(_("No saved mapping {name} for {entity} (saved: {names}).").format(
+                    name=repr(args.mapping), entity=args.entity, names=names))
     except (ConfigurationError, SchemaError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(_("error: {error}").format(error=exc), file=sys.stderr)
         return 2
     except DataError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(_("error: {error}").format(error=exc), file=sys.stderr)
         return 1
 
     def progress(share: float, message: str) -> None:

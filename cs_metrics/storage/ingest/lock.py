@@ -16,13 +16,14 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
 from cs_metrics.errors import DataError
+from cs_metrics.i18n import N_
 from cs_metrics.storage import db
 
 #: The PostgreSQL advisory lock an import holds while it writes (one import at a time per database).
 IMPORT_LOCK_KEY = 0x4F49_494D  # "OIIM"
 #: How long a commit waits for a running import before reporting ``IMPORT_BUSY``.
 IMPORT_LOCK_WAIT_SECONDS = 30.0
-IMPORT_BUSY = "Another import is running; try again in a minute."
+IMPORT_BUSY = N_("Another import is running; try again in a minute.")
 
 
 class ImportBusy(Exception):

@@ -57,13 +57,14 @@ from sqlalchemy import and_, select, update
 from sqlalchemy.engine import Engine
 
 from cs_metrics.errors import DataError
+from cs_metrics.i18n import N_, _
 from cs_metrics.storage import models as m
 from cs_metrics.storage.entities import ENTITIES, header_key
 from cs_metrics.storage.ingest.report import shorten
 
 #: The calculations a rule can ``derive`` a field with.
-DERIVATIONS = {"months_before": "a date minus a number of months from a column",
-               "times": "a column's number times a factor"}
+DERIVATIONS = {"months_before": N_("a date minus a number of months from a column"),
+               "times": N_("a column's number times a factor")}
 _RULE_KEYS = {"column", "constant", "derive", "date", "factor", "values", "when"}
 
 
@@ -114,12 +115,13 @@ def auto_mapping(entity: str, columns: Sequence[str]) -> dict[str, str | None]:
     keys = {column: header_key(column) for column in columns}
     taken: set[str] = set()
     result: dict[str, str | None] = {}
-    # Exact field names first, then aliases in order of preference.
+    # Exact field names (and their Italian template headers) first, then aliases in order of preference.
     for pass_ in (0, 1):
         for f in spec.fields:
             if result.get(f.name):
                 continue
-            names = [header_key(f.name)] if pass_ == 0 else [header_key(a) for a in f.aliases]
+            names = ([header_key(f.name), *([header_key(f.italian)] if f.italian else [])] if pass_ == 0
+                     else [header_key(a) for a in f.aliases])
             for name in names:
                 hit = next((c for c, k in keys.items() if k == name and c not in taken), None)
                 if hit:
@@ -135,22 +137,25 @@ def _text(value: Any, where: str) -> str:
         return "true" if value else "false"
     if isinstance(value, (str, int, float)):
         return str(value).strip()
-    raise DataError(f"{where}: give a text or a number, not {json.dumps(value)[:60]}.")
+    raise DataError(_("{where}: give a text or a number, not {value}.").format(where=where,
+                                                                              value=json.dumps(value)[:60]))
 
 
 def _condition(value: Any, where: str) -> dict[str, Any]:
     if not isinstance(value, dict) or not isinstance(value.get("column"), str) or not value["column"].strip():
-        raise DataError(f'{where}: write a condition as {{"column": "Churn", "in": ["Yes"]}} '
-                        '(or "not_in" instead of "in").')
+        raise DataError(_('{where}: write a condition as {example} (or "not_in" instead of "in").').format(
+            where=where, example='{"column": "Churn", "in": ["Yes"]}'))
     ops = [k for k in ("in", "not_in") if k in value]
     unknown = set(value) - {"column", "in", "not_in"}
     if len(ops) != 1 or unknown:
-        raise DataError(f'{where}: a condition has a "column" and either "in" or "not_in" (a list of values).')
+        raise DataError(_('{where}: a condition has a "column" and either "in" or "not_in" (a list of '
+                          'values).').format(where=where))
     values = value[ops[0]]
     if isinstance(values, (str, int, float)):
         values = [values]
     if not isinstance(values, list) or not values:
-        raise DataError(f'{where}: "{ops[0]}" must list at least one value, e.g. ["Yes"].')
+        raise DataError(_('{where}: "{key}" must list at least one value, e.g. ["Yes"].').format(where=where,
+                                                                                                key=ops[0]))
     return {"column": value["column"].strip(), ops[0]: [_text(v, where) for v in values]}
 
 
@@ -162,47 +167,54 @@ def _rule(entity: str, field: str, rule: Any) -> dict[str, Any] | None:
     if isinstance(rule, str):
         rule = {"column": rule}
     if not isinstance(rule, dict):
-        raise DataError(f'{where}: write a rule as {{"column": "..."}}, {{"constant": "..."}} or '
-                        '{"derive": ..., "column": ...}.')
+        raise DataError(_("{where}: write a rule as {column}, {constant} or {derive}.").format(
+            where=where, column='{"column": "..."}', constant='{"constant": "..."}',
+            derive='{"derive": ..., "column": ...}'))
     unknown = sorted(set(rule) - _RULE_KEYS)
     if unknown:
-        raise DataError(f"{where}: unknown key {unknown[0]!r}; a rule may hold {', '.join(sorted(_RULE_KEYS))}.")
+        raise DataError(_("{where}: unknown key {key}; a rule may hold {keys}.").format(
+            where=where, key=repr(unknown[0]), keys=", ".join(sorted(_RULE_KEYS))))
     out: dict[str, Any] = {}
     if "constant" in rule:
         if "column" in rule or "derive" in rule:
-            raise DataError(f"{where}: give either a constant or a column, not both.")
+            raise DataError(_("{where}: give either a constant or a column, not both.").format(where=where))
         if "values" in rule:
-            raise DataError(f"{where}: a value map applies to a column; write the constant as it should be imported.")
+            raise DataError(_("{where}: a value map applies to a column; write the constant as it should be "
+                              "imported.").format(where=where))
         out["constant"] = _text(rule["constant"], where)
     else:
         column = rule.get("column")
         if not isinstance(column, str) or not column.strip():
-            raise DataError(f'{where}: name the column, e.g. {{"column": "Customer ID"}}, or give a "constant".')
+            raise DataError(_('{where}: name the column, e.g. {example}, or give a "constant".').format(
+                where=where, example='{"column": "Customer ID"}'))
         out["column"] = column.strip()
         derive = rule.get("derive")
         if derive is not None:
             if derive not in DERIVATIONS:
-                raise DataError(f"{where}: unknown calculation {derive!r}; use one of {', '.join(DERIVATIONS)}.")
+                raise DataError(_("{where}: unknown calculation {derive}; use one of {derivations}.").format(
+                    where=where, derive=repr(derive), derivations=", ".join(DERIVATIONS)))
             out["derive"] = derive
             if derive == "months_before":
                 try:
                     out["date"] = dt.date.fromisoformat(str(rule.get("date", "")).strip()).isoformat()
                 except ValueError:
-                    raise DataError(f'{where}: months_before needs "date" as YYYY-MM-DD (the day the months '
-                                    'count back from, e.g. the day of the export).') from None
+                    raise DataError(_('{where}: months_before needs "date" as YYYY-MM-DD (the day the months '
+                                      'count back from, e.g. the day of the export).').format(where=where)) from None
             else:
                 factor = rule.get("factor")
                 if isinstance(factor, bool) or not isinstance(factor, (int, float)) or factor != factor:
-                    raise DataError(f'{where}: times needs a number "factor", e.g. 12 (months in a year).')
+                    raise DataError(_('{where}: times needs a number "factor", e.g. 12 (months in a '
+                                      'year).').format(where=where))
                 out["factor"] = factor
         elif "date" in rule or "factor" in rule:
-            raise DataError(f'{where}: "date" and "factor" belong to a rule with "derive".')
+            raise DataError(_('{where}: "date" and "factor" belong to a rule with "derive".').format(where=where))
     if rule.get("values"):
         if not isinstance(rule["values"], dict):
-            raise DataError(f'{where}: write the value map as {{"as in the file": "as imported", ...}}.')
+            raise DataError(_("{where}: write the value map as {example}.").format(
+                where=where, example='{"as in the file": "as imported", ...}'))
         out["values"] = {_text(k, where): _text(v, where) for k, v in rule["values"].items()}
     if rule.get("when") is not None:
-        out["when"] = _condition(rule["when"], f"{where} when")
+        out["when"] = _condition(rule["when"], _("{where} when").format(where=where))
     return out
 
 
@@ -223,34 +235,39 @@ def read_mapping(entity: str, spec: Any) -> dict[str, Any]:
     {'fields': {'team': {'column': 'Squadra'}, 'kind': None}, 'filter': [], 'skip_blank_required': False}
     """
     if entity not in ENTITIES:
-        raise DataError(f"Unknown entity {entity!r}; use one of {', '.join(ENTITIES)}.")
+        raise DataError(_("Unknown entity {entity}; use one of {entities}.").format(
+            entity=repr(entity), entities=", ".join(ENTITIES)))
     if spec is None:
         spec = {}
     if not isinstance(spec, dict):
-        raise DataError('A mapping is a JSON object: {"fields": {...}, "filter": [...], "skip_blank_required": false}.')
+        raise DataError(_("A mapping is a JSON object: {example}.").format(
+            example='{"fields": {...}, "filter": [...], "skip_blank_required": false}'))
     if not {"fields", "filter", "skip_blank_required"} & set(spec):
         spec = {"fields": spec}  # an older mapping: {field: column}
     if not isinstance(spec.get("fields", {}), dict):
-        raise DataError('Write "fields" as {"field": {"column": "..."}, ...}.')
+        raise DataError(_('Write "fields" as {example}.').format(example='{"field": {"column": "..."}, ...}'))
     unknown = sorted(set(spec) - {"fields", "filter", "skip_blank_required", "entity", "version"})
     if unknown:
-        raise DataError(f"The mapping has an unknown key {unknown[0]!r}; use fields, filter and skip_blank_required.")
+        raise DataError(_("The mapping has an unknown key {key}; use fields, filter and "
+                          "skip_blank_required.").format(key=repr(unknown[0])))
     names = [f.name for f in ENTITIES[entity].fields]
     fields = {}
     for name, rule in spec.get("fields", {}).items():
         if name not in names:
-            raise DataError(f"{entity} has no field {name!r}; the fields are {', '.join(sorted(names))}.")
+            raise DataError(_("{entity} has no field {field}; the fields are {fields}.").format(
+                entity=entity, field=repr(name), fields=", ".join(sorted(names))))
         fields[name] = _rule(entity, name, rule)
     conditions = spec.get("filter") or []
     if isinstance(conditions, dict):
         conditions = [conditions]
     if not isinstance(conditions, list):
-        raise DataError('Write "filter" as a list of conditions, e.g. [{"column": "Churn", "in": ["Yes"]}].')
+        raise DataError(_('Write "filter" as a list of conditions, e.g. {example}.').format(
+            example='[{"column": "Churn", "in": ["Yes"]}]'))
     skip = spec.get("skip_blank_required", False)
     if not isinstance(skip, bool):
-        raise DataError('"skip_blank_required" is true or false.')
+        raise DataError(_('"skip_blank_required" is true or false.'))
     return {"fields": {n: fields[n] for n in names if n in fields},
-            "filter": [_condition(c, f"filter {i + 1}") for i, c in enumerate(conditions)],
+            "filter": [_condition(c, _("filter {n}").format(n=i + 1)) for i, c in enumerate(conditions)],
             "skip_blank_required": skip}
 
 
@@ -271,10 +288,10 @@ def read_mapping_file(entity: str, data: bytes | str) -> dict[str, Any]:
         text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
         spec = json.loads(text)
     except UnicodeDecodeError:
-        raise DataError("The mapping file is not UTF-8 text; save it again as UTF-8 JSON.") from None
+        raise DataError(_("The mapping file is not UTF-8 text; save it again as UTF-8 JSON.")) from None
     except json.JSONDecodeError as exc:
-        raise DataError(f"The mapping file is not valid JSON ({exc.msg} at line {exc.lineno}, column "
-                        f"{exc.colno}).") from None
+        raise DataError(_("The mapping file is not valid JSON ({error} at line {line}, column {column}).").format(
+            error=exc.msg, line=exc.lineno, column=exc.colno)) from None
     return read_mapping(entity, spec)
 
 
@@ -289,7 +306,8 @@ def save_mapping(engine: Engine, entity: str, name: str, spec: Any, *, who: str 
     name = (name or "").strip()
     clean = read_mapping(entity, spec)
     if not name or len(name) > 80:
-        raise DataError("Give the mapping a name of 1 to 80 characters (for example the source system: 'HubSpot').")
+        raise DataError(_("Give the mapping a name of 1 to 80 characters (for example the source system: "
+                          "'HubSpot')."))
     t = m.ImportMapping.__table__
     now = dt.datetime.now(dt.UTC)
     with engine.begin() as conn:

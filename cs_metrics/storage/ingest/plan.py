@@ -19,6 +19,7 @@ import pandas as pd
 from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection
 
+from cs_metrics.i18n import N_, _, formats
 from cs_metrics.storage import models as m
 from cs_metrics.storage.ingest import checks
 from cs_metrics.storage.ingest.report import ImportReport
@@ -69,8 +70,8 @@ def _resolve_customers(conn: Connection, parsed: Parsed, report: ImportReport) -
     resolved = pd.Series([known.get(r) if r is not None else None for r in refs], index=refs.index, dtype=object)
     missing = refs.notna() & resolved.isna()
     for row in refs.index[missing.to_numpy()]:
-        report.add(int(row), column, refs[row], "No customer has this id. Import the customers file first, or "
-                   "correct the id (it must match customer_id in the customers file).", "unknown customer")
+        report.add(int(row), column, refs[row], _("No customer has this id. Import the customers file first, or "
+                   "correct the id (it must match customer_id in the customers file)."), "unknown customer")
     return resolved
 
 
@@ -101,8 +102,8 @@ def _duplicates(parsed: Parsed, keys: Sequence[str], report: ImportReport, label
                 first[key] = row
             elif dup[row]:
                 report.add(int(row), ", ".join(column_of(parsed, k) for k in keys), " / ".join(key),
-                           f"Duplicate {label}: the same as row {first[key]}. Keep one of the two rows.",
-                           "duplicate key")
+                           _("Duplicate {what}: the same as row {row}. Keep one of the two rows.").format(
+                               what=_(label), row=first[key]), "duplicate key")
 
 
 def _rows(parsed: Parsed, mapping: dict[str, str], extra: dict[str, Any] | None = None) -> list[dict[str, Any]]:
@@ -122,18 +123,18 @@ def _rows(parsed: Parsed, mapping: dict[str, str], extra: dict[str, Any] | None 
 
 
 def _plan_customers(conn: Connection, parsed: Parsed, report: ImportReport) -> tuple[Writes, dict[str, Any]]:
-    _duplicates(parsed, ["customer_id"], report, "customer id")
+    _duplicates(parsed, ["customer_id"], report, N_("customer id"))
     v = parsed.values
     if "churned_on" in v and "signed_on" in v:
         for row in v.index[(v["churned_on"].notna() & v["signed_on"].notna()).to_numpy()]:
             if v.at[row, "churned_on"] < v.at[row, "signed_on"]:
                 report.add(int(row), column_of(parsed, "churned_on"), v.at[row, "churned_on"],
-                           "churned_on is before signed_on; check both dates.", "bad date")
+                           _("churned_on is before signed_on; check both dates."), "bad date")
     if "status" in v:
         churned_no_date = (v["status"] == "churned") & (v["churned_on"].isna() if "churned_on" in v else True)
         for row in v.index[churned_no_date.to_numpy()]:
-            report.add(int(row), column_of(parsed, "churned_on"), "", "status is churned but churned_on is "
-                       "empty: give the day the customer left.", "missing required value")
+            report.add(int(row), column_of(parsed, "churned_on"), "", _("status is churned but churned_on is "
+                       "empty: give the day the customer left."), "missing required value")
     checks.check_customers(conn, parsed, report)
     status = None
     if not parsed.has("status") and parsed.has("churned_on"):
@@ -187,7 +188,7 @@ def _check_nps(parsed: Parsed, report: ImportReport) -> None:
         for row in v.index[bad.to_numpy()]:
             if v.at[row, "follow_up_done_on"] < v.at[row, "responded_on"]:
                 report.add(int(row), column_of(parsed, "follow_up_done_on"), v.at[row, "follow_up_done_on"],
-                           "follow_up_done_on is before responded_on; check both dates.", "bad date")
+                           _("follow_up_done_on is before responded_on; check both dates."), "bad date")
 
 
 def _answer_times(parsed: Parsed) -> None:
@@ -218,10 +219,10 @@ def _plan_nps(conn: Connection, parsed: Parsed, report: ImportReport) -> tuple[W
     ids = _resolve_customers(conn, parsed, report)
     v = parsed.values
     has_id = v["response_id"].notna() if "response_id" in v else pd.Series(False, index=v.index)
-    _duplicates(parsed, ["response_id"], report, "response id")
+    _duplicates(parsed, ["response_id"], report, N_("response id"))
     natural = ["customer_id", "responded_on", "responded_at", "score", "comment", "touchpoint"]
     frame = v.reindex(columns=natural).loc[~has_id.to_numpy()].astype(object).fillna("∅")
-    _duplicates(parsed, natural, report, "answer (same customer, day, time, score, comment and touchpoint)",
+    _duplicates(parsed, natural, report, N_("answer (same customer, day, time, score, comment and touchpoint)"),
                 frame=frame)
     mapping = {f.name: f.name for f in parsed.spec.fields if f.name != "customer_id"}
     mapping["response_id"] = "external_id"
@@ -238,7 +239,7 @@ def _plan_nps(conn: Connection, parsed: Parsed, report: ImportReport) -> tuple[W
 
 
 def _plan_teams(conn: Connection, parsed: Parsed, report: ImportReport) -> tuple[Writes, dict[str, Any]]:
-    _duplicates(parsed, ["team"], report, "team name")
+    _duplicates(parsed, ["team"], report, N_("team name"))
     rows = _rows(parsed, {"team": "name", "department": "department", "kind": "kind"})
     return Writes(steps=[(m.Team, rows, ("name",))]), {}
 
@@ -251,9 +252,9 @@ def _plan_assessments(conn: Connection, parsed: Parsed, report: ImportReport) ->
                          dtype=object) if "team" in v else None
     if team_ids is not None:
         for row in v.index[(v["team"].notna() & team_ids.isna()).to_numpy()]:
-            report.add(int(row), column, v.at[row, "team"], "No team has this name. Import the teams file first, "
-                       "or correct the name.", "unknown team")
-    _duplicates(parsed, ["round", "team", "respondent", "dimension"], report, "answer (round, team, respondent, dimension)")
+            report.add(int(row), column, v.at[row, "team"], _("No team has this name. Import the teams file first, "
+                       "or correct the name."), "unknown team")
+    _duplicates(parsed, ["round", "team", "respondent", "dimension"], report, N_("answer (round, team, respondent, dimension)"))
     checks.check_assessments(conn, parsed, report)
     checks.check_complete_assessments(conn, parsed, report)
     # One submission per round, team and respondent: its role and time must agree across rows.
@@ -267,8 +268,9 @@ def _plan_assessments(conn: Connection, parsed: Parsed, report: ImportReport) ->
                 if val is None:
                     continue
                 if key in seen and seen[key][0] != val:
-                    report.add(int(row), column_of(parsed, col), val, f"{col} differs from row {seen[key][1]} of "
-                               "the same respondent, team and round; one submission has one value.", "inconsistent rows")
+                    report.add(int(row), column_of(parsed, col), val, _(
+                        "{field} differs from row {row} of the same respondent, team and round; one submission has "
+                        "one value.").format(field=col, row=seen[key][1]), "inconsistent rows")
                 seen.setdefault(key, (val, int(row)))
     return Writes(custom=_assessment_writer(parsed, team_ids)), {}
 
@@ -328,7 +330,7 @@ def _assessment_writer(parsed: Parsed, team_ids: pd.Series | None) -> Writer:
 def _answer_rows(group: pd.DataFrame, assessment_id: int) -> list[dict[str, Any]]:
     """The answer rows (one per dimension) of one submission."""
     cols = [c for c in ("dimension", "stage", "evidence", "confidence", "comment") if c in group]
-    return [{"assessment_id": assessment_id, **{c: r[c] for c in cols}} for _, r in group.iterrows()]
+    return [{"assessment_id": assessment_id, **{c: r[c] for c in cols}} for _row, r in group.iterrows()]
 
 
 def _plan_meetings(conn: Connection, parsed: Parsed, report: ImportReport) -> tuple[Writes, dict[str, Any]]:
@@ -346,22 +348,23 @@ def _plan_meetings(conn: Connection, parsed: Parsed, report: ImportReport) -> tu
                 for c in present:
                     a, b = v.at[first, c], v.at[row, c]
                     if a is not None and b is not None and a != b:
-                        report.add(int(row), column_of(parsed, c), b, f"{c} differs from row {first} of the same "
-                                   f"meeting ({a}); one meeting has one value.", "inconsistent rows")
+                        report.add(int(row), column_of(parsed, c), b, _(
+                            "{field} differs from row {row} of the same meeting ({value}); one meeting has one "
+                            "value.").format(field=c, row=first, value=a), "inconsistent rows")
             else:
                 seen[mid] = row
     items = v.reindex(columns=["meeting_id", "item_position", "item_title"])
     with_position = items[items["item_position"].notna()] if "item_position" in v else items.iloc[0:0]
-    _duplicates(parsed, ["meeting_id", "item_position"], report, "agenda position in the same meeting",
+    _duplicates(parsed, ["meeting_id", "item_position"], report, N_("agenda position in the same meeting"),
                 frame=with_position)
     for row in v.index:
         needs_item = any(c in v and v.at[row, c] is not None for c in ("item_minutes", "item_relevance"))
         if needs_item and ("item_title" not in v or v.at[row, "item_title"] is None):
-            report.add(int(row), column_of(parsed, "item_title"), "", "item_title is empty but the row gives "
-                       "minutes or relevance for an agenda item: name the item.", "missing required value")
+            report.add(int(row), column_of(parsed, "item_title"), "", _("item_title is empty but the row gives "
+                       "minutes or relevance for an agenda item: name the item."), "missing required value")
         if "cx_impact" in v and v.at[row, "cx_impact"] is not None and ("decision" not in v or v.at[row, "decision"] is None):
-            report.add(int(row), column_of(parsed, "decision"), "", "cx_impact is set but decision is empty: "
-                       "write the decision.", "missing required value")
+            report.add(int(row), column_of(parsed, "decision"), "", _("cx_impact is set but decision is empty: "
+                       "write the decision."), "missing required value")
     return Writes(custom=_meeting_writer(parsed, present)), {}
 
 
@@ -404,14 +407,15 @@ def _meeting_writer(parsed: Parsed, meeting_cols: list[str]) -> Writer:
                 conn.execute(delete(m.AgendaItem.__table__).where(m.AgendaItem.__table__.c.meeting_id == meeting_id))
             _insert_children(conn, meeting_id, group)
             if progress and n % 500 == 0:
-                progress(n / max(len(meetings), 1), f"writing meeting {n + 1:,} of {len(meetings):,}")
+                progress(n / max(len(meetings), 1), _("writing meeting {n} of {total}").format(
+                    n=formats.decimal(n + 1), total=formats.decimal(len(meetings))))
     return write
 
 
 def _children(group: pd.DataFrame) -> tuple[list[dict[str, Any]], list[tuple[int | None, str, str]]]:
     """The agenda items and the decisions (item index, text, impact) of one meeting's rows."""
     items, decisions = [], []
-    for _, r in group.iterrows():
+    for _row, r in group.iterrows():
         title = r.get("item_title")
         index = None
         if title is not None:
@@ -490,13 +494,13 @@ def _touching_segments(plan: Plan) -> Plan:
 #: The plan of each entity of ``cs_metrics.storage.entities.ENTITIES``.
 PLANS: dict[str, Plan] = {
     "customers": _touching_segments(_plan_customers),
-    "revenue": _touching_months(_plan_simple(m.RevenueMonth, ["customer_id", "month"], "customer and month")),
+    "revenue": _touching_months(_plan_simple(m.RevenueMonth, ["customer_id", "month"], N_("customer and month"))),
     "nps_responses": _plan_nps,
-    "milestones": _plan_simple(m.Milestone, ["customer_id", "kind", "name"], "milestone (customer, kind, name)",
+    "milestones": _plan_simple(m.Milestone, ["customer_id", "kind", "name"], N_("milestone (customer, kind, name)"),
                                none_is_value=("name",), cross=checks.check_milestones),
     "health_signals": _touching_months(
-        _plan_simple(m.HealthSignal, ["customer_id", "month", "signal"], "signal (customer, month, signal)")),
-    "churn_events": _plan_simple(m.ChurnEvent, ["customer_id"], "churn event for the same customer",
+        _plan_simple(m.HealthSignal, ["customer_id", "month", "signal"], N_("signal (customer, month, signal)"))),
+    "churn_events": _plan_simple(m.ChurnEvent, ["customer_id"], N_("churn event for the same customer"),
                                  defaults={"arr_lost": 0.0, "reason_confirmed": False}, check=_check_churn,
                                  cross=checks.check_churn_events),
     "teams": _plan_teams,

@@ -22,6 +22,7 @@ from typing import Any
 
 import pandas as pd
 
+from cs_metrics.i18n import _, formats, ngettext
 from cs_metrics.storage.ingest.mapping import matched_fields
 from cs_metrics.storage.ingest.report import ImportReport, shorten
 
@@ -79,32 +80,33 @@ def read_table(data: bytes, filename: str, report: ImportReport, *, max_bytes: i
     size = len(data or b"")
     if size > max_bytes:
         report.add(None, None, f"{size / 1e6:,.1f} MB",
-                   f"The file is larger than the limit of {max_bytes / 1e6:,.0f} MB. Split it into smaller "
-                   "files (for example one per year) and import them one after the other.", "file too large")
+                   _("The file is larger than the limit of {limit} MB. Split it into smaller files (for example "
+                     "one per year) and import them one after the other.").format(
+                       limit=formats.decimal(max_bytes / 1e6)), "file too large")
         return None
     if size == 0 or not (data or b"").strip(b"\x00\r\n\t \xef\xbb\xbf"):
-        report.add(None, None, filename, "The file is empty. Export the data again, with a header row.",
+        report.add(None, None, filename, _("The file is empty. Export the data again, with a header row."),
                    "empty file")
         return None
     is_zip = data[:4] == b"PK\x03\x04"
     if suffix == ".xls" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        report.add(None, None, filename, "This is an old Excel (.xls) workbook. Open it in Excel or "
-                   "LibreOffice and save it as .xlsx or as CSV.", "wrong file type")
+        report.add(None, None, filename, _("This is an old Excel (.xls) workbook. Open it in Excel or "
+                   "LibreOffice and save it as .xlsx or as CSV."), "wrong file type")
         return None
     if suffix in WORKBOOK_EXTENSIONS or (is_zip and suffix not in TEXT_EXTENSIONS and not suffix):
         if not is_zip:
-            report.add(None, None, filename, f"The file is named {suffix} but is not an Excel workbook. "
-                       "If it is a CSV, rename it to .csv; otherwise save it again from Excel as .xlsx.",
-                       "wrong file type")
+            report.add(None, None, filename, _("The file is named {suffix} but is not an Excel workbook. If it "
+                       "is a CSV, rename it to .csv; otherwise save it again from Excel as .xlsx.").format(
+                           suffix=suffix), "wrong file type")
             return None
         return _read_xlsx(data, report, entity)
     if suffix not in TEXT_EXTENSIONS and suffix:
-        report.add(None, None, filename, f"Files ending in {suffix} cannot be imported. Save the data as "
-                   "CSV (.csv) or as an Excel workbook (.xlsx).", "wrong file type")
+        report.add(None, None, filename, _("Files ending in {suffix} cannot be imported. Save the data as "
+                   "CSV (.csv) or as an Excel workbook (.xlsx).").format(suffix=suffix), "wrong file type")
         return None
     if is_zip:
-        report.add(None, None, filename, "The file is named .csv but is a ZIP or Excel workbook. Rename an "
-                   "Excel file to .xlsx, or save it as CSV.", "wrong file type")
+        report.add(None, None, filename, _("The file is named .csv but is a ZIP or Excel workbook. Rename an "
+                   "Excel file to .xlsx, or save it as CSV."), "wrong file type")
         return None
     text, encoding = _decode(data, report)
     if text is None:
@@ -120,8 +122,8 @@ def _decode(data: bytes, report: ImportReport) -> tuple[str | None, str]:
         try:
             return data.decode("utf-16"), "UTF-16"
         except UnicodeDecodeError:
-            report.add(None, None, "", "The file starts like UTF-16 text but is damaged. Save it again as "
-                       "CSV UTF-8.", "encoding")
+            report.add(None, None, "", _("The file starts like UTF-16 text but is damaged. Save it again as "
+                       "CSV UTF-8."), "encoding")
             return None, ""
     head = data[:65536]
     utf16 = _bomless_utf16(head)
@@ -132,7 +134,7 @@ def _decode(data: bytes, report: ImportReport) -> tuple[str | None, str]:
             pass
     if _control_share(head) > MAX_CONTROL_SHARE:
         report.add(None, None, shorten(head[:40].decode("latin-1"), 40),
-                   "This is not a text (CSV) file: it holds binary data. Export the data as CSV or XLSX.",
+                   _("This is not a text (CSV) file: it holds binary data. Export the data as CSV or XLSX."),
                    "not a table")
         return None, ""
     if data.startswith(b"\xef\xbb\xbf"):
@@ -153,8 +155,8 @@ def _decode(data: bytes, report: ImportReport) -> tuple[str | None, str]:
                 bad.append(number)
         for number in bad[:50]:
             report.add(number, None, data.split(b"\n")[number - 1][:80].decode("cp1252", "replace"),
-                       "This row is in a different text encoding than the rest of the file (mixed UTF-8 and "
-                       "Latin-1/Windows). Save the whole file again as CSV UTF-8.", "mixed encoding")
+                       _("This row is in a different text encoding than the rest of the file (mixed UTF-8 and "
+                         "Latin-1/Windows). Save the whole file again as CSV UTF-8."), "mixed encoding")
         if len(bad) > 50:
             report.problem_counts["mixed encoding"] += len(bad) - 50
         return None, ""
@@ -211,10 +213,13 @@ def _read_csv_text(text: str, encoding: str, report: ImportReport) -> RawTable |
     notes = []
     if "\x00" in text:
         lines = [n for n, line in enumerate(text.split("\n"), start=1) if "\x00" in line]
-        shown = ", ".join(str(n) for n in lines[:20]) + (f" and {len(lines) - 20:,} more" if len(lines) > 20 else "")
-        notes.append(f"{len(lines):,} line{'s' * (len(lines) != 1)} of the file held a NUL byte (an invisible "
-                     f"character some exports leave), removed on reading: line{'s' * (len(lines) != 1)} {shown}. "
-                     "Check those rows after the import.")
+        shown = ", ".join(str(n) for n in lines[:20]) + (
+            _(" and {n} more").format(n=formats.decimal(len(lines) - 20)) if len(lines) > 20 else "")
+        notes.append(ngettext("{n} line of the file held a NUL byte (an invisible character some exports leave), "
+                              "removed on reading: line {lines}. Check those rows after the import.",
+                              "{n} lines of the file held a NUL byte (an invisible character some exports leave), "
+                              "removed on reading: lines {lines}. Check those rows after the import.",
+                              len(lines)).format(n=formats.decimal(len(lines)), lines=shown))
         text = text.replace("\x00", "")
     separator = _sniff_separator(text)
     if csv.field_size_limit() < MAX_FIELD_CHARS:
@@ -243,8 +248,9 @@ def _read_csv_text(text: str, encoding: str, report: ImportReport) -> RawTable |
                 extra = [c for c in record[width:] if c.strip()]
                 if extra:
                     report.add(line, None, separator.join(record)[:120],
-                               f"This row has {n} values but the header has {width} columns. A value "
-                               f"that contains the separator ({_sep_name(separator)}) must be in double quotes.",
+                               _("This row has {n} values but the header has {width} columns. A value that "
+                                 "contains the separator ({separator}) must be in double quotes.").format(
+                                   n=n, width=width, separator=_sep_name(separator)),
                                "wrong number of values")
                     continue
                 record = record[:width]
@@ -253,25 +259,26 @@ def _read_csv_text(text: str, encoding: str, report: ImportReport) -> RawTable |
             rows.append(record)
             numbers.append(line)
     except csv.Error as exc:
-        report.add(reader.line_num, None, "", f"The CSV cannot be read here ({exc}). Check the quotes on this "
-                   "row.", "not a table")
+        report.add(reader.line_num, None, "", _("The CSV cannot be read here ({error}). Check the quotes on "
+                   "this row.").format(error=exc), "not a table")
         return None
     if header is None:
-        report.add(None, None, "", "The file has no header row. Start the file with one row of column names "
-                   "(download a template to see them).", "empty file")
+        report.add(None, None, "", _("The file has no header row. Start the file with one row of column names "
+                   "(download a template to see them)."), "empty file")
         return None
     frame = _frame(header, rows, numbers, report, nbsp="\u00a0" in text)
     if frame is None:
         return None
     if frame.empty and report.ok:
-        report.add(None, None, "", "The file has a header but no data rows.", "no rows")
+        report.add(None, None, "", _("The file has a header but no data rows."), "no rows")
     report.notes.extend(notes)
     return RawTable(frame, {"type": "CSV", "encoding": encoding, "separator": separator,
                             "header row": str(header_row)}, [_header_name(h) for h in header], notes)
 
 
 def _sep_name(sep: str) -> str:
-    return {";": "semicolon", ",": "comma", "\t": "tab", "|": "vertical bar"}.get(sep, sep)
+    names = {";": _("semicolon"), ",": _("comma"), "\t": _("tab"), "|": _("vertical bar")}
+    return names.get(sep, sep)
 
 
 def _frame(header: Sequence[Any], rows: list[list[str]], numbers: list[int], report: ImportReport,
@@ -286,7 +293,7 @@ def _frame(header: Sequence[Any], rows: list[list[str]], numbers: list[int], rep
             name = f"{name} ({seen[name]})"
         names.append(name)
     if not names:
-        report.add(None, None, "", "The header row is empty.", "empty file")
+        report.add(None, None, "", _("The header row is empty."), "empty file")
         return None
     columns = list(zip(*rows)) if rows else [() for _ in names]
     data = {}
@@ -321,8 +328,8 @@ def _read_xlsx(data: bytes, report: ImportReport, entity: str | None) -> RawTabl
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # corrupt archives raise many different errors
-        report.add(None, None, "", f"The workbook cannot be opened ({type(exc).__name__}). Save it again "
-                   "from Excel as .xlsx, or export the sheet as CSV.", "not a table")
+        report.add(None, None, "", _("The workbook cannot be opened ({error}). Save it again from Excel as "
+                   ".xlsx, or export the sheet as CSV.").format(error=type(exc).__name__), "not a table")
         return None
     try:
         best: tuple[int, Any] | None = None
@@ -339,7 +346,7 @@ def _read_xlsx(data: bytes, report: ImportReport, entity: str | None) -> RawTabl
             if best is None or score > best[0]:
                 best = (score, sheet)
         if best is None:
-            report.add(None, None, "", "The workbook has no sheet with data.", "empty file")
+            report.add(None, None, "", _("The workbook has no sheet with data."), "empty file")
             return None
         sheet = best[1]
         header: list[str] | None = None
@@ -351,8 +358,8 @@ def _read_xlsx(data: bytes, report: ImportReport, entity: str | None) -> RawTabl
             for cell in cells:
                 if getattr(cell, "data_type", None) == "f":
                     column = header[len(values)] if header and len(values) < len(header) else f"column {len(values) + 1}"
-                    report.add(number, column, cell.value, "The cell holds a formula; formulas are not run on "
-                               "import. Copy the column and paste it as values, then import again.", "formula")
+                    report.add(number, column, cell.value, _("The cell holds a formula; formulas are not run on "
+                               "import. Copy the column and paste it as values, then import again."), "formula")
                     values.append("")
                     continue
                 values.append(_cell_text(cell.value))
@@ -366,13 +373,14 @@ def _read_xlsx(data: bytes, report: ImportReport, entity: str | None) -> RawTabl
             rows.append(values)
             numbers.append(number)
             if len(rows) > 2_000_000:
-                report.add(None, None, "", "The sheet has more than 2,000,000 rows. Split it into several files.",
-                           "file too large")
+                report.add(None, None, "", _("The sheet has more than {n} rows. Split it into several "
+                           "files.").format(n=formats.decimal(2_000_000)), "file too large")
                 return None
     finally:
         workbook.close()
     if header is None:
-        report.add(None, None, "", "The sheet is empty. Put a header row and data in the first sheet.", "empty file")
+        report.add(None, None, "", _("The sheet is empty. Put a header row and data in the first sheet."),
+                   "empty file")
         return None
     # As wide as the last column with a name or a value (data under an empty or merged header
     # cell is kept, as "column N").
@@ -383,7 +391,7 @@ def _read_xlsx(data: bytes, report: ImportReport, entity: str | None) -> RawTabl
     if frame is None:
         return None
     if frame.empty and report.ok:
-        report.add(None, None, "", "The sheet has a header but no data rows.", "no rows")
+        report.add(None, None, "", _("The sheet has a header but no data rows."), "no rows")
     return RawTable(frame, {"type": "XLSX", "sheet": sheet.title, "header row": str(header_row)},
                     [_header_name(h) for h in header])
 

@@ -11,11 +11,36 @@ from typing import Any
 
 import pandas as pd
 
+from cs_metrics.i18n import N_, _, formats, ngettext
+
 #: Problems kept in detail per kind (all of them are counted): a kind with thousands of rows never
 #: crowds the other kinds out of the listing.
 MAX_PROBLEMS_PER_KIND = 1_000
 #: Rows shown as examples beside the count of each kind (``ImportReport.problem_groups``).
 EXAMPLES_PER_KIND = 5
+
+#: Every kind of problem. A kind is data (the key of ``ImportReport.problem_counts``, tested and
+#: stored in English); ``kind_label`` gives its name in the reader's language.
+KINDS = (
+    N_("file too large"), N_("empty file"), N_("wrong file type"), N_("encoding"), N_("not a table"),
+    N_("mixed encoding"), N_("wrong number of values"), N_("no rows"), N_("formula"), N_("missing column"),
+    N_("duplicate column"), N_("id differs by case"), N_("unmapped customer column"), N_("ambiguous number"),
+    N_("wrong type"), N_("out of range"), N_("unknown value"), N_("bad date"), N_("date in the future"),
+    N_("too long"), N_("bad value"), N_("missing required value"), N_("unknown customer"), N_("duplicate key"),
+    N_("unknown team"), N_("inconsistent rows"), N_("active with churn date"), N_("renewal before signing"),
+    N_("churn before signing"), N_("churn of a current customer"), N_("churn date differs"),
+    N_("milestone before signing"), N_("closed round"), N_("incomplete assessment"), N_("internal"), N_("file"),
+    N_("mapping"), N_("database"), N_("database not empty"), N_("unknown table"), N_("unknown column"),
+)
+
+
+def kind_label(kind: str) -> str:
+    """A kind of problem as the reader reads it (``KINDS``; an unknown kind as it is).
+
+    >>> kind_label("wrong type")
+    'wrong type'
+    """
+    return _(kind) if kind in KINDS else kind
 
 
 @dataclass(frozen=True)
@@ -82,9 +107,9 @@ class ImportReport:
     def problem_groups(self, examples: int = EXAMPLES_PER_KIND) -> pd.DataFrame:
         """Every kind of problem with its count and its first examples, most frequent first.
 
-        Columns: ``kind``, ``problems`` (all of them counted), ``rows`` (the file's row numbers of
-        the first ``examples`` problems of the kind, ``-`` for problems of the whole file) and
-        ``example`` (the reason of the first one).
+        Columns: ``kind`` (its name in the reader's language, ``kind_label``), ``problems`` (all of
+        them counted), ``rows`` (the file's row numbers of the first ``examples`` problems of the
+        kind, ``-`` for problems of the whole file) and ``example`` (the reason of the first one).
 
         Example
         -------
@@ -102,7 +127,7 @@ class ImportReport:
         for kind, n in self.problem_counts.most_common():
             shown = first.get(kind, [])[:examples]
             rows = dict.fromkeys("-" if p.row is None else f"{p.row}" for p in shown)
-            records.append({"kind": kind, "problems": n, "rows": ", ".join(rows),
+            records.append({"kind": kind_label(kind), "problems": n, "rows": ", ".join(rows),
                             "example": shown[0].reason if shown else ""})
         return pd.DataFrame(records, columns=["kind", "problems", "rows", "example"])
 
@@ -134,18 +159,33 @@ class ImportReport:
         return buffer.getvalue().encode("utf-8-sig")
 
     def summary(self) -> str:
-        """One paragraph for a person (and the command line)."""
+        """One paragraph for a person (and the command line), in the reader's language."""
         name = f"{self.source_file}: " if self.source_file else ""
         if not self.ok:
-            kinds = ", ".join(f"{n:,} × {k}" for k, n in self.problem_counts.most_common())
-            return (f"{name}{self.problem_total:,} problem{'s' * (self.problem_total != 1)} ({kinds}). "
-                    "Nothing was written; fix the file and check it again.")
-        verb = "would insert" if not self.committed else "inserted"
-        verb2 = "would update" if not self.committed else "updated"
-        left_out = (f" {self.skipped:,} row{'s' * (self.skipped != 1)} left out by the mapping (see the notes)."
+            kinds = ", ".join(_("{n} × {kind}").format(n=formats.decimal(n), kind=kind_label(k))
+                              for k, n in self.problem_counts.most_common())
+            total = self.problem_total
+            return name + ngettext("{n} problem ({kinds}). Nothing was written; fix the file and check it again.",
+                                   "{n} problems ({kinds}). Nothing was written; fix the file and check it again.",
+                                   total).format(n=formats.decimal(total), kinds=kinds)
+        left_out = (" " + ngettext("{n} row left out by the mapping (see the notes).",
+                                   "{n} rows left out by the mapping (see the notes).",
+                                   self.skipped).format(n=formats.decimal(self.skipped))
                     if self.skipped else "")
-        return (f"{name}{self.rows:,} rows read, no problems: {verb} {self.inserted:,}, {verb2} "
-                f"{self.updated:,}, {self.unchanged:,} already identical.{left_out}")
+        counts = {"rows": formats.decimal(self.rows), "inserted": formats.decimal(self.inserted),
+                  "updated": formats.decimal(self.updated), "unchanged": formats.decimal(self.unchanged)}
+        # English says "rows" whatever the count (its text is relied upon); Italian agrees with it.
+        if self.committed:
+            text = ngettext("{rows} rows read, no problems: inserted {inserted}, updated {updated}, "
+                            "{unchanged} already identical.",
+                            "{rows} rows read, no problems: inserted {inserted}, updated {updated}, "
+                            "{unchanged} already identical.", self.rows).format(**counts)
+        else:
+            text = ngettext("{rows} rows read, no problems: would insert {inserted}, would update {updated}, "
+                            "{unchanged} already identical.",
+                            "{rows} rows read, no problems: would insert {inserted}, would update {updated}, "
+                            "{unchanged} already identical.", self.rows).format(**counts)
+        return f"{name}{text}{left_out}"
 
 
 def shorten(value: Any, limit: int = 120) -> str:

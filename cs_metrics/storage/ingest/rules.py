@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cs_metrics.i18n import _, formats, ngettext
 from cs_metrics.period import as_date, shift_months
 from cs_metrics.storage.entities import ENTITIES, header_key
 from cs_metrics.storage.ingest.mapping import auto_mapping, find_column, read_mapping, value_key
@@ -33,6 +34,8 @@ from cs_metrics.storage.ingest.values import (
 
 #: The source named in messages about a field that holds a constant.
 CONSTANT = "(constant)"
+#: The user of a column read by the filter (named "the filter" in the reader's language).
+_FILTER = "\x00filter"
 
 
 def effective_mapping(entity: str, columns: list[str], spec: Any = None) -> dict[str, Any]:
@@ -71,9 +74,10 @@ def _holds(cells: pd.Series, condition: Mapping[str, Any]) -> np.ndarray:
 
 
 def _describe(condition: Mapping[str, Any]) -> str:
-    op = "is" if "in" in condition else "is not"
     values = condition.get("in", condition.get("not_in", []))
-    return f"{condition['column']} {op} {' or '.join(repr(v) for v in values[:5])}{' ...' if len(values) > 5 else ''}"
+    listed = _(" or ").join(repr(v) for v in values[:5]) + (" ..." if len(values) > 5 else "")
+    text = _("{column} is {values}") if "in" in condition else _("{column} is not {values}")
+    return text.format(column=condition["column"], values=listed)
 
 
 def _number_text(value: float) -> str:
@@ -95,24 +99,27 @@ def _derive(rule: dict[str, Any], field: str, cells: pd.Series, hint: str
     for u in uniques:
         number = parse_number(u, decimal)
         if convention is None and number_evidence(u) == "?":
-            results[u] = ("", f"{column} {_ambiguous_reason(u)}, so {field} cannot be computed from it.", "ambiguous number")
+            results[u] = ("", _("{column} {reason}, so {field} cannot be computed from it.").format(
+                column=column, reason=_ambiguous_reason(u), field=field), "ambiguous number")
         elif number is None:
-            results[u] = ("", f"{column} is not a number, so {field} cannot be computed from it.", "wrong type")
+            results[u] = ("", _("{column} is not a number, so {field} cannot be computed from it.").format(
+                column=column, field=field), "wrong type")
         elif rule["derive"] == "months_before":
             if number < 0 or number != int(number):
-                results[u] = ("", f"{column} must be a whole number of months, 0 or more, to compute {field}.",
-                              "out of range")
+                results[u] = ("", _("{column} must be a whole number of months, 0 or more, to compute {field}.").format(
+                    column=column, field=field), "out of range")
                 continue
             try:
                 day = shift_months(as_date(rule["date"]), -int(number))
             except (ValueError, OverflowError):
-                results[u] = ("", f"{column} counts back more months than the calendar has.", "out of range")
+                results[u] = ("", _("{column} counts back more months than the calendar has.").format(column=column),
+                              "out of range")
                 continue
             results[u] = (day.isoformat(), "", "")
         else:
             value = number * rule["factor"]
-            results[u] = ("", f"{column} times {rule['factor']} is too large.", "out of range") if not math.isfinite(
-                value) else (_number_text(value), "", "")
+            results[u] = ("", _("{column} times {factor} is too large.").format(column=column, factor=rule["factor"]),
+                          "out of range") if not math.isfinite(value) else (_number_text(value), "", "")
     text = cells.map(lambda c: results[c][0] if c in results else "")
     problems = [(int(row), column, u, results[u][1], results[u][2]) for row, u in present.items() if results[u][1]]
     return text, problems
@@ -136,7 +143,7 @@ def _with_values(cells: pd.Series, values: dict[str, str]) -> pd.Series:
 
 
 def _columns_text(columns: list[str]) -> str:
-    return ", ".join(repr(c) for c in columns) or "none"
+    return ", ".join(repr(c) for c in columns) or _("none")
 
 
 def _duplicates(raw: RawTable) -> dict[str, list[str]]:
@@ -162,14 +169,18 @@ def _report_duplicates(rules: dict[str, dict[str, Any]], conditions: list[dict[s
                 used.setdefault(column, name)
     for condition in conditions:
         if condition["column"]:
-            used.setdefault(condition["column"], "the filter")
+            used.setdefault(condition["column"], _FILTER)
     for column, user in used.items():
         others = duplicates.get(column)
         if others:
-            names = " and ".join(repr(c) for c in [column, *others])
-            report.add(None, user, column, f"The columns {names} have the same name, and only {column!r} would be "
-                       f"read for {user}. Rename or delete the other column{'s' * (len(others) > 1)} in the file, "
-                       "or choose the column in the mapping.", "duplicate column")
+            names = _(" and ").join(repr(c) for c in [column, *others])
+            reader = _("the filter") if user == _FILTER else user
+            report.add(None, reader, column, ngettext(
+                "The columns {names} have the same name, and only {column} would be read for {user}. Rename or "
+                "delete the other column in the file, or choose the column in the mapping.",
+                "The columns {names} have the same name, and only {column} would be read for {user}. Rename or "
+                "delete the other columns in the file, or choose the column in the mapping.",
+                len(others)).format(names=names, column=repr(column), user=reader), "duplicate column")
 
 
 def _report_alias_twins(entity: str, rules: dict[str, dict[str, Any]], explicit: Collection[str], raw: RawTable,
@@ -185,16 +196,18 @@ def _report_alias_twins(entity: str, rules: dict[str, dict[str, Any]], explicit:
         column = rules.get(f.name, {}).get("column")
         if not column or f.name in explicit:
             continue
-        names = {header_key(f.name), *(header_key(a) for a in f.aliases)}
+        names = {header_key(f.name), *(header_key(a) for a in (f.italian, *f.aliases) if a)}
         own = header_key(headers[column])
         others = [c for c in columns if c not in used and header_key(headers[c]) in names
                   and header_key(headers[c]) != own]
         if others:
-            listed = " and ".join(repr(headers[c]) for c in [column, *others])
-            report.add(None, f.name, headers[column], f"The columns {listed} all name {f.name}, and only "
-                       f"{headers[column]!r} would be read. Delete or rename the other column"
-                       f"{'s' * (len(others) > 1)} in the file, or choose the column for {f.name} in the mapping.",
-                       "duplicate column")
+            listed = _(" and ").join(repr(headers[c]) for c in [column, *others])
+            report.add(None, f.name, headers[column], ngettext(
+                "The columns {names} all name {field}, and only {column} would be read. Delete or rename the other "
+                "column in the file, or choose the column for {field} in the mapping.",
+                "The columns {names} all name {field}, and only {column} would be read. Delete or rename the other "
+                "columns in the file, or choose the column for {field} in the mapping.",
+                len(others)).format(names=listed, field=f.name, column=repr(headers[column])), "duplicate column")
 
 
 def _id_fields(entity: str) -> list[str]:
@@ -229,15 +242,15 @@ def _report_case_twins(texts: dict[str, pd.Series], ids: list[str], report: Impo
                 twin = known[_twin_key(u)]
                 if twin == u or u in (customer_ids or ()):
                     continue
-                where = "a stored customer's id"
+                text = _("{field} {value} differs only by case or spaces from a stored customer's id, {twin}; it "
+                         "would be stored apart. Write it as {twin} if it is the same, or give it a distinct id.")
             elif twin == u:
                 continue
             else:
-                where = "another id in this file"
+                text = _("{field} {value} differs only by case or spaces from another id in this file, {twin}; it "
+                         "would be stored apart. Write it as {twin} if it is the same, or give it a distinct id.")
             row = int(cells.index[(cells == u).to_numpy()][0])
-            report.add(row, name, u, f"{name} {u!r} differs only by case or spaces from {where}, {twin!r}; it would be "
-                       f"stored apart. Write it as {twin!r} if it is the same, or give it a distinct id.",
-                       "id differs by case")
+            report.add(row, name, u, text.format(field=name, value=repr(u), twin=repr(twin)), "id differs by case")
 
 
 _CUSTOMER_WORDS = ("cust", "client", "account", "azienda", "company")
@@ -261,17 +274,20 @@ def _check_unmapped_customer(entity: str, spec: dict[str, Any], frame: pd.DataFr
             continue
         values = {clean_id(v).casefold() for v in pd.unique(frame[column].to_numpy()) if v}
         if known and values and len(values & known) >= max(1, len(values) // 2):
-            report.add(None, "customer_id", column, f"No column is mapped to customer_id, so every answer would be "
-                       f"stored without its customer, but the column {column!r} holds customer ids "
-                       f"({len(values & known):,} of its {len(values):,} values are known customers). Rename it "
-                       f"to 'customer_id' or choose {column!r} for customer_id in the mapping; choose no column "
-                       "for customer_id to import the answers as anonymous.", "unmapped customer column")
+            report.add(None, "customer_id", column, _(
+                "No column is mapped to customer_id, so every answer would be stored without its customer, but the "
+                "column {column} holds customer ids ({known} of its {n} values are known customers). Rename it to "
+                "'customer_id' or choose {column} for customer_id in the mapping; choose no column for customer_id "
+                "to import the answers as anonymous.").format(column=repr(column),
+                                                               known=formats.decimal(len(values & known)),
+                                                               n=formats.decimal(len(values))),
+                       "unmapped customer column")
             return
     for column in frame.columns:
         if column not in used and any(w in header_key(column) for w in _CUSTOMER_WORDS):
-            report.notes.append(f"No column is mapped to customer_id, so the answers are imported as anonymous; "
-                                f"if the column {column!r} holds the customers' ids, rename it to 'customer_id' "
-                                f"or choose it for customer_id in the mapping.")
+            report.notes.append(_("No column is mapped to customer_id, so the answers are imported as anonymous; "
+                                  "if the column {column} holds the customers' ids, rename it to 'customer_id' "
+                                  "or choose it for customer_id in the mapping.").format(column=repr(column)))
             return
 
 
@@ -279,31 +295,34 @@ def _locate(spec: dict[str, Any], columns: list[str], report: ImportReport) -> d
     """Each field's rule with its columns found in the file; fields that cannot be filled are left
     out (a problem for a required field, a note for an optional one)."""
     rules: dict[str, dict[str, Any]] = {}
-    listing = f"The file's columns are: {_columns_text(columns)}."
+    listing = _("The file's columns are: {columns}.").format(columns=_columns_text(columns))
     for f in ENTITIES[report.entity].fields:
         rule = spec["fields"].get(f.name)
         if rule is None:
             if f.required:
-                report.add(None, f.name, "", f"No column holds the required field {f.name!r} ({f.description}) "
-                           f"Rename a column to {f.name!r} or choose it in the mapping. {listing}", "missing column")
+                report.add(None, f.name, "", _("No column holds the required field {field} ({description}) Rename "
+                           "a column to {field} or choose it in the mapping. {listing}").format(
+                               field=repr(f.name), description=f.describe(), listing=listing), "missing column")
             continue
         rule = dict(rule)
         if "column" in rule:
             found = find_column(rule["column"], columns)
             if found is None and f.required:
-                report.add(None, f.name, rule["column"], f"The mapping uses the column {rule['column']!r} for "
-                           f"{f.name}, which is not in the file. {listing}", "missing column")
+                report.add(None, f.name, rule["column"], _("The mapping uses the column {column} for {field}, "
+                           "which is not in the file. {listing}").format(column=repr(rule["column"]), field=f.name,
+                                                                        listing=listing), "missing column")
                 continue
             if found is None:
-                report.notes.append(f"The mapping's column {rule['column']!r} for {f.name} is not in this file; "
-                                    f"{f.name} is left as it is.")
+                report.notes.append(_("The mapping's column {column} for {field} is not in this file; {field} is "
+                                      "left as it is.").format(column=repr(rule["column"]), field=f.name))
                 continue
             rule["column"] = found
         if "when" in rule:
             found = find_column(rule["when"]["column"], columns)
             if found is None:
-                report.add(None, f.name, rule["when"]["column"], f"The condition of {f.name} uses the column "
-                           f"{rule['when']['column']!r}, which is not in the file. {listing}", "missing column")
+                report.add(None, f.name, rule["when"]["column"], _("The condition of {field} uses the column "
+                           "{column}, which is not in the file. {listing}").format(
+                               field=f.name, column=repr(rule["when"]["column"]), listing=listing), "missing column")
                 continue
             rule["when"] = {**rule["when"], "column": found}
         rules[f.name] = rule
@@ -343,8 +362,9 @@ def apply_mapping(entity: str, raw: RawTable, spec: Any, report: ImportReport, *
     for i, condition in enumerate(spec["filter"]):
         found = find_column(condition["column"], columns)
         if found is None:
-            report.add(None, None, condition["column"], f"Filter {i + 1} uses the column {condition['column']!r}, "
-                       f"which is not in the file. The file's columns are: {_columns_text(columns)}.", "missing column")
+            report.add(None, None, condition["column"], _("Filter {n} uses the column {column}, which is not in the "
+                       "file. The file's columns are: {columns}.").format(
+                           n=i + 1, column=repr(condition["column"]), columns=_columns_text(columns)), "missing column")
         conditions.append({**condition, "column": found})
     report.mapping = {name: (report.mapping[name] if name in rules else None) for name in report.mapping}
     if report.problem_counts.get("missing column"):
@@ -358,8 +378,9 @@ def apply_mapping(entity: str, raw: RawTable, spec: Any, report: ImportReport, *
     if not keep.all():
         left_out = int((~keep).sum())
         report.skipped += left_out
-        report.notes.append(f"{left_out:,} row{'s' * (left_out != 1)} left out by the filter "
-                            f"({'; '.join(_describe(c) for c in conditions)}).")
+        report.notes.append(ngettext("{n} row left out by the filter ({conditions}).",
+                                     "{n} rows left out by the filter ({conditions}).", left_out).format(
+            n=formats.decimal(left_out), conditions="; ".join(_describe(c) for c in conditions)))
         frame = frame.loc[keep]
     hint = "," if raw.file_format.get("separator") in (";", "\t") else "."
     texts: dict[str, pd.Series] = {}
@@ -398,14 +419,15 @@ def apply_mapping(entity: str, raw: RawTable, spec: Any, report: ImportReport, *
         if blank.any():
             n = int(blank.sum())
             report.skipped += n
-            report.notes.append(f"{n:,} row{'s' * (n != 1)} left out because a required value is blank ("
-                                + ", ".join(f"{k}: {v:,}" for k, v in why.items() if v) + ").")
+            report.notes.append(ngettext("{n} row left out because a required value is blank ({fields}).",
+                                         "{n} rows left out because a required value is blank ({fields}).", n).format(
+                n=formats.decimal(n), fields=", ".join(f"{k}: {formats.decimal(v)}" for k, v in why.items() if v)))
             table = table.loc[~blank]
     kept = set(table.index)
     for row, column, value, reason, kind in pending:
         if row in kept:
             report.add(row, column, value, reason, kind)
     if len(raw.frame) and table.empty:
-        report.add(None, None, "", f"No row is left to import: the mapping leaves out all {len(raw.frame):,} rows. "
-                   "Check the filter's values and the required fields.", "no rows")
+        report.add(None, None, "", _("No row is left to import: the mapping leaves out all {n} rows. Check the "
+                   "filter's values and the required fields.").format(n=formats.decimal(len(raw.frame))), "no rows")
     return FieldTexts(table, report.mapping, {k: v & kept for k, v in failed.items()}, hint)

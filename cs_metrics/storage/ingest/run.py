@@ -22,6 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from cs_metrics.errors import DataError
+from cs_metrics.i18n import _
 from cs_metrics.storage import models as m
 from cs_metrics.storage.db import STATISTICS_AFTER_ROWS, refresh_statistics
 from cs_metrics.storage.entities import ENTITIES
@@ -66,7 +67,8 @@ def preview(data: bytes, filename: str, entity: str, *, max_bytes: int = MAX_FIL
     try:
         raw = read_table(data, filename or "", report, max_bytes=max_bytes, entity=entity)
     except Exception as exc:  # the dry run reports the same file in detail
-        report.add(None, None, "", f"The file could not be read ({type(exc).__name__}).", "internal")
+        report.add(None, None, "", _("The file could not be read ({error}).").format(error=type(exc).__name__),
+                   "internal")
         return [], report
     if raw is None:
         return [], report
@@ -126,7 +128,8 @@ def _run(engine: Engine, entity: str, data: bytes, *, filename: str, mapping: An
                               progress=progress, max_bytes=max_bytes)
     report = ImportReport(entity, filename or "", dry_run=not apply)
     if entity not in ENTITIES:
-        report.add(None, None, entity, f"Unknown entity {entity!r}; use one of {', '.join(ENTITIES)}.", "file")
+        report.add(None, None, entity, _("Unknown entity {entity}; use one of {entities}.").format(
+            entity=repr(entity), entities=", ".join(ENTITIES)), "file")
         return report
     today = today or dt.date.today()
     try:
@@ -148,7 +151,7 @@ def _run(engine: Engine, entity: str, data: bytes, *, filename: str, mapping: An
         parsed = parse_table(entity, cells, report, today, vocabularies)
         vocabularies.report_new(report, add=add_new_values)
         if progress:
-            progress(0.0, "checking references")
+            progress(0.0, _("checking references"))
         context = import_transaction(engine) if apply else engine.connect()
         with context as conn:
             writes, defaults = PLANS[entity](conn, parsed, report)
@@ -176,24 +179,26 @@ def _run(engine: Engine, entity: str, data: bytes, *, filename: str, mapping: An
         written = tuple(getattr(table, "__tablename__", None) or table.name for table, _, _ in writes.steps)
         report.dry_run = False
         if progress:
-            progress(1.0, "done")
+            progress(1.0, _("done"))
     except ImportBusy:
         report.inserted = report.updated = report.unchanged = 0
-        report.add(None, None, "", IMPORT_BUSY, "database")
+        report.add(None, None, "", _(IMPORT_BUSY), "database")
     except DataError as exc:  # e.g. SQLite still locked by another write
         report.inserted = report.updated = report.unchanged = 0
-        report.add(None, None, "", f"{exc} Nothing was written.", "database")
+        report.add(None, None, "", _("{error} Nothing was written.").format(error=exc), "database")
     except SQLAlchemyError as exc:
         report.inserted = report.updated = report.unchanged = 0
         reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0][:300]
-        report.add(None, None, "", f"The database refused the rows ({reason}). Nothing was written; check the "
-                   "file again (another person may have changed the data meanwhile).", "database")
+        report.add(None, None, "", _("The database refused the rows ({reason}). Nothing was written; check the "
+                   "file again (another person may have changed the data meanwhile).").format(reason=reason),
+                   "database")
     except (MemoryError, RecursionError):
         raise
     except Exception as exc:  # a file shaped in a way no rule foresaw: say so, write nothing
         report.inserted = report.updated = report.unchanged = 0
-        report.add(None, None, "", f"The file could not be read ({type(exc).__name__}: {shorten(exc, 200)}). "
-                   "Nothing was written; save it again as CSV UTF-8 with a header row.", "internal")
+        report.add(None, None, "", _("The file could not be read ({error}). Nothing was written; save it again "
+                   "as CSV UTF-8 with a header row.").format(error=f"{type(exc).__name__}: {shorten(exc, 200)}"),
+                   "internal")
     if report.committed and report.inserted + report.updated >= STATISTICS_AFTER_ROWS:
         refresh_statistics(engine, written)  # after the commit, on its own: the planner sees the new rows
     return report

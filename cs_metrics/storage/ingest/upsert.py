@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
 
+from cs_metrics.i18n import _, formats
 from cs_metrics.storage.ingest.report import ImportReport
 from cs_metrics.storage.tables import Progress, column_default
 
@@ -102,7 +103,7 @@ def upsert(conn: Connection, table: Any, rows: list[dict[str, Any]], key: tuple[
             conn.execute(t.insert(), chunk)
             done += len(chunk)
             if progress:
-                progress(done / total, f"writing rows {done:,} of {total:,}")
+                progress(done / total, _writing(done, total))
     if updates:
         by_columns: dict[tuple, list] = {}
         for u in updates:
@@ -115,8 +116,13 @@ def upsert(conn: Connection, table: Any, rows: list[dict[str, Any]], key: tuple[
                 conn.execute(stmt, chunk)
                 done += len(chunk)
                 if progress:
-                    progress(done / total, f"writing rows {done:,} of {total:,}")
+                    progress(done / total, _writing(done, total))
     if report is not None:
         report.inserted += len(inserts)
         report.updated += len(updates)
         report.unchanged += same
+
+
+def _writing(done: int, total: int) -> str:
+    """The progress message of a write, in the reader's language."""
+    return _("writing rows {n} of {total}").format(n=formats.decimal(done), total=formats.decimal(total))

@@ -27,7 +27,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import pandas as pd
 
 from cs_metrics import vocab
-from cs_metrics.storage.entities import ENTITIES, MAX_TEXT_CHARS, EntitySpec, FieldSpec, norm, short_number
+from cs_metrics.i18n import _, formats
+from cs_metrics.storage.entities import (
+    ENTITIES,
+    MAX_TEXT_CHARS,
+    EntitySpec,
+    FieldSpec,
+    norm,
+    short_number,
+    shown_number,
+)
 from cs_metrics.storage.ingest.report import ImportReport
 from cs_metrics.storage.ingest.vocabularies import Vocabularies
 
@@ -137,9 +146,10 @@ def _ambiguous_reason(text: str) -> str:
     decimal = f"{parse_number(text, mark) or 0:.3f}".rstrip("0").rstrip(".")
     if len(decimal.partition(".")[2]) in (0, 3):  # 2 -> 2.0, 1.125 -> 1.1250: one reading only
         decimal += "0" if "." in decimal else ".0"
-    return (f"is ambiguous: it reads as {whole} ({mark!r} grouping thousands) or as {decimal} ({mark!r} marking "
-            f"decimals), and no other number in the file tells which; write {whole} if it means {whole}, or "
-            f"{decimal.replace('.', ',')} (or {decimal}) if it means {decimal}")
+    return _("is ambiguous: it reads as {whole} ({mark} grouping thousands) or as {decimal} ({mark} marking "
+             "decimals), and no other number in the file tells which; write {whole} if it means {whole}, or "
+             "{decimal_comma} (or {decimal}) if it means {decimal}").format(
+        whole=whole, mark=repr(mark), decimal=decimal, decimal_comma=decimal.replace(".", ","))
 
 
 #: The range of each health signal with a natural one (``cs_metrics.vocab.HEALTH_SIGNALS``):
@@ -153,7 +163,9 @@ SIGNAL_RANGES: dict[str, tuple[float, float | None]] = {
 
 
 def _range_text(low: float, high: float | None) -> str:
-    return f"from {short_number(low)} to {short_number(high)}" if high is not None else f"{short_number(low)} or more"
+    if high is not None:
+        return _("from {low} to {high}").format(low=shown_number(low), high=shown_number(high))
+    return _("{low} or more").format(low=shown_number(low))
 
 
 def company_time_zone() -> ZoneInfo:
@@ -163,8 +175,8 @@ def company_time_zone() -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"OUTSIDE_IN_TIME_ZONE is {name!r}, which is not a time zone; set it to a name such as "
-                         "Europe/Rome") from exc
+        raise ValueError(_("OUTSIDE_IN_TIME_ZONE is {name}, which is not a time zone; set it to a name such as "
+                           "Europe/Rome").format(name=repr(name))) from exc
 
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$")
@@ -225,9 +237,10 @@ def parse_date(text: str, *, dayfirst: bool = True, month: bool = False) -> tupl
             if 1 <= serial < 2_958_466:
                 return dt.datetime.combine(_EXCEL_EPOCH, dt.time()) + dt.timedelta(days=serial), ""
     except (ValueError, OverflowError):
-        return None, "is not a real calendar date (check day and month)"
-    expected = "2026-03-31, 31/03/2026 or an Excel date" if not month else "2026-03, 03/2026 or a date"
-    return None, f"is not a date; write it as {expected}"
+        return None, _("is not a real calendar date (check day and month)")
+    if month:
+        return None, _("is not a date; write it as 2026-03, 03/2026 or a date")
+    return None, _("is not a date; write it as 2026-03-31, 31/03/2026 or an Excel date")
 
 
 def has_time(text: str) -> bool:
@@ -259,7 +272,7 @@ def parse_time(text: str, *, dayfirst: bool = True) -> tuple[dt.time | None, str
     (datetime.time(14, 5), datetime.time(14, 5), datetime.time(18, 0), 'is not a time of day; write it as 14:05')
     """
     s = text.strip()
-    reason = "is not a time of day; write it as 14:05"
+    reason = _("is not a time of day; write it as 14:05")
     if match := _TIME.match(s):
         hh, mm, ss = int(match.group(1)), int(match.group(2)), int(match.group(3) or 0)
         half = match.group(4)
@@ -273,7 +286,7 @@ def parse_time(text: str, *, dayfirst: bool = True) -> tuple[dt.time | None, str
             return dt.time(seconds // 3600, seconds % 3600 // 60, seconds % 60), ""
         return None, reason
     if has_time(s):
-        value, _ = parse_date(s, dayfirst=dayfirst)
+        value, _unused = parse_date(s, dayfirst=dayfirst)
         if value is not None:
             return value.time(), ""
     return None, reason
@@ -314,7 +327,8 @@ def _vocabulary_values(f: FieldSpec, values: pd.Series, column: str, vocabularie
         keys = [vocabularies.resolve(f, p, rows=int(n), first_row=row, column=column) for p in parts]
         long = next((k for k in keys if len(k) > limit), None)
         if long is not None:
-            parsed[u] = (None, f"{long!r} is {len(long):,} characters long; the limit is {limit:,}. Shorten it")
+            parsed[u] = (None, _("{value} is {n} characters long; the limit is {limit}. Shorten it").format(
+                value=repr(long), n=formats.decimal(len(long)), limit=formats.decimal(limit)))
         else:
             parsed[u] = (keys[0] if f.kind == "choice" else ";".join(dict.fromkeys(keys)), "")
     return parsed
@@ -344,48 +358,59 @@ def typed_column(f: FieldSpec, raw: pd.Series, column: str, report: ImportReport
     if f.required:
         for row in raw.index[~present]:
             if row not in failed:
-                report.add(int(row), column, "", f"{f.name} is required: fill it in ({f.format_hint()}).",
-                           "missing required value")
+                report.add(int(row), column, "", _("{field} is required: fill it in ({format}).").format(
+                    field=f.name, format=f.format_hint()), "missing required value")
     values = raw[present]
     if values.empty:
         return out
     uniques = pd.unique(values.to_numpy())
     parsed: dict[str, tuple[Any, str]] = {}
+    kinds: dict[str, str] = {}  # cell -> the kind of its problem (the reason is in the reader's language)
     if f.vocabulary:
         parsed = _vocabulary_values(f, values, column, vocabularies or Vocabularies.defaults())
+        kinds = dict.fromkeys(parsed, "too long")
     elif f.kind == "time":
         dayfirst = day_first(uniques[:5000])
         for u in uniques:
             parsed[u] = parse_time(u, dayfirst=dayfirst)
+        kinds = dict.fromkeys(parsed, "wrong type")
     elif f.kind == "text":
         limit = f.max_length or MAX_TEXT_CHARS
         for u in uniques:
-            parsed[u] = (u, "") if len(u) <= limit else (None, f"is {len(u):,} characters long; the limit is {limit:,}. "
-                                                         "Shorten it.")
+            parsed[u] = (u, "") if len(u) <= limit else (None, _(
+                "is {n} characters long; the limit is {limit}. Shorten it.").format(
+                    n=formats.decimal(len(u)), limit=formats.decimal(limit)))
+        kinds = dict.fromkeys(parsed, "too long")
     elif f.kind in ("int", "float"):
         convention = column_convention(uniques, decimal_hint, file_decimal)
         decimal = convention or decimal_hint
         for u in uniques:
             number = parse_number(u, decimal)
+            kinds[u] = "wrong type"
             if f.kind == "int" and not _PLAIN_INTEGER.match(u.strip()):
-                parsed[u] = (None, "is not a whole number: write digits only (for example 7), without spaces, "
-                                   "underscores, % or currency")
+                parsed[u] = (None, _("is not a whole number: write digits only (for example 7), without spaces, "
+                                     "underscores, % or currency"))
             elif convention is None and number_evidence(u) == "?":
                 parsed[u] = (None, _ambiguous_reason(u))
+                kinds[u] = "ambiguous number"
             elif number is None:
-                parsed[u] = (None, f"is not a number ({f.format_hint()})")
+                parsed[u] = (None, _("is not a number ({format})").format(format=f.format_hint()))
             elif f.kind == "int" and number != int(number):
-                parsed[u] = (None, "must be a whole number")
+                parsed[u] = (None, _("must be a whole number"))
             elif f.minimum is not None and number < f.minimum or f.maximum is not None and number > f.maximum:
-                parsed[u] = (None, f"is out of range ({f.format_hint()})")
+                parsed[u] = (None, _("is out of range ({format})").format(format=f.format_hint()))
+                kinds[u] = "out of range"
             elif f.step and abs(number / f.step - round(number / f.step)) > 1e-9:
-                parsed[u] = (None, f"must be in steps of {short_number(f.step)} (for example 2 or 2.5)")
+                parsed[u] = (None, _("must be in steps of {step} (for example {whole} or {half})").format(
+                    step=shown_number(f.step), whole=shown_number(2), half=shown_number(2.5)))
+                kinds[u] = "out of range"
             else:
                 parsed[u] = (int(number) if f.kind == "int" else float(number), "")
     elif f.kind in ("date", "datetime", "month"):
         dayfirst = day_first(uniques[:5000])
         for u in uniques:
             value, reason = parse_date(u, dayfirst=dayfirst, month=f.kind == "month")
+            kinds[u] = "bad date"
             if value is None:
                 parsed[u] = (None, reason)
                 continue
@@ -393,12 +418,14 @@ def typed_column(f: FieldSpec, raw: pd.Series, column: str, report: ImportReport
             if f.kind == "month":
                 day = day.replace(day=1)
             if day < EARLIEST_DATE:
-                parsed[u] = (None, f"is before {EARLIEST_DATE.year}: check the year")
+                parsed[u] = (None, _("is before {year}: check the year").format(year=EARLIEST_DATE.year))
             elif f.past_only and day > today:
-                parsed[u] = (None, f"is in the future (after {today.isoformat()}); events can only be imported "
-                                   "once they happened")
+                parsed[u] = (None, _("is in the future (after {day}); events can only be imported once they "
+                                     "happened").format(day=formats.date(today)))
+                kinds[u] = "date in the future"
             elif day.year > today.year + 50:
-                parsed[u] = (None, "is too far in the future: check the year")
+                parsed[u] = (None, _("is too far in the future: check the year"))
+                kinds[u] = "date in the future"
             elif f.kind == "datetime":
                 parsed[u] = (value.replace(tzinfo=dt.UTC), "")
             else:
@@ -406,7 +433,9 @@ def typed_column(f: FieldSpec, raw: pd.Series, column: str, report: ImportReport
     elif f.kind == "bool":
         for u in uniques:
             value = parse_bool(u)
-            parsed[u] = (value, "") if value is not None else (None, "is not yes or no (also true/false, sì/no, 1/0)")
+            parsed[u] = (value, "") if value is not None else (None, _("is not yes or no (also true/false, sì/no, "
+                                                                       "1/0)"))
+            kinds[u] = "wrong type"
     elif f.kind in ("choice", "choices"):
         lookup = _choice_lookup(f)
         for u in uniques:
@@ -414,7 +443,9 @@ def typed_column(f: FieldSpec, raw: pd.Series, column: str, report: ImportReport
             keys = [lookup.get(norm(p)) or lookup.get(norm(p).replace(" ", "")) for p in parts]
             if any(k is None for k in keys):
                 unknown = next(p for p, k in zip(parts, keys) if k is None)
-                parsed[u] = (None, f"{unknown.strip()!r} is not a known value; use one of: {', '.join(f.choices)}")
+                parsed[u] = (None, _("{value} is not a known value; use one of: {values}").format(
+                    value=repr(unknown.strip()), values=", ".join(f.choices)))
+                kinds[u] = "unknown value"
             else:
                 parsed[u] = (keys[0] if f.kind == "choice" else ";".join(dict.fromkeys(keys)), "")
     # Plain Python objects (no pandas type inference: ints stay ints, None stays None).
@@ -427,19 +458,9 @@ def typed_column(f: FieldSpec, raw: pd.Series, column: str, report: ImportReport
     for u, (value, reason) in parsed.items():
         if reason:
             for row in values.index[values.to_numpy() == u]:
-                report.add(int(row), column, u, f"{f.name} {reason}.", _kind_of(reason))
+                report.add(int(row), column, u, _("{field} {reason}.").format(field=f.name, reason=reason),
+                           kinds.get(u, "bad value"))
     return out
-
-
-def _kind_of(reason: str) -> str:
-    for needle, kind in (("ambiguous", "ambiguous number"), ("out of range", "out of range"), ("steps of", "out of range"),
-                         ("future", "date in the future"), ("not a date", "bad date"), ("calendar", "bad date"),
-                         ("before 19", "bad date"), ("not a number", "wrong type"), ("whole number", "wrong type"),
-                         ("yes or no", "wrong type"), ("time of day", "wrong type"),
-                         ("characters long", "too long"), ("not a known value", "unknown value")):
-        if needle in reason:
-            return kind
-    return "bad value"
 
 
 @dataclass
@@ -518,9 +539,11 @@ def _check_signal_ranges(values: pd.DataFrame, texts: pd.Series, column: str, re
             continue
         low, high = SIGNAL_RANGES[signal]
         if value < low or high is not None and value > high:
-            hint = " (75% is 0.75)" if signal == "usage" else ""
-            report.add(int(row), column, texts.loc[row], f"value is out of range for signal {signal}, the "
-                       f"{vocab.HEALTH_SIGNALS[signal]}: allowed {_range_text(low, high)}{hint}.", "out of range")
+            hint = _(" (75% is {share})").format(share=shown_number(0.75)) if signal == "usage" else ""
+            report.add(int(row), column, texts.loc[row], _("value is out of range for signal {signal}, the "
+                       "{label}: allowed {range}{hint}.").format(signal=signal, label=_(vocab.HEALTH_SIGNALS[signal]),
+                                                                 range=_range_text(low, high), hint=hint),
+                       "out of range")
             values.at[row, "value"] = None
 
 

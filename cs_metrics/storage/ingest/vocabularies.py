@@ -16,6 +16,7 @@ import pandas as pd
 from sqlalchemy.engine import Connection, Engine
 
 from cs_metrics import vocab
+from cs_metrics.i18n import _, formats, ngettext
 from cs_metrics.storage import vocabulary
 from cs_metrics.storage.entities import ENTITIES, FieldSpec, header_key, norm
 from cs_metrics.storage.ingest.report import ImportReport
@@ -105,19 +106,26 @@ class Vocabularies:
         for kind, values in self.new.items():
             if not values:
                 continue
-            label = vocab.VOCABULARY_KINDS[kind].lower()
+            label = _(vocab.VOCABULARY_KINDS[kind]).lower()
             report.new_values[kind] = {v.value: v.rows for v in values.values()}
             if add:
                 shown = ", ".join(repr(v.value) for v in list(values.values())[:_KNOWN_SHOWN])
-                more = f" and {len(values) - _KNOWN_SHOWN:,} more" if len(values) > _KNOWN_SHOWN else ""
-                report.notes.append(f"{len(values):,} new value{'s' * (len(values) != 1)} for your {label}, "
-                                    f"added with the import: {shown}{more}.")
+                more = (_(" and {n} more").format(n=formats.decimal(len(values) - _KNOWN_SHOWN))
+                        if len(values) > _KNOWN_SHOWN else "")
+                report.notes.append(ngettext("{n} new value for your {vocabulary}, added with the import: {values}.",
+                                             "{n} new values for your {vocabulary}, added with the import: {values}.",
+                                             len(values)).format(n=formats.decimal(len(values)), vocabulary=label,
+                                                                 values=shown + more))
                 continue
-            known = ", ".join(self.keys(kind)[:_KNOWN_SHOWN]) or "none yet"
+            known = ", ".join(self.keys(kind)[:_KNOWN_SHOWN]) or _("none yet")
             for v in values.values():
-                report.add(v.first_row, v.column, v.value,
-                           f"{v.field} {v.value!r} is not in your {label} ({v.rows:,} row{'s' * (v.rows != 1)}). "
-                           f"Add it to your {label}, or map it to a known value ({known}).", "unknown value")
+                report.add(v.first_row, v.column, v.value, ngettext(
+                    "{field} {value} is not in your {vocabulary} ({n} row). Add it to your {vocabulary}, or map it "
+                    "to a known value ({known}).",
+                    "{field} {value} is not in your {vocabulary} ({n} rows). Add it to your {vocabulary}, or map it "
+                    "to a known value ({known}).", v.rows).format(
+                        field=v.field, value=repr(v.value), vocabulary=label, n=formats.decimal(v.rows), known=known),
+                    "unknown value")
 
     def add_new(self, conn: Connection) -> int:
         """Add every new value to its vocabulary, inside the caller's transaction; returns how many."""

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from cs_metrics.errors import DataError
+from cs_metrics.i18n import _
 from cs_metrics.storage import models as m
 from cs_metrics.storage.queries import _frame
 
@@ -45,20 +46,20 @@ def save_pack(
     """
     problems = []
     if not files.get("html"):
-        problems.append("a pack needs at least its HTML file")
+        problems.append(_("a pack needs at least its HTML file"))
     unknown = sorted(set(files) - set(KINDS))
     if unknown:
-        problems.append(f"unknown file kind(s) {unknown}; use {list(KINDS)}")
+        problems.append(_("unknown file kind(s) {unknown}; use {kinds}").format(unknown=unknown, kinds=list(KINDS)))
     if len((created_by or "").strip()) > MAX_BY:
-        problems.append(f"the name of who saved it is longer than {MAX_BY} characters")
+        problems.append(_("the name of who saved it is longer than {n} characters").format(n=MAX_BY))
     if len((company or "").strip()) > MAX_COMPANY:
-        problems.append(f"the company name is longer than {MAX_COMPANY} characters")
+        problems.append(_("the company name is longer than {n} characters").format(n=MAX_COMPANY))
     if language not in ("en", "it"):
-        problems.append(f"the language must be en or it (got {language!r})")
+        problems.append(_("the language must be en or it (got {value})").format(value=repr(language)))
     if period[1] < period[0] or compare[1] < compare[0]:
-        problems.append("a period must end on or after its start")
+        problems.append(_("a period must end on or after its start"))
     if problems:
-        raise PackError("The pack was not saved: " + "; ".join(problems) + ".")
+        raise PackError(_("The pack was not saved: {problems}.").format(problems="; ".join(problems)))
     row = {
         "created_at": created_at, "created_by": (created_by or "").strip(), "company": (company or "").strip(),
         "period_start": period[0], "period_end": period[1], "compare_start": compare[0], "compare_end": compare[1],
@@ -86,7 +87,7 @@ def saved_packs(engine: Engine) -> pd.DataFrame:
 def pack_file(engine: Engine, pack_id: int, kind: str) -> bytes | None:
     """The stored bytes of one file of a saved pack (None when that file was not stored)."""
     if kind not in KINDS:
-        raise PackError(f"Unknown file kind {kind!r}; use one of {list(KINDS)}.")
+        raise PackError(_("Unknown file kind {kind}; use one of {kinds}.").format(kind=repr(kind), kinds=list(KINDS)))
     column = getattr(m.BoardPack, kind)
     with engine.connect() as conn:
         value = conn.execute(select(column).where(m.BoardPack.id == int(pack_id))).scalar_one_or_none()

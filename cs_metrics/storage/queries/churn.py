@@ -18,6 +18,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
 
 from cs_metrics.errors import DataError
+from cs_metrics.i18n import _, formats
 from cs_metrics.period import as_date
 from cs_metrics.storage import models as m
 from cs_metrics.storage.queries import ALL, CustomerFilter, _apply, _churned_on, _frame
@@ -414,16 +415,18 @@ def record_follow_up(
     today = today or dt.date.today()
     problems: list[str] = []
     if call_on is None:
-        problems.append("enter the date of the follow-up call")
+        problems.append(_("enter the date of the follow-up call"))
     elif not isinstance(call_on, dt.date) or isinstance(call_on, dt.datetime):
-        problems.append("the call date must be a date")
+        problems.append(_("the call date must be a date"))
     elif call_on > today:
-        problems.append(f"the call date {call_on} is in the future; record the call once it has happened")
+        problems.append(_("the call date {day} is in the future; record the call once it has happened").format(
+            day=formats.date(call_on)))
     if not reason:
-        problems.append("choose the reason the customer confirmed")
+        problems.append(_("choose the reason the customer confirmed"))
     text = (notes or "").strip()
     if len(text) > MAX_NOTES:
-        problems.append(f"the notes are {len(text)} characters long; keep them under {MAX_NOTES}")
+        problems.append(_("the notes are {n} characters long; keep them under {limit}").format(
+            n=len(text), limit=MAX_NOTES))
     ce, vt = m.ChurnEvent, m.VocabularyTerm
     with engine.begin() as conn:
         term = None
@@ -432,17 +435,19 @@ def record_follow_up(
                                 .where(vt.kind == "churn_reason", vt.key == reason)).first()
             if term is None:
                 known = conn.execute(select(vt.key).where(vt.kind == "churn_reason").order_by(vt.position)).scalars()
-                problems.append(f"{reason!r} is not one of your churn reasons; choose one of {', '.join(known)} "
-                                "(add new reasons on the Data page)")
+                problems.append(_("{reason} is not one of your churn reasons; choose one of {known} (add new reasons "
+                                  "on the Data page)").format(reason=repr(reason), known=", ".join(known)))
         row = conn.execute(select(ce.churned_on).where(ce.customer_id == int(customer_id))).first()
         if row is None:
             problems.insert(
-                0, f"customer {customer_id} has no churn event; only churned customers get a follow-up"
+                0, _("customer {customer} has no churn event; only churned customers get a follow-up").format(
+                    customer=customer_id)
             )
         elif isinstance(call_on, dt.date) and call_on < as_date(row.churned_on):
-            problems.append(f"the call date {call_on} is before the churn date {as_date(row.churned_on)}")
+            problems.append(_("the call date {day} is before the churn date {churned}").format(
+                day=formats.date(call_on), churned=formats.date(as_date(row.churned_on))))
         if problems:
-            raise FollowUpError("The follow-up was not saved: " + "; ".join(problems) + ".")
+            raise FollowUpError(_("The follow-up was not saved: {problems}.").format(problems="; ".join(problems)))
         category, controllable = term.category, None if term.controllable is None else bool(term.controllable)
         result = conn.execute(
             update(ce)
@@ -458,7 +463,8 @@ def record_follow_up(
         )
         if result.rowcount != 1:
             raise FollowUpError(
-                f"The follow-up was not saved: customer {customer_id} changed meanwhile; try again."
+                _("The follow-up was not saved: customer {customer} changed meanwhile; try again.").format(
+                    customer=customer_id)
             )
         stored = conn.execute(select(ce).where(ce.customer_id == int(customer_id))).mappings().one()
     return dict(stored)

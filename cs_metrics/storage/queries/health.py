@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from cs_metrics.default_health_model import DEFAULT_MODEL
 from cs_metrics.errors import DataError
+from cs_metrics.i18n import _
 from cs_metrics.storage import models as m
 from cs_metrics.storage.queries import ALL, CustomerFilter, _apply, _frame
 
@@ -164,7 +165,8 @@ def load_model(engine: Engine, version: int | None = None) -> dict[str, Any]:
     if row is None:
         if version is None:
             return {"version": 0, **json.loads(json.dumps(DEFAULT_MODEL))}
-        raise DataError(f"Health model version {version} does not exist; pick one from the version history.")
+        raise DataError(_("Health model version {version} does not exist; pick one from the version "
+                          "history.").format(version=version))
     return {"version": int(row.version), **json.loads(row.definition)}
 
 
@@ -196,7 +198,7 @@ def store_model_version(engine: Engine, definition: dict[str, Any], *, created_b
                 )
             )
     except IntegrityError:
-        raise DataError("Someone saved a model version at the same moment; nothing was saved. Save again.") from None
+        raise DataError(_("Someone saved a model version at the same moment; nothing was saved. Save again.")) from None
     return new
 
 
@@ -220,7 +222,8 @@ def activate_model_version(engine: Engine, version: int) -> int | None:
     hm = m.HealthModel
     with engine.begin() as conn:
         if conn.execute(select(hm.id).where(hm.version == int(version))).first() is None:
-            raise DataError(f"Health model version {version} does not exist; pick one from the version history.")
+            raise DataError(_("Health model version {version} does not exist; pick one from the version "
+                          "history.").format(version=version))
         before = conn.execute(select(hm.version).where(hm.is_active.is_(True)).order_by(hm.version.desc())
                               .limit(1)).scalar_one_or_none()
         conn.execute(update(hm).where(hm.is_active.is_(True), hm.version != int(version)).values(is_active=False))

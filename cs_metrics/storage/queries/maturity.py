@@ -32,6 +32,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from cs_metrics.errors import DataError
+from cs_metrics.i18n import _
 from cs_metrics.storage import models as m
 from cs_metrics.storage.queries import _frame
 
@@ -236,7 +237,8 @@ def set_targets(
         if team is not None:
             team_id = conn.execute(select(m.Team.id).where(m.Team.name == team)).scalar_one_or_none()
             if team_id is None:
-                raise DataError(f"The team {team!r} does not exist; choose one of the listed teams.")
+                raise DataError(_("The team {team} does not exist; choose one of the listed teams.").format(
+                    team=repr(team)))
         T = m.MaturityTarget
         for dimension, target in targets.items():
             same = (T.dimension == dimension) & (T.team_id.is_(None) if team_id is None else T.team_id == team_id)
@@ -257,7 +259,7 @@ def open_round(engine: Engine, *, name: str, opened_on: dt.date, instrument_vers
                 .returning(m.AssessmentRound.id)
             ).scalar_one()
     except IntegrityError:
-        raise DataError(f"A round named {name!r} exists already; choose another name.") from None
+        raise DataError(_("A round named {name} exists already; choose another name.").format(name=repr(name))) from None
 
 
 def close_round(engine: Engine, round_id: int, *, closed_on: dt.date | None = None) -> None:
@@ -269,7 +271,7 @@ def close_round(engine: Engine, round_id: int, *, closed_on: dt.date | None = No
             .values(status="closed", closed_on=closed_on or dt.date.today())
         ).rowcount
     if not done:
-        raise DataError(f"There is no round with id {round_id}.")
+        raise DataError(_("There is no round with id {id}.").format(id=round_id))
 
 
 def submit_assessment(

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 
 from cs_metrics import vocab
 from cs_metrics.errors import DataError
+from cs_metrics.i18n import _
 from cs_metrics.period import as_date
 from cs_metrics.storage import models as m
 from cs_metrics.storage.queries import _frame
@@ -252,7 +253,8 @@ def meeting_detail(engine: Engine, meeting_id: int) -> dict[str, Any]:
     with engine.connect() as conn:
         row = conn.execute(select(m.Meeting).where(m.Meeting.id == meeting_id)).mappings().first()
     if row is None:
-        raise DataError(f"There is no meeting with id {meeting_id}; it may have been deleted. Reload the page.")
+        raise DataError(_("There is no meeting with id {id}; it may have been deleted. Reload the page.").format(
+            id=meeting_id))
     meeting = dict(row)
     meeting["held_on"] = as_date(meeting["held_on"])
     ai, d = m.AgendaItem, m.Decision
@@ -309,7 +311,8 @@ def save_meeting(
         else:
             found = conn.execute(update(m.Meeting).where(m.Meeting.id == meeting_id).values(**values)).rowcount
             if not found:
-                raise DataError(f"There is no meeting with id {meeting_id} to update; it may have been deleted.")
+                raise DataError(_("There is no meeting with id {id} to update; it may have been deleted.").format(
+                    id=meeting_id))
             conn.execute(delete(m.Decision).where(m.Decision.meeting_id == meeting_id))
             conn.execute(delete(m.AgendaItem).where(m.AgendaItem.meeting_id == meeting_id))
         item_ids: list[int] = []
@@ -340,4 +343,5 @@ def delete_meeting(engine: Engine, meeting_id: int) -> None:
         conn.execute(delete(m.Decision).where(m.Decision.meeting_id == meeting_id))
         conn.execute(delete(m.AgendaItem).where(m.AgendaItem.meeting_id == meeting_id))
         if not conn.execute(delete(m.Meeting).where(m.Meeting.id == meeting_id)).rowcount:
-            raise DataError(f"There is no meeting with id {meeting_id}; it may have been deleted already.")
+            raise DataError(_("There is no meeting with id {id}; it may have been deleted already.").format(
+                id=meeting_id))

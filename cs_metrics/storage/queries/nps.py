@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.sql import Select
 
 from cs_metrics.errors import DataError
+from cs_metrics.i18n import _, formats
 from cs_metrics.period import as_date
 from cs_metrics.storage import models as m
 from cs_metrics.storage.queries import ALL, CustomerFilter, _apply, _frame
@@ -78,7 +79,8 @@ def counts_by(
     (e.g. anonymous ones by segment) are grouped under ``NO_VALUE``.
     """
     if by not in BREAKDOWNS:
-        raise DataError(f"Cannot break NPS down by {by!r}; use one of {sorted(BREAKDOWNS)}.")
+        raise DataError(_("Cannot break NPS down by {by}; use one of {breakdowns}.").format(
+            by=repr(by), breakdowns=sorted(BREAKDOWNS)))
     key = func.coalesce(BREAKDOWNS[by], NO_VALUE).label(by)
     stmt = _scoped(select(key, *_class_sums()).select_from(r), start=start, end=end, flt=flt,
                    customer=BREAKDOWNS[by].table is c.__table__).where(VALID)
@@ -171,7 +173,7 @@ def _commented(stmt: Select, *, start: dt.date, end: dt.date, flt: CustomerFilte
     if groups:
         unknown = [g for g in groups if g not in GROUP_SCORES]
         if unknown:
-            raise DataError(f"Unknown group(s) {unknown}; use detractor, passive or promoter.")
+            raise DataError(_("Unknown group(s) {unknown}; use detractor, passive or promoter.").format(unknown=unknown))
         stmt = stmt.where(or_(*[r.score.between(*GROUP_SCORES[g]) for g in groups]))
     return stmt
 
@@ -327,28 +329,34 @@ class FollowUpError(DataError):
 
 def _clean(edit: FollowUpEdit, responded_on: dt.date | None, today: dt.date) -> tuple[dict, list[str]]:
     problems: list[str] = []
-    label = f"response {edit.response_id}"
+    label = _("response {id}").format(id=edit.response_id)
     if responded_on is None:
-        return {}, [f"{label} does not exist (it may have been deleted); reload the page."]
+        return {}, [_("{label} does not exist (it may have been deleted); reload the page.").format(label=label)]
     if edit.status not in FOLLOW_UP_STATUSES:
-        problems.append(f"{label}: status {edit.status!r} is not one of {', '.join(FOLLOW_UP_STATUSES)}.")
+        problems.append(_("{label}: status {status} is not one of {statuses}.").format(
+            label=label, status=repr(edit.status), statuses=", ".join(FOLLOW_UP_STATUSES)))
     owner = (edit.owner or "").strip() or None
     if owner and len(owner) > MAX_OWNER:
-        problems.append(f"{label}: the owner's name is longer than {MAX_OWNER} characters; shorten it.")
+        problems.append(_("{label}: the owner's name is longer than {n} characters; shorten it.").format(
+            label=label, n=MAX_OWNER))
     if edit.status in ("open", "in_progress", "done") and not owner:
-        problems.append(f"{label}: say who owns the follow-up (owner is empty).")
+        problems.append(_("{label}: say who owns the follow-up (owner is empty).").format(label=label))
     note = (edit.note or "").strip() or None
     if note and len(note) > MAX_NOTE:
-        problems.append(f"{label}: the note is longer than {MAX_NOTE} characters; shorten it.")
+        problems.append(_("{label}: the note is longer than {n} characters; shorten it.").format(
+            label=label, n=MAX_NOTE))
     if edit.due is not None and edit.due < responded_on:
-        problems.append(f"{label}: the due date {edit.due} is before the answer ({responded_on}); pick a later date.")
+        problems.append(_("{label}: the due date {due} is before the answer ({answered}); pick a later date.").format(
+            label=label, due=formats.date(edit.due), answered=formats.date(responded_on)))
     done_on = None
     if edit.status == "done":
         done_on = edit.done_on or today
         if done_on < responded_on:
-            problems.append(f"{label}: the follow-up cannot be done ({done_on}) before the answer ({responded_on}).")
+            problems.append(_("{label}: the follow-up cannot be done ({done}) before the answer ({answered}).").format(
+                label=label, done=formats.date(done_on), answered=formats.date(responded_on)))
         if done_on > today:
-            problems.append(f"{label}: the done date {done_on} is in the future; use today or an earlier day.")
+            problems.append(_("{label}: the done date {done} is in the future; use today or an earlier day.").format(
+                label=label, done=formats.date(done_on)))
     values = {"follow_up_status": edit.status, "follow_up_owner": owner, "follow_up_due": edit.due,
               "follow_up_note": note, "follow_up_done_on": done_on}
     return values, problems
@@ -368,7 +376,7 @@ def save_follow_ups(engine: Engine, edits: Sequence[FollowUpEdit], *, today: dt.
         return 0
     ids = [int(e.response_id) for e in edits]
     if len(set(ids)) != len(ids):
-        raise FollowUpError("The same response is edited twice; keep one edit per response.")
+        raise FollowUpError(_("The same response is edited twice; keep one edit per response."))
     with engine.begin() as conn:
         answered = {
             int(i): as_date(d) for i, d in conn.execute(select(r.id, r.responded_on).where(r.id.in_(ids))).all()
