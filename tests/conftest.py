@@ -30,6 +30,17 @@ def skip_or_fail(reason: str, env_flag: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True)
+def _no_language_left_over():
+    """Every test starts and ends without a language set in its thread (cs_metrics.i18n): one test's
+    Italian never becomes the next test's."""
+    from cs_metrics import i18n
+
+    i18n.speak(None)
+    yield
+    i18n.speak(None)
+
+
 @pytest.fixture(scope="session")
 def demo_db_file(tmp_path_factory) -> Path:
     """A SQLite file holding the migrated schema and the standard demo company (built once)."""

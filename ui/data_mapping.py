@@ -100,7 +100,7 @@ def mapping_screen(entity: str, upload: Any, payload: bytes) -> dict[str, Any] |
     for i, f in enumerate(spec.fields):
         picks[f.name] = grid[i % 3].selectbox(
             f.name + (" *" if f.required else ""), options, format_func=shown.__getitem__,
-            help=_("{description} Format: {format}.").format(description=_(f.description), format=f.format_hint()),
+            help=_("{description} Format: {format}.").format(description=f.describe(), format=f.format_hint()),
             index=options.index(source_option(base["fields"][f.name], columns)), key=f"map_{entity}_{token}_{f.name}")
     fields: dict[str, Any] = {}
     st.caption(_("Each field's details: open one to map the column's values onto the field's, or to set it "

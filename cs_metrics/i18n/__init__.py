@@ -97,6 +97,12 @@ def using(language_code: str | None) -> Iterator[str]:
         _current.reset(token)
 
 
+def speak(language_code: str | None) -> None:
+    """Make ``language_code`` the current language of this context until changed (None: back to the
+    resolver). For a harness whose scope is not a block (a test fixture); code uses ``using``."""
+    _current.set(None if language_code is None else check(normalise(language_code) or language_code))
+
+
 @functools.cache
 def messages(language_code: str) -> dict[tuple[str | None, str], tuple[str, ...]]:
     """Every translated message of ``language_code``'s PO files: (context, English) -> its forms."""
@@ -153,4 +159,4 @@ def N_(message: str) -> str:
 
 
 __all__ = ["DEFAULT", "LANGUAGES", "LOCALES", "N_", "_", "messages", "check", "gettext", "language", "locale",
-           "ngettext", "normalise", "pgettext", "set_resolver", "using"]
+           "ngettext", "normalise", "pgettext", "set_resolver", "speak", "using"]

@@ -21,6 +21,8 @@ import datetime as dt
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from cs_metrics.i18n import N_
+
 
 class AppMeta(SQLModel, table=True):
     """Key/value facts about the dataset (e.g. ``dataset = demo`` and when it was generated)."""
@@ -549,21 +551,21 @@ TABLES_IN_ORDER: tuple[type[SQLModel], ...] = (
 
 #: Entities a person recognises, for counts on the Data page (label -> table class).
 ENTITY_LABELS: dict[str, type[SQLModel]] = {
-    "Customers": Customer,
-    "Revenue months": RevenueMonth,
-    "NPS survey sends": NpsSurveySend,
-    "NPS responses": NpsResponse,
-    "Milestones": Milestone,
-    "Health signals": HealthSignal,
-    "Health model versions": HealthModel,
-    "Churn events": ChurnEvent,
-    "Teams": Team,
-    "Assessment rounds": AssessmentRound,
-    "Assessments": Assessment,
-    "Assessment answers": AssessmentAnswer,
-    "Maturity targets": MaturityTarget,
-    "Meetings": Meeting,
-    "Agenda items": AgendaItem,
-    "Decisions": Decision,
-    "Imports": ImportLog,
+    N_("Customers"): Customer,
+    N_("Revenue months"): RevenueMonth,
+    N_("NPS survey sends"): NpsSurveySend,
+    N_("NPS responses"): NpsResponse,
+    N_("Milestones"): Milestone,
+    N_("Health signals"): HealthSignal,
+    N_("Health model versions"): HealthModel,
+    N_("Churn events"): ChurnEvent,
+    N_("Teams"): Team,
+    N_("Assessment rounds"): AssessmentRound,
+    N_("Assessments"): Assessment,
+    N_("Assessment answers"): AssessmentAnswer,
+    N_("Maturity targets"): MaturityTarget,
+    N_("Meetings"): Meeting,
+    N_("Agenda items"): AgendaItem,
+    N_("Decisions"): Decision,
+    N_("Imports"): ImportLog,
 }

@@ -3,8 +3,6 @@ local user or signed in as a person with a role (``app_as``)."""
 
 from __future__ import annotations
 
-import contextlib
-
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -30,7 +28,6 @@ def app_on_demo(demo_db_url, monkeypatch):
     """A function that returns a fresh AppTest of the app on a copy of the demo database; with
     ``language=`` the reader has chosen that language (the sidebar's selector) before the first run."""
     monkeypatch.setenv("DATABASE_URL", demo_db_url)
-    stack = contextlib.ExitStack()
 
     def make(page: str | None = None, timeout: float = 60, language: str | None = None) -> AppTest:
         at = AppTest.from_file(APP, default_timeout=timeout)
@@ -38,16 +35,15 @@ def app_on_demo(demo_db_url, monkeypatch):
             at.session_state["language"] = language  # the sidebar's language selector (ui/language.py)
             # AppTest applies a widget's format_func (a translated option) in the test's own thread, which
             # no app run's language reaches: speak the reader's language there too.
-            stack.enter_context(i18n.using(language))
+            i18n.speak(language)
         at.run()
         if page:
             at.switch_page(page)
             at.run()
         return at
 
-    with stack:
-        yield make
-
+    yield make
+    i18n.speak(None)  # not a reset to a token: a test's own ``with i18n.using`` may have closed in between
 
 #: A well-formed [auth] section: AppTest never contacts the provider, it only reads ``st.user``.
 AUTH = {
