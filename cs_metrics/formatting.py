@@ -95,7 +95,7 @@ def fmt_interval(low: float | None, high: float | None, unit: str, *, currency: 
     >>> from cs_metrics.i18n import using
     >>> with using("it"):
     ...     fmt_interval(14.05, 44.2, "points"), fmt_interval(2.25, 3.5, "stage")
-    ('IC 95% da +14 a +44', 'IC 95% 2,2–3,5')
+    ('IC 95% da +14 a +44', 'IC 95% 2,3–3,5')
     """
     if _missing(low) or _missing(high):
         return ""

@@ -14,7 +14,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from cs_metrics import access, churn, consistency, nps
+from cs_metrics import access, churn_words, consistency, nps
 from cs_metrics import meetings as mt
 from cs_metrics import minutes as mn
 from cs_metrics.i18n import using
@@ -160,12 +160,12 @@ def test_explanations_and_choices_in_italian():
     lost = pd.DataFrame({"customer_id": [7], "name": ["Rossi Srl"], "external_id": ["C-7"],
                          "churned_on": ["2026-11-26"]})
     with using("it"):
-        early = churn.explanation("early")
-        choices = churn.follow_up_choices(lost)
+        early = churn_words.explanation("early")
+        choices = churn_words.follow_up_choices(lost)
     assert "entro 90 giorni dalla firma" in early            # {days} = EARLY_DAYS = 90
     assert choices == {7: "Rossi Srl (C-7), perso il 26/11/2026"}
-    assert churn.explanation("early") == churn.EXPLANATIONS["early"]
-    assert churn.follow_up_choices(lost) == {7: "Rossi Srl (C-7), churned 2026-11-26"}
+    assert churn_words.explanation("early") == churn_words.EXPLANATIONS["early"]
+    assert churn_words.follow_up_choices(lost) == {7: "Rossi Srl (C-7), churned 2026-11-26"}
 
 
 def test_data_warnings_in_italian():

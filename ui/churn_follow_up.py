@@ -9,7 +9,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from cs_metrics import churn
+from cs_metrics import churn, churn_words
 from cs_metrics.formatting import money_format
 from cs_metrics.i18n import N_, _, formats
 from cs_metrics.services import churn as churn_data
@@ -58,8 +58,8 @@ def section(everyone: pd.DataFrame, *, reasons: pd.DataFrame, tracked: bool, gap
     follow = churn.follow_up_status(everyone, reasons=reasons)
     st.metric(_("Follow-ups complete"), _("{complete} of {n}").format(complete=follow.complete, n=follow.n))
     money = st.column_config.NumberColumn(format=money_format(loaders.load(vocabulary.currency)))
-    columns = headings(churn.QUEUE_COLUMNS)
-    components.capped_table(churn.for_display(follow.queue, columns), key="churn_follow_up_queue",
+    columns = headings(churn_words.QUEUE_COLUMNS)
+    components.capped_table(churn_words.for_display(follow.queue, columns), key="churn_follow_up_queue",
                             noun=_("customers waiting"), hide_index=True, column_config={columns["arr_lost"]: money})
     if not identity.allowed("churn.follow_up"):
         st.caption(_(WHO_RECORDS))
@@ -72,7 +72,7 @@ def section(everyone: pd.DataFrame, *, reasons: pd.DataFrame, tracked: bool, gap
 def editor(editable: pd.DataFrame) -> None:
     """The form for one customer of ``editable`` (the churned customers the person may edit, newest
     churn first), found by name or customer id."""
-    names = churn.follow_up_choices(editable)
+    names = churn_words.follow_up_choices(editable)
     cid = components.find_and_pick(_("Customer"), names, key="churn_fu_customer", find_key="churn_fu_find",
                                    hint=_("a name or a customer id"))
     if cid is None:

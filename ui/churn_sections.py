@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from cs_metrics import churn
+from cs_metrics import churn, churn_words
 from cs_metrics.charts import churn as charts
 from cs_metrics.early_churn import EarlyChurn
 from cs_metrics.formatting import fmt_value
@@ -24,12 +24,12 @@ PARETO_TITLES = {"Customers": N_("Churn reasons by customers, most frequent firs
 
 
 def explanation(key: str) -> str:
-    """``churn.EXPLANATIONS[key]`` in the reader's language."""
-    return churn.explanation(key)
+    """``churn_words.EXPLANATIONS[key]`` in the reader's language."""
+    return churn_words.explanation(key)
 
 
 def headings(columns: dict[str, str]) -> dict[str, str]:
-    """``columns`` (source column -> English heading, e.g. ``churn.EARLY_COLUMNS``) with the
+    """``columns`` (source column -> English heading, e.g. ``churn_words.EARLY_COLUMNS``) with the
     headings in the reader's language."""
     return {column: _(heading) for column, heading in columns.items()}
 
@@ -66,7 +66,7 @@ def early_churners(early: EarlyChurn, *, reasons: pd.DataFrame) -> None:
     """The reasons of the early churners and the first of them, with their count and a download."""
     st.plotly_chart(charts.reason_pareto_chart(early.reasons, reasons=reasons, title=_("Reasons for early churn")),
                     width="stretch")
-    components.capped_table(churn.for_display(early.customers, headings(churn.EARLY_COLUMNS)),
+    components.capped_table(churn_words.for_display(early.customers, headings(churn_words.EARLY_COLUMNS)),
                             key="churn_early_churners", noun=_("early churners"), hide_index=True)
 
 
@@ -112,5 +112,5 @@ def surprises(found: pd.DataFrame) -> None:
     green, promoters = int(found["green"].sum()), int(found["promoter"].sum())
     st.write(_("{green} churned while green · {promoters} whose last NPS answer was a promoter's.").format(
         green=green, promoters=promoters))
-    components.capped_table(churn.for_display(found, headings(churn.SURPRISE_COLUMNS)), key="churn_lost_looking_fine",
+    components.capped_table(churn_words.for_display(found, headings(churn_words.SURPRISE_COLUMNS)), key="churn_lost_looking_fine",
                             noun=_("customers"), hide_index=True)

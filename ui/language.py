@@ -1,10 +1,12 @@
 """The reader's language: chosen in the sidebar, first guessed from the browser, remembered for a
 signed-in person.
 
-The choice lives in ``st.session_state[KEY]`` for the session; ``install`` makes it the language of
-every text the app shows (``cs_metrics.i18n``'s resolver), also in a section that re-runs on its
-own. A signed-in person's choice is stored with their record (``services.preferences``) and is the
-language of their next visit, whatever the browser says.
+The choice lives in ``st.session_state[KEY]`` for the session, a key of its own rather than the
+selector's: Streamlit forgets a widget's state in a run that does not draw it, and the language must
+outlive any run. ``install`` makes it the language of every text the app shows (``cs_metrics.i18n``'s
+resolver), also in a section that re-runs on its own. A signed-in person's choice is stored with
+their record (``services.preferences``) and is the language of their next visit, whatever the
+browser says.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from cs_metrics.services import preferences
 from ui import loaders
 
 KEY = "language"
+#: The sidebar selector's own key; its choice is copied to ``KEY``.
+WIDGET = "language_choice"
 #: The signed-in person whose remembered language this session has already applied.
 APPLIED = "_outside_in_language_person"
 
@@ -47,8 +51,10 @@ def install() -> None:
         st.session_state[KEY] = current()
 
 
-def _remember(who: Actor) -> None:
-    preferences.remember_language(loaders.engine(), who.email, st.session_state[KEY])
+def _chosen(who: Actor) -> None:
+    st.session_state[KEY] = st.session_state[WIDGET]
+    if not who.local:
+        preferences.remember_language(loaders.engine(), who.email, st.session_state[KEY])
 
 
 def selector(who: Actor) -> None:
@@ -58,6 +64,9 @@ def selector(who: Actor) -> None:
         remembered = preferences.remembered_language(loaders.engine(), who.email)
         if remembered:
             st.session_state[KEY] = remembered
+    st.session_state[KEY] = current()
+    if st.session_state.get(WIDGET) != st.session_state[KEY]:
+        st.session_state[WIDGET] = st.session_state[KEY]  # also after Streamlit forgot the widget
     with st.sidebar:
-        st.selectbox(_("Language"), list(LANGUAGES), format_func=LANGUAGES.__getitem__, key=KEY,
-                     on_change=None if who.local else _remember, args=None if who.local else (who,))
+        st.selectbox(_("Language"), list(LANGUAGES), format_func=LANGUAGES.__getitem__, key=WIDGET,
+                     on_change=_chosen, args=(who,))

@@ -48,7 +48,7 @@ def test_demo_banner_and_shared_filters(app_on_demo):
     assert any("demo data" in i.value for i in at.info)
     # The language, period and customer filters are the sidebar's, declared once with keys.
     keys = {w.key for w in at.sidebar.selectbox} | {w.key for w in at.sidebar.multiselect}
-    assert keys == {"language", "filter_period_preset", "filter_segments", "filter_regions", "filter_owners"}
+    assert keys == {"language_choice", "filter_period_preset", "filter_segments", "filter_regions", "filter_owners"}
     assert at.sidebar.selectbox(key="filter_period_preset").value == "Last 12 months"
 
 

@@ -79,8 +79,8 @@ def overview(demo_db_file, tmp_path_factory):
         yield at, _frames(url), url
 
 
-def test_overview_nps_tile_matches_counts_from_raw_responses(overview):
-    at, f, _ = overview
+def nps_from_raw(f) -> tuple[float, float, float, int]:
+    """(NPS, interval low, high, n) of the sidebar's default period, counted from the raw responses."""
     start, end = _last_12_months(_reference_date(f))
     r = f["nps_response"]
     day = pd.to_datetime(r["responded_on"])
@@ -90,7 +90,12 @@ def test_overview_nps_tile_matches_counts_from_raw_responses(overview):
     # Adjusted Wald (Rocks 2016): +0.75 detractor, +1.5 passive, +0.75 promoter.
     pa, da = (p + 0.75) / (n + 3), (d + 0.75) / (n + 3)
     half = 1.959964 * math.sqrt((pa + da - (pa - da) ** 2) / (n + 3))
-    low, high = (pa - da - half) * 100, (pa - da + half) * 100
+    return raw, (pa - da - half) * 100, (pa - da + half) * 100, int(n)
+
+
+def test_overview_nps_tile_matches_counts_from_raw_responses(overview):
+    at, f, _ = overview
+    raw, low, high, n = nps_from_raw(f)
     tile = _metric(at, "NPS")
     assert tile.value == f"{raw:+.0f}"
     captions = " ".join(c.value for c in at.caption)

@@ -3,7 +3,6 @@ the reader's way, from the same counts as tests/app/test_overview.py (raw SQL an
 
 from __future__ import annotations
 
-import math
 import shutil
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -14,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from cs_metrics import i18n
 from tests.app.conftest import APP
-from tests.app.test_overview import _frames, _last_12_months, _reference_date
+from tests.app.test_overview import _frames, _last_12_months, _reference_date, nps_from_raw
 
 #: What each language calls the page and its tiles (cs_metrics/locale/it/shell.po and tiles.po).
 WORDS = {
@@ -73,16 +72,7 @@ def test_the_title_and_the_sidebar_speak_the_readers_language(overview):
 
 def test_the_nps_tile_with_its_interval_and_n_in_local_numbers(overview):
     at, f, language = overview
-    start, end = _last_12_months(_reference_date(f))
-    r = f["nps_response"]
-    day = pd.to_datetime(r["responded_on"])
-    scores = r.loc[(day >= pd.Timestamp(start)) & (day <= pd.Timestamp(end)), "score"]
-    d, p, n = (scores <= 6).sum(), (scores >= 9).sum(), len(scores)
-    raw = (p - d) / n * 100  # NPS = %promoters - %detractors
-    # Adjusted Wald (Rocks 2016): +0.75 detractor, +1.5 passive, +0.75 promoter.
-    pa, da = (p + 0.75) / (n + 3), (d + 0.75) / (n + 3)
-    half = 1.959964 * math.sqrt((pa + da - (pa - da) ** 2) / (n + 3))
-    low, high = (pa - da - half) * 100, (pa - da + half) * 100
+    raw, low, high, n = nps_from_raw(f)  # the English test's counts and adjusted-Wald interval (Rocks 2016)
     assert _metric(at, "NPS").value == _number(raw, 0, language, sign=True)
     captions = " ".join(c.value for c in at.caption)
     assert WORDS[language]["ci"].format(low=_number(low, 0, language, sign=True),

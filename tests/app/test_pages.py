@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import ROOT
 
-REGISTERED = dict(re.findall(r'st\.Page\("(pages/[a-z_]+\.py)", title="([^"]+)"', (ROOT / "app.py").read_text()))
+REGISTERED = dict(re.findall(r'st\.Page\("(pages/[a-z_]+\.py)", title=_\("([^"]+)"\)', (ROOT / "app.py").read_text()))
 PAGE_FILES = sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))
 
 

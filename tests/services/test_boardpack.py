@@ -20,9 +20,11 @@ from cs_metrics import report
 from cs_metrics import summary as sm
 from cs_metrics.access import LOCAL, Actor, Refused
 from cs_metrics.errors import DataError
+from cs_metrics.i18n import using
 from cs_metrics.period import Period
 from cs_metrics.report import images
 from cs_metrics.services import boardpack, overview
+from cs_metrics.services.renewal_tiles import renewals_definition
 from cs_metrics.storage import db, demo
 from cs_metrics.storage.queries import access as qa
 from cs_metrics.storage.queries import boardpack as qb
@@ -254,7 +256,7 @@ def test_italian_pack_speaks_italian(engine):
     assert "Che cosa è cambiato" in page and "Appendice: definizioni e metodi" in page
     assert "Churn e retention" in page
     first, _ = report.reading(pack, "nps")
-    assert first.startswith("NPS è ")
+    assert first.startswith("NPS: ") and "nel periodo di confronto" in first  # report.po's reading
 
 
 def test_unknown_language_or_section_says_what_to_use(engine):
@@ -396,7 +398,12 @@ def test_the_renewals_section_has_its_figure_and_title_in_both_languages(engine,
     assert it.sections == ("renewals",) and report.page_titles(it)[3] == "Rinnovi in arrivo"
     bars_it = it.figures["renewals"][0]
     assert bars_it.layout.title.text == "Rinnovi in arrivo: ARR in rinnovo per fascia di salute"
-    assert [t.name for t in bars_it.data] == ["Rosso", "Giallo", "Verde", "Senza punteggio"]
+    # The bands as the glossary names them ("fascia rossa, gialla, verde"): report.po.
+    assert [t.name for t in bars_it.data] == ["Rossa", "Gialla", "Verde", "Senza punteggio"]
     assert list(bars_it.data[0].x) == ["30 giorni", "90 giorni", "180 giorni"]
     assert report.figure_row(it.section_tiles("renewals")[0], "it")[0] == "ARR in rinnovo (90 giorni)"
-    assert dict(report.definitions(it))["ARR in rinnovo (90 giorni)"] == report.texts.DEFINITIONS_IT["renewals_90"]
+    # The tile was built in Italian, so its definition is the catalog's (tiles.po, the renewals definition).
+    with using("it"):
+        italian = renewals_definition()
+    assert dict(report.definitions(it))["ARR in rinnovo (90 giorni)"] == italian
+    assert italian.startswith("ARR dei clienti")

@@ -129,7 +129,7 @@ def test_pack_leaves_out_what_is_missing_and_says_so(entity, without):
 def test_pack_in_italian_says_what_is_left_out(without):
     pack = _build(without(CASES["health_signals"][0]), language="it")
     assert pack.left_out == (("Health score", "nessun segnale di salute importato"),)
-    line = "Esclusi: Salute dei clienti, nessun segnale di salute importato"
+    line = "Esclusi: Health score, nessun segnale di salute importato"
     assert line in report.render_html(pack).decode("utf-8")
     assert line.replace(":", "", 1) in " ".join(_pdf_text(report.render_pdf(pack, {})).split())
     assert line in _pptx_text(report.render_pptx(pack, {}))

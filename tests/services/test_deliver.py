@@ -133,7 +133,7 @@ def test_pack_arrives_with_the_pdf_and_pptx_once(url, inbox, language, capsys):
     assert deliver.main(argv, env) == 0
     assert len(inbox.received) == 1
     rcpt, message = inbox.received[0]
-    word = {"en": "Board pack", "it": "Documento per il consiglio"}[language]
+    word = {"en": "Board pack", "it": "Report per il CdA"}[language]  # the glossary's "report per il CdA"
     assert message["Subject"] == f"Acme S.p.A. · {word} · {PERIOD_TEXT[language]}"
     assert rcpt == BOARD and message["To"] == ", ".join(BOARD)
     assert message["From"] == "outside-in@acme.example"
@@ -321,7 +321,7 @@ def test_the_digest_carries_the_renewals_ahead(url, language):
     other = boardpack.build_pack(engine, period=PERIOD, sections=["nps"], figures=False)
     engine.dispose()
     title, band, expect = {"en": ("Renewals ahead", "Red", "Expected to renew"),
-                           "it": ("Rinnovi in arrivo", "Rosso", "Rinnovo atteso")}[language]
+                           "it": ("Rinnovi in arrivo", "Rossa", "Rinnovo atteso")}[language]
     assert section.title == title and page.contracts > 10
     money = [sm.value_text(tile, v, language) for v in (page.arr, red["arr"], page.expected, page.low, page.high)]
     lines = section.text.split("\n")
