@@ -11,8 +11,9 @@ translators' tools read) gives its Italian. A text missing from the catalog show
 * Placeholders are named (``_("{n} of {total}").format(n=..., total=...)``), so a translation may
   put them in another order.
 
-The current language is the one set by ``using(language)`` (a context variable: a board pack, a
-command line, a cached computation); without one, the resolver the application installs
+The current language is the one set by ``using(language)`` in this thread (a board pack, a command
+line, a cached computation; a thread-local value, not a context variable, so that no copy of a
+thread's context carries one reader's language into another's work); without one, the resolver the application installs
 (``set_resolver``, which reads the reader's choice), and English when neither answers. This
 package never imports Streamlit: a notebook calls ``using("it")``.
 """
@@ -21,18 +22,18 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import threading
 from collections.abc import Callable, Iterator
-from contextvars import ContextVar
 from pathlib import Path
 
 #: Languages of the interface, with their names as their speakers write them.
-LANGUAGES: dict[str, str] = {"it": "Italiano", "en": "English"}
+LANGUAGES: dict[str, str] = {"en": "English", "it": "Italiano"}
 DEFAULT = "en"
 #: The Babel locale of each language's numbers, dates and currencies.
 LOCALES: dict[str, str] = {"en": "en_US", "it": "it_IT"}
 CATALOGS = Path(__file__).resolve().parent.parent / "locale"
 
-_current: ContextVar[str | None] = ContextVar("outside_in_language", default=None)
+_local = threading.local()
 _resolver: Callable[[], str | None] | None = None
 
 
@@ -68,7 +69,7 @@ def set_resolver(resolver: Callable[[], str | None] | None) -> None:
 
 def language() -> str:
     """The current language code."""
-    chosen = _current.get()
+    chosen = getattr(_local, "language", None)
     if chosen is not None:
         return chosen
     if _resolver is not None:
@@ -90,17 +91,18 @@ def locale() -> str:
 def using(language_code: str | None) -> Iterator[str]:
     """Speak ``language_code`` inside the block (None keeps the current language)."""
     code = language() if language_code is None else check(normalise(language_code) or language_code)
-    token = _current.set(code)
+    before = getattr(_local, "language", None)
+    _local.language = code
     try:
         yield code
     finally:
-        _current.reset(token)
+        _local.language = before
 
 
 def speak(language_code: str | None) -> None:
     """Make ``language_code`` the current language of this context until changed (None: back to the
     resolver). For a harness whose scope is not a block (a test fixture); code uses ``using``."""
-    _current.set(None if language_code is None else check(normalise(language_code) or language_code))
+    _local.language = None if language_code is None else check(normalise(language_code) or language_code)
 
 
 @functools.cache

@@ -20,5 +20,5 @@ def test_a_language_is_remembered_per_person_and_read_back(engine):
 def test_an_unknown_person_or_language_changes_nothing(engine):
     assert preferences.remember_language(engine, "nobody@example.com", "it") is False
     assert preferences.remembered_language(engine, "nobody@example.com") is None
-    with pytest.raises(ValueError, match="use one of it, en"):
+    with pytest.raises(ValueError, match="use one of en, it"):
         preferences.remember_language(engine, "nobody@example.com", "de")
