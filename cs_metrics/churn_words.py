@@ -11,7 +11,7 @@ from cs_metrics.i18n import N_, _, formats
 # --- definitions shown beside the figures -----------------------------------------------------------
 
 #: Plain-language explanations shown with the figures (the page and exports use the same words), in
-#: English with their numbers as placeholders: ``explanation(key)`` gives one in the reader's language.
+#: English with their numbers as named fields ({days}): ``explanation(key)`` gives one in the reader's language.
 EXPLANATION_TEXTS: dict[str, str] = {
     "pareto": N_("Grey bars are reasons outside the company's control (such as a customer company acquired or "
                  "gone out of business, or a consumer who moved away), light grey ones reasons not known; the line "

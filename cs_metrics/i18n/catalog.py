@@ -4,7 +4,7 @@ The code is the source of the English texts: every ``_()``, ``N_()``, ``ngettext
 call with literal text is a message. ``update`` rewrites each language's PO files so that they hold
 exactly the messages the code uses, keeping every translation already made and adding the new
 messages untranslated; ``check`` lists what is wrong (a message untranslated, a translation whose
-placeholders differ from the English, a message the code no longer uses) and exits 1 when anything is.
+named fields ({n}) differ from the English, a message the code no longer uses) and exits 1 when anything is.
 
 The messages are filed by the part of the application that first uses them (``AREAS``), one PO
 file per part, so that a translator can work on one page at a time.
@@ -170,7 +170,7 @@ def update(language: str, root: Path = ROOT, *, areas: set[str] | None = None) -
 
 
 def fields(text: str) -> set[str]:
-    """The named placeholders of a ``str.format`` text ("{n} of {total}" gives {"n", "total"})."""
+    """The named fields of a ``str.format`` text ("{n} of {total}" gives {"n", "total"})."""
     return {name for _literal, name, _spec, _conv in string.Formatter().parse(text) if name is not None}
 
 
@@ -201,7 +201,7 @@ def problems(language: str, root: Path = ROOT) -> list[str]:
             for english, translated in zip(ids + ids[-1:] * (len(strings) - len(ids)), strings, strict=False):
                 try:
                     if fields(english) != fields(translated):
-                        found.append(f"{where}: the translation's placeholders {sorted(fields(translated))} "
+                        found.append(f"{where}: the translation's fields {sorted(fields(translated))} "
                                      f"differ from the English {sorted(fields(english))}")
                 except ValueError as exc:
                     found.append(f"{where}: a brace does not close ({exc})")

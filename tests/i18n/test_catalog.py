@@ -28,7 +28,7 @@ def test_the_check_finds_a_missing_an_unused_and_a_mismatched_entry(tmp_path):
         'msgid "Hello {name}"\nmsgstr "Ciao {nome}"\n\nmsgid "Gone"\nmsgstr "Andato"\n', encoding="utf-8")
     found = problems("it", tmp_path)
     assert len(found) == 3
-    assert any("placeholders ['nome'] differ from the English ['name']" in line for line in found)
+    assert any("fields ['nome'] differ from the English ['name']" in line for line in found)
     assert any("'Gone' is no longer used by the code" in line for line in found)
     assert any("lacks 'Bye'" in line for line in found)
 
