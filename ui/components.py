@@ -86,6 +86,8 @@ def tile(t: Tile, *, sparkline: bool = False, verdict: bool = False, link: bool 
         else:
             money = {"currency": t.currency}
             delta = fmt_change(t.change, t.unit, **money) if t.previous == t.previous else None
+            # Streamlit reads a delta's direction from a leading hyphen: the Italian true minus would point up.
+            delta = delta.replace("−", "-") if delta else delta
             st.metric(t.label, fmt_value(t.value, t.unit, **money), delta=delta, delta_color="off",
                       help=t.definition)
             if sparkline and overview_charts.sparkline_values(t.series):  # no empty sparkline
